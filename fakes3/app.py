@@ -1,0 +1,200 @@
+"""FakeS3: the WSGI application. Addressing, routing, errors and request ids live here.
+
+``__call__`` -> ``handle`` -> route -> parse -> operation -> serialize -> response. Every error
+from any layer is an ``S3Error`` rendered once, in ``_error_response``.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from typing import Any
+
+from fakes3.errors import (
+    InternalError,
+    MethodNotAllowed,
+    NotImplementedByFakeS3,
+    S3Error,
+)
+from fakes3.operations import HANDLERS, Context
+from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
+from fakes3.protocol.body import RequestBody
+from fakes3.protocol.parsing import WireRequest, default_parser
+from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
+from fakes3.protocol.serializing import WireResponse, default_serializer
+from fakes3.protocol.xmlbody import escape
+from fakes3.settings import Settings
+from fakes3.store import Store, open_store
+
+log = logging.getLogger("fakes3")
+
+StartResponse = Callable[..., Any]
+_CONTROL_PREFIX = "/_fakes3/"
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
+
+
+def _status_line(status: int) -> str:
+    return f"{status} {_REASONS.get(status, 'Unknown')}"
+
+
+def _headers_of(environ: dict[str, Any]) -> dict[str, str]:
+    headers = {
+        key[5:].replace("_", "-").lower(): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_")
+    }
+    if environ.get("CONTENT_TYPE"):
+        headers["content-type"] = environ["CONTENT_TYPE"]
+    if environ.get("CONTENT_LENGTH"):
+        headers["content-length"] = environ["CONTENT_LENGTH"]
+    return headers
+
+
+class _Date:
+    """The ``Date`` header, formatted at most once a second."""
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._text = ""
+
+    def __call__(self) -> str:
+        now = int(time.time())
+        if now != self._second:
+            self._second = now
+            self._text = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now))
+        return self._text
+
+
+class FakeS3:
+    """The fakes3 WSGI app over one store. ``FakeS3(Settings(data_dir=...))`` persists."""
+
+    def __init__(self, settings: Settings | None = None, store: Store | None = None) -> None:
+        self.settings = settings or Settings()
+        self.store = store or open_store(self.settings.data_dir)
+        self.router = default_router()
+        self.parser = default_parser()
+        self.serializer = default_serializer()
+        self.errors: list[BaseException] = []  # unexpected exceptions, for test harnesses
+        self._date = _Date()
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        request_id = os.urandom(8).hex().upper()
+        host_id = base64.b64encode(os.urandom(48)).decode("ascii")
+        method = environ["REQUEST_METHOD"].upper()
+        raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+        raw_path = raw_path_of(raw_uri) if raw_uri else environ.get("PATH_INFO", "/")
+        headers = _headers_of(environ)
+        length_text = environ.get("CONTENT_LENGTH")
+        body: RequestBody | None = None
+        try:
+            length = int(length_text) if length_text else None
+            if length is None and "chunked" not in headers.get("transfer-encoding", "").lower():
+                length = 0
+            if raw_path.startswith(_CONTROL_PREFIX) and method in ("GET", "POST"):
+                response = self._control(raw_path[len(_CONTROL_PREFIX) :], method)
+            else:
+                body = RequestBody(environ["wsgi.input"], headers, length)
+                response = self._dispatch(environ, method, raw_path, headers, body, length)
+        except S3Error as error:
+            response = self._error_response(error, raw_path, request_id, host_id)
+        except Exception as exc:  # noqa: BLE001 - any bug must still answer as S3 would
+            self.errors.append(exc)
+            log.error("unhandled error in fakes3\n%s", traceback.format_exc())
+            response = self._error_response(InternalError(), raw_path, request_id, host_id)
+        headers_out = response.headers
+        if body is not None and not body.drain():
+            headers_out.append(("Connection", "close"))
+        headers_out.append(("x-amz-request-id", request_id))
+        headers_out.append(("x-amz-id-2", host_id))
+        headers_out.append(("Date", self._date()))
+        headers_out.append(("Server", "AmazonS3"))
+        payload = response.body
+        if isinstance(payload, bytes):
+            if not any(name.lower() == "content-length" for name, _ in headers_out):
+                headers_out.append(("Content-Length", str(len(payload))))
+            if method == "HEAD":
+                payload = b""
+            start_response(_status_line(response.status), headers_out)
+            return [payload] if payload else []
+        start_response(_status_line(response.status), headers_out)
+        if method == "HEAD":
+            close = getattr(payload, "close", None)
+            if close is not None:
+                close()
+            return []
+        return payload
+
+    def _dispatch(
+        self,
+        environ: dict[str, Any],
+        method: str,
+        raw_path: str,
+        headers: dict[str, str],
+        body: RequestBody,
+        length: int | None,
+    ) -> WireResponse:
+        path = decode_path(raw_path)
+        bucket, key = resolve(headers.get("host", ""), path, self.settings.base_domain)
+        target = SERVICE if bucket is None else BUCKET if key is None else OBJECT
+        query = parse_query(environ.get("QUERY_STRING", ""))
+        route = self.router.match(method, target, query, headers)
+        if route is None:
+            raise self._no_route(method, target, headers)
+        operation = route.operation
+        environ["fakes3.operation"] = operation
+        handler = HANDLERS.get(operation)
+        if handler is None:
+            raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
+        request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
+        params = self.parser.parse(operation, request)
+        context = Context(self.store, self.settings, request)
+        output = handler(context, params)
+        return self.serializer.serialize(operation, output)
+
+    def _no_route(self, method: str, target: str, headers: dict[str, str]) -> S3Error:
+        if method == "POST" and target == BUCKET:
+            if headers.get("content-type", "").startswith("multipart/form-data"):
+                return NotImplementedByFakeS3("fakes3 does not implement POST object uploads yet.")
+        if method == "OPTIONS":
+            return NotImplementedByFakeS3("fakes3 does not implement CORS preflight yet.")
+        return MethodNotAllowed(Method=method, ResourceType=target.upper())
+
+    def _error_response(
+        self, error: S3Error, raw_path: str, request_id: str, host_id: str
+    ) -> WireResponse:
+        headers = list(error.headers.items())
+        if error.status == 304:
+            return WireResponse(304, headers, b"")
+        parts = [
+            '<?xml version="1.0" encoding="UTF-8"?>\n<Error>',
+            f"<Code>{error.code}</Code><Message>{escape(error.text)}</Message>",
+        ]
+        parts.extend(f"<{name}>{escape(value)}</{name}>" for name, value in error.fields.items())
+        parts.append(f"<Resource>{escape(raw_path)}</Resource>")
+        parts.append(f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>")
+        headers.append(("Content-Type", "application/xml"))
+        return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
+
+    def _control(self, name: str, method: str) -> WireResponse:
+        """The reserved ``/_fakes3/`` paths, which no bucket name can shadow."""
+        if name == "health":
+            body = json.dumps({"status": "ok"}).encode()
+        elif name == "reset" and method == "POST":
+            self.reset()
+            body = json.dumps({"status": "reset"}).encode()
+        else:
+            return WireResponse(404, [("Content-Type", "application/json")], b'{"error":"unknown"}')
+        return WireResponse(200, [("Content-Type", "application/json")], body)
+
+    def reset(self) -> None:
+        """Forget every bucket and object."""
+        self.store.reset()
+
+
+__all__ = ["FakeS3"]

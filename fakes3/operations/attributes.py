@@ -1,0 +1,126 @@
+"""Object attributes on the way in (validated) and on the way out (as GET/HEAD headers)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fakes3.errors import (
+    BadRequest,
+    InvalidStorageClass,
+    InvalidTag,
+    KeyTooLongError,
+    MetadataTooLarge,
+)
+from fakes3.protocol.checksums import member_name
+from fakes3.protocol.chunked import strip_aws_chunked
+from fakes3.protocol.model import load_model
+from fakes3.store.records import ObjectRecord
+from fakes3.store.store import NewObject
+
+MAX_KEY_BYTES = 1024
+MAX_METADATA_BYTES = 2048
+# Representation headers stored as given and returned on GET/HEAD, by model member name.
+STORED_HEADERS = (
+    "CacheControl",
+    "ContentDisposition",
+    "ContentEncoding",
+    "ContentLanguage",
+    "Expires",
+    "WebsiteRedirectLocation",
+)
+_STORAGE_CLASSES = frozenset(load_model().shape("StorageClass")["enum"])
+
+
+def validate_key(key: str) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html"""
+    size = len(key.encode("utf-8"))
+    if size > MAX_KEY_BYTES:
+        raise KeyTooLongError(Size=size, MaxSizeAllowed=MAX_KEY_BYTES)
+
+
+def validate_metadata(metadata: dict[str, str]) -> None:
+    """User metadata is limited to 2 KB: keys and values, as the bytes that were sent."""
+    size = sum(
+        len(k.encode("latin-1", "replace")) + len(v.encode("latin-1", "replace"))
+        for k, v in metadata.items()
+    )
+    if size > MAX_METADATA_BYTES:
+        raise MetadataTooLarge(Size=size, MaxSizeAllowed=MAX_METADATA_BYTES)
+
+
+def validate_storage_class(value: str | None) -> str:
+    if value is None:
+        return "STANDARD"
+    if value not in _STORAGE_CLASSES:
+        raise InvalidStorageClass(StorageClassRequested=value)
+    return value
+
+
+def parse_tagging(value: str | None) -> tuple[tuple[str, str], ...]:
+    """The ``x-amz-tagging`` header: URL-query encoded ``k1=v1&k2=v2``, S3's tag limits."""
+    if not value:
+        return ()
+    tags = parse_qsl(value, keep_blank_values=True)
+    if len(tags) > 10:
+        raise BadRequest("Object tags cannot be greater than 10")
+    seen: set[str] = set()
+    for key, tag_value in tags:
+        if key in seen:
+            raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
+        seen.add(key)
+        if not key or len(key) > 128:
+            raise InvalidTag("The TagKey you have provided is invalid", TagKey=key)
+        if len(tag_value) > 256:
+            raise InvalidTag("The TagValue you have provided is too long, max 256", TagKey=key)
+    return tuple(tags)
+
+
+def new_object(params: dict[str, Any], checksum_algorithm: str | None) -> NewObject:
+    """The attributes a PutObject / CopyObject-with-REPLACE request gives a new object."""
+    metadata = params.get("Metadata") or {}
+    validate_metadata(metadata)
+    headers = {name: params[name] for name in STORED_HEADERS if params.get(name) is not None}
+    encoding = strip_aws_chunked(headers.get("ContentEncoding"))
+    if encoding:
+        headers["ContentEncoding"] = encoding
+    else:
+        headers.pop("ContentEncoding", None)
+    return NewObject(
+        content_type=params.get("ContentType") or "binary/octet-stream",
+        headers=headers,
+        metadata=metadata,
+        storage_class=validate_storage_class(params.get("StorageClass")),
+        tags=parse_tagging(params.get("Tagging")),
+        checksum_algorithm=checksum_algorithm,
+    )
+
+
+def checksum_output(record: ObjectRecord) -> dict[str, Any]:
+    """The object's checksum as output members (``ChecksumCRC32``…, ``ChecksumType``)."""
+    if record.checksum_algorithm is None or record.checksum is None:
+        return {}
+    return {
+        member_name(record.checksum_algorithm): record.checksum,
+        "ChecksumType": record.checksum_type,
+    }
+
+
+def representation(record: ObjectRecord) -> dict[str, Any]:
+    """What GET and HEAD say about an object, before ranges and overrides."""
+    output: dict[str, Any] = {
+        "AcceptRanges": "bytes",
+        "ContentType": record.content_type,
+        "ContentLength": record.size,
+        "ETag": record.etag,
+        "LastModified": record.last_modified,
+        "Metadata": record.metadata,
+        **record.headers,
+    }
+    if record.storage_class != "STANDARD":
+        output["StorageClass"] = record.storage_class
+    if record.tags:
+        output["TagCount"] = len(record.tags)
+    if record.version_id is not None:
+        output["VersionId"] = record.version_id
+    return output

@@ -1,0 +1,161 @@
+"""Bucket operations: ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+
+from fakes3.errors import (
+    BucketAlreadyOwnedByYou,
+    IllegalLocationConstraintException,
+    InvalidArgument,
+    InvalidBucketName,
+    InvalidLocationConstraint,
+)
+from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+
+REGIONS = frozenset(
+    """af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1
+    ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5
+    ap-southeast-6 ap-southeast-7 ca-central-1 ca-west-1 cn-north-1 cn-northwest-1 eu-central-1
+    eu-central-2 eu-north-1 eu-south-1 eu-south-2 eu-west-1 eu-west-2 eu-west-3 il-central-1
+    me-central-1 me-south-1 mx-central-1 sa-east-1 us-east-1 us-east-2 us-gov-east-1
+    us-gov-west-1 us-west-1 us-west-2""".split()
+)
+_BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+_RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
+_RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+
+
+def validate_bucket_name(name: str) -> None:
+    """S3's general-purpose bucket naming rules; InvalidBucketName if broken."""
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    ok = (
+        _BUCKET_NAME.fullmatch(name) is not None
+        and ".." not in name
+        and not name.startswith(_RESERVED_PREFIXES)
+        and not name.endswith(_RESERVED_SUFFIXES)
+    )
+    if ok:
+        try:
+            ipaddress.IPv4Address(name)
+            ok = False
+        except ValueError:
+            pass
+    if not ok:
+        raise InvalidBucketName(BucketName=name)
+
+
+def list_buckets(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html"""
+    prefix = params.get("Prefix", "")
+    region = params.get("BucketRegion")
+    max_buckets = params.get("MaxBuckets")
+    if max_buckets is not None and not 1 <= max_buckets <= 10000:
+        raise InvalidArgument(
+            "Argument max-buckets must be an integer between 1 and 10000",
+            ArgumentName="max-buckets",
+            ArgumentValue=max_buckets,
+        )
+    after = _decode_token(params["ContinuationToken"]) if "ContinuationToken" in params else ""
+    chosen = [
+        bucket
+        for bucket in ctx.store.list_buckets()
+        if bucket.name.startswith(prefix)
+        and bucket.name > after
+        and (region is None or bucket.region == region)
+    ]
+    output: Output = {"Owner": DEFAULT_OWNER}
+    if max_buckets is not None and len(chosen) > max_buckets:
+        chosen = chosen[:max_buckets]
+        output["ContinuationToken"] = base64.urlsafe_b64encode(chosen[-1].name.encode()).decode()
+    output["Buckets"] = [
+        {"Name": b.name, "CreationDate": b.created, "BucketRegion": b.region} for b in chosen
+    ]
+    if "Prefix" in params:
+        output["Prefix"] = prefix
+    return output
+
+
+def _decode_token(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode()).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise InvalidArgument(
+            "The continuation token provided is incorrect",
+            ArgumentName="continuation-token",
+            ArgumentValue=token,
+        ) from None
+
+
+def _bucket_region(ctx: Context, params: Params) -> str:
+    """Where a new bucket goes, by S3's LocationConstraint rules for this endpoint's region."""
+    endpoint = ctx.settings.region
+    config = params.get("CreateBucketConfiguration") or {}
+    constraint = config.get("LocationConstraint")
+    if constraint in (None, ""):
+        if endpoint != "us-east-1":
+            raise IllegalLocationConstraintException()
+        return "us-east-1"
+    if constraint == "EU":
+        constraint = "eu-west-1"
+    if constraint not in REGIONS or constraint == "us-east-1":
+        # The us-east-1 quirk: naming it explicitly is an error; it is the default instead.
+        raise InvalidLocationConstraint(LocationConstraint=constraint)
+    if endpoint != "us-east-1" and constraint != endpoint:
+        raise IllegalLocationConstraintException(
+            f"The {constraint} location constraint is incompatible for the region specific "
+            "endpoint this request was sent to."
+        )
+    return str(constraint)
+
+
+def create_bucket(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
+
+    As in S3, re-creating a bucket you own succeeds in us-east-1 and is
+    ``BucketAlreadyOwnedByYou`` in every other region.
+    """
+    name = params["Bucket"]
+    validate_bucket_name(name)
+    region = _bucket_region(ctx, params)
+    try:
+        ctx.store.create_bucket(name, region)
+    except BucketAlreadyOwnedByYou:
+        if ctx.store.get_bucket(name).region != "us-east-1" or region != "us-east-1":
+            raise
+    if region == "us-east-1":
+        return {"Location": f"/{name}"}
+    return {"Location": f"http://{name}.s3.amazonaws.com/"}
+
+
+def head_bucket(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadBucket.html"""
+    bucket = ctx.store.get_bucket(params["Bucket"])
+    return {"BucketRegion": bucket.region, "AccessPointAlias": False}
+
+
+def delete_bucket(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucket.html"""
+    ctx.store.delete_bucket(params["Bucket"])
+    return {}
+
+
+def get_bucket_location(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLocation.html
+
+    us-east-1 buckets answer an empty LocationConstraint, as S3 does.
+    """
+    region = ctx.store.get_bucket(params["Bucket"]).region
+    return {"LocationConstraint": None if region == "us-east-1" else region}
+
+
+HANDLERS: dict[str, Handler] = {
+    "ListBuckets": list_buckets,
+    "CreateBucket": create_bucket,
+    "HeadBucket": head_bucket,
+    "DeleteBucket": delete_bucket,
+    "GetBucketLocation": get_bucket_location,
+}

@@ -1,0 +1,101 @@
+"""CopyObject: server-side copies, with metadata/tagging directives and source conditions."""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from fakes3.errors import InvalidArgument, InvalidRequest, NotImplementedByFakeS3
+from fakes3.operations.attributes import (
+    checksum_output,
+    new_object,
+    parse_tagging,
+    validate_key,
+    validate_storage_class,
+)
+from fakes3.operations.conditions import check_copy_source_conditions
+from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.store.records import ObjectRecord
+from fakes3.store.store import NewObject
+
+_DIRECTIVES = ("COPY", "REPLACE")
+
+
+def parse_copy_source(value: str) -> tuple[str, str, str | None]:
+    """``x-amz-copy-source``: URL-encoded ``[/]bucket/key[?versionId=id]``."""
+    if value.startswith("arn:"):
+        raise NotImplementedByFakeS3("fakes3 does not implement access point copy sources yet.")
+    path, _, query = value.partition("?")
+    version = None
+    if query.startswith("versionId="):
+        version = unquote(query[len("versionId=") :])
+    bucket, _, key = unquote(path).lstrip("/").partition("/")
+    if not bucket or not key:
+        raise InvalidArgument(
+            "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
+            ArgumentName="x-amz-copy-source",
+            ArgumentValue=value,
+        )
+    return bucket, key, version
+
+
+def _directive(params: Params, name: str, header: str) -> str:
+    value = params.get(name, "COPY")
+    if value not in _DIRECTIVES:
+        raise InvalidArgument(
+            f"Unknown {header.split('-')[2]} directive.", ArgumentName=header, ArgumentValue=value
+        )
+    return str(value)
+
+
+def copy_object(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
+
+    Copying an object onto itself is allowed only when something changes (REPLACE metadata,
+    a new storage class or website redirect), as in S3. The destination's storage class is
+    STANDARD unless the request names one.
+    """
+    src_bucket, src_key, version = parse_copy_source(params["CopySource"])
+    if version not in (None, "null"):
+        raise InvalidArgument(
+            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version
+        )
+    dst_bucket, dst_key = params["Bucket"], params["Key"]
+    validate_key(dst_key)
+    metadata_directive = _directive(params, "MetadataDirective", "x-amz-metadata-directive")
+    tagging_directive = _directive(params, "TaggingDirective", "x-amz-tagging-directive")
+    requested_checksum = params.get("ChecksumAlgorithm")
+
+    def describe(src: ObjectRecord) -> NewObject:
+        check_copy_source_conditions(params, src)
+        unchanged = not (
+            metadata_directive == "REPLACE"
+            or params.get("StorageClass")
+            or params.get("WebsiteRedirectLocation")
+            or params.get("ServerSideEncryption")
+        )
+        if (src_bucket, src_key) == (dst_bucket, dst_key) and unchanged:
+            raise InvalidRequest(
+                "This copy request is illegal because it is trying to copy an object to itself "
+                "without changing the object's metadata, storage class, website redirect "
+                "location or encryption attributes."
+            )
+        if requested_checksum and requested_checksum.upper() != src.checksum_algorithm:
+            raise NotImplementedByFakeS3("fakes3 cannot change an object's checksum on copy yet.")
+        if metadata_directive == "REPLACE":
+            new = new_object(params, src.checksum_algorithm)
+        else:
+            new = NewObject(
+                content_type=src.content_type,
+                headers=dict(src.headers),
+                metadata=dict(src.metadata),
+                storage_class=validate_storage_class(params.get("StorageClass")),
+            )
+        new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
+        return new
+
+    _src, record = ctx.store.copy_object((src_bucket, src_key), (dst_bucket, dst_key), describe)
+    result = {"ETag": record.etag, "LastModified": record.last_modified, **checksum_output(record)}
+    return {"CopyObjectResult": result}
+
+
+HANDLERS: dict[str, Handler] = {"CopyObject": copy_object}

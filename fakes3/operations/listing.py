@@ -1,0 +1,145 @@
+"""ListObjects (v1) and ListObjectsV2: one sorted page per request, S3's counting rules."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote_plus
+
+from fakes3.errors import InvalidArgument
+from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.store import ListPage
+from fakes3.store.records import ObjectRecord
+
+Encode = Callable[[str], str]
+
+
+def _url_encode(value: str) -> str:
+    """S3's ``encoding-type=url`` form: space as ``+``, ``/`` kept, the rest percent-encoded."""
+    return quote_plus(value, safe="/")
+
+
+def _identity(value: str) -> str:
+    return value
+
+
+def _encoder(params: Params) -> Encode:
+    encoding = params.get("EncodingType")
+    if encoding is None:
+        return _identity
+    if encoding != "url":
+        raise InvalidArgument(
+            "Invalid Encoding Method specified in Request",
+            ArgumentName="encoding-type",
+            ArgumentValue=encoding,
+        )
+    return _url_encode
+
+
+def _max_keys(params: Params) -> int:
+    value = params.get("MaxKeys", 1000)
+    if value < 0:
+        raise InvalidArgument(
+            "Provided max-keys not an integer or within integer range",
+            ArgumentName="max-keys",
+            ArgumentValue=value,
+        )
+    return min(int(value), 1000)
+
+
+def _entry(record: ObjectRecord, encode: Encode, owner: bool) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "Key": encode(record.key),
+        "LastModified": record.last_modified,
+        "ETag": record.etag,
+        "Size": record.size,
+        "StorageClass": record.storage_class,
+    }
+    if record.checksum_algorithm:
+        entry["ChecksumAlgorithm"] = [record.checksum_algorithm]
+        entry["ChecksumType"] = record.checksum_type
+    if owner:
+        entry["Owner"] = DEFAULT_OWNER
+    return entry
+
+
+def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> ListPage:
+    return ctx.store.list_objects(
+        params["Bucket"],
+        prefix=params.get("Prefix", ""),
+        delimiter=params.get("Delimiter", ""),
+        start_after=start_after,
+        max_keys=max_keys,
+    )
+
+
+def _common(params: Params, page: ListPage, encode: Encode, owner: bool) -> Output:
+    output: Output = {
+        "Name": params["Bucket"],
+        "Prefix": encode(params.get("Prefix", "")),
+        "MaxKeys": params.get("MaxKeys", 1000),
+        "IsTruncated": page.truncated,
+        "Contents": [_entry(record, encode, owner) for record in page.objects],
+        "CommonPrefixes": [{"Prefix": encode(prefix)} for prefix in page.prefixes],
+    }
+    if params.get("Delimiter"):
+        output["Delimiter"] = encode(params["Delimiter"])
+    if encode is _url_encode:
+        output["EncodingType"] = "url"
+    return output
+
+
+def _decode_token(token: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+    except (binascii.Error, UnicodeError, ValueError):
+        raise InvalidArgument(
+            "The continuation token provided is incorrect",
+            ArgumentName="continuation-token",
+            ArgumentValue=token,
+        ) from None
+
+
+def list_objects_v2(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
+
+    The continuation token is the last key or common prefix returned, base64url-encoded.
+    """
+    encode = _encoder(params)
+    start_after = params.get("StartAfter", "")
+    if "ContinuationToken" in params:
+        start_after = _decode_token(params["ContinuationToken"])
+    page = _page(ctx, params, start_after, _max_keys(params))
+    output = _common(params, page, encode, bool(params.get("FetchOwner")))
+    output["KeyCount"] = len(page.objects) + len(page.prefixes)
+    if "StartAfter" in params:
+        output["StartAfter"] = encode(params["StartAfter"])
+    if "ContinuationToken" in params:
+        output["ContinuationToken"] = params["ContinuationToken"]
+    if page.truncated and page.last is not None:
+        output["NextContinuationToken"] = base64.urlsafe_b64encode(page.last.encode()).decode()
+    return output
+
+
+def list_objects(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
+
+    ``NextMarker`` is sent only when the page is truncated and a delimiter was given; without
+    a delimiter clients use the last key, as S3 documents.
+    """
+    encode = _encoder(params)
+    marker = params.get("Marker", "")
+    page = _page(ctx, params, marker, _max_keys(params))
+    output = _common(params, page, encode, owner=True)
+    output["Marker"] = encode(marker)
+    if page.truncated and params.get("Delimiter") and page.last is not None:
+        output["NextMarker"] = encode(page.last)
+    return output
+
+
+HANDLERS: dict[str, Handler] = {
+    "ListObjects": list_objects,
+    "ListObjectsV2": list_objects_v2,
+}

@@ -1,0 +1,183 @@
+"""Object operations: PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakes3.errors import (
+    InvalidPartNumber,
+    InvalidRequest,
+    MalformedXML,
+    NoSuchKey,
+    NotImplementedByFakeS3,
+    PreconditionFailed,
+    S3Error,
+)
+from fakes3.operations.attributes import (
+    checksum_output,
+    new_object,
+    representation,
+    validate_key,
+)
+from fakes3.operations.conditions import check_read_conditions, etag_matches, parse_range
+from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.protocol.body import RequestBody
+from fakes3.protocol.serializing import STATUS, http_date
+from fakes3.store.records import ObjectRecord
+
+# S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
+DEFAULT_CHECKSUM = "CRC64NVME"
+_OVERRIDES = {
+    "ResponseCacheControl": "CacheControl",
+    "ResponseContentDisposition": "ContentDisposition",
+    "ResponseContentEncoding": "ContentEncoding",
+    "ResponseContentLanguage": "ContentLanguage",
+    "ResponseContentType": "ContentType",
+}
+
+
+def _write_condition(params: Params) -> Any:
+    """If-Match / If-None-Match on a write, checked atomically at commit by the store."""
+    if_match, if_none_match = params.get("IfMatch"), params.get("IfNoneMatch")
+    if if_none_match is not None and if_none_match.strip() != "*":
+        raise NotImplementedByFakeS3("If-None-Match on a write only supports *")
+    if if_match is None and if_none_match is None:
+        return None
+
+    def check(current: ObjectRecord | None) -> None:
+        if if_none_match is not None and current is not None:
+            raise PreconditionFailed(Condition="If-None-Match")
+        if if_match is not None:
+            if current is None:
+                raise NoSuchKey(Key=params["Key"])
+            if not etag_matches(if_match, current.etag):
+                raise PreconditionFailed(Condition="If-Match")
+
+    return check
+
+
+def put_object(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"""
+    key = params["Key"]
+    validate_key(key)
+    body: RequestBody = params["Body"]
+    algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
+    new = new_object(params, algorithm.upper())
+    record = ctx.store.put_object(params["Bucket"], key, body, new, _write_condition(params))
+    return {"ETag": record.etag, "Size": record.size, **checksum_output(record)}
+
+
+def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[int, int]:
+    """Check preconditions and choose the bytes to send; remembers a partial answer in state."""
+    check_read_conditions(params, record)
+    chosen: tuple[int, int] | None = None
+    part = params.get("PartNumber")
+    if part is not None:
+        if part != 1:
+            raise InvalidPartNumber(PartNumberRequested=part, ActualPartCount=1)
+        chosen = (0, record.size - 1) if record.size else None
+    elif params.get("Range"):
+        chosen = parse_range(params["Range"], record.size)
+    state["range"] = chosen
+    return (chosen[0], chosen[1] + 1) if chosen else (0, record.size)
+
+
+def _read_output(params: Params, record: ObjectRecord, state: dict[str, Any]) -> Output:
+    output = representation(record)
+    chosen = state.get("range")
+    if chosen is not None:
+        first, last = chosen
+        output[STATUS] = 206
+        output["ContentLength"] = last - first + 1
+        output["ContentRange"] = f"bytes {first}-{last}/{record.size}"
+    elif params.get("ChecksumMode") == "ENABLED":
+        output.update(checksum_output(record))
+    return output
+
+
+def get_object(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html
+
+    ``response-*`` query parameters override the stored headers, as for signed requests.
+    """
+    state: dict[str, Any] = {}
+    record, reader = ctx.store.read_object(
+        params["Bucket"], params["Key"], lambda rec: _span(params, rec, state)
+    )
+    output = _read_output(params, record, state)
+    for name, target in _OVERRIDES.items():
+        if params.get(name) is not None:
+            output[target] = params[name]
+    if params.get("ResponseExpires") is not None:
+        output["Expires"] = http_date(params["ResponseExpires"])
+    output["Body"] = reader
+    return output
+
+
+def head_object(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
+    record = ctx.store.head_object(params["Bucket"], params["Key"])
+    state: dict[str, Any] = {}
+    _span(params, record, state)
+    return _read_output(params, record, state)
+
+
+def delete_object(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
+
+    Deleting a key that does not exist succeeds (204), as in S3.
+    """
+    if_match = params.get("IfMatch")
+    if if_match is not None:
+        current = ctx.store.head_object(params["Bucket"], params["Key"])
+        if not etag_matches(if_match, current.etag):
+            raise PreconditionFailed(Condition="If-Match")
+    ctx.store.delete_object(params["Bucket"], params["Key"])
+    return {}
+
+
+def delete_objects(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
+
+    Needs Content-MD5 or an ``x-amz-checksum-*`` value; at most 1000 keys; per-key errors.
+    """
+    body: RequestBody = ctx.request.body  # type: ignore[assignment]
+    if not body.has_integrity_check:
+        raise InvalidRequest("Missing required header for this request: Content-MD5")
+    spec = params.get("Delete") or {}
+    objects = spec.get("Objects") or []
+    if not objects or len(objects) > 1000:
+        raise MalformedXML()
+    bucket = params["Bucket"]
+    ctx.store.get_bucket(bucket)
+    deleted: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for item in objects:
+        key = item.get("Key")
+        if key is None:
+            raise MalformedXML()
+        version = item.get("VersionId")
+        try:
+            validate_key(key)
+            if version not in (None, "null"):
+                raise S3Error("The specified version does not exist.")
+            ctx.store.delete_object(bucket, key)
+        except S3Error as error:
+            code = "NoSuchVersion" if version not in (None, "null") else error.code
+            entry = {"Key": key, "Code": code, "Message": error.text}
+            errors.append({**entry, "VersionId": version} if version else entry)
+            continue
+        deleted.append({"Key": key, "VersionId": version} if version else {"Key": key})
+    output: Output = {"Errors": errors} if errors else {}
+    if not spec.get("Quiet"):
+        output["Deleted"] = deleted
+    return output
+
+
+HANDLERS: dict[str, Handler] = {
+    "PutObject": put_object,
+    "GetObject": get_object,
+    "HeadObject": head_object,
+    "DeleteObject": delete_object,
+    "DeleteObjects": delete_objects,
+}

@@ -1,0 +1,208 @@
+"""Request bodies as operations read them: framing undone, integrity checked at the end.
+
+A ``RequestBody`` streams. It stops at ``Content-Length`` (``IncompleteBody`` if the client
+sends less), decodes ``aws-chunked`` framing, and hashes what passes through for every digest
+the client claimed: ``Content-MD5``, a hex ``x-amz-content-sha256``, one ``x-amz-checksum-*``
+header or trailer. When the last byte has been read it compares them and raises the error S3
+would; the store only commits an object after reading to the end, so a bad body stores nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Mapping
+from typing import Any, BinaryIO
+
+from fakes3.errors import (
+    BadDigest,
+    IncompleteBody,
+    InvalidArgument,
+    InvalidDigest,
+    InvalidRequest,
+    MissingContentLength,
+    XAmzContentSHA256Mismatch,
+)
+from fakes3.protocol import checksums
+from fakes3.protocol.chunked import AwsChunkedReader
+
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+_UNSIGNED = "UNSIGNED-PAYLOAD"
+
+
+class LimitedInput:
+    """Reads exactly ``length`` bytes of the raw input; fewer means the client gave up."""
+
+    def __init__(self, raw: BinaryIO, length: int | None) -> None:
+        self._raw = raw
+        self._remaining = length  # None: read to EOF (Transfer-Encoding: chunked)
+
+    def read(self, size: int = -1) -> bytes:
+        remaining = self._remaining
+        if remaining is None:
+            return self._raw.read(size)
+        if remaining <= 0:
+            return b""
+        want = remaining if size < 0 else min(size, remaining)
+        data = self._raw.read(want)
+        if not data:
+            raise IncompleteBody()
+        self._remaining = remaining - len(data)
+        return data
+
+    def readline(self, limit: int = -1) -> bytes:
+        remaining = self._remaining
+        if remaining is None:
+            return self._raw.readline(limit)
+        if remaining <= 0:
+            return b""
+        want = remaining if limit < 0 else min(limit, remaining)
+        data = self._raw.readline(want)
+        if not data:
+            raise IncompleteBody()
+        self._remaining = remaining - len(data)
+        return data
+
+    def drain(self, limit: int = 1 << 20) -> bool:
+        """Discard up to ``limit`` unread bytes so keep-alive can go on; False if more remain."""
+        try:
+            while limit > 0:
+                data = self.read(min(65536, limit))
+                if not data:
+                    return True
+                limit -= len(data)
+        except IncompleteBody:
+            return False
+        return self._remaining is not None and self._remaining <= 0
+
+
+class RequestBody:
+    """The decoded, verified body of one request; see the module docstring."""
+
+    def __init__(self, raw: BinaryIO, headers: Mapping[str, str], length: int | None) -> None:
+        self.input = LimitedInput(raw, length)
+        self._source: Any = self.input
+        self._checks: list[tuple[Any, bytes, Exception]] = []
+        self._trailer: tuple[str, Any] | None = None
+        self._done = False
+        self.checksum_algorithm: str | None = None
+        self._setup(headers, length)
+
+    def _setup(self, headers: Mapping[str, str], length: int | None) -> None:
+        content_sha = headers.get("x-amz-content-sha256", "")
+        encoding = headers.get("content-encoding", "")
+        streaming = content_sha.startswith("STREAMING-") or "aws-chunked" in encoding.lower()
+        if streaming:
+            decoded = headers.get("x-amz-decoded-content-length")
+            if decoded is None and length is not None:
+                raise MissingContentLength()
+            trailer_names = [
+                name.strip().lower()
+                for name in headers.get("x-amz-trailer", "").split(",")
+                if name.strip()
+            ]
+            self._source = AwsChunkedReader(
+                self.input,
+                decoded_length=int(decoded) if decoded is not None else None,
+                trailer_names=trailer_names,
+            )
+            for name in trailer_names:
+                algorithm = checksums.algorithm_from_header(name)
+                if algorithm is not None:
+                    self._trailer = (algorithm, checksums.new_checksum(algorithm))
+                    self.checksum_algorithm = algorithm
+        elif content_sha and content_sha != _UNSIGNED:
+            if not _SHA256_HEX.fullmatch(content_sha):
+                raise InvalidArgument(
+                    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-"
+                    "TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-"
+                    "PAYLOAD-TRAILER or a valid sha256 value.",
+                    ArgumentName="x-amz-content-sha256",
+                    ArgumentValue=content_sha,
+                )
+            self._checks.append(
+                (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch())
+            )
+        self._setup_md5(headers.get("content-md5"))
+        self._setup_checksum_headers(headers)
+
+    def _setup_md5(self, value: str | None) -> None:
+        if value is None:
+            return
+        try:
+            expected = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise InvalidDigest() from None
+        if len(expected) != 16:
+            raise InvalidDigest()
+        self._checks.append((hashlib.md5(), expected, BadDigest(ExpectedDigest=value)))
+
+    def _setup_checksum_headers(self, headers: Mapping[str, str]) -> None:
+        found = [
+            (algorithm, value)
+            for name, value in headers.items()
+            if name.startswith("x-amz-checksum-")
+            and (algorithm := checksums.algorithm_from_header(name)) is not None
+        ]
+        if len(found) + (self._trailer is not None) > 1:
+            raise InvalidRequest(
+                "Expecting a single x-amz-checksum- header. Multiple checksum Types are not "
+                "allowed."
+            )
+        sdk_algorithm = headers.get("x-amz-sdk-checksum-algorithm", "").upper()
+        if found:
+            algorithm, value = found[0]
+            expected = checksums.decode_value(algorithm, value)
+            self._checks.append((checksums.new_checksum(algorithm), expected, _mismatch(algorithm)))
+            self.checksum_algorithm = algorithm
+        if sdk_algorithm and self.checksum_algorithm is None:
+            raise InvalidRequest(
+                "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* "
+                "or x-amz-trailer headers were found."
+            )
+        if sdk_algorithm and sdk_algorithm != self.checksum_algorithm:
+            raise InvalidRequest(
+                f"Value for x-amz-sdk-checksum-algorithm header is invalid: {sdk_algorithm}"
+            )
+
+    @property
+    def has_integrity_check(self) -> bool:
+        """Whether the client sent a digest S3 accepts as proof of the body (DeleteObjects)."""
+        return bool(self._checks) or self._trailer is not None
+
+    def read(self, size: int = -1) -> bytes:
+        if self._done:
+            return b""
+        data: bytes = self._source.read(size)
+        if data:
+            for hasher, _expected, _error in self._checks:
+                hasher.update(data)
+            if self._trailer is not None:
+                self._trailer[1].update(data)
+            if size < 0:
+                self._finish()
+            return data
+        self._finish()
+        return b""
+
+    def _finish(self) -> None:
+        self._done = True
+        for hasher, expected, error in self._checks:
+            if hasher.digest() != expected:
+                raise error
+        if self._trailer is not None:
+            algorithm, hasher = self._trailer
+            claimed = self._source.trailers.get(checksums.header_name(algorithm))
+            if claimed is None:
+                raise InvalidRequest(f"x-amz-trailer {checksums.header_name(algorithm)} missing")
+            if hasher.digest() != checksums.decode_value(algorithm, claimed):
+                raise _mismatch(algorithm)
+
+    def drain(self) -> bool:
+        return self.input.drain()
+
+
+def _mismatch(algorithm: str) -> BadDigest:
+    return BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")

@@ -1,0 +1,177 @@
+"""Wire request -> input dict keyed by model member names, one compiled plan per operation.
+
+Handlers never see headers, query strings or XML: they get ``{"Bucket": ..., "Key": ...,
+"ContentType": ..., "Metadata": {...}, "Body": <stream>}``. Values are typed per the model
+(integers, booleans, datetimes, lists); absent members are absent from the dict.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, BinaryIO
+
+from fakes3.errors import InvalidArgument, MalformedXML, MaxMessageLengthExceeded
+from fakes3.protocol.model import Member, ServiceModel, load_model
+from fakes3.protocol.xmlbody import XmlReader, parse_document
+
+# S3 rejects configuration documents far smaller than this; it bounds memory for bad input.
+MAX_XML_BODY = 4 * 1024 * 1024
+
+
+@dataclass
+class WireRequest:
+    """An S3 request once addressing is undone: what the parser and handlers need of it."""
+
+    method: str
+    bucket: str | None
+    key: str | None
+    query: Mapping[str, str]
+    headers: Mapping[str, str]  # lower-case names
+    body: BinaryIO
+    content_length: int | None = None
+    environ: dict[str, Any] = field(default_factory=dict)
+
+
+def _timestamp(text: str, fmt: str | None) -> datetime | None:
+    """Parse a date header; S3 ignores dates it cannot read, so None is not an error."""
+    try:
+        if fmt == "iso8601":
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        try:
+            return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+
+
+def _converter(member: Member) -> Callable[[str], Any]:
+    kind = member.type
+    if kind in ("integer", "long"):
+
+        def to_int(text: str) -> int:
+            try:
+                return int(text.strip())
+            except ValueError:
+                raise InvalidArgument(
+                    f"Provided {member.wire_name} not an integer or within integer range",
+                    ArgumentName=member.wire_name,
+                    ArgumentValue=text,
+                ) from None
+
+        return to_int
+    if kind == "boolean":
+        return lambda text: text.strip().lower() == "true"
+    if kind == "timestamp":
+        return functools.partial(_timestamp, fmt=member.timestamp_format)
+    if kind == "list":
+        return lambda text: [part.strip() for part in text.split(",") if part.strip()]
+    return str
+
+
+@dataclass(frozen=True)
+class _Plan:
+    labels: tuple[str, ...]
+    query: tuple[tuple[str, str, Callable[[str], Any]], ...]
+    headers: tuple[tuple[str, str, Callable[[str], Any]], ...]
+    prefix_maps: tuple[tuple[str, str], ...]
+    payload: Member | None
+    payload_root: str | None
+
+
+class RequestParser:
+    """Compiles one plan per operation on first use and applies it to requests."""
+
+    def __init__(self, model: ServiceModel) -> None:
+        self.model = model
+        self.xml = XmlReader(model)
+        self._plans: dict[str, _Plan] = {}
+
+    def _plan(self, operation: str) -> _Plan:
+        plan = self._plans.get(operation)
+        if plan is not None:
+            return plan
+        shape_name = self.model.input_shape(operation)
+        labels: list[str] = []
+        query: list[tuple[str, str, Callable[[str], Any]]] = []
+        headers: list[tuple[str, str, Callable[[str], Any]]] = []
+        prefix_maps: list[tuple[str, str]] = []
+        payload: Member | None = None
+        payload_root: str | None = None
+        if shape_name:
+            shape = self.model.shape(shape_name)
+            payload_name = shape.get("payload")
+            for member in self.model.members(shape_name):
+                if member.location == "uri":
+                    labels.append(member.name)
+                elif member.location == "querystring":
+                    query.append((member.name, member.wire_name, _converter(member)))
+                elif member.location == "header":
+                    headers.append((member.name, member.wire_name.lower(), _converter(member)))
+                elif member.location == "headers":
+                    prefix_maps.append((member.name, member.wire_name.lower()))
+                elif member.name == payload_name:
+                    payload = member
+                    spec = shape["members"][member.name]
+                    payload_root = spec.get("locationName", member.name)
+        plan = _Plan(
+            tuple(labels), tuple(query), tuple(headers), tuple(prefix_maps), payload, payload_root
+        )
+        self._plans[operation] = plan
+        return plan
+
+    def parse(self, operation: str, request: WireRequest) -> dict[str, Any]:
+        plan = self._plan(operation)
+        params: dict[str, Any] = {}
+        if "Bucket" in plan.labels and request.bucket is not None:
+            params["Bucket"] = request.bucket
+        if "Key" in plan.labels and request.key is not None:
+            params["Key"] = request.key
+        query, headers = request.query, request.headers
+        for name, wire, convert in plan.query:
+            if wire in query:
+                params[name] = convert(query[wire])
+        for name, wire, convert in plan.headers:
+            raw = headers.get(wire)
+            if raw is not None:
+                value = convert(raw)
+                if value is not None:
+                    params[name] = value
+        for name, prefix in plan.prefix_maps:
+            params[name] = {k[len(prefix) :]: v for k, v in headers.items() if k.startswith(prefix)}
+        payload = plan.payload
+        if payload is not None:
+            if payload.type == "blob":
+                params[payload.name] = request.body
+            else:
+                body = read_small_body(request)
+                if payload.type == "structure":
+                    if body.strip():
+                        node = parse_document(body, plan.payload_root or payload.name)
+                        params[payload.name] = self.xml.read(payload.shape_name, node)
+                elif body:
+                    try:
+                        params[payload.name] = body.decode("utf-8")
+                    except UnicodeDecodeError as exc:
+                        raise MalformedXML() from exc
+        return params
+
+
+def read_small_body(request: WireRequest) -> bytes:
+    """Read a configuration-sized body whole, refusing more than MAX_XML_BODY bytes."""
+    limit = MAX_XML_BODY
+    if request.content_length is not None and request.content_length > limit:
+        raise MaxMessageLengthExceeded()
+    data = request.body.read(limit + 1)
+    if len(data) > limit:
+        raise MaxMessageLengthExceeded()
+    return data
+
+
+@functools.cache
+def default_parser() -> RequestParser:
+    return RequestParser(load_model())

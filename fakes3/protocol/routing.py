@@ -1,0 +1,129 @@
+"""Method + target + query + headers -> S3 operation, compiled from the model's ``http`` traits.
+
+A request's *target* is what its address names once virtual-host or path style is undone:
+the service (``/``), a bucket (``/{Bucket}``) or an object (``/{Bucket}/{Key+}``). Operations that
+share a method and target are told apart by the query literals of their ``requestUri`` (``?acl``,
+``?list-type=2``) and by their required query and header members (UploadPart needs ``partNumber``
+and ``uploadId``; CopyObject needs ``x-amz-copy-source``). The most specific match wins.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Container, Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from fakes3.protocol.model import ServiceModel, load_model
+
+SERVICE, BUCKET, OBJECT = "service", "bucket", "object"
+
+# Operations answered only by S3 Express endpoints; they share routes with general ones.
+_EXPRESS_ONLY = frozenset({"ListDirectoryBuckets", "CreateSession"})
+# Query parameters SDKs add for their own bookkeeping; they never select an operation.
+_IGNORED_QUERY = frozenset({"x-id"})
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation's matching rule."""
+
+    operation: str
+    method: str
+    target: str
+    literals: tuple[tuple[str, str | None], ...]  # query keys (and values) in the requestUri
+    required_query: frozenset[str]
+    required_headers: frozenset[str]  # lower-case
+    rank: tuple[int, int]  # larger sorts first: (specificity, preference)
+
+    def matches(self, query: Mapping[str, str], headers: Container[str]) -> bool:
+        for name, value in self.literals:
+            if name not in query or (value is not None and query[name] != value):
+                return False
+        return all(q in query for q in self.required_query) and all(
+            h in headers for h in self.required_headers
+        )
+
+
+def _target(path: str) -> str:
+    if path == "/":
+        return SERVICE
+    return OBJECT if "{Key+}" in path else BUCKET
+
+
+def _compile_route(model: ServiceModel, name: str) -> Route | None:
+    http = model.operations[name]["http"]
+    path, _, query = http["requestUri"].partition("?")
+    if path not in ("/", "/{Bucket}", "/{Bucket}/{Key+}"):
+        return None  # e.g. WriteGetObjectResponse: an S3 Object Lambda host, not a bucket address
+    literals = tuple(
+        (key, value if value or "=" in part else None)
+        for part in query.split("&")
+        if part
+        for key, _, value in [part.partition("=")]
+        if key not in _IGNORED_QUERY
+    )
+    required_query: set[str] = set()
+    required_headers: set[str] = set()
+    input_shape = model.input_shape(name)
+    if input_shape:
+        required = set(model.shape(input_shape).get("required", ()))
+        for member in model.members(input_shape):
+            if member.name not in required:
+                continue
+            if member.location == "querystring":
+                required_query.add(member.wire_name)
+            elif member.location == "header":
+                required_headers.add(member.wire_name.lower())
+    specificity = len(literals) + len(required_query) + len(required_headers)
+    preference = -int(bool(model.operations[name].get("deprecated"))) - 2 * int(
+        name in _EXPRESS_ONLY
+    )
+    return Route(
+        operation=name,
+        method=http["method"],
+        target=_target(path),
+        literals=literals,
+        required_query=frozenset(required_query),
+        required_headers=frozenset(required_headers),
+        rank=(specificity, preference),
+    )
+
+
+class Router:
+    """The compiled routing table: ``(method, target)`` -> routes, most specific first."""
+
+    def __init__(self, model: ServiceModel) -> None:
+        table: dict[tuple[str, str], list[Route]] = {}
+        for name in model.operations:
+            route = _compile_route(model, name)
+            if route is not None:
+                table.setdefault((route.method, route.target), []).append(route)
+        for routes in table.values():
+            routes.sort(key=lambda r: r.rank, reverse=True)
+        self._table = table
+
+    def candidates(self, method: str, target: str) -> list[Route]:
+        return self._table.get((method, target), [])
+
+    def match(
+        self, method: str, target: str, query: Mapping[str, str], headers: Container[str]
+    ) -> Route | None:
+        """The most specific route that matches, or None (no route takes these parameters)."""
+        for route in self._table.get((method, target), ()):
+            if route.matches(query, headers):
+                return route
+        return None
+
+
+@functools.cache
+def default_router() -> Router:
+    return Router(load_model())
+
+
+def parse_query(query_string: str) -> dict[str, str]:
+    """Decode a query string as S3 does: blank values kept, ``+`` is a space, first value wins."""
+    result: dict[str, str] = {}
+    for key, value in parse_qsl(query_string, keep_blank_values=True):
+        result.setdefault(key, value)
+    return result

@@ -1,0 +1,167 @@
+"""Output dict -> HTTP status, headers and body, one compiled plan per operation.
+
+Handlers return dicts keyed by model member names; this module puts each member where the
+model says it travels: a header, the ``x-amz-meta-*`` family, the streaming body, or an XML
+document whose root element is the one S3 sends (the model does not name output roots, so
+they are listed here from the S3 API reference).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from fakes3.protocol.model import Member, ServiceModel, load_model
+from fakes3.protocol.xmlbody import XmlWriter, format_scalar
+
+STATUS = "__status__"  # handlers may set a status (206 for ranges) under this key
+
+# Root elements of XML responses, from the S3 API reference's response syntax.
+ROOT_ELEMENTS = {
+    "ListBuckets": "ListAllMyBucketsResult",
+    "ListDirectoryBuckets": "ListAllMyDirectoryBucketsResult",
+    "ListObjects": "ListBucketResult",
+    "ListObjectsV2": "ListBucketResult",
+    "ListObjectVersions": "ListVersionsResult",
+    "GetBucketLocation": "LocationConstraint",
+    "DeleteObjects": "DeleteResult",
+    "CreateMultipartUpload": "InitiateMultipartUploadResult",
+    "CompleteMultipartUpload": "CompleteMultipartUploadResult",
+    "ListParts": "ListPartsResult",
+    "ListMultipartUploads": "ListMultipartUploadsResult",
+    "GetBucketVersioning": "VersioningConfiguration",
+    "GetObjectTagging": "Tagging",
+    "GetBucketTagging": "Tagging",
+    "GetObjectAcl": "AccessControlPolicy",
+    "GetBucketAcl": "AccessControlPolicy",
+    "GetBucketCors": "CORSConfiguration",
+    "GetBucketLifecycleConfiguration": "LifecycleConfiguration",
+    "GetBucketWebsite": "WebsiteConfiguration",
+    "GetBucketLogging": "BucketLoggingStatus",
+    "GetBucketNotificationConfiguration": "NotificationConfiguration",
+    "GetBucketRequestPayment": "RequestPaymentConfiguration",
+    "GetBucketAccelerateConfiguration": "AccelerateConfiguration",
+    "GetObjectAttributes": "GetObjectAttributesResponse",
+    "CreateSession": "CreateSessionResult",
+}
+
+Body = bytes | Iterable[bytes]
+
+
+@dataclass
+class WireResponse:
+    status: int
+    headers: list[tuple[str, str]]
+    body: Body
+
+
+def http_date(value: datetime) -> str:
+    """RFC 7231 date, as S3 sends ``Last-Modified``: ``Wed, 12 Oct 2009 17:50:00 GMT``."""
+    return value.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
+
+
+def _header_value(member: Member, value: Any) -> str:
+    if member.type == "timestamp" and isinstance(value, datetime):
+        if member.timestamp_format == "iso8601":
+            return format_scalar("timestamp", value)
+        return http_date(value)
+    if member.type == "boolean":
+        return "true" if value else "false"
+    if member.type == "list":
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    status: int
+    headers: tuple[Member, ...]
+    prefix_maps: tuple[Member, ...]
+    payload: Member | None
+    payload_root: str | None
+    body_members: bool
+    shape_name: str | None
+    root: str
+
+
+class ResponseSerializer:
+    def __init__(self, model: ServiceModel) -> None:
+        self.model = model
+        self.xml = XmlWriter(model)
+        self._plans: dict[str, _Plan] = {}
+
+    def _plan(self, operation: str) -> _Plan:
+        plan = self._plans.get(operation)
+        if plan is not None:
+            return plan
+        status = int(self.model.operations[operation]["http"].get("responseCode", 200))
+        shape_name = self.model.output_shape(operation)
+        headers: list[Member] = []
+        prefix_maps: list[Member] = []
+        payload: Member | None = None
+        payload_root: str | None = None
+        body_members = False
+        if shape_name:
+            shape = self.model.shape(shape_name)
+            payload_name = shape.get("payload")
+            for member in self.model.members(shape_name):
+                if member.location == "header":
+                    headers.append(member)
+                elif member.location == "headers":
+                    prefix_maps.append(member)
+                elif member.name == payload_name:
+                    payload = member
+                    payload_root = shape["members"][member.name].get("locationName", member.name)
+                elif member.location is None:
+                    body_members = True
+        root = ROOT_ELEMENTS.get(operation, operation + "Result")
+        plan = _Plan(
+            status,
+            tuple(headers),
+            tuple(prefix_maps),
+            payload,
+            payload_root,
+            body_members,
+            shape_name,
+            root,
+        )
+        self._plans[operation] = plan
+        return plan
+
+    def serialize(self, operation: str, output: dict[str, Any]) -> WireResponse:
+        plan = self._plan(operation)
+        headers: list[tuple[str, str]] = []
+        for member in plan.headers:
+            value = output.get(member.name)
+            if value is not None:
+                headers.append((member.wire_name, _header_value(member, value)))
+        for member in plan.prefix_maps:
+            for name, value in (output.get(member.name) or {}).items():
+                headers.append((member.wire_name + name, value))
+        body: Body = b""
+        payload = plan.payload
+        if payload is not None:
+            value = output.get(payload.name)
+            if payload.type == "blob":
+                body = value if value is not None else b""
+            elif payload.type == "structure" and value is not None:
+                root = plan.payload_root or payload.name
+                body = self.xml.document(root, payload.shape_name, value)
+                headers.append(("Content-Type", "application/xml"))
+            elif value is not None:
+                body = str(value).encode("utf-8")
+        elif plan.body_members and plan.shape_name:
+            if plan.root == "LocationConstraint":
+                body = self.xml.text_document(plan.root, output.get("LocationConstraint"))
+            else:
+                body = self.xml.document(plan.root, plan.shape_name, output)
+            headers.append(("Content-Type", "application/xml"))
+        return WireResponse(output.get(STATUS, plan.status), headers, body)
+
+
+@functools.cache
+def default_serializer() -> ResponseSerializer:
+    return ResponseSerializer(load_model())

@@ -1,0 +1,40 @@
+"""Server settings: one dataclass, filled from defaults, ``FAKES3_*`` variables, then flags."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+
+@dataclass
+class Settings:
+    """Everything that changes how fakes3 answers; see docs/server.md for each field."""
+
+    host: str = "127.0.0.1"
+    port: int = 9000
+    data_dir: str | None = None
+    base_domain: str = "localhost"
+    region: str = "us-east-1"
+    tls_cert: str | None = None
+    tls_key: str | None = None
+    quiet: bool = False
+    threads: int = 16
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read ``FAKES3_<FIELD>`` (upper case) for every field that is set."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, object] = {}
+        for field in fields(cls):
+            raw = environ.get("FAKES3_" + field.name.upper())
+            if raw is None or raw == "":
+                continue
+            default = field.default
+            if isinstance(default, bool):
+                values[field.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
+            elif isinstance(default, int):
+                values[field.name] = int(raw)
+            else:
+                values[field.name] = raw
+        return cls(**values)  # type: ignore[arg-type]

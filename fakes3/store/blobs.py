@@ -1,0 +1,197 @@
+"""Blob stores: object bytes by opaque id, in memory or as files under a data directory.
+
+Contract for every implementation:
+- ``create()`` returns a writer; bytes are invisible until ``commit()`` returns the new id, and
+  ``abort()`` leaves nothing behind. Blobs are immutable once committed.
+- ``open(id, start, end)`` returns an iterable of chunks covering ``[start, end)``; it holds the
+  bytes it needs from the moment it returns, so a later ``delete`` cannot cut a reader short.
+- ``copy(id)`` returns a new id for the same bytes without reading them through Python.
+- Ids are generated here (``uuid4().hex``) and checked on the way in: a key never becomes a path.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from typing import BinaryIO, Protocol
+
+CHUNK = 256 * 1024
+_BLOB_ID = re.compile(r"[0-9a-f]{32}")
+
+
+class BlobWriter(Protocol):
+    def write(self, data: bytes) -> None: ...
+    def commit(self) -> str: ...
+    def abort(self) -> None: ...
+
+
+class BlobReader(Protocol):
+    def __iter__(self) -> Iterator[bytes]: ...
+    def close(self) -> None: ...
+
+
+class BlobStore(Protocol):
+    def create(self) -> BlobWriter: ...
+    def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader: ...
+    def delete(self, blob_id: str) -> None: ...
+    def copy(self, blob_id: str) -> str: ...
+    def clear(self) -> None: ...
+
+
+class _BytesReader:
+    def __init__(self, data: bytes, start: int, end: int) -> None:
+        self._view = memoryview(data)[start:end]
+
+    def __iter__(self) -> Iterator[bytes]:
+        view = self._view
+        for offset in range(0, len(view), CHUNK):
+            yield bytes(view[offset : offset + CHUNK])
+
+    def close(self) -> None:
+        self._view.release()
+
+
+class _MemoryWriter:
+    def __init__(self, store: MemoryBlobs) -> None:
+        self._store = store
+        self._chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        self._chunks.append(data)
+
+    def commit(self) -> str:
+        blob_id = uuid.uuid4().hex
+        self._store._blobs[blob_id] = b"".join(self._chunks)
+        self._chunks = []
+        return blob_id
+
+    def abort(self) -> None:
+        self._chunks = []
+
+
+class MemoryBlobs:
+    """Blobs as immutable ``bytes``; copies share them."""
+
+    def __init__(self) -> None:
+        self._blobs: dict[str, bytes] = {}
+
+    def create(self) -> BlobWriter:
+        return _MemoryWriter(self)
+
+    def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
+        data = self._blobs[blob_id]
+        return _BytesReader(data, start, len(data) if end is None else end)
+
+    def delete(self, blob_id: str) -> None:
+        self._blobs.pop(blob_id, None)
+
+    def copy(self, blob_id: str) -> str:
+        new_id = uuid.uuid4().hex
+        self._blobs[new_id] = self._blobs[blob_id]
+        return new_id
+
+    def clear(self) -> None:
+        self._blobs.clear()
+
+
+class _FileReader:
+    def __init__(self, fh: BinaryIO, start: int, end: int) -> None:
+        self._fh = fh
+        self._remaining = end - start
+        fh.seek(start)
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while self._remaining > 0:
+                data = self._fh.read(min(CHUNK, self._remaining))
+                if not data:
+                    break
+                self._remaining -= len(data)
+                yield data
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class _FileWriter:
+    def __init__(self, store: FileBlobs) -> None:
+        self._store = store
+        self._blob_id = uuid.uuid4().hex
+        self._tmp = os.path.join(store.tmp_dir, self._blob_id)
+        self._fh: BinaryIO | None = open(self._tmp, "wb")  # noqa: SIM115 - closed in commit/abort
+
+    def write(self, data: bytes) -> None:
+        assert self._fh is not None
+        self._fh.write(data)
+
+    def commit(self) -> str:
+        assert self._fh is not None
+        self._fh.close()
+        self._fh = None
+        final = self._store.path(self._blob_id)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        os.replace(self._tmp, final)
+        return self._blob_id
+
+    def abort(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+        try:
+            os.unlink(self._tmp)
+        except FileNotFoundError:
+            pass
+
+
+class FileBlobs:
+    """Blobs as files ``<root>/blobs/<2 hex>/<32 hex>``, written to ``<root>/tmp`` then renamed."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.blob_dir = os.path.join(root, "blobs")
+        self.tmp_dir = os.path.join(root, "tmp")
+        os.makedirs(self.blob_dir, exist_ok=True)
+        os.makedirs(self.tmp_dir, exist_ok=True)
+        for leftover in os.listdir(self.tmp_dir):  # writes interrupted by a crash
+            os.unlink(os.path.join(self.tmp_dir, leftover))
+
+    def path(self, blob_id: str) -> str:
+        if not _BLOB_ID.fullmatch(blob_id):
+            raise ValueError(f"not a blob id: {blob_id!r}")
+        return os.path.join(self.blob_dir, blob_id[:2], blob_id)
+
+    def create(self) -> BlobWriter:
+        return _FileWriter(self)
+
+    def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
+        fh = open(self.path(blob_id), "rb")  # noqa: SIM115 - closed by the reader
+        if end is None:
+            end = os.fstat(fh.fileno()).st_size
+        return _FileReader(fh, start, end)
+
+    def delete(self, blob_id: str) -> None:
+        try:
+            os.unlink(self.path(blob_id))
+        except FileNotFoundError:
+            pass
+
+    def copy(self, blob_id: str) -> str:
+        new_id = uuid.uuid4().hex
+        final = self.path(new_id)
+        os.makedirs(os.path.dirname(final), exist_ok=True)
+        try:
+            os.link(self.path(blob_id), final)  # blobs are immutable, so a link is a copy
+        except OSError:
+            tmp = os.path.join(self.tmp_dir, new_id)
+            shutil.copyfile(self.path(blob_id), tmp)
+            os.replace(tmp, final)
+        return new_id
+
+    def clear(self) -> None:
+        shutil.rmtree(self.blob_dir, ignore_errors=True)
+        os.makedirs(self.blob_dir, exist_ok=True)

@@ -1,0 +1,129 @@
+"""SQLite metadata index for the directory backend (WAL mode, one connection, store-locked)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timezone
+from typing import Any
+
+from fakes3.store.records import BucketRecord, ObjectRecord
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS buckets (
+    name TEXT PRIMARY KEY, region TEXT NOT NULL, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS objects (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
+    etag TEXT NOT NULL, last_modified REAL NOT NULL, attrs TEXT NOT NULL,
+    PRIMARY KEY (bucket, key)
+) WITHOUT ROWID;
+"""
+_COLUMNS = "key, blob_id, size, etag, last_modified, attrs"
+
+
+def _attrs(record: ObjectRecord) -> str:
+    return json.dumps(
+        {
+            "content_type": record.content_type,
+            "headers": record.headers,
+            "metadata": record.metadata,
+            "storage_class": record.storage_class,
+            "tags": record.tags,
+            "checksum_algorithm": record.checksum_algorithm,
+            "checksum": record.checksum,
+            "checksum_type": record.checksum_type,
+            "version_id": record.version_id,
+        },
+        separators=(",", ":"),
+    )
+
+
+def _record(row: tuple[Any, ...]) -> ObjectRecord:
+    key, blob_id, size, etag, last_modified, attrs = row
+    extra = json.loads(attrs)
+    extra["tags"] = tuple(tuple(tag) for tag in extra["tags"])
+    return ObjectRecord(
+        key=key,
+        blob_id=blob_id,
+        size=size,
+        etag=etag,
+        last_modified=datetime.fromtimestamp(last_modified, timezone.utc),
+        **extra,
+    )
+
+
+class SqliteIndex:
+    def __init__(self, path: str) -> None:
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(_SCHEMA)
+
+    def add_bucket(self, bucket: BucketRecord) -> None:
+        self._db.execute(
+            "INSERT INTO buckets VALUES (?, ?, ?)",
+            (bucket.name, bucket.region, bucket.created.timestamp()),
+        )
+
+    def get_bucket(self, name: str) -> BucketRecord | None:
+        row = self._db.execute("SELECT * FROM buckets WHERE name = ?", (name,)).fetchone()
+        return _bucket(row) if row else None
+
+    def remove_bucket(self, name: str) -> None:
+        self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
+
+    def buckets(self) -> list[BucketRecord]:
+        return [_bucket(row) for row in self._db.execute("SELECT * FROM buckets ORDER BY name")]
+
+    def is_empty(self, bucket: str) -> bool:
+        row = self._db.execute("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,))
+        return row.fetchone() is None
+
+    def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
+        previous = self.get(bucket, record.key)
+        self._db.execute(
+            "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                bucket,
+                record.key,
+                record.blob_id,
+                record.size,
+                record.etag,
+                record.last_modified.timestamp(),
+                _attrs(record),
+            ),
+        )
+        return previous
+
+    def get(self, bucket: str, key: str) -> ObjectRecord | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM objects WHERE bucket = ? AND key = ?", (bucket, key)
+        ).fetchone()
+        return _record(row) if row else None
+
+    def remove(self, bucket: str, key: str) -> ObjectRecord | None:
+        previous = self.get(bucket, key)
+        if previous is not None:
+            self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+        return previous
+
+    def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
+        op = ">=" if inclusive else ">"
+        rows = self._db.execute(
+            f"SELECT {_COLUMNS} FROM objects WHERE bucket = ? AND key {op} ? ORDER BY key LIMIT ?",
+            (bucket, start, limit),
+        )
+        return [_record(row) for row in rows]
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM objects")
+        self._db.execute("DELETE FROM buckets")
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def _bucket(row: tuple[Any, ...]) -> BucketRecord:
+    name, region, created = row
+    return BucketRecord(name, region, datetime.fromtimestamp(created, timezone.utc))

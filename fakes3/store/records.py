@@ -1,0 +1,35 @@
+"""Typed values the store hands to operations (never dicts of strings)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class BucketRecord:
+    name: str
+    region: str
+    created: datetime
+
+
+@dataclass(frozen=True)
+class ObjectRecord:
+    """One stored object: where its bytes are and everything S3 returns about it."""
+
+    key: str
+    blob_id: str
+    size: int
+    etag: str  # quoted, as S3 sends it: '"<md5 hex>"'
+    last_modified: datetime
+    content_type: str = "binary/octet-stream"
+    # Other representation headers by model member name: ContentEncoding, ContentDisposition,
+    # ContentLanguage, CacheControl, Expires, WebsiteRedirectLocation.
+    headers: dict[str, str] = field(default_factory=dict)
+    metadata: dict[str, str] = field(default_factory=dict)
+    storage_class: str = "STANDARD"
+    tags: tuple[tuple[str, str], ...] = ()
+    checksum_algorithm: str | None = None  # e.g. "CRC32"
+    checksum: str | None = None  # base64 value of checksum_algorithm
+    checksum_type: str | None = None  # "FULL_OBJECT" | "COMPOSITE"
+    version_id: str | None = None  # None: the bucket has never had versioning
