@@ -423,3 +423,14 @@ class InvalidPartNumber(S3Error):
     code = "InvalidPartNumber"
     status = 416
     message = "The requested partnumber is not satisfiable"
+
+
+class MalformedTrailerError(S3Error):
+    """An aws-chunked trailer is missing, undeclared or not well formed."""
+
+    code = "MalformedTrailerError"
+    status = 400
+    message = (
+        "The request contained trailing data that was not well-formed or did not conform to "
+        "our published schema."
+    )

@@ -22,11 +22,15 @@ from fakes3.errors import (
     InvalidArgument,
     InvalidDigest,
     InvalidRequest,
-    MissingContentLength,
     XAmzContentSHA256Mismatch,
 )
 from fakes3.protocol import checksums
-from fakes3.protocol.chunked import AwsChunkedReader
+from fakes3.protocol.chunked import (
+    AwsChunkedReader,
+    parse_decoded_length,
+    parse_trailer_header,
+    payload_mode,
+)
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 _UNSIGNED = "UNSIGNED-PAYLOAD"
@@ -85,7 +89,7 @@ class RequestBody:
         self.input = LimitedInput(raw, length)
         self._source: Any = self.input
         self._checks: list[tuple[Any, bytes, Exception]] = []
-        self._trailer: tuple[str, Any] | None = None
+        self._trailer: str | None = None  # verified by the aws-chunked reader itself
         self._done = False
         self.checksum_algorithm: str | None = None
         self._setup(headers, length)
@@ -95,24 +99,21 @@ class RequestBody:
         encoding = headers.get("content-encoding", "")
         streaming = content_sha.startswith("STREAMING-") or "aws-chunked" in encoding.lower()
         if streaming:
+            trailer_names = parse_trailer_header(headers.get("x-amz-trailer"))
             decoded = headers.get("x-amz-decoded-content-length")
-            if decoded is None and length is not None:
-                raise MissingContentLength()
-            trailer_names = [
-                name.strip().lower()
-                for name in headers.get("x-amz-trailer", "").split(",")
-                if name.strip()
-            ]
+            if decoded is not None or length is not None:  # S3 insists on it; HTTP chunking may not
+                decoded_length: int | None = parse_decoded_length(decoded)
+            else:
+                decoded_length = None
             self._source = AwsChunkedReader(
                 self.input,
-                decoded_length=int(decoded) if decoded is not None else None,
+                decoded_length=decoded_length,
                 trailer_names=trailer_names,
+                content_sha256=content_sha if payload_mode(content_sha) else None,
             )
             for name in trailer_names:
-                algorithm = checksums.algorithm_from_header(name)
-                if algorithm is not None:
-                    self._trailer = (algorithm, checksums.new_checksum(algorithm))
-                    self.checksum_algorithm = algorithm
+                self._trailer = checksums.algorithm_from_header(name)
+                self.checksum_algorithm = self._trailer
         elif content_sha and content_sha != _UNSIGNED:
             if not _SHA256_HEX.fullmatch(content_sha):
                 raise InvalidArgument(
@@ -155,7 +156,10 @@ class RequestBody:
         if found:
             algorithm, value = found[0]
             expected = checksums.decode_value(algorithm, value)
-            self._checks.append((checksums.new_checksum(algorithm), expected, _mismatch(algorithm)))
+            mismatch = BadDigest(
+                f"The {algorithm} you specified did not match the calculated checksum."
+            )
+            self._checks.append((checksums.new_checksum(algorithm), expected, mismatch))
             self.checksum_algorithm = algorithm
         if sdk_algorithm and self.checksum_algorithm is None:
             raise InvalidRequest(
@@ -179,8 +183,6 @@ class RequestBody:
         if data:
             for hasher, _expected, _error in self._checks:
                 hasher.update(data)
-            if self._trailer is not None:
-                self._trailer[1].update(data)
             if size < 0:
                 self._finish()
             return data
@@ -192,17 +194,6 @@ class RequestBody:
         for hasher, expected, error in self._checks:
             if hasher.digest() != expected:
                 raise error
-        if self._trailer is not None:
-            algorithm, hasher = self._trailer
-            claimed = self._source.trailers.get(checksums.header_name(algorithm))
-            if claimed is None:
-                raise InvalidRequest(f"x-amz-trailer {checksums.header_name(algorithm)} missing")
-            if hasher.digest() != checksums.decode_value(algorithm, claimed):
-                raise _mismatch(algorithm)
 
     def drain(self) -> bool:
         return self.input.drain()
-
-
-def _mismatch(algorithm: str) -> BadDigest:
-    return BadDigest(f"The {algorithm} you specified did not match the calculated checksum.")

@@ -9,7 +9,9 @@ reject (control characters), as S3 does with character references.
 from __future__ import annotations
 
 import base64
+import functools
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -18,22 +20,26 @@ import xmltodict
 from fakes3.errors import MalformedXML
 from fakes3.protocol.model import NAMESPACE, ServiceModel
 
-_ESCAPE_NEEDED = re.compile(r"[&<>\"\x00-\x08\x0b-\x1f\r\x7f]")
-_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}
+_SPECIAL = re.compile(r"[&<>\"\x00-\x08\x0b-\x1f\r\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\r\x7f]")
 
 
-def _escape_char(match: re.Match[str]) -> str:
-    char = match.group()
-    return _ESCAPES.get(char) or f"&#x{ord(char):X};"
+def _char_reference(match: re.Match[str]) -> str:
+    return f"&#x{ord(match.group()):X};"
 
 
 def escape(text: str) -> str:
     """Escape element text; fast when nothing needs escaping (the common case)."""
-    if _ESCAPE_NEEDED.search(text) is None:
+    if _SPECIAL.search(text) is None:
         return text
-    return _ESCAPE_NEEDED.sub(_escape_char, text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = text.replace('"', "&quot;")
+    if _CONTROL.search(text) is not None:
+        text = _CONTROL.sub(_char_reference, text)
+    return text
 
 
+@functools.lru_cache(maxsize=4096)
 def iso8601(value: datetime) -> str:
     """S3's XML timestamp form: ``2009-10-12T17:50:30.000Z``."""
     value = value.astimezone(timezone.utc)
@@ -129,16 +135,28 @@ def _scalar(kind: str, text: str) -> Any:
     return text
 
 
+Writer = Callable[[list[str], str, Any], None]
+_ROOT_ATTRS = f' xmlns="{NAMESPACE}"'
+
+
 class XmlWriter:
-    """Writes model-shaped dicts as S3 XML, with the model's element names and list forms."""
+    """Writes model-shaped dicts as S3 XML, with the model's element names and list forms.
+
+    Each shape is compiled once into a writer closure, so a 1000-key listing costs one
+    dict lookup and one append per element rather than a walk over the model.
+    """
 
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
+        self._writers: dict[str, Writer] = {}
+        self._roots: dict[str, Writer] = {}
 
     def document(self, root: str, shape_name: str, value: dict[str, Any]) -> bytes:
         out: list[str] = ['<?xml version="1.0" encoding="UTF-8"?>\n']
-        attrs = f' xmlns="{NAMESPACE}"'
-        self._structure(out, root, shape_name, value, attrs)
+        write = self._roots.get(shape_name)
+        if write is None:
+            write = self._roots[shape_name] = self._structure_writer(shape_name, _ROOT_ATTRS)
+        write(out, root, value)
         return "".join(out).encode("utf-8")
 
     def text_document(self, root: str, text: str | None) -> bytes:
@@ -147,47 +165,100 @@ class XmlWriter:
         body = f"{head}>{escape(text)}</{root}>" if text else f"{head}/>"
         return body.encode("utf-8")
 
-    def _structure(
-        self, out: list[str], tag: str, shape_name: str, value: dict[str, Any], attrs: str = ""
-    ) -> None:
-        members = self.model.members(shape_name)
-        for member in members:
-            if member.xml_attribute and member.name in value:
-                prefix = member.wire_name.partition(":")[0]
-                uri = self.model.shape(shape_name).get("xmlNamespace", {}).get("uri")
-                if uri and ":" in member.wire_name:
-                    attrs += f' xmlns:{prefix}="{uri}"'
-                attrs += f' {member.wire_name}="{escape(str(value[member.name]))}"'
-        out.append(f"<{tag}{attrs}>")
-        for member in members:
-            item = value.get(member.name)
-            if item is None or member.location is not None or member.xml_attribute:
-                continue
-            self._member(out, member.wire_name, member.shape_name, item, member.flattened)
-        out.append(f"</{tag}>")
+    def writer(self, shape_name: str) -> Writer:
+        cached = self._writers.get(shape_name)
+        if cached is None:
+            self._writers[shape_name] = self._deferred(shape_name)  # recursive shapes
+            cached = self._compile(shape_name)
+            self._writers[shape_name] = cached
+        return cached
 
-    def _member(self, out: list[str], tag: str, shape_name: str, item: Any, flat: bool) -> None:
+    def _deferred(self, shape_name: str) -> Writer:
+        def write(out: list[str], tag: str, value: Any) -> None:
+            self._writers[shape_name](out, tag, value)
+
+        return write
+
+    def _compile(self, shape_name: str) -> Writer:
         shape = self.model.shape(shape_name)
         kind = shape["type"]
         if kind == "structure":
-            self._structure(out, tag, shape_name, item)
-        elif kind == "list":
-            inner = shape["member"]
-            inner_shape = inner["shape"]
-            if flat:
-                for element in item:
-                    self._member(out, tag, inner_shape, element, False)
+            return self._structure_writer(shape_name, "")
+        if kind == "list":
+            return self._list_writer(shape, flat=False)
+        return _scalar_writer(kind)
+
+    def _list_writer(self, shape: dict[str, Any], flat: bool) -> Writer:
+        inner = shape["member"]
+        item = self.writer(inner["shape"])
+        child = inner.get("locationName", "member")
+        if flat:
+
+            def write_flat(out: list[str], tag: str, value: Any) -> None:
+                for element in value:
+                    item(out, tag, element)
+
+            return write_flat
+
+        def write_wrapped(out: list[str], tag: str, value: Any) -> None:
+            out.append(f"<{tag}>")
+            for element in value:
+                item(out, child, element)
+            out.append(f"</{tag}>")
+
+        return write_wrapped
+
+    def _structure_writer(self, shape_name: str, root_attrs: str) -> Writer:
+        members = self.model.members(shape_name)
+        namespace = self.model.shape(shape_name).get("xmlNamespace", {}).get("uri")
+        attributes = [m for m in members if m.xml_attribute]
+        children: list[tuple[str, str, Writer]] = []
+        for member in members:
+            if member.location is not None or member.xml_attribute:
+                continue
+            if member.type == "list" and member.flattened:
+                write = self._list_writer(self.model.shape(member.shape_name), flat=True)
             else:
-                child = inner.get("locationName", "member")
-                out.append(f"<{tag}>")
-                for element in item:
-                    self._member(out, child, inner_shape, element, False)
-                out.append(f"</{tag}>")
-        else:
-            out.append(f"<{tag}>{format_scalar(kind, item)}</{tag}>")
+                write = self.writer(member.shape_name)
+            children.append((member.name, member.wire_name, write))
+
+        def write_structure(out: list[str], tag: str, value: Any) -> None:
+            attrs = root_attrs
+            for member in attributes:
+                if member.name in value:
+                    if namespace and ":" in member.wire_name:
+                        prefix = member.wire_name.partition(":")[0]
+                        attrs += f' xmlns:{prefix}="{namespace}"'
+                    attrs += f' {member.wire_name}="{escape(str(value[member.name]))}"'
+            out.append(f"<{tag}{attrs}>")
+            for name, child_tag, write in children:
+                item = value.get(name)
+                if item is not None:
+                    write(out, child_tag, item)
+            out.append(f"</{tag}>")
+
+        return write_structure
+
+
+def _scalar_writer(kind: str) -> Writer:
+    """A writer specialised per scalar kind: strings, the common case, only escape."""
+    if kind == "string":
+
+        def write_string(out: list[str], tag: str, value: Any) -> None:
+            text = value if isinstance(value, str) else str(value)
+            out.append(f"<{tag}>{escape(text)}</{tag}>")
+
+        return write_string
+
+    def write(out: list[str], tag: str, value: Any) -> None:
+        out.append(f"<{tag}>{format_scalar(kind, value)}</{tag}>")
+
+    return write
 
 
 def format_scalar(kind: str, item: Any) -> str:
+    if kind in ("integer", "long"):
+        return str(item)
     if kind == "timestamp" and isinstance(item, datetime):
         return iso8601(item)
     if kind == "boolean":

@@ -1,0 +1,86 @@
+"""Routing compiled from the model: method + target + query + headers -> operation."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes3.protocol.model import load_model
+from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "query", "headers", "operation"),
+    [
+        ("GET", SERVICE, {}, set(), "ListBuckets"),
+        ("PUT", BUCKET, {}, set(), "CreateBucket"),
+        ("HEAD", BUCKET, {}, set(), "HeadBucket"),
+        ("DELETE", BUCKET, {}, set(), "DeleteBucket"),
+        ("GET", BUCKET, {}, set(), "ListObjects"),
+        ("GET", BUCKET, {"list-type": "2"}, set(), "ListObjectsV2"),
+        ("GET", BUCKET, {"location": ""}, set(), "GetBucketLocation"),
+        ("GET", BUCKET, {"versioning": ""}, set(), "GetBucketVersioning"),
+        ("GET", BUCKET, {"lifecycle": ""}, set(), "GetBucketLifecycleConfiguration"),
+        ("GET", BUCKET, {"analytics": ""}, set(), "ListBucketAnalyticsConfigurations"),
+        ("GET", BUCKET, {"analytics": "", "id": "x"}, set(), "GetBucketAnalyticsConfiguration"),
+        ("POST", BUCKET, {"delete": ""}, set(), "DeleteObjects"),
+        ("PUT", OBJECT, {}, set(), "PutObject"),
+        ("PUT", OBJECT, {}, {"x-amz-copy-source"}, "CopyObject"),
+        ("PUT", OBJECT, {"partNumber": "1", "uploadId": "u"}, set(), "UploadPart"),
+        (
+            "PUT",
+            OBJECT,
+            {"partNumber": "1", "uploadId": "u"},
+            {"x-amz-copy-source"},
+            "UploadPartCopy",
+        ),
+        ("GET", OBJECT, {}, set(), "GetObject"),
+        ("GET", OBJECT, {"x-id": "GetObject"}, set(), "GetObject"),
+        ("GET", OBJECT, {"uploadId": "u"}, set(), "ListParts"),
+        ("GET", OBJECT, {"acl": ""}, set(), "GetObjectAcl"),
+        ("GET", OBJECT, {"tagging": ""}, set(), "GetObjectTagging"),
+        ("DELETE", OBJECT, {}, set(), "DeleteObject"),
+        ("DELETE", OBJECT, {"uploadId": "u"}, set(), "AbortMultipartUpload"),
+        ("POST", OBJECT, {"uploads": ""}, set(), "CreateMultipartUpload"),
+        ("POST", OBJECT, {"uploadId": "u"}, set(), "CompleteMultipartUpload"),
+        ("HEAD", OBJECT, {}, set(), "HeadObject"),
+    ],
+)
+def test_request_routes_to_operation(
+    method: str, target: str, query: dict[str, str], headers: set[str], operation: str
+) -> None:
+    route = default_router().match(method, target, query, headers)
+    assert route is not None
+    assert route.operation == operation
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "query"),
+    [("POST", BUCKET, {}), ("PATCH", OBJECT, {}), ("POST", OBJECT, {})],
+)
+def test_request_without_operation_has_no_route(
+    method: str, target: str, query: dict[str, str]
+) -> None:
+    assert default_router().match(method, target, query, set()) is None
+
+
+def test_every_bucket_and_object_operation_in_the_model_is_routable() -> None:
+    """Each operation addressed by bucket or key is reachable through some request."""
+    model = load_model()
+    router = default_router()
+    unreachable = []
+    for name, spec in model.operations.items():
+        path = spec["http"]["requestUri"].partition("?")[0]
+        if path not in ("/", "/{Bucket}", "/{Bucket}/{Key+}"):
+            continue
+        target = SERVICE if path == "/" else OBJECT if "Key" in path else BUCKET
+        if not any(r.operation == name for r in router.candidates(spec["http"]["method"], target)):
+            unreachable.append(name)
+    assert unreachable == []
+
+
+def test_query_parsing_keeps_blank_values_and_decodes_plus_as_space() -> None:
+    assert parse_query("acl&prefix=a+b%2Bc&max-keys=2&prefix=x") == {
+        "acl": "",
+        "prefix": "a b+c",
+        "max-keys": "2",
+    }

@@ -1,0 +1,182 @@
+"""Store semantics, run against both backends and checked against a plain model."""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fakes3.errors import BadDigest, BucketNotEmpty, NoSuchBucket, NoSuchKey, PreconditionFailed
+from fakes3.store import Store, open_store
+from fakes3.store.records import ObjectRecord
+from fakes3.store.store import NewObject, prefix_successor
+
+
+@pytest.fixture(params=["memory", "directory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    data_dir = str(tmp_path / "data") if request.param == "directory" else None
+    opened = open_store(data_dir)
+    yield opened
+    opened.close()
+
+
+def put(store: Store, bucket: str, key: str, data: bytes = b"x") -> ObjectRecord:
+    return store.put_object(bucket, key, io.BytesIO(data), NewObject())
+
+
+def read(store: Store, bucket: str, key: str) -> bytes:
+    _record, reader = store.read_object(bucket, key, lambda rec: (0, rec.size))
+    return b"".join(reader)
+
+
+def model_list(
+    keys: list[str], prefix: str, delimiter: str, start_after: str, max_keys: int
+) -> tuple[list[str], list[str], bool]:
+    """S3 listing semantics written the slow, obvious way."""
+    entries: list[tuple[str, bool]] = []
+    for key in sorted(set(keys)):
+        if not key.startswith(prefix):
+            continue
+        pos = key.find(delimiter, len(prefix)) if delimiter else -1
+        if pos >= 0:
+            rolled = key[: pos + len(delimiter)]
+            if not entries or entries[-1] != (rolled, True):
+                entries.append((rolled, True))
+        else:
+            entries.append((key, False))
+    entries = [e for e in entries if e[0] > start_after]
+    page = entries[:max_keys]
+    return (
+        [k for k, is_prefix in page if not is_prefix],
+        [k for k, is_prefix in page if is_prefix],
+        len(entries) > max_keys,
+    )
+
+
+def test_put_get_overwrite_delete(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    first = put(store, "bkt", "k", b"one")
+    assert first.etag == '"f97c5d29941bfb1b2fdab0874906ab82"'
+    put(store, "bkt", "k", b"two")
+    assert read(store, "bkt", "k") == b"two"
+    assert store.delete_object("bkt", "k") is not None
+    with pytest.raises(NoSuchKey):
+        store.head_object("bkt", "k")
+
+
+def test_missing_bucket_and_non_empty_delete(store: Store) -> None:
+    with pytest.raises(NoSuchBucket):
+        put(store, "nope", "k")
+    store.create_bucket("bkt", "us-east-1")
+    put(store, "bkt", "k")
+    with pytest.raises(BucketNotEmpty):
+        store.delete_bucket("bkt")
+
+
+class FailingSource:
+    """A body that delivers some bytes and then proves bad, as a wrong checksum does."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def read(self, size: int = -1) -> bytes:
+        self.calls += 1
+        if self.calls == 1:
+            return b"partial"
+        raise BadDigest()
+
+
+def test_failed_upload_leaves_old_object_and_no_blob(store: Store, tmp_path: Path) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    put(store, "bkt", "k", b"original")
+    with pytest.raises(BadDigest):
+        store.put_object("bkt", "k", FailingSource(), NewObject())
+    assert read(store, "bkt", "k") == b"original"
+    if os.path.isdir(tmp_path / "data"):
+        assert os.listdir(tmp_path / "data" / "tmp") == []
+        blobs = [f for _, _, files in os.walk(tmp_path / "data" / "blobs") for f in files]
+        assert len(blobs) == 1
+
+
+def test_precondition_is_checked_atomically_at_commit(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    put(store, "bkt", "k", b"first")
+
+    def must_not_exist(current: ObjectRecord | None) -> None:
+        if current is not None:
+            raise PreconditionFailed()
+
+    with pytest.raises(PreconditionFailed):
+        store.put_object("bkt", "k", io.BytesIO(b"second"), NewObject(), must_not_exist)
+    assert read(store, "bkt", "k") == b"first"
+
+
+@pytest.mark.parametrize("key", ["../../etc/passwd", "/abs", "a/../../b", "..", "nul\x00key"])
+def test_keys_never_become_paths(store: Store, key: str, tmp_path: Path) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    put(store, "bkt", key, b"data")
+    assert read(store, "bkt", key) == b"data"
+    outside = [p for p in tmp_path.rglob("*") if "data" not in p.relative_to(tmp_path).parts]
+    assert outside == []
+
+
+def test_directory_store_survives_reopen(tmp_path: Path) -> None:
+    first = open_store(str(tmp_path))
+    first.create_bucket("bkt", "eu-west-1")
+    put(first, "bkt", "k", b"persisted")
+    first.close()
+    second = open_store(str(tmp_path))
+    assert second.get_bucket("bkt").region == "eu-west-1"
+    assert read(second, "bkt", "k") == b"persisted"
+    second.close()
+
+
+def test_prefix_successor() -> None:
+    assert prefix_successor("a/") == "a0"
+    assert prefix_successor("a\U0010ffff") == "b"
+    assert prefix_successor("\ud7ff") == "\ue000"
+    assert prefix_successor("\U0010ffff") is None
+
+
+KEYS = st.lists(st.text(alphabet="ab/é中", min_size=1, max_size=6), max_size=30)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    keys=KEYS,
+    prefix=st.text(alphabet="ab/", max_size=2),
+    delimiter=st.sampled_from(["", "/", "b", "ab"]),
+    max_keys=st.integers(min_value=1, max_value=7),
+)
+def test_paginated_listing_matches_model(
+    store: Store, keys: list[str], prefix: str, delimiter: str, max_keys: int
+) -> None:
+    store.reset()
+    store.create_bucket("bkt", "us-east-1")
+    for key in keys:
+        put(store, "bkt", key)
+    got_keys: list[str] = []
+    got_prefixes: list[str] = []
+    marker = ""
+    for _ in range(100):
+        page = store.list_objects("bkt", prefix, delimiter, marker, max_keys)
+        want_keys, want_prefixes, want_truncated = model_list(
+            keys, prefix, delimiter, marker, max_keys
+        )
+        assert [r.key for r in page.objects] == want_keys
+        assert page.prefixes == want_prefixes
+        assert page.truncated == want_truncated
+        got_keys += want_keys
+        got_prefixes += want_prefixes
+        if not page.truncated:
+            break
+        assert page.last is not None
+        marker = page.last
+    all_keys, all_prefixes, _ = model_list(keys, prefix, delimiter, "", 10**6)
+    assert got_keys == all_keys
+    assert got_prefixes == all_prefixes
