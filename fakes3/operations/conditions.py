@@ -93,9 +93,9 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
         return None
     if match[1]:
         first = int(match[1])
+        if match[2] and int(match[2]) < first:
+            return None  # syntactically invalid: HTTP says ignore the header
         last = int(match[2]) if match[2] else size - 1
-        if last < first:
-            return None
         if first >= size:
             raise _invalid_range(header, size)
         return first, min(last, size - 1)

@@ -84,9 +84,12 @@ def copy_object(ctx: Context, params: Params) -> Output:
         if metadata_directive == "REPLACE":
             new = new_object(params, src.checksum_algorithm)
         else:
+            headers = {k: v for k, v in src.headers.items() if k != "WebsiteRedirectLocation"}
+            if params.get("WebsiteRedirectLocation"):
+                headers["WebsiteRedirectLocation"] = params["WebsiteRedirectLocation"]
             new = NewObject(
                 content_type=src.content_type,
-                headers=dict(src.headers),
+                headers=headers,
                 metadata=dict(src.metadata),
                 storage_class=validate_storage_class(params.get("StorageClass")),
             )

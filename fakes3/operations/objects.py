@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fakes3.errors import (
+    EntityTooLarge,
     InvalidPartNumber,
     InvalidRequest,
     MalformedXML,
+    MissingContentLength,
     NoSuchKey,
     NotImplementedByFakeS3,
     PreconditionFailed,
@@ -27,6 +29,7 @@ from fakes3.store.records import ObjectRecord
 
 # S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
 DEFAULT_CHECKSUM = "CRC64NVME"
+MAX_PUT_SIZE = 5 * 1024**3  # a single PUT; larger objects need multipart
 _OVERRIDES = {
     "ResponseCacheControl": "CacheControl",
     "ResponseContentDisposition": "ContentDisposition",
@@ -60,6 +63,11 @@ def put_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"""
     key = params["Key"]
     validate_key(key)
+    headers = ctx.request.headers
+    if "content-length" not in headers and "chunked" not in headers.get("transfer-encoding", ""):
+        raise MissingContentLength()
+    if ctx.request.content_length is not None and ctx.request.content_length > MAX_PUT_SIZE:
+        raise EntityTooLarge(ProposedSize=ctx.request.content_length, MaxSizeAllowed=MAX_PUT_SIZE)
     body: RequestBody = params["Body"]
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())

@@ -52,10 +52,14 @@ def _timestamp(text: str, fmt: str | None) -> datetime | None:
 def _converter(member: Member) -> Callable[[str], Any]:
     kind = member.type
     if kind in ("integer", "long"):
+        bits = 31 if kind == "integer" else 63
 
         def to_int(text: str) -> int:
             try:
-                return int(text.strip())
+                value = int(text.strip())
+                if not -(2**bits) <= value < 2**bits:
+                    raise ValueError(text)
+                return value
             except ValueError:
                 raise InvalidArgument(
                     f"Provided {member.wire_name} not an integer or within integer range",
@@ -166,10 +170,14 @@ def read_small_body(request: WireRequest) -> bytes:
     limit = MAX_XML_BODY
     if request.content_length is not None and request.content_length > limit:
         raise MaxMessageLengthExceeded()
-    data = request.body.read(limit + 1)
-    if len(data) > limit:
-        raise MaxMessageLengthExceeded()
-    return data
+    chunks: list[bytes] = []
+    size = 0
+    while chunk := request.body.read(limit + 1 - size if size <= limit else 1):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            raise MaxMessageLengthExceeded()
+    return b"".join(chunks)  # read to the end, so the body's digests have been checked
 
 
 @functools.cache
