@@ -1,0 +1,31 @@
+"""Fixtures for the API tests: raw HTTP access to the server beside the boto3 client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+from api_helpers import Raw
+
+
+@pytest.fixture(scope="session")
+def http_session() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture
+def raw(endpoint: str, http_session: requests.Session) -> Raw:
+    """``raw(method, path, **kwargs)``: an unsigned request, exactly as built, to the server.
+
+    ``path`` should be percent-encoded already (``requests`` keeps ``%XX`` escapes as they
+    are); kwargs go to ``requests`` (``headers``, ``data``, ``params``).
+    """
+
+    def send(method: str, path: str, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", 30)
+        return http_session.request(method, endpoint + path, allow_redirects=False, **kwargs)
+
+    return send
