@@ -28,7 +28,8 @@ def server(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[S
     app = FakeS3(Settings(data_dir=data_dir))
     with Server(app, port=0) as running:
         yield running
-    assert not app.errors, f"unexpected server errors: {app.errors!r}"
+    assert not app.errors, f"unexpected app errors: {app.errors!r}"
+    assert not running.errors, f"unexpected server errors: {running.errors!r}"
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ import base64
 import binascii
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, BinaryIO
 
 from fakes3.errors import (
@@ -46,11 +46,11 @@ class LimitedInput:
     def read(self, size: int = -1) -> bytes:
         remaining = self._remaining
         if remaining is None:
-            return self._raw.read(size)
+            return self._read(self._raw.read, size)
         if remaining <= 0:
             return b""
         want = remaining if size < 0 else min(size, remaining)
-        data = self._raw.read(want)
+        data = self._read(self._raw.read, want)
         if not data:
             raise IncompleteBody()
         self._remaining = remaining - len(data)
@@ -59,15 +59,24 @@ class LimitedInput:
     def readline(self, limit: int = -1) -> bytes:
         remaining = self._remaining
         if remaining is None:
-            return self._raw.readline(limit)
+            return self._read(self._raw.readline, limit)
         if remaining <= 0:
             return b""
         want = remaining if limit < 0 else min(limit, remaining)
-        data = self._raw.readline(want)
+        data = self._read(self._raw.readline, want)
         if not data:
             raise IncompleteBody()
         self._remaining = remaining - len(data)
         return data
+
+    @staticmethod
+    def _read(method: Callable[[int], bytes], size: int) -> bytes:
+        """A broken or cut-short transfer (bad HTTP chunking, a dropped socket) is S3's
+        IncompleteBody, not a server error."""
+        try:
+            return method(size)
+        except (OSError, ValueError) as exc:
+            raise IncompleteBody() from exc
 
     def drain(self, limit: int = 1 << 20) -> bool:
         """Discard up to ``limit`` unread bytes so keep-alive can go on; False if more remain."""

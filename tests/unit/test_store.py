@@ -146,7 +146,9 @@ def test_prefix_successor() -> None:
 KEYS = st.lists(st.text(alphabet="ab/é中", min_size=1, max_size=6), max_size=30)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     keys=KEYS,
     prefix=st.text(alphabet="ab/", max_size=2),

@@ -1,0 +1,149 @@
+"""``fakes3 serve``: the standalone server, configured by flags over ``FAKES3_*`` variables.
+
+Precedence is flags, then environment, then the defaults in ``Settings``, so a container image
+can set variables and a developer can still override one on the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import signal
+import sys
+import threading
+from collections.abc import Mapping, Sequence
+from types import FrameType
+
+from fakes3 import __version__
+from fakes3.settings import Settings
+
+__all__ = ["build_parser", "main", "settings_from_args"]
+
+_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``fakes3`` parser; flags default to None so unset ones fall through to the env."""
+    parser = argparse.ArgumentParser(
+        prog="fakes3", description="An S3 test double that speaks the real Amazon S3 REST protocol."
+    )
+    parser.add_argument("--version", action="version", version=f"fakes3 {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = commands.add_parser(
+        "serve",
+        help="run the S3 server in the foreground",
+        description="Run the S3 server until SIGINT or SIGTERM. Each flag can also be set with "
+        "the FAKES3_* variable named beside it; a flag wins over its variable.",
+    )
+    defaults = Settings()
+    option = serve.add_argument
+    option("--host", help=f"address to listen on [FAKES3_HOST, {defaults.host}]")
+    option("--port", type=int, help=f"port; 0 picks a free one [FAKES3_PORT, {defaults.port}]")
+    option(
+        "--data-dir",
+        metavar="DIR",
+        help="keep buckets and objects in DIR instead of memory [FAKES3_DATA_DIR]",
+    )
+    option(
+        "--tls-cert", metavar="FILE", help="serve HTTPS with this PEM certificate [FAKES3_TLS_CERT]"
+    )
+    option("--tls-key", metavar="FILE", help="the certificate's PEM private key [FAKES3_TLS_KEY]")
+    option(
+        "--base-domain",
+        metavar="DOMAIN",
+        help="virtual-host addressing: BUCKET.DOMAIN names a bucket "
+        f"[FAKES3_BASE_DOMAIN, {defaults.base_domain}]",
+    )
+    option("--region", help=f"the region fakes3 reports [FAKES3_REGION, {defaults.region}]")
+    option(
+        "--threads",
+        type=int,
+        metavar="N",
+        help=f"worker threads [FAKES3_THREADS, {defaults.threads}]",
+    )
+    option(
+        "--quiet",
+        action=argparse.BooleanOptionalAction,
+        help="no access log on stderr [FAKES3_QUIET, off]",
+    )
+    serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
+    return parser
+
+
+def settings_from_args(
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from ``FAKES3_*`` variables, then every flag that was given on top."""
+    try:
+        settings = Settings.from_env(environ)
+    except ValueError as exc:
+        raise ValueError(f"a FAKES3_* variable is malformed: {exc}") from exc
+    given = {
+        field.name: getattr(args, field.name)
+        for field in dataclasses.fields(Settings)
+        if getattr(args, field.name, None) is not None
+    }
+    settings = dataclasses.replace(settings, **given)
+    if (settings.tls_cert is None) != (settings.tls_key is None):
+        raise ValueError("--tls-cert and --tls-key go together (FAKES3_TLS_CERT, FAKES3_TLS_KEY)")
+    if not 0 <= settings.port <= 65535:
+        raise ValueError(f"port {settings.port} is not between 0 and 65535")
+    if settings.threads < 1:
+        raise ValueError(f"threads must be at least 1, not {settings.threads}")
+    return settings
+
+
+def serve(settings: Settings) -> int:
+    """Run the server in the foreground until SIGINT or SIGTERM; 0 on a clean stop."""
+    from fakes3.app import FakeS3  # the whole S3 stack loads only when serving
+    from fakes3.server import Server
+
+    app = FakeS3(settings)
+    server = Server(
+        app,
+        settings.host,
+        settings.port,
+        tls_cert=settings.tls_cert,
+        tls_key=settings.tls_key,
+        threads=settings.threads,
+        quiet=settings.quiet,
+    )
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"fakes3: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
+        return 1
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+
+        def on_signal(signum: int, frame: FrameType | None) -> None:
+            server.stop()
+
+        previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
+    storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
+    print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
+    try:
+        server.serve_forever()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        close = getattr(app, "close", None)
+        if close is not None:
+            close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``fakes3`` console script: returns the exit status (2 for usage errors)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_from_args(args)
+    except ValueError as exc:
+        serve_parser: argparse.ArgumentParser = args.parser
+        serve_parser.error(str(exc))  # exits 2 with serve's usage line
+    return serve(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""Serve fakes3 (or any WSGI app) on a loopback port with cheroot, in background threads.
+
+cheroot was chosen by measurement (benchmarks/servers.py, docs/server.md): it keeps connections
+alive, streams request bodies to the app (chunked ones too), answers ``Expect: 100-continue``
+and speaks TLS.  This module adds what a test harness needs on top: port 0, a prompt and
+idempotent stop, exceptions from the app recorded in ``Server.errors``, and an optional
+one-line-per-request access log.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from types import TracebackType
+from typing import Any
+
+from cheroot import wsgi
+from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+__all__ = ["Server"]
+
+Environ = dict[str, Any]
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
+Log = Callable[[str], None]
+
+_CHUNKED_DRAIN_LIMIT = 16 * 1024 * 1024
+_MAX_LINE = 64 * 1024  # a chunk-size or trailer line longer than this is not HTTP
+
+
+def _stderr(line: str) -> None:
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+
+
+class _ChunkedInput:
+    """``wsgi.input`` for a ``Transfer-Encoding: chunked`` body, decoded as the app reads it.
+
+    Replaces cheroot's ChunkedRFile, whose ``readline()`` never returns once it meets a line
+    feed (cheroot 11.1) and which holds each whole chunk in memory.  Like werkzeug's decoder it
+    raises ``OSError`` for broken framing or a body cut short, so a truncated upload is never
+    mistaken for a complete one.
+    """
+
+    def __init__(self, rfile: Any) -> None:
+        self._rfile = rfile
+        self._left = 0  # bytes left in the current chunk
+        self._started = False
+        self.done = False  # the last chunk and any trailers have been read
+
+    def _next_chunk(self) -> bool:
+        """Move to the next chunk's data; False at the end of the body."""
+        if self.done:
+            return False
+        rfile = self._rfile
+        if self._started and rfile.readline(_MAX_LINE) not in (b"\r\n", b"\n"):
+            raise OSError("chunked body: chunk data not followed by CRLF")
+        self._started = True
+        line = rfile.readline(_MAX_LINE)
+        try:
+            size = int(line.split(b";", 1)[0], 16) if line.endswith(b"\n") else -1
+        except ValueError:
+            size = -1
+        if size < 0:
+            raise OSError(f"chunked body: bad chunk size line {line[:40]!r}")
+        if size:
+            self._left = size
+            return True
+        while (trailer := rfile.readline(_MAX_LINE)) not in (b"\r\n", b"\n"):
+            if not trailer.endswith(b"\n"):
+                raise OSError("chunked body: cut short in its trailers")
+        self.done = True
+        return False
+
+    def read(self, size: int | None = -1) -> bytes:
+        """Up to ``size`` bytes (all that is left if negative); fewer only at the end."""
+        if size is None or size < 0:
+            return b"".join(iter(lambda: self.read(1 << 16), b""))
+        parts = []
+        while size > 0 and (self._left or self._next_chunk()):
+            data = self._rfile.read(min(size, self._left))
+            if not data:
+                raise OSError("chunked body: connection closed in the middle of a chunk")
+            self._left -= len(data)
+            size -= len(data)
+            parts.append(data)
+        return b"".join(parts)
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        """One line, through its ``\\n``, of at most ``limit`` bytes if that is positive."""
+        parts: list[bytes] = []
+        got = 0
+        while (limit is None or limit < 0 or got < limit) and (self._left or self._next_chunk()):
+            want = self._left if limit is None or limit < 0 else min(self._left, limit - got)
+            piece = self._rfile.readline(want)
+            if not piece:
+                raise OSError("chunked body: connection closed in the middle of a chunk")
+            self._left -= len(piece)
+            got += len(piece)
+            parts.append(piece)
+            if piece.endswith(b"\n"):
+                break
+        return b"".join(parts)
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        lines: list[bytes] = []
+        total = 0
+        while line := self.readline():
+            lines.append(line)
+            total += len(line)
+            if 0 < hint <= total:
+                break
+        return lines
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.readline, b"")
+
+
+class _Gateway(wsgi.Gateway_10):
+    """cheroot's WSGI gateway, with a working chunked ``wsgi.input`` and keep-alive fixes.
+
+    An app's ``Connection: close`` closes the connection (cheroot would keep it open and first
+    read the rest of the body).  A chunked body the app left unread is finished here: cheroot
+    drains only Content-Length bodies, and leftover chunks would be parsed as the next request.
+    """
+
+    def get_environ(self) -> Environ:  # type: ignore[override]
+        environ: Environ = super().get_environ()  # type: ignore[no-untyped-call]
+        req = self.req
+        if req.chunked_read:
+            req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
+        return environ
+
+    def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
+        write = super().start_response(status, headers, exc_info)
+        if (b"Connection", b"close") in self.req.outheaders:
+            self.req.close_connection = True
+        return write
+
+    def respond(self) -> None:
+        super().respond()
+        req = self.req
+        body = req.rfile
+        if req.chunked_read and isinstance(body, _ChunkedInput) and not body.done:
+            try:
+                for _ in range(_CHUNKED_DRAIN_LIMIT >> 16):
+                    if not body.read(1 << 16):
+                        break
+            except OSError:
+                pass
+            if not body.done:
+                req.close_connection = True
+
+
+class _Cheroot(wsgi.Server):
+    """cheroot's WSGI server, reporting its errors to the owning ``Server``."""
+
+    def __init__(self, owner: Server, bind: tuple[str, int], app: WSGIApp, threads: int) -> None:
+        super().__init__(
+            bind, app, numthreads=threads, max=threads, server_name="fakes3", request_queue_size=128
+        )
+        self.owner = owner
+        self.gateway = _Gateway
+        self.keep_alive_conn_limit = 256  # idle keep-alive connections cost only a descriptor
+
+    def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
+        self.owner._error_log(msg, level, traceback)
+
+
+class _AccessLog:
+    """WSGI middleware: one line per request, written when the response has been sent."""
+
+    def __init__(self, app: WSGIApp, write: Log) -> None:
+        self.app = app
+        self.write = write
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        status = ["-"]
+
+        def recording_start_response(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status[0] = code.split(" ", 1)[0]
+            return start_response(code, headers, exc_info)
+
+        try:
+            body = self.app(environ, recording_start_response)
+        except BaseException:
+            self._line(environ, "500", None, started)
+            raise
+        return _LoggedBody(self, environ, body, status, started)
+
+    def _line(self, environ: Environ, status: str, sent: int | None, started: float) -> None:
+        path = environ.get("REQUEST_URI")
+        if path is None:
+            query = environ.get("QUERY_STRING")
+            path = environ.get("PATH_INFO", "/") + ("?" + query if query else "")
+        self.write(
+            f"{environ.get('REMOTE_ADDR', '-')} {environ.get('REQUEST_METHOD', '-')} {path} "
+            f"{status} {environ.get('fakes3.operation', '-')} "
+            f"{'-' if sent is None else sent} {(time.perf_counter() - started) * 1000:.1f}ms"
+        )
+
+
+class _LoggedBody:
+    """The app's response iterable, counting bytes and logging the request on ``close()``."""
+
+    def __init__(
+        self, log: _AccessLog, environ: Environ, body: Iterable[bytes], status: list[str], t: float
+    ) -> None:
+        self.log, self.environ, self.body, self.status, self.started = log, environ, body, status, t
+        self.sent: int | None = 0
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            for chunk in self.body:
+                self.sent = (self.sent or 0) + len(chunk)
+                yield chunk
+        except BaseException:
+            self.status[0], self.sent = "500", None
+            raise
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.body, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.log._line(self.environ, self.status[0], self.sent, self.started)
+
+
+class Server:
+    """A fakes3 (or any WSGI) app served on a loopback port in background threads."""
+
+    def __init__(
+        self,
+        app: WSGIApp,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        tls_cert: str | None = None,
+        tls_key: str | None = None,
+        threads: int = 16,
+        quiet: bool = True,
+        log: Log | None = None,
+    ) -> None:
+        if (tls_cert is None) != (tls_key is None):
+            raise ValueError("tls_cert and tls_key go together")
+        self.app = app
+        self.host = host
+        self.port = port
+        self.tls_cert, self.tls_key = tls_cert, tls_key
+        self.threads = threads
+        self.quiet = quiet
+        self.log: Log = log or _stderr
+        self.errors: list[BaseException] = []
+        """Exceptions that escaped the app (each answered 500) or the serving thread."""
+        self._lock = threading.RLock()  # re-entrant: stop() may run in a signal handler
+        self._httpd: _Cheroot | None = None
+        self._thread: threading.Thread | None = None
+        self._started = False
+        self._stopping = False
+        self._stopped = threading.Event()
+
+    @property
+    def endpoint_url(self) -> str:
+        """The URL clients use, e.g. ``http://127.0.0.1:9000`` or ``https://[::1]:9000``."""
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{'https' if self.tls_cert else 'http'}://{host}:{self.port}"
+
+    def start(self) -> Server:
+        """Bind (port 0 picks a free port), listen and serve in a background thread."""
+        with self._lock:
+            if self._started or self._stopping:
+                raise RuntimeError("this Server was already started; make a new one")
+            self._started = True
+            app = self.app if self.quiet else _AccessLog(self.app, self.log)
+            httpd = _Cheroot(self, (self.host, self.port), app, self.threads)
+            if self.tls_cert and self.tls_key:
+                httpd.ssl_adapter = BuiltinSSLAdapter(self.tls_cert, self.tls_key)
+            httpd.prepare()  # bound and listening: connections queue from here on
+            self.port = int(httpd.bind_addr[1])
+            thread = threading.Thread(
+                target=self._serve, args=(httpd,), name=f"fakes3-server-{self.port}", daemon=True
+            )
+            thread.start()
+            self._httpd, self._thread = httpd, thread
+        if self._stopping:  # stop() ran (from a signal handler) while we were starting
+            self._halt(httpd, thread)
+        return self
+
+    def _serve(self, httpd: _Cheroot) -> None:
+        try:
+            httpd.serve()
+        except BaseException as exc:  # recorded, so a harness can re-raise it
+            self.errors.append(exc)
+            _stderr("".join(traceback.format_exception(exc)).rstrip())
+
+    def stop(self) -> None:
+        """Stop accepting, close connections, join the threads.  Idempotent."""
+        with self._lock:
+            if self._stopping:
+                return
+            self._stopping = True
+            httpd, thread = self._httpd, self._thread
+        if httpd is not None and thread is not None:
+            self._halt(httpd, thread)
+        self._stopped.set()
+
+    def _halt(self, httpd: _Cheroot, thread: threading.Thread) -> None:
+        self._wake(httpd)
+        httpd.stop()
+        thread.join()
+
+    def _wake(self, httpd: _Cheroot) -> None:
+        """End cheroot's selector wait now instead of at its next 0.5 s timeout."""
+        manager = getattr(httpd, "_connections", None)
+        if manager is None or not hasattr(manager, "_stop_requested"):
+            return  # another cheroot layout: stop() still works, only slower
+        manager._stop_requested = True
+        host = "::1" if self.host == "::" else "127.0.0.1" if self.host == "0.0.0.0" else self.host
+        try:
+            socket.create_connection((host, self.port), timeout=1).close()
+        except OSError:
+            pass
+
+    def serve_forever(self) -> None:
+        """Serve in the foreground until ``stop()`` (from a signal handler or another thread)."""
+        if self._httpd is None:
+            self.start()
+        try:
+            self._stopped.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self.stop()
+
+    def _error_log(self, msg: str, level: int, with_traceback: bool) -> None:
+        """cheroot's error hook: record exceptions, print them; print notes unless quiet."""
+        exc = sys.exc_info()[1]
+        if with_traceback and level >= logging.ERROR and exc is not None:
+            self.errors.append(exc)
+            self.log("".join(traceback.format_exception(exc)).rstrip())
+        elif not self.quiet and not self._stopping:
+            self.log(msg)
+
+    def __enter__(self) -> Server:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<Server {self.endpoint_url}>"
