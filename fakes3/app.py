@@ -44,6 +44,10 @@ def _status_line(status: int) -> str:
 
 
 def _headers_of(environ: dict[str, Any]) -> dict[str, str]:
+    """Lower-cased request headers; the server's own map if it kept the names as sent."""
+    raw: dict[str, str] | None = environ.get("fakes3.headers")
+    if raw is not None:
+        return raw
     headers = {
         key[5:].replace("_", "-").lower(): value
         for key, value in environ.items()

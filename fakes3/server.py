@@ -134,6 +134,11 @@ class _Gateway(wsgi.Gateway_10):
         req = self.req
         if req.chunked_read:
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
+        # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
+        environ["fakes3.headers"] = {
+            name.decode("latin-1").lower(): value.decode("latin-1")
+            for name, value in req.inheaders.items()
+        }
         return environ
 
     def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:

@@ -14,7 +14,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 import uuid
+import weakref
 from collections.abc import Iterator
 from typing import BinaryIO, Protocol
 
@@ -55,14 +57,29 @@ class _BytesReader:
 
 
 class _MemoryWriter:
+    """Collects a blob in memory; past the spill threshold, moves it to a private temp file."""
+
     def __init__(self, store: MemoryBlobs) -> None:
         self._store = store
         self._chunks: list[bytes] = []
+        self._size = 0
+        self._file: _FileWriter | None = None
 
     def write(self, data: bytes) -> None:
+        if self._file is not None:
+            self._file.write(data)
+            return
         self._chunks.append(data)
+        self._size += len(data)
+        if self._size > self._store.spill_threshold:
+            self._file = _FileWriter(self._store.spill)
+            for chunk in self._chunks:
+                self._file.write(chunk)
+            self._chunks = []
 
     def commit(self) -> str:
+        if self._file is not None:
+            return self._file.commit()
         blob_id = uuid.uuid4().hex
         self._store._blobs[blob_id] = b"".join(self._chunks)
         self._chunks = []
@@ -70,31 +87,55 @@ class _MemoryWriter:
 
     def abort(self) -> None:
         self._chunks = []
+        if self._file is not None:
+            self._file.abort()
 
 
 class MemoryBlobs:
-    """Blobs as immutable ``bytes``; copies share them."""
+    """Blobs as immutable ``bytes``; copies share them.
 
-    def __init__(self) -> None:
+    Blobs larger than ``spill_threshold`` go to files in a private temporary directory
+    (removed with the store), so memory use does not grow with object size.
+    """
+
+    def __init__(self, spill_threshold: int = 8 * 1024 * 1024) -> None:
         self._blobs: dict[str, bytes] = {}
+        self.spill_threshold = spill_threshold
+        self._spill: FileBlobs | None = None
+
+    @property
+    def spill(self) -> FileBlobs:
+        if self._spill is None:
+            path = tempfile.mkdtemp(prefix="fakes3-blobs-")
+            weakref.finalize(self, shutil.rmtree, path, ignore_errors=True)
+            self._spill = FileBlobs(path)
+        return self._spill
 
     def create(self) -> BlobWriter:
         return _MemoryWriter(self)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
-        data = self._blobs[blob_id]
+        data = self._blobs.get(blob_id)
+        if data is None:
+            return self.spill.open(blob_id, start, end)
         return _BytesReader(data, start, len(data) if end is None else end)
 
     def delete(self, blob_id: str) -> None:
-        self._blobs.pop(blob_id, None)
+        if self._blobs.pop(blob_id, None) is None and self._spill is not None:
+            self._spill.delete(blob_id)
 
     def copy(self, blob_id: str) -> str:
+        data = self._blobs.get(blob_id)
+        if data is None:
+            return self.spill.copy(blob_id)
         new_id = uuid.uuid4().hex
-        self._blobs[new_id] = self._blobs[blob_id]
+        self._blobs[new_id] = data
         return new_id
 
     def clear(self) -> None:
         self._blobs.clear()
+        if self._spill is not None:
+            self._spill.clear()
 
 
 class _FileReader:

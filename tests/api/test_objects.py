@@ -256,3 +256,14 @@ def test_put_if_match_needs_the_current_etag(s3: BaseClient, bucket: str) -> Non
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"v2"
     with raises_client_error("NoSuchKey", 404):
         s3.put_object(Bucket=bucket, Key="absent", Body=b"x", IfMatch=etag)
+
+
+def test_metadata_names_with_underscores_round_trip(s3: BaseClient, bucket: str) -> None:
+    """S3 keeps header names as sent; a CGI-style environ would turn ``_`` into ``-``."""
+    s3.put_object(
+        Bucket=bucket, Key="k", Body=b"x", Metadata={"snake_case": "1", "kebab-case": "2"}
+    )
+    assert s3.head_object(Bucket=bucket, Key="k")["Metadata"] == {
+        "snake_case": "1",
+        "kebab-case": "2",
+    }

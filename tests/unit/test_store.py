@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,14 +14,18 @@ from hypothesis import strategies as st
 
 from fakes3.errors import BadDigest, BucketNotEmpty, NoSuchBucket, NoSuchKey, PreconditionFailed
 from fakes3.store import Store, open_store
+from fakes3.store.blobs import MemoryBlobs
+from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject, prefix_successor
 
 
-@pytest.fixture(params=["memory", "directory"])
+@pytest.fixture(params=["memory", "memory-spilling", "directory"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    data_dir = str(tmp_path / "data") if request.param == "directory" else None
-    opened = open_store(data_dir)
+    if request.param == "memory-spilling":  # every blob over 4 bytes goes to a temp file
+        opened = Store(MemoryIndex(), MemoryBlobs(spill_threshold=4))
+    else:
+        opened = open_store(str(tmp_path / "data") if request.param == "directory" else None)
     yield opened
     opened.close()
 
@@ -134,6 +139,43 @@ def test_directory_store_survives_reopen(tmp_path: Path) -> None:
     assert second.get_bucket("bkt").region == "eu-west-1"
     assert read(second, "bkt", "k") == b"persisted"
     second.close()
+
+
+class ZeroSource:
+    """``size`` zero bytes, handed out a chunk at a time like a socket."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def read(self, size: int = -1) -> bytes:
+        n = min(self.left, 256 * 1024 if size < 0 else size)
+        self.left -= n
+        return bytes(n)
+
+
+def test_large_upload_and_download_use_bounded_memory(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    size = 48 * 1024 * 1024
+    tracemalloc.start()
+    try:
+        record = store.put_object("bkt", "big", ZeroSource(size), NewObject())
+        _record, reader = store.read_object("bkt", "big", lambda rec: (0, rec.size))
+        received = sum(len(chunk) for chunk in reader)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert record.size == received == size
+    assert peak < 12 * 1024 * 1024  # the spill threshold plus a few chunks, not the object
+
+
+def test_range_reads_and_copies(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    put(store, "bkt", "k", b"0123456789")
+    _record, reader = store.read_object("bkt", "k", lambda rec: (2, 5))
+    assert b"".join(reader) == b"234"
+    store.copy_object(("bkt", "k"), ("bkt", "copy"), lambda src: NewObject())
+    store.delete_object("bkt", "k")
+    assert read(store, "bkt", "copy") == b"0123456789"
 
 
 def test_prefix_successor() -> None:
