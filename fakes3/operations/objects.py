@@ -182,10 +182,20 @@ def delete_objects(ctx: Context, params: Params) -> Output:
     return output
 
 
+def get_object_tagging(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html
+
+    The tags given by ``x-amz-tagging`` on PutObject or CopyObject.
+    """
+    record = ctx.store.head_object(params["Bucket"], params["Key"])
+    return {"TagSet": [{"Key": key, "Value": value} for key, value in record.tags]}
+
+
 HANDLERS: dict[str, Handler] = {
     "PutObject": put_object,
     "GetObject": get_object,
     "HeadObject": head_object,
     "DeleteObject": delete_object,
     "DeleteObjects": delete_objects,
+    "GetObjectTagging": get_object_tagging,
 }

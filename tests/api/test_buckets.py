@@ -225,3 +225,11 @@ def test_list_buckets_pages_with_max_buckets(
         for b in page["Buckets"]
     ]
     assert paginated == names
+
+
+def test_new_bucket_has_never_been_versioned(s3: BaseClient, bucket: str) -> None:
+    response = s3.get_bucket_versioning(Bucket=bucket)
+    assert "Status" not in response
+    assert "MFADelete" not in response
+    with raises_client_error("NoSuchBucket", 404):
+        s3.get_bucket_versioning(Bucket="no-such-bucket-here")

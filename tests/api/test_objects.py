@@ -267,3 +267,13 @@ def test_metadata_names_with_underscores_round_trip(s3: BaseClient, bucket: str)
         "snake_case": "1",
         "kebab-case": "2",
     }
+
+
+def test_get_object_tagging_returns_tags_given_on_put(s3: BaseClient, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="team=data&env=a%20b")
+    tags = s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"]
+    assert tags == [{"Key": "team", "Value": "data"}, {"Key": "env", "Value": "a b"}]
+    s3.put_object(Bucket=bucket, Key="plain", Body=b"x")
+    assert s3.get_object_tagging(Bucket=bucket, Key="plain")["TagSet"] == []
+    with raises_client_error("NoSuchKey", 404):
+        s3.get_object_tagging(Bucket=bucket, Key="missing")
