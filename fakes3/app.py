@@ -17,6 +17,8 @@ from http import HTTPStatus
 from typing import Any
 
 from fakes3.errors import (
+    AccessForbidden,
+    BadRequest,
     InternalError,
     MethodNotAllowed,
     NotImplementedByFakeS3,
@@ -149,7 +151,7 @@ class FakeS3:
         query = parse_query(environ.get("QUERY_STRING", ""))
         route = self.router.match(method, target, query, headers)
         if route is None:
-            raise self._no_route(method, target, headers)
+            raise self._no_route(method, target, bucket, headers)
         operation = route.operation
         environ["fakes3.operation"] = operation
         handler = HANDLERS.get(operation)
@@ -161,13 +163,27 @@ class FakeS3:
         output = handler(context, params)
         return self.serializer.serialize(operation, output)
 
-    def _no_route(self, method: str, target: str, headers: dict[str, str]) -> S3Error:
+    def _no_route(
+        self, method: str, target: str, bucket: str | None, headers: dict[str, str]
+    ) -> S3Error:
         if method == "POST" and target == BUCKET:
             if headers.get("content-type", "").startswith("multipart/form-data"):
                 return NotImplementedByFakeS3("fakes3 does not implement POST object uploads yet.")
         if method == "OPTIONS":
-            return NotImplementedByFakeS3("fakes3 does not implement CORS preflight yet.")
+            return self._preflight(target, bucket, headers)
         return MethodNotAllowed(Method=method, ResourceType=target.upper())
+
+    def _preflight(self, target: str, bucket: str | None, headers: dict[str, str]) -> S3Error:
+        """A CORS preflight, answered as S3 answers it for a bucket with no CORS configuration
+        (fakes3 cannot store one yet: PutBucketCors answers NotImplemented)."""
+        if "origin" not in headers:
+            return BadRequest("Insufficient information. Origin request header needed.")
+        requested = headers.get("access-control-request-method")
+        if requested not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
+            return BadRequest(f"Invalid Access-Control-Request-Method: {requested or 'null'}")
+        if bucket is not None:
+            self.store.get_bucket(bucket)
+        return AccessForbidden(Method=requested, ResourceType=target.upper())
 
     def _error_response(
         self, error: S3Error, raw_path: str, request_id: str, host_id: str

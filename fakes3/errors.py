@@ -434,3 +434,11 @@ class MalformedTrailerError(S3Error):
         "The request contained trailing data that was not well-formed or did not conform to "
         "our published schema."
     )
+
+
+class AccessForbidden(S3Error):
+    """A CORS preflight the bucket's (absent) CORS configuration does not allow."""
+
+    code = "AccessForbidden"
+    status = 403
+    message = "CORSResponse: CORS is not enabled for this bucket."

@@ -106,6 +106,21 @@ def checksum_output(record: ObjectRecord) -> dict[str, Any]:
     }
 
 
+def metadata_header(value: str) -> str:
+    """A metadata value as S3 returns it: sent as UTF-8, returned as ISO-8859-1 when it fits.
+
+    Values arrive as the bytes sent (WSGI's latin-1 strings); ASCII passes through untouched.
+    """
+    if value.isascii():
+        return value
+    try:
+        text = value.encode("latin-1").decode("utf-8")
+        text.encode("latin-1")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+    return text
+
+
 def representation(record: ObjectRecord) -> dict[str, Any]:
     """What GET and HEAD say about an object, before ranges and overrides."""
     output: dict[str, Any] = {
@@ -114,7 +129,7 @@ def representation(record: ObjectRecord) -> dict[str, Any]:
         "ContentLength": record.size,
         "ETag": record.etag,
         "LastModified": record.last_modified,
-        "Metadata": record.metadata,
+        "Metadata": {name: metadata_header(value) for name, value in record.metadata.items()},
         **record.headers,
     }
     if record.storage_class != "STANDARD":

@@ -35,6 +35,8 @@ def validate_bucket_name(name: str) -> None:
     ok = (
         _BUCKET_NAME.fullmatch(name) is not None
         and ".." not in name
+        and ".-" not in name
+        and "-." not in name  # each dot-separated label must be a DNS label
         and not name.startswith(_RESERVED_PREFIXES)
         and not name.endswith(_RESERVED_SUFFIXES)
     )

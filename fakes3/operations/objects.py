@@ -136,12 +136,21 @@ def delete_object(ctx: Context, params: Params) -> Output:
     Deleting a key that does not exist succeeds (204), as in S3.
     """
     if_match = params.get("IfMatch")
-    if if_match is not None:
-        current = ctx.store.head_object(params["Bucket"], params["Key"])
+    condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
+    ctx.store.delete_object(params["Bucket"], params["Key"], condition)
+    return {}
+
+
+def _etag_condition(if_match: str, key: str) -> Any:
+    """A delete's If-Match: 404 if nothing is there, 412 if something else is."""
+
+    def check(current: ObjectRecord | None) -> None:
+        if current is None:
+            raise NoSuchKey(Key=key)
         if not etag_matches(if_match, current.etag):
             raise PreconditionFailed(Condition="If-Match")
-    ctx.store.delete_object(params["Bucket"], params["Key"])
-    return {}
+
+    return check
 
 
 def delete_objects(ctx: Context, params: Params) -> Output:
@@ -169,7 +178,10 @@ def delete_objects(ctx: Context, params: Params) -> Output:
             validate_key(key)
             if version not in (None, "null"):
                 raise S3Error("The specified version does not exist.")
-            ctx.store.delete_object(bucket, key)
+            if item.get("ETag") is not None:
+                ctx.store.delete_object(bucket, key, _etag_condition(item["ETag"], key))
+            else:
+                ctx.store.delete_object(bucket, key)
         except S3Error as error:
             code = "NoSuchVersion" if version not in (None, "null") else error.code
             entry = {"Key": key, "Code": code, "Message": error.text}

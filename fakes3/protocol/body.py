@@ -106,7 +106,11 @@ class RequestBody:
     def _setup(self, headers: Mapping[str, str], length: int | None) -> None:
         content_sha = headers.get("x-amz-content-sha256", "")
         encoding = headers.get("content-encoding", "")
-        streaming = content_sha.startswith("STREAMING-") or "aws-chunked" in encoding.lower()
+        # Framing is announced by a STREAMING-* payload hash (or, unsigned, by a decoded length);
+        # "aws-chunked" in Content-Encoding alone is just a label S3 strips from what it stores.
+        streaming = content_sha.startswith("STREAMING-") or (
+            "aws-chunked" in encoding.lower() and "x-amz-decoded-content-length" in headers
+        )
         if streaming:
             trailer_names = parse_trailer_header(headers.get("x-amz-trailer"))
             decoded = headers.get("x-amz-decoded-content-length")

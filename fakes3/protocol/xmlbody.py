@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import xmltodict
@@ -127,7 +128,7 @@ def _scalar(kind: str, text: str) -> Any:
                 raise ValueError(text)
             return lowered == "true"
         if kind == "timestamp":
-            return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+            return _timestamp(text.strip())
         if kind == "blob":
             return base64.b64decode(text, validate=True)
     except ValueError as exc:
@@ -137,6 +138,19 @@ def _scalar(kind: str, text: str) -> Any:
 
 Writer = Callable[[list[str], str, Any], None]
 _ROOT_ATTRS = f' xmlns="{NAMESPACE}"'
+
+
+def _timestamp(text: str) -> datetime:
+    """A timestamp in any form the model declares: ISO 8601, RFC 822 or epoch seconds."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        pass
+    return datetime.fromtimestamp(float(text), timezone.utc)
 
 
 class XmlWriter:

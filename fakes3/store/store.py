@@ -188,9 +188,14 @@ class Store:
             start, end = span(record)
             return record, self.blobs.open(record.blob_id, start, end)
 
-    def delete_object(self, bucket: str, key: str) -> ObjectRecord | None:
+    def delete_object(
+        self, bucket: str, key: str, precondition: Precondition | None = None
+    ) -> ObjectRecord | None:
+        """Remove a key (no error if absent); ``precondition(current)`` may veto, atomically."""
         with self.lock:
             self.get_bucket(bucket)
+            if precondition is not None:
+                precondition(self.index.get(bucket, key))
             previous = self.index.remove(bucket, key)
             if previous is not None:
                 self.blobs.delete(previous.blob_id)
