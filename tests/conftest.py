@@ -6,9 +6,9 @@ import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
 from botocore.client import BaseClient
+from s3clients import client_for
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
@@ -37,21 +37,10 @@ def endpoint(server: Server) -> str:
     return server.endpoint_url
 
 
-def make_client(endpoint: str, **kwargs: object) -> BaseClient:
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        **kwargs,  # type: ignore[arg-type]
-    )
-
-
 @pytest.fixture(scope="session")
 def s3(endpoint: str) -> BaseClient:
     """A boto3 client in its default configuration, pointed at the server."""
-    return make_client(endpoint)
+    return client_for(endpoint)
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 import trustme
+from s3clients import client_for
 
 from fakes3.server import Server
 
@@ -56,17 +56,6 @@ def read_response(sock: socket.socket) -> tuple[bytes, bytes]:
     while len(data) < length:
         data += sock.recv(65536)
     return head.split(b"\r\n")[0], data
-
-
-def s3_client(endpoint_url: str, **kwargs: Any) -> Any:
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint_url,
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        region_name="us-east-1",
-        **kwargs,
-    )
 
 
 # ------------------------------------------------------------------------------ lifecycle
@@ -163,7 +152,7 @@ def test_boto3_default_client_keeps_its_connection() -> None:
         return result
 
     with Server(counting) as server:
-        s3 = s3_client(server.endpoint_url)
+        s3 = client_for(server.endpoint_url)
         s3.put_object(Bucket="b", Key="k", Body=b"x" * 1024)
         assert s3.get_object(Bucket="b", Key="k")["Body"].read() == module.OBJECT_BODY
         assert s3.head_object(Bucket="b", Key="k")["ContentLength"] == 1024
@@ -282,7 +271,7 @@ def test_boto3_large_put_sends_expect_100_continue() -> None:
         return sink_app(environ, start_response)
 
     with Server(app) as server:
-        s3 = s3_client(server.endpoint_url)
+        s3 = client_for(server.endpoint_url)
         s3.put_object(Bucket="b", Key="k", Body=b"x" * (2 * 1024 * 1024))
         s3.close()
     assert expects == ["100-continue"]
@@ -310,7 +299,7 @@ def test_https_with_a_trustme_certificate(tmp_path: Path) -> None:
         return sink_app(environ, start_response)
 
     with Server(recording_sink, tls_cert=str(cert_file), tls_key=str(key_file)) as server:
-        s3 = s3_client(server.endpoint_url, verify=str(ca_file))
+        s3 = client_for(server.endpoint_url, verify=str(ca_file))
         s3.put_object(Bucket="b", Key="k", Body=b"x" * 100)
         s3.close()
         with pytest.raises(requests.exceptions.SSLError):

@@ -8,12 +8,11 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import pytest
 import requests
-from botocore.client import BaseClient
 from botocore.exceptions import ClientError
+from s3clients import client_for  # noqa: F401 - re-exported for the API tests
 
 Raw = Callable[..., requests.Response]
 S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
@@ -124,17 +123,3 @@ def aws_chunked(
         parts.append(f"{trailer[0]}:{trailer[1]}\r\n".encode())
     parts.append(b"\r\n")
     return b"".join(parts)
-
-
-def client_for(endpoint: str, **kwargs: Any) -> BaseClient:
-    """A boto3 S3 client for ``endpoint`` with test credentials (and e.g. ``config=``)."""
-    import boto3
-
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-        **kwargs,
-    )
