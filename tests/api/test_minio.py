@@ -1,0 +1,70 @@
+"""minio-py, a second real client with its own signing, XML parsing and listing code."""
+
+from __future__ import annotations
+
+import io
+from urllib.parse import urlsplit
+
+import pytest
+from api_helpers import unique_bucket_name
+from minio import Minio
+from minio.commonconfig import CopySource
+from minio.deleteobjects import DeleteObject
+from minio.error import S3Error
+
+
+@pytest.fixture
+def minio(endpoint: str) -> Minio:
+    return Minio(
+        urlsplit(endpoint).netloc,
+        access_key="test",
+        secret_key="testtesttest",
+        secure=False,
+        region="us-east-1",
+    )
+
+
+def test_minio_round_trip(minio: Minio) -> None:
+    bucket = unique_bucket_name("minio")
+    minio.make_bucket(bucket)
+    assert minio.bucket_exists(bucket)
+    minio.put_object(
+        bucket,
+        "dir/a b.txt",
+        io.BytesIO(b"hello"),
+        5,
+        content_type="text/plain",
+        metadata={"x-amz-meta-colour": "blue"},
+    )
+    response = minio.get_object(bucket, "dir/a b.txt")
+    try:
+        assert response.read() == b"hello"
+        assert response.headers["x-amz-meta-colour"] == "blue"
+    finally:
+        response.close()
+        response.release_conn()
+    stat = minio.stat_object(bucket, "dir/a b.txt")
+    assert (stat.size, stat.content_type) == (5, "text/plain")
+    minio.copy_object(bucket, "copy", CopySource(bucket, "dir/a b.txt"))
+    assert [o.object_name for o in minio.list_objects(bucket)] == ["copy", "dir/"]
+    names = [o.object_name for o in minio.list_objects(bucket, recursive=True)]
+    assert names == ["copy", "dir/a b.txt"]
+    errors = list(minio.remove_objects(bucket, [DeleteObject("copy"), DeleteObject("dir/a b.txt")]))
+    assert errors == []
+    minio.remove_bucket(bucket)
+    assert not minio.bucket_exists(bucket)
+
+
+def test_minio_sees_s3_errors(minio: Minio) -> None:
+    bucket = unique_bucket_name("minio")
+    minio.make_bucket(bucket)
+    with pytest.raises(S3Error) as info:
+        minio.stat_object(bucket, "missing")
+    assert info.value.code == "NoSuchKey"  # from a HEAD 404, which has no body
+    with pytest.raises(S3Error) as info:
+        minio.get_object(bucket, "missing")
+    assert info.value.code == "NoSuchKey"
+    minio.put_object(bucket, "k", io.BytesIO(b"x"), 1)
+    with pytest.raises(S3Error) as info:
+        minio.remove_bucket(bucket)
+    assert info.value.code == "BucketNotEmpty"
