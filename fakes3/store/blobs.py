@@ -175,7 +175,7 @@ class _FileWriter:
         self._fh.close()
         self._fh = None
         final = self._store.path(self._blob_id)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
+        self._store.ensure_dir(final)
         os.replace(self._tmp, final)
         return self._blob_id
 
@@ -198,8 +198,16 @@ class FileBlobs:
         self.tmp_dir = os.path.join(root, "tmp")
         os.makedirs(self.blob_dir, exist_ok=True)
         os.makedirs(self.tmp_dir, exist_ok=True)
+        self._dirs: set[str] = set()
         for leftover in os.listdir(self.tmp_dir):  # writes interrupted by a crash
             os.unlink(os.path.join(self.tmp_dir, leftover))
+
+    def ensure_dir(self, path: str) -> None:
+        """Create a blob's fan-out directory once; later writes skip the syscall."""
+        directory = os.path.dirname(path)
+        if directory not in self._dirs:
+            os.makedirs(directory, exist_ok=True)
+            self._dirs.add(directory)
 
     def path(self, blob_id: str) -> str:
         if not _BLOB_ID.fullmatch(blob_id):
@@ -224,7 +232,7 @@ class FileBlobs:
     def copy(self, blob_id: str) -> str:
         new_id = uuid.uuid4().hex
         final = self.path(new_id)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
+        self.ensure_dir(final)
         try:
             os.link(self.path(blob_id), final)  # blobs are immutable, so a link is a copy
         except OSError:
@@ -236,3 +244,4 @@ class FileBlobs:
     def clear(self) -> None:
         shutil.rmtree(self.blob_dir, ignore_errors=True)
         os.makedirs(self.blob_dir, exist_ok=True)
+        self._dirs.clear()

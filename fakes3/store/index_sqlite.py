@@ -54,27 +54,36 @@ def _record(row: tuple[Any, ...]) -> ObjectRecord:
 
 
 class SqliteIndex:
+    """Objects live in SQLite; bucket records are also kept in a dict, since every request
+    looks its bucket up and there are few of them (the table stays the source of truth)."""
+
     def __init__(self, path: str) -> None:
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
+        # WAL without fsync: survives a crash of fakes3 (what a test double needs), not of the OS.
+        self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
+        self._buckets = {
+            record.name: record
+            for record in map(_bucket, self._db.execute("SELECT * FROM buckets"))
+        }
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
             "INSERT INTO buckets VALUES (?, ?, ?)",
             (bucket.name, bucket.region, bucket.created.timestamp()),
         )
+        self._buckets[bucket.name] = bucket
 
     def get_bucket(self, name: str) -> BucketRecord | None:
-        row = self._db.execute("SELECT * FROM buckets WHERE name = ?", (name,)).fetchone()
-        return _bucket(row) if row else None
+        return self._buckets.get(name)
 
     def remove_bucket(self, name: str) -> None:
         self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
+        self._buckets.pop(name, None)
 
     def buckets(self) -> list[BucketRecord]:
-        return [_bucket(row) for row in self._db.execute("SELECT * FROM buckets ORDER BY name")]
+        return [self._buckets[name] for name in sorted(self._buckets)]
 
     def is_empty(self, bucket: str) -> bool:
         row = self._db.execute("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,))
@@ -119,6 +128,7 @@ class SqliteIndex:
     def clear(self) -> None:
         self._db.execute("DELETE FROM objects")
         self._db.execute("DELETE FROM buckets")
+        self._buckets.clear()
 
     def close(self) -> None:
         self._db.close()
