@@ -62,6 +62,29 @@ def _headers_of(environ: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+def _content_length(text: str | None, headers: dict[str, str]) -> int | None:
+    """The body's length: None for a chunked transfer, 0 when no body was announced."""
+    if text:
+        if not text.isdigit():
+            raise BadRequest("An error occurred when parsing the HTTP request.")
+        return int(text)
+    if "chunked" in headers.get("transfer-encoding", "").lower():
+        return None
+    return 0
+
+
+def _header_safe(value: str) -> str:
+    """Header values travel as ISO-8859-1 without line breaks; others go as UTF-8 bytes."""
+    if value.isascii() and value.isprintable():
+        return value
+    value = value.replace("\r", " ").replace("\n", " ")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8").decode("latin-1")
+    return value
+
+
 class _Date:
     """The ``Date`` header, formatted at most once a second."""
 
@@ -96,12 +119,9 @@ class FakeS3:
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         raw_path = raw_path_of(raw_uri) if raw_uri else environ.get("PATH_INFO", "/")
         headers = _headers_of(environ)
-        length_text = environ.get("CONTENT_LENGTH")
         body: RequestBody | None = None
         try:
-            length = int(length_text) if length_text else None
-            if length is None and "chunked" not in headers.get("transfer-encoding", "").lower():
-                length = 0
+            length = _content_length(environ.get("CONTENT_LENGTH"), headers)
             if raw_path.startswith(_CONTROL_PREFIX) and method in ("GET", "POST"):
                 response = self._control(raw_path[len(_CONTROL_PREFIX) :], method)
             else:
@@ -113,16 +133,28 @@ class FakeS3:
             self.errors.append(exc)
             log.error("unhandled error in fakes3\n%s", traceback.format_exc())
             response = self._error_response(InternalError(), raw_path, request_id, host_id)
-        headers_out = response.headers
         if body is not None and not body.drain():
-            headers_out.append(("Connection", "close"))
+            response.headers.append(("Connection", "close"))
+        return self._respond(response, method, request_id, host_id, start_response)
+
+    def _respond(
+        self,
+        response: WireResponse,
+        method: str,
+        request_id: str,
+        host_id: str,
+        start_response: StartResponse,
+    ) -> Iterable[bytes]:
+        """Add the headers every S3 response has, then hand status, headers and body over."""
+        headers_out = [(name, _header_safe(value)) for name, value in response.headers]
         headers_out.append(("x-amz-request-id", request_id))
         headers_out.append(("x-amz-id-2", host_id))
         headers_out.append(("Date", self._date()))
         headers_out.append(("Server", "AmazonS3"))
         payload = response.body
         if isinstance(payload, bytes):
-            if not any(name.lower() == "content-length" for name, _ in headers_out):
+            sized = any(name.lower() == "content-length" for name, _ in headers_out)
+            if not sized and response.status not in (204, 304):  # RFC 9110: no length there
                 headers_out.append(("Content-Length", str(len(payload))))
             if method == "HEAD":
                 payload = b""

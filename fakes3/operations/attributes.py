@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from fakes3.errors import (
     BadRequest,
+    InvalidArgument,
     InvalidStorageClass,
     InvalidTag,
     KeyTooLongError,
@@ -15,6 +16,7 @@ from fakes3.errors import (
 from fakes3.protocol.checksums import member_name
 from fakes3.protocol.chunked import strip_aws_chunked
 from fakes3.protocol.model import load_model
+from fakes3.protocol.serializing import http_date
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
 
@@ -106,6 +108,42 @@ def checksum_output(record: ObjectRecord) -> dict[str, Any]:
     }
 
 
+# Since January 2023 S3 encrypts every new object with SSE-S3 and says so on every response.
+DEFAULT_ENCRYPTION = {"ServerSideEncryption": "AES256"}
+_OVERRIDES = {
+    "ResponseCacheControl": "CacheControl",
+    "ResponseContentDisposition": "ContentDisposition",
+    "ResponseContentEncoding": "ContentEncoding",
+    "ResponseContentLanguage": "ContentLanguage",
+    "ResponseContentType": "ContentType",
+}
+
+
+def check_version_id(version: str | None) -> None:
+    """Without versioning, the only version an object has is ``null``."""
+    if version is not None and version != "null":
+        raise InvalidArgument(
+            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version
+        )
+
+
+def apply_overrides(params: dict[str, Any], output: dict[str, Any]) -> None:
+    """``response-*`` query parameters replace stored headers on GET and HEAD.
+
+    Control characters would split the header (response splitting), so they are refused.
+    """
+    for name, target in _OVERRIDES.items():
+        value = params.get(name)
+        if value is not None:
+            if not value.isprintable():
+                raise InvalidArgument(
+                    f"Invalid value for {name}", ArgumentName=name, ArgumentValue=repr(value)
+                )
+            output[target] = value
+    if params.get("ResponseExpires") is not None:
+        output["Expires"] = http_date(params["ResponseExpires"])
+
+
 def metadata_header(value: str) -> str:
     """A metadata value as S3 returns it: sent as UTF-8, returned as ISO-8859-1 when it fits.
 
@@ -130,6 +168,7 @@ def representation(record: ObjectRecord) -> dict[str, Any]:
         "ETag": record.etag,
         "LastModified": record.last_modified,
         "Metadata": {name: metadata_header(value) for name, value in record.metadata.items()},
+        **DEFAULT_ENCRYPTION,
         **record.headers,
     }
     if record.storage_class != "STANDARD":

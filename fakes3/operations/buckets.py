@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import ipaddress
 import re
 
@@ -15,6 +13,7 @@ from fakes3.errors import (
     InvalidLocationConstraint,
 )
 from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.tokens import decode_token, encode_token
 
 REGIONS = frozenset(
     """af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1
@@ -61,7 +60,7 @@ def list_buckets(ctx: Context, params: Params) -> Output:
             ArgumentName="max-buckets",
             ArgumentValue=max_buckets,
         )
-    after = _decode_token(params["ContinuationToken"]) if "ContinuationToken" in params else ""
+    after = decode_token(params["ContinuationToken"]) if "ContinuationToken" in params else ""
     chosen = [
         bucket
         for bucket in ctx.store.list_buckets()
@@ -72,24 +71,13 @@ def list_buckets(ctx: Context, params: Params) -> Output:
     output: Output = {"Owner": DEFAULT_OWNER}
     if max_buckets is not None and len(chosen) > max_buckets:
         chosen = chosen[:max_buckets]
-        output["ContinuationToken"] = base64.urlsafe_b64encode(chosen[-1].name.encode()).decode()
+        output["ContinuationToken"] = encode_token(chosen[-1].name)
     output["Buckets"] = [
         {"Name": b.name, "CreationDate": b.created, "BucketRegion": b.region} for b in chosen
     ]
     if "Prefix" in params:
         output["Prefix"] = prefix
     return output
-
-
-def _decode_token(token: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(token.encode()).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise InvalidArgument(
-            "The continuation token provided is incorrect",
-            ArgumentName="continuation-token",
-            ArgumentValue=token,
-        ) from None
 
 
 def _bucket_region(ctx: Context, params: Params) -> str:

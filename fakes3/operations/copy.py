@@ -6,6 +6,8 @@ from urllib.parse import unquote
 
 from fakes3.errors import InvalidArgument, InvalidRequest, NotImplementedByFakeS3
 from fakes3.operations.attributes import (
+    DEFAULT_ENCRYPTION,
+    check_version_id,
     checksum_output,
     new_object,
     parse_tagging,
@@ -55,10 +57,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
     STANDARD unless the request names one.
     """
     src_bucket, src_key, version = parse_copy_source(params["CopySource"])
-    if version not in (None, "null"):
-        raise InvalidArgument(
-            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version
-        )
+    check_version_id(version)
     dst_bucket, dst_key = params["Bucket"], params["Key"]
     validate_key(dst_key)
     metadata_directive = _directive(params, "MetadataDirective", "x-amz-metadata-directive")
@@ -98,7 +97,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
 
     _src, record = ctx.store.copy_object((src_bucket, src_key), (dst_bucket, dst_key), describe)
     result = {"ETag": record.etag, "LastModified": record.last_modified, **checksum_output(record)}
-    return {"CopyObjectResult": result}
+    return {"CopyObjectResult": result, **DEFAULT_ENCRYPTION}
 
 
 HANDLERS: dict[str, Handler] = {"CopyObject": copy_object}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from fakes3.errors import InvalidArgument
 from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.store import ListPage
 from fakes3.store.records import ObjectRecord
 
@@ -94,17 +93,6 @@ def _common(params: Params, page: ListPage, encode: Encode, owner: bool) -> Outp
     return output
 
 
-def _decode_token(token: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
-    except (binascii.Error, UnicodeError, ValueError):
-        raise InvalidArgument(
-            "The continuation token provided is incorrect",
-            ArgumentName="continuation-token",
-            ArgumentValue=token,
-        ) from None
-
-
 def list_objects_v2(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 
@@ -113,7 +101,7 @@ def list_objects_v2(ctx: Context, params: Params) -> Output:
     encode = _encoder(params)
     start_after = params.get("StartAfter", "")
     if "ContinuationToken" in params:
-        start_after = _decode_token(params["ContinuationToken"])
+        start_after = decode_token(params["ContinuationToken"])
     page = _page(ctx, params, start_after, _max_keys(params))
     output = _common(params, page, encode, bool(params.get("FetchOwner")))
     output["KeyCount"] = len(page.objects) + len(page.prefixes)
@@ -122,7 +110,7 @@ def list_objects_v2(ctx: Context, params: Params) -> Output:
     if "ContinuationToken" in params:
         output["ContinuationToken"] = params["ContinuationToken"]
     if page.truncated and page.last is not None:
-        output["NextContinuationToken"] = base64.urlsafe_b64encode(page.last.encode()).decode()
+        output["NextContinuationToken"] = encode_token(page.last)
     return output
 
 

@@ -6,16 +6,21 @@ from typing import Any
 
 from fakes3.errors import (
     EntityTooLarge,
+    InvalidArgument,
     InvalidPartNumber,
     InvalidRequest,
     MalformedXML,
     MissingContentLength,
     NoSuchKey,
+    NoSuchVersion,
     NotImplementedByFakeS3,
     PreconditionFailed,
     S3Error,
 )
 from fakes3.operations.attributes import (
+    DEFAULT_ENCRYPTION,
+    apply_overrides,
+    check_version_id,
     checksum_output,
     new_object,
     representation,
@@ -24,19 +29,12 @@ from fakes3.operations.attributes import (
 from fakes3.operations.conditions import check_read_conditions, etag_matches, parse_range
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.body import RequestBody
-from fakes3.protocol.serializing import STATUS, http_date
+from fakes3.protocol.serializing import STATUS
 from fakes3.store.records import ObjectRecord
 
 # S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
 DEFAULT_CHECKSUM = "CRC64NVME"
 MAX_PUT_SIZE = 5 * 1024**3  # a single PUT; larger objects need multipart
-_OVERRIDES = {
-    "ResponseCacheControl": "CacheControl",
-    "ResponseContentDisposition": "ContentDisposition",
-    "ResponseContentEncoding": "ContentEncoding",
-    "ResponseContentLanguage": "ContentLanguage",
-    "ResponseContentType": "ContentType",
-}
 
 
 def _write_condition(params: Params) -> Any:
@@ -72,7 +70,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())
     record = ctx.store.put_object(params["Bucket"], key, body, new, _write_condition(params))
-    return {"ETag": record.etag, "Size": record.size, **checksum_output(record)}
+    return {"ETag": record.etag, **DEFAULT_ENCRYPTION, **checksum_output(record)}
 
 
 def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[int, int]:
@@ -81,6 +79,14 @@ def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[
     chosen: tuple[int, int] | None = None
     part = params.get("PartNumber")
     if part is not None:
+        if params.get("Range"):
+            raise InvalidRequest("Cannot specify both Range header and partNumber query parameter")
+        if not 1 <= part <= 10000:
+            raise InvalidArgument(
+                "Part number must be an integer between 1 and 10000, inclusive",
+                ArgumentName="partNumber",
+                ArgumentValue=part,
+            )
         if part != 1:
             raise InvalidPartNumber(PartNumberRequested=part, ActualPartCount=1)
         chosen = (0, record.size - 1) if record.size else None
@@ -91,7 +97,9 @@ def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[
 
 
 def _read_output(params: Params, record: ObjectRecord, state: dict[str, Any]) -> Output:
+    """GET/HEAD headers: the stored representation, the range, checksums, overrides."""
     output = representation(record)
+    apply_overrides(params, output)
     chosen = state.get("range")
     if chosen is not None:
         first, last = chosen
@@ -108,22 +116,23 @@ def get_object(ctx: Context, params: Params) -> Output:
 
     ``response-*`` query parameters override the stored headers, as for signed requests.
     """
+    check_version_id(params.get("VersionId"))
     state: dict[str, Any] = {}
     record, reader = ctx.store.read_object(
         params["Bucket"], params["Key"], lambda rec: _span(params, rec, state)
     )
-    output = _read_output(params, record, state)
-    for name, target in _OVERRIDES.items():
-        if params.get(name) is not None:
-            output[target] = params[name]
-    if params.get("ResponseExpires") is not None:
-        output["Expires"] = http_date(params["ResponseExpires"])
+    try:
+        output = _read_output(params, record, state)
+    except BaseException:
+        reader.close()  # the blob was opened; an error now must not leak it
+        raise
     output["Body"] = reader
     return output
 
 
 def head_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
+    check_version_id(params.get("VersionId"))
     record = ctx.store.head_object(params["Bucket"], params["Key"])
     state: dict[str, Any] = {}
     _span(params, record, state)
@@ -135,6 +144,7 @@ def delete_object(ctx: Context, params: Params) -> Output:
 
     Deleting a key that does not exist succeeds (204), as in S3.
     """
+    check_version_id(params.get("VersionId"))
     if_match = params.get("IfMatch")
     condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
     ctx.store.delete_object(params["Bucket"], params["Key"], condition)
@@ -177,14 +187,13 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         try:
             validate_key(key)
             if version not in (None, "null"):
-                raise S3Error("The specified version does not exist.")
+                raise NoSuchVersion(Key=key, VersionId=version)
             if item.get("ETag") is not None:
                 ctx.store.delete_object(bucket, key, _etag_condition(item["ETag"], key))
             else:
                 ctx.store.delete_object(bucket, key)
         except S3Error as error:
-            code = "NoSuchVersion" if version not in (None, "null") else error.code
-            entry = {"Key": key, "Code": code, "Message": error.text}
+            entry = {"Key": key, "Code": error.code, "Message": error.text}
             errors.append({**entry, "VersionId": version} if version else entry)
             continue
         deleted.append({"Key": key, "VersionId": version} if version else {"Key": key})
@@ -199,6 +208,7 @@ def get_object_tagging(ctx: Context, params: Params) -> Output:
 
     The tags given by ``x-amz-tagging`` on PutObject or CopyObject.
     """
+    check_version_id(params.get("VersionId"))
     record = ctx.store.head_object(params["Bucket"], params["Key"])
     return {"TagSet": [{"Key": key, "Value": value} for key, value in record.tags]}
 

@@ -44,26 +44,18 @@ class LimitedInput:
         self._remaining = length  # None: read to EOF (Transfer-Encoding: chunked)
 
     def read(self, size: int = -1) -> bytes:
-        remaining = self._remaining
-        if remaining is None:
-            return self._read(self._raw.read, size)
-        if remaining <= 0:
-            return b""
-        want = remaining if size < 0 else min(size, remaining)
-        data = self._read(self._raw.read, want)
-        if not data:
-            raise IncompleteBody()
-        self._remaining = remaining - len(data)
-        return data
+        return self._take(self._raw.read, size)
 
     def readline(self, limit: int = -1) -> bytes:
+        return self._take(self._raw.readline, limit)
+
+    def _take(self, method: Callable[[int], bytes], size: int) -> bytes:
         remaining = self._remaining
         if remaining is None:
-            return self._read(self._raw.readline, limit)
+            return self._read(method, size)
         if remaining <= 0:
             return b""
-        want = remaining if limit < 0 else min(limit, remaining)
-        data = self._read(self._raw.readline, want)
+        data = self._read(method, remaining if size < 0 else min(size, remaining))
         if not data:
             raise IncompleteBody()
         self._remaining = remaining - len(data)

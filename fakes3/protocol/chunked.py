@@ -86,9 +86,7 @@ def _terminated() -> IncompleteBody:
 
 
 def _malformed_trailer() -> S3Error:
-    # S3's MalformedTrailerError (400); InvalidRequest stands in until errors.py defines it.
-    cls: type[S3Error] = getattr(errors, "MalformedTrailerError", InvalidRequest)
-    return cls(MALFORMED_TRAILER)
+    return errors.MalformedTrailerError(MALFORMED_TRAILER)
 
 
 def _length_mismatch(expected: int, provided: int) -> IncompleteBody:

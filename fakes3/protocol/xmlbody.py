@@ -111,6 +111,8 @@ def _text(node: Any) -> str:
     if node is None:
         return ""
     if isinstance(node, dict):
+        if any(not name.startswith(("@", "#")) for name in node):
+            raise MalformedXML()  # a value with child elements where text belongs
         text = node.get("#text", "")
         return text if isinstance(text, str) else ""
     if isinstance(node, list):

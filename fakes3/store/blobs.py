@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import uuid
 import weakref
 from collections.abc import Iterator
@@ -102,14 +103,16 @@ class MemoryBlobs:
         self._blobs: dict[str, bytes] = {}
         self.spill_threshold = spill_threshold
         self._spill: FileBlobs | None = None
+        self._spill_lock = threading.Lock()
 
     @property
     def spill(self) -> FileBlobs:
-        if self._spill is None:
-            path = tempfile.mkdtemp(prefix="fakes3-blobs-")
-            weakref.finalize(self, shutil.rmtree, path, ignore_errors=True)
-            self._spill = FileBlobs(path)
-        return self._spill
+        with self._spill_lock:  # two first large uploads must not make two directories
+            if self._spill is None:
+                path = tempfile.mkdtemp(prefix="fakes3-blobs-")
+                weakref.finalize(self, shutil.rmtree, path, ignore_errors=True)
+                self._spill = FileBlobs(path)
+            return self._spill
 
     def create(self) -> BlobWriter:
         return _MemoryWriter(self)
@@ -176,7 +179,11 @@ class _FileWriter:
         self._fh = None
         final = self._store.path(self._blob_id)
         self._store.ensure_dir(final)
-        os.replace(self._tmp, final)
+        try:
+            os.replace(self._tmp, final)
+        except FileNotFoundError:  # a concurrent clear() removed the fan-out directory
+            os.makedirs(os.path.dirname(final), exist_ok=True)
+            os.replace(self._tmp, final)
         return self._blob_id
 
     def abort(self) -> None:
