@@ -12,7 +12,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket, NoSuchKey
 from fakes3.protocol.checksums import encode, new_checksum
@@ -40,6 +40,16 @@ class NewObject:
     storage_class: str = "STANDARD"
     tags: tuple[tuple[str, str], ...] = ()
     checksum_algorithm: str | None = None
+
+    def record_fields(self) -> dict[str, Any]:
+        """These attributes as ObjectRecord fields (the checksum is the store's to compute)."""
+        return {
+            "content_type": self.content_type,
+            "headers": self.headers,
+            "metadata": self.metadata,
+            "storage_class": self.storage_class,
+            "tags": self.tags,
+        }
 
 
 @dataclass
@@ -139,11 +149,7 @@ class Store:
             size=size,
             etag=f'"{md5.hexdigest()}"',
             last_modified=self.clock.now(),
-            content_type=new.content_type,
-            headers=new.headers,
-            metadata=new.metadata,
-            storage_class=new.storage_class,
-            tags=new.tags,
+            **new.record_fields(),
             checksum_algorithm=new.checksum_algorithm,
             checksum=encode(checksum.digest()) if checksum is not None else None,
             checksum_type="FULL_OBJECT" if checksum is not None else None,
@@ -221,12 +227,8 @@ class Store:
                 key=dst_key,
                 blob_id=self.blobs.copy(src.blob_id),
                 last_modified=self.clock.now(),
-                content_type=new.content_type,
-                headers=new.headers,
-                metadata=new.metadata,
-                storage_class=new.storage_class,
-                tags=new.tags,
                 version_id=None,
+                **new.record_fields(),
             )
             return src, self._commit(dst_bucket, record)
 
