@@ -282,7 +282,8 @@ class Store:
     ) -> None:
         count = 0
         while True:
-            limit = min(max_keys - count + 1, 1001)
+            # With a delimiter, a batch usually ends at the next common prefix: read little.
+            limit = min(max_keys - count + 1, 32 if delimiter else 1001)
             batch = self.index.scan(bucket, start, inclusive, limit)
             if not batch:
                 return
