@@ -376,7 +376,8 @@ def run_list_page(subject: Subject, config: Config, metrics: dict[str, Metric]) 
 
 # ----------------------------------------------------------------------------- without a network
 
-DIRECT = {  # metric -> what boto3 is asked to do; its request is recorded and replayed
+# metric -> what boto3 is asked to do; its request is recorded and replayed
+DIRECT: dict[str, tuple[str, dict[str, Any]]] = {
     "direct_put": ("put_object", {"Bucket": BUCKET, "Key": "direct/k", "Body": OBJECT_BODY}),
     "direct_get": ("get_object", {"Bucket": BUCKET, "Key": "direct/k"}),
     "direct_head": ("head_object", {"Bucket": BUCKET, "Key": "direct/k"}),
@@ -660,7 +661,7 @@ def meta(config: Config, subjects_: list[Subject] | None) -> dict[str, Any]:
 
 def compare(first: str, second: str) -> None:
     """Print the two runs' medians side by side and how far apart they are."""
-    runs = []
+    runs: list[dict[str, Any]] = []
     for path in (first, second):
         with open(path, encoding="utf-8") as fh:
             runs.append(json.load(fh))
@@ -684,12 +685,12 @@ def compare(first: str, second: str) -> None:
     print(f"largest difference between the runs: {100 * worst:.1f}%")
     print()
     print(f"{'target':14}{'backend':>10}{'run 1':>8}{'run 2':>8}  rule")
-    second = {(t["target"], t["backend"]): t for t in runs[1].get("targets", [])}
+    later = {(t["target"], t["backend"]): t for t in runs[1].get("targets", [])}
     for t in runs[0].get("targets", []):
-        other = second.get((t["target"], t["backend"]))
+        other = later.get((t["target"], t["backend"]))
         if other is None:
             continue
-        marks = "/".join("PASS" if x["pass"] else "FAIL" for x in (t, other))
+        marks = "/".join("PASS" if v["pass"] else "FAIL" for v in (t, other))
         print(
             f"{t['target']:14}{t['backend']:>10}{t['ratio']:>8.2f}{other['ratio']:>8.2f}"
             f"  {t['rule']}: {marks}"
@@ -758,7 +759,8 @@ def run(config: Config) -> dict[str, Any]:
         f"{config.count} requests per small op, {config.rounds} rounds, big bucket"
         f" {config.big} keys; ops: {','.join(config.ops)}"
     )
-    runners = [
+    Runner = Callable[[list[Subject], Config, dict[str, Metric]], None]
+    runners: list[tuple[set[str], Runner]] = [
         (set(SMALL_OPS), run_small),
         ({"delete_objects"}, run_delete_objects),
         ({"list_full"}, run_list_full),
