@@ -281,9 +281,11 @@ class Store:
         max_keys: int,
     ) -> None:
         count = 0
+        # After a seek past a common prefix the next entry is often another prefix, so read
+        # a little, and grow the batch while plain keys keep coming.
+        size = 2 if delimiter else 1001
         while True:
-            # With a delimiter, a batch usually ends at the next common prefix: read little.
-            limit = min(max_keys - count + 1, 32 if delimiter else 1001)
+            limit = min(max_keys - count + 1, size)
             batch = self.index.scan(bucket, start, inclusive, limit)
             if not batch:
                 return
@@ -309,8 +311,12 @@ class Store:
                     return
                 start, inclusive, reseek = successor, True, True
                 break
-            if not reseek and len(batch) < limit:
+            if reseek:
+                size = 2
+            elif len(batch) < limit:
                 return
+            else:
+                size = min(size * 4, 1001)
 
     # Whole store ---------------------------------------------------------------------------
 
