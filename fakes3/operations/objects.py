@@ -37,7 +37,7 @@ DEFAULT_CHECKSUM = "CRC64NVME"
 MAX_PUT_SIZE = 5 * 1024**3  # a single PUT; larger objects need multipart
 
 
-def _write_condition(params: Params) -> Any:
+def write_condition(params: Params) -> Any:
     """If-Match / If-None-Match on a write, checked atomically at commit by the store."""
     if_match, if_none_match = params.get("IfMatch"), params.get("IfNoneMatch")
     if if_none_match is not None and if_none_match.strip() != "*":
@@ -69,7 +69,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     body: RequestBody = params["Body"]
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())
-    record = ctx.store.put_object(params["Bucket"], key, body, new, _write_condition(params))
+    record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     return {"ETag": record.etag, **DEFAULT_ENCRYPTION, **checksum_output(record)}
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import astuple
 from datetime import datetime, timezone
 from typing import Any
 
-from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.records import BucketRecord, ObjectPart, ObjectRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
@@ -34,6 +35,7 @@ def _attrs(record: ObjectRecord) -> str:
             "checksum": record.checksum,
             "checksum_type": record.checksum_type,
             "version_id": record.version_id,
+            "parts": [astuple(part) for part in record.parts],
         },
         separators=(",", ":"),
     )
@@ -43,6 +45,7 @@ def _record(row: tuple[Any, ...]) -> ObjectRecord:
     key, blob_id, size, etag, last_modified, attrs = row
     extra = json.loads(attrs)
     extra["tags"] = tuple(tuple(tag) for tag in extra["tags"])
+    extra["parts"] = tuple(ObjectPart(*part) for part in extra.get("parts", ()))
     return ObjectRecord(
         key=key,
         blob_id=blob_id,

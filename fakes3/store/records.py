@@ -14,6 +14,16 @@ class BucketRecord:
 
 
 @dataclass(frozen=True)
+class ObjectPart:
+    """One part of an object completed from a multipart upload, in object order."""
+
+    part_number: int
+    size: int
+    etag: str  # quoted md5 of the part
+    checksum: str | None = None  # base64, of the object's checksum algorithm
+
+
+@dataclass(frozen=True)
 class ObjectRecord:
     """One stored object: where its bytes are and everything S3 returns about it."""
 
@@ -33,3 +43,4 @@ class ObjectRecord:
     checksum: str | None = None  # base64 value of checksum_algorithm
     checksum_type: str | None = None  # "FULL_OBJECT" | "COMPOSITE"
     version_id: str | None = None  # None: the bucket has never had versioning
+    parts: tuple[ObjectPart, ...] = ()  # empty unless completed from a multipart upload

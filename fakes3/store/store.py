@@ -154,11 +154,17 @@ class Store:
             checksum=encode(checksum.digest()) if checksum is not None else None,
             checksum_type="FULL_OBJECT" if checksum is not None else None,
         )
-        return self._commit(bucket, record, precondition)
+        return self.commit_object(bucket, record, precondition)
 
-    def _commit(
+    def commit_object(
         self, bucket: str, record: ObjectRecord, precondition: Precondition | None = None
     ) -> ObjectRecord:
+        """Make ``record`` (whose blob is already written) the object at its key, atomically.
+
+        Every write path ends here (PutObject, CopyObject, CompleteMultipartUpload). If the
+        bucket is gone or ``precondition`` raises, the record's blob is deleted and nothing
+        changes.
+        """
         with self.lock:
             try:
                 if self.index.get_bucket(bucket) is None:
@@ -230,7 +236,7 @@ class Store:
                 version_id=None,
                 **new.record_fields(),
             )
-            return src, self._commit(dst_bucket, record)
+            return src, self.commit_object(dst_bucket, record)
 
     def list_objects(
         self,
