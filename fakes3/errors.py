@@ -442,3 +442,11 @@ class AccessForbidden(S3Error):
     code = "AccessForbidden"
     status = 403
     message = "CORSResponse: CORS is not enabled for this bucket."
+
+
+class IllegalVersioningConfigurationException(S3Error):
+    """A PutBucketVersioning document without a usable ``Status``."""
+
+    code = "IllegalVersioningConfigurationException"
+    status = 400
+    message = "The Versioning element must be specified"

@@ -119,14 +119,6 @@ _OVERRIDES = {
 }
 
 
-def check_version_id(version: str | None) -> None:
-    """Without versioning, the only version an object has is ``null``."""
-    if version is not None and version != "null":
-        raise InvalidArgument(
-            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version
-        )
-
-
 def apply_overrides(params: dict[str, Any], output: dict[str, Any]) -> None:
     """``response-*`` query parameters replace stored headers on GET and HEAD.
 

@@ -142,21 +142,10 @@ def get_bucket_location(ctx: Context, params: Params) -> Output:
     return {"LocationConstraint": None if region == "us-east-1" else region}
 
 
-def get_bucket_versioning(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketVersioning.html
-
-    A bucket that has never had versioning answers an empty configuration, as in S3 (fakes3
-    cannot enable versioning yet: PutBucketVersioning answers NotImplemented).
-    """
-    ctx.store.get_bucket(params["Bucket"])
-    return {}
-
-
 HANDLERS: dict[str, Handler] = {
     "ListBuckets": list_buckets,
     "CreateBucket": create_bucket,
     "HeadBucket": head_bucket,
     "DeleteBucket": delete_bucket,
     "GetBucketLocation": get_bucket_location,
-    "GetBucketVersioning": get_bucket_versioning,
 }

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import unquote
 
-from fakes3.errors import InvalidArgument, InvalidRequest, NotImplementedByFakeS3
+from fakes3.errors import (
+    InvalidArgument,
+    InvalidRequest,
+    MethodNotAllowed,
+    NotImplementedByFakeS3,
+)
 from fakes3.operations.attributes import (
     DEFAULT_ENCRYPTION,
-    check_version_id,
     checksum_output,
     new_object,
     parse_tagging,
@@ -16,6 +20,7 @@ from fakes3.operations.attributes import (
 )
 from fakes3.operations.conditions import check_copy_source_conditions
 from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.operations.objects import write_condition
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
 
@@ -57,7 +62,6 @@ def copy_object(ctx: Context, params: Params) -> Output:
     STANDARD unless the request names one.
     """
     src_bucket, src_key, version = parse_copy_source(params["CopySource"])
-    check_version_id(version)
     dst_bucket, dst_key = params["Bucket"], params["Key"]
     validate_key(dst_key)
     metadata_directive = _directive(params, "MetadataDirective", "x-amz-metadata-directive")
@@ -95,9 +99,22 @@ def copy_object(ctx: Context, params: Params) -> Output:
         new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
         return new
 
-    _src, record = ctx.store.copy_object((src_bucket, src_key), (dst_bucket, dst_key), describe)
+    try:
+        src, record = ctx.store.copy_object(
+            (src_bucket, src_key, version), (dst_bucket, dst_key), describe, write_condition(params)
+        )
+    except MethodNotAllowed:  # the version asked for is a delete marker
+        raise InvalidRequest(
+            "The source of a copy request may not specifically refer to a delete marker by "
+            "version id."
+        ) from None
     result = {"ETag": record.etag, "LastModified": record.last_modified, **checksum_output(record)}
-    return {"CopyObjectResult": result, **DEFAULT_ENCRYPTION}
+    output: Output = {"CopyObjectResult": result, **DEFAULT_ENCRYPTION}
+    if src.version_id is not None:
+        output["CopySourceVersionId"] = src.version_id
+    if record.version_id is not None:
+        output["VersionId"] = record.version_id
+    return output
 
 
 HANDLERS: dict[str, Handler] = {"CopyObject": copy_object}

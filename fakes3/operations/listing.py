@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fakes3.errors import InvalidArgument
 from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
+from fakes3.protocol.xmlbody import INTERLEAVED
 from fakes3.store import ListPage
 from fakes3.store.records import ObjectRecord
 
@@ -130,7 +131,62 @@ def list_objects(ctx: Context, params: Params) -> Output:
     return output
 
 
+def list_object_versions(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectVersions.html
+
+    Versions of a key come newest first, ``Version`` and ``DeleteMarker`` elements
+    interleaved in that order as S3 writes them; a bucket that never had versioning lists each
+    object once, as version ``null``.
+    """
+    encode = _encoder(params)
+    key_marker = params.get("KeyMarker", "")
+    version_marker = params.get("VersionIdMarker") or None
+    if version_marker is not None and not key_marker:
+        raise InvalidArgument(
+            "A version-id marker cannot be specified without a key marker.",
+            ArgumentName="version-id-marker",
+            ArgumentValue=version_marker,
+        )
+    bucket = params["Bucket"]
+    page = ctx.store.list_versions(
+        bucket,
+        prefix=params.get("Prefix", ""),
+        delimiter=params.get("Delimiter", ""),
+        key_marker=key_marker,
+        version_marker=version_marker,
+        max_keys=_max_keys(params),
+    )
+    entries: list[tuple[str, dict[str, Any]]] = []
+    previous = key_marker if version_marker is not None else None
+    for record in page.objects:
+        entry = {
+            "Key": encode(record.key),
+            "VersionId": record.version_id or "null",
+            "IsLatest": record.key != previous,  # a key's versions come newest first
+            "LastModified": record.last_modified,
+            "Owner": DEFAULT_OWNER,
+        }
+        previous = record.key
+        if record.delete_marker:
+            entries.append(("DeleteMarkers", entry))
+        else:
+            entries.append(("Versions", {**_entry(record, encode, owner=True), **entry}))
+    output = _common(params, page, encode, owner=True)
+    del output["Contents"]
+    output[INTERLEAVED] = entries
+    output.update(
+        KeyMarker=encode(key_marker),
+        VersionIdMarker=params.get("VersionIdMarker", ""),
+    )
+    if page.truncated and page.last is not None:
+        output["NextKeyMarker"] = encode(page.last)
+        if page.last_version is not None or page.last not in page.prefixes:
+            output["NextVersionIdMarker"] = page.last_version or "null"
+    return output
+
+
 HANDLERS: dict[str, Handler] = {
     "ListObjects": list_objects,
     "ListObjectsV2": list_objects_v2,
+    "ListObjectVersions": list_object_versions,
 }

@@ -12,7 +12,6 @@ from fakes3.errors import (
     MalformedXML,
     MissingContentLength,
     NoSuchKey,
-    NoSuchVersion,
     NotImplementedByFakeS3,
     PreconditionFailed,
     S3Error,
@@ -20,7 +19,6 @@ from fakes3.errors import (
 from fakes3.operations.attributes import (
     DEFAULT_ENCRYPTION,
     apply_overrides,
-    check_version_id,
     checksum_output,
     new_object,
     representation,
@@ -31,6 +29,7 @@ from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.serializing import STATUS
 from fakes3.store.records import ObjectRecord
+from fakes3.store.versioning import Deletion
 
 # S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
 DEFAULT_CHECKSUM = "CRC64NVME"
@@ -70,7 +69,10 @@ def put_object(ctx: Context, params: Params) -> Output:
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
-    return {"ETag": record.etag, **DEFAULT_ENCRYPTION, **checksum_output(record)}
+    output = {"ETag": record.etag, **DEFAULT_ENCRYPTION, **checksum_output(record)}
+    if record.version_id is not None:
+        output["VersionId"] = record.version_id
+    return output
 
 
 def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[int, int]:
@@ -116,10 +118,12 @@ def get_object(ctx: Context, params: Params) -> Output:
 
     ``response-*`` query parameters override the stored headers, as for signed requests.
     """
-    check_version_id(params.get("VersionId"))
     state: dict[str, Any] = {}
     record, reader = ctx.store.read_object(
-        params["Bucket"], params["Key"], lambda rec: _span(params, rec, state)
+        params["Bucket"],
+        params["Key"],
+        lambda rec: _span(params, rec, state),
+        params.get("VersionId"),
     )
     try:
         output = _read_output(params, record, state)
@@ -132,8 +136,7 @@ def get_object(ctx: Context, params: Params) -> Output:
 
 def head_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
-    check_version_id(params.get("VersionId"))
-    record = ctx.store.head_object(params["Bucket"], params["Key"])
+    record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
     state: dict[str, Any] = {}
     _span(params, record, state)
     return _read_output(params, record, state)
@@ -142,13 +145,20 @@ def head_object(ctx: Context, params: Params) -> Output:
 def delete_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObject.html
 
-    Deleting a key that does not exist succeeds (204), as in S3.
+    Deleting a key that does not exist succeeds (204), as in S3; in a versioned bucket it
+    adds a delete marker, and with ``versionId`` it removes that version for good.
     """
-    check_version_id(params.get("VersionId"))
     if_match = params.get("IfMatch")
     condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
-    ctx.store.delete_object(params["Bucket"], params["Key"], condition)
-    return {}
+    deletion = ctx.store.delete_object(
+        params["Bucket"], params["Key"], condition, params.get("VersionId")
+    )
+    output: Output = {}
+    if deletion.delete_marker:
+        output["DeleteMarker"] = True
+    if deletion.version_id is not None:
+        output["VersionId"] = deletion.version_id
+    return output
 
 
 def _etag_condition(if_match: str, key: str) -> Any:
@@ -166,11 +176,9 @@ def _etag_condition(if_match: str, key: str) -> Any:
 def delete_objects(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html
 
-    Needs Content-MD5 or an ``x-amz-checksum-*`` value; at most 1000 keys; per-key errors.
+    At most 1000 keys; per-key errors. (The parser insists on Content-MD5 or a checksum, as
+    the model's ``requestChecksumRequired`` says.)
     """
-    body: RequestBody = ctx.request.body  # type: ignore[assignment]
-    if not body.has_integrity_check:
-        raise InvalidRequest("Missing required header for this request: Content-MD5")
     spec = params.get("Delete") or {}
     objects = spec.get("Objects") or []
     if not objects or len(objects) > 1000:
@@ -186,21 +194,30 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         version = item.get("VersionId")
         try:
             validate_key(key)
-            if version not in (None, "null"):
-                raise NoSuchVersion(Key=key, VersionId=version)
-            if item.get("ETag") is not None:
-                ctx.store.delete_object(bucket, key, _etag_condition(item["ETag"], key))
-            else:
-                ctx.store.delete_object(bucket, key)
+            etag = item.get("ETag")
+            condition = _etag_condition(etag, key) if etag is not None else None
+            deletion = ctx.store.delete_object(bucket, key, condition, version)
         except S3Error as error:
             entry = {"Key": key, "Code": error.code, "Message": error.text}
             errors.append({**entry, "VersionId": version} if version else entry)
             continue
-        deleted.append({"Key": key, "VersionId": version} if version else {"Key": key})
+        deleted.append(_deleted_entry(key, version, deletion))
     output: Output = {"Errors": errors} if errors else {}
     if not spec.get("Quiet"):
         output["Deleted"] = deleted
     return output
+
+
+def _deleted_entry(key: str, version: str | None, deletion: Deletion) -> dict[str, Any]:
+    """One ``<Deleted>`` element: the version asked for, and the delete marker if one was
+    made or removed."""
+    entry: dict[str, Any] = {"Key": key}
+    if version is not None:
+        entry["VersionId"] = version
+    if deletion.delete_marker:
+        entry["DeleteMarker"] = True
+        entry["DeleteMarkerVersionId"] = deletion.version_id
+    return entry
 
 
 def get_object_tagging(ctx: Context, params: Params) -> Output:
@@ -208,9 +225,11 @@ def get_object_tagging(ctx: Context, params: Params) -> Output:
 
     The tags given by ``x-amz-tagging`` on PutObject or CopyObject.
     """
-    check_version_id(params.get("VersionId"))
-    record = ctx.store.head_object(params["Bucket"], params["Key"])
-    return {"TagSet": [{"Key": key, "Value": value} for key, value in record.tags]}
+    record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
+    output: Output = {"TagSet": [{"Key": key, "Value": value} for key, value in record.tags]}
+    if record.version_id is not None:
+        output["VersionId"] = record.version_id
+    return output
 
 
 HANDLERS: dict[str, Handler] = {

@@ -14,7 +14,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 
-from fakes3.errors import InvalidArgument, MalformedXML, MaxMessageLengthExceeded
+from fakes3.errors import InvalidArgument, InvalidRequest, MalformedXML, MaxMessageLengthExceeded
 from fakes3.protocol.model import Member, ServiceModel, load_model
 from fakes3.protocol.xmlbody import XmlReader, parse_document
 
@@ -85,6 +85,7 @@ class _Plan:
     prefix_maps: tuple[tuple[str, str], ...]
     payload: Member | None
     payload_root: str | None
+    digest_required: bool  # the model's httpChecksum.requestChecksumRequired
 
 
 class RequestParser:
@@ -122,14 +123,24 @@ class RequestParser:
                     payload = member
                     spec = shape["members"][member.name]
                     payload_root = spec.get("locationName", member.name)
+        checksum_trait = self.model.operations[operation].get("httpChecksum", {})
         plan = _Plan(
-            tuple(labels), tuple(query), tuple(headers), tuple(prefix_maps), payload, payload_root
+            tuple(labels),
+            tuple(query),
+            tuple(headers),
+            tuple(prefix_maps),
+            payload,
+            payload_root,
+            bool(checksum_trait.get("requestChecksumRequired")),
         )
         self._plans[operation] = plan
         return plan
 
     def parse(self, operation: str, request: WireRequest) -> dict[str, Any]:
         plan = self._plan(operation)
+        if plan.digest_required and not getattr(request.body, "has_integrity_check", True):
+            # S3 insists on proof of these bodies: Content-MD5 or an x-amz-checksum-* value.
+            raise InvalidRequest("Missing required header for this request: Content-MD5")
         params: dict[str, Any] = {}
         if "Bucket" in plan.labels and request.bucket is not None:
             params["Bucket"] = request.bucket

@@ -140,6 +140,10 @@ def _scalar(kind: str, text: str) -> Any:
 
 Writer = Callable[[list[str], str, Any], None]
 _ROOT_ATTRS = f' xmlns="{NAMESPACE}"'
+# A structure with several flattened lists may carry, under this key, ``(member, item)`` pairs
+# to write in that order instead: S3 interleaves ListObjectVersions' ``Version`` and
+# ``DeleteMarker`` elements in key order.
+INTERLEAVED = "__interleaved__"
 
 
 def _timestamp(text: str) -> datetime:
@@ -229,14 +233,22 @@ class XmlWriter:
         namespace = self.model.shape(shape_name).get("xmlNamespace", {}).get("uri")
         attributes = [m for m in members if m.xml_attribute]
         children: list[tuple[str, str, Writer]] = []
+        flat_items: dict[str, tuple[str, Writer]] = {}
         for member in members:
             if member.location is not None or member.xml_attribute:
                 continue
             if member.type == "list" and member.flattened:
-                write = self._list_writer(self.model.shape(member.shape_name), flat=True)
+                list_shape = self.model.shape(member.shape_name)
+                write = self._list_writer(list_shape, flat=True)
+                flat_items[member.name] = (
+                    member.wire_name,
+                    self.writer(list_shape["member"]["shape"]),
+                )
             else:
                 write = self.writer(member.shape_name)
             children.append((member.name, member.wire_name, write))
+        if len(flat_items) > 1:
+            children = _interleaving(children, flat_items)
 
         def write_structure(out: list[str], tag: str, value: Any) -> None:
             attrs = root_attrs
@@ -254,6 +266,25 @@ class XmlWriter:
             out.append(f"</{tag}>")
 
         return write_structure
+
+
+def _interleaving(
+    children: list[tuple[str, str, Writer]], flat_items: dict[str, tuple[str, Writer]]
+) -> list[tuple[str, str, Writer]]:
+    """Children where the first flattened list also writes ``INTERLEAVED`` pairs, if given."""
+    first = next(name for name, _tag, _write in children if name in flat_items)
+
+    def write_pairs(out: list[str], tag: str, pairs: Any) -> None:
+        for member, item in pairs:
+            item_tag, write_item = flat_items[member]
+            write_item(out, item_tag, item)
+
+    result: list[tuple[str, str, Writer]] = []
+    for name, tag, write in children:
+        if name == first:
+            result.append((INTERLEAVED, tag, write_pairs))
+        result.append((name, tag, write))
+    return result
 
 
 def _scalar_writer(kind: str) -> Writer:

@@ -3,6 +3,15 @@
 Keys are ordered by UTF-8 byte order, which for valid Unicode strings is also code point
 order, so Python's ``str`` comparison and SQLite's BINARY collation both give S3's order.
 The store serialises calls with its own lock; implementations need not be thread-safe.
+
+Two views of a bucket's objects:
+
+- **current** (``put``/``get``/``remove``/``scan``): the one live version of each key, what
+  GET and ListObjects see. A key whose newest version is a delete marker is absent here.
+- **versions** (``add_version``/``get_version``/``remove_version``/``scan_versions``): every
+  version of every key, newest first, delete markers included. Used only once a bucket has had
+  versioning (then every current record is also its key's newest version); never-versioned
+  buckets keep it empty, so their writes cost what they did before versioning existed.
 """
 
 from __future__ import annotations
@@ -16,6 +25,9 @@ class MetadataIndex(Protocol):
     def add_bucket(self, bucket: BucketRecord) -> None:
         """MUST store a bucket whose name is not present (the store checks first)."""
 
+    def set_bucket(self, bucket: BucketRecord) -> None:
+        """MUST replace the record of an existing bucket (a versioning status change)."""
+
     def get_bucket(self, name: str) -> BucketRecord | None: ...
 
     def remove_bucket(self, name: str) -> None:
@@ -25,7 +37,9 @@ class MetadataIndex(Protocol):
         """All buckets, sorted by name."""
         ...
 
-    def is_empty(self, bucket: str) -> bool: ...
+    def is_empty(self, bucket: str) -> bool:
+        """True if the bucket has no current object and no version (delete markers count)."""
+        ...
 
     def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
         """MUST make ``record`` the object at its key; returns the record it replaced."""
@@ -41,6 +55,33 @@ class MetadataIndex(Protocol):
         MUST cost O(log n + limit), whatever the bucket's size.
         """
         ...
+
+    def add_version(self, bucket: str, record: ObjectRecord) -> None:
+        """MUST store ``record`` as the newest version of its key (its version id is new)."""
+
+    def get_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None: ...
+
+    def latest_version(self, bucket: str, key: str) -> ObjectRecord | None:
+        """The newest version of ``key`` (possibly a delete marker), or None."""
+        ...
+
+    def remove_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
+        """MUST remove that version if present; returns it."""
+
+    def scan_versions(
+        self, bucket: str, start: str, inclusive: bool, after_version: str | None, limit: int
+    ) -> list[ObjectRecord]:
+        """Up to ``limit`` versions in (key ascending, newest first) order.
+
+        With ``after_version``: the versions of key ``start`` older than that one, then every
+        version of the keys after ``start``. Without: every version of keys >= start (or >).
+        MUST cost O(log n + limit).
+        """
+        ...
+
+    def start_versioning(self, bucket: str) -> None:
+        """MUST give every current record version id ``"null"`` and make it its key's only
+        version: the step a bucket takes when versioning is first configured."""
 
     def clear(self) -> None:
         """MUST remove every bucket and object."""

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import bisect
+from dataclasses import replace
 
 from fakes3.store.records import BucketRecord, ObjectRecord
 
 
 class _Bucket:
-    __slots__ = ("record", "objects", "keys")
+    __slots__ = ("record", "objects", "keys", "versions", "version_keys")
 
     def __init__(self, record: BucketRecord) -> None:
         self.record = record
         self.objects: dict[str, ObjectRecord] = {}
         self.keys: list[str] = []  # sorted; insertion is a memmove, cheap up to millions
+        self.versions: dict[str, list[ObjectRecord]] = {}  # newest first
+        self.version_keys: list[str] = []  # sorted keys of ``versions``
 
 
 class MemoryIndex:
@@ -22,6 +25,9 @@ class MemoryIndex:
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._buckets[bucket.name] = _Bucket(bucket)
+
+    def set_bucket(self, bucket: BucketRecord) -> None:
+        self._buckets[bucket.name].record = bucket
 
     def get_bucket(self, name: str) -> BucketRecord | None:
         entry = self._buckets.get(name)
@@ -34,7 +40,8 @@ class MemoryIndex:
         return [self._buckets[name].record for name in sorted(self._buckets)]
 
     def is_empty(self, bucket: str) -> bool:
-        return not self._buckets[bucket].objects
+        entry = self._buckets[bucket]
+        return not entry.objects and not entry.versions
 
     def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
         entry = self._buckets[bucket]
@@ -62,6 +69,67 @@ class MemoryIndex:
         first = bisect.bisect_left(keys, start) if inclusive else bisect.bisect_right(keys, start)
         objects = entry.objects
         return [objects[key] for key in keys[first : first + limit]]
+
+    def add_version(self, bucket: str, record: ObjectRecord) -> None:
+        entry = self._buckets[bucket]
+        versions = entry.versions.get(record.key)
+        if versions is None:
+            bisect.insort(entry.version_keys, record.key)
+            entry.versions[record.key] = [record]
+        else:
+            versions.insert(0, record)
+
+    def get_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
+        for record in self._buckets[bucket].versions.get(key, ()):
+            if record.version_id == version_id:
+                return record
+        return None
+
+    def latest_version(self, bucket: str, key: str) -> ObjectRecord | None:
+        versions = self._buckets[bucket].versions.get(key)
+        return versions[0] if versions else None
+
+    def remove_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
+        entry = self._buckets[bucket]
+        versions = entry.versions.get(key, [])
+        for position, record in enumerate(versions):
+            if record.version_id == version_id:
+                del versions[position]
+                if not versions:
+                    del entry.versions[key]
+                    keys = entry.version_keys
+                    del keys[bisect.bisect_left(keys, key)]
+                return record
+        return None
+
+    def scan_versions(
+        self, bucket: str, start: str, inclusive: bool, after_version: str | None, limit: int
+    ) -> list[ObjectRecord]:
+        entry = self._buckets[bucket]
+        found: list[ObjectRecord] = []
+        if after_version is not None:
+            versions = entry.versions.get(start, [])
+            for position, record in enumerate(versions):
+                if record.version_id == after_version:
+                    found.extend(versions[position + 1 : position + 1 + limit])
+                    break
+            inclusive = False
+        keys = entry.version_keys
+        position = (
+            bisect.bisect_left(keys, start) if inclusive else bisect.bisect_right(keys, start)
+        )
+        while len(found) < limit and position < len(keys):
+            found.extend(entry.versions[keys[position]][: limit - len(found)])
+            position += 1
+        return found
+
+    def start_versioning(self, bucket: str) -> None:
+        entry = self._buckets[bucket]
+        for key in entry.keys:
+            record = replace(entry.objects[key], version_id="null")
+            entry.objects[key] = record
+            entry.versions[key] = [record]
+        entry.version_keys = list(entry.keys)
 
     def clear(self) -> None:
         self._buckets.clear()

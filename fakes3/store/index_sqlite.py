@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -19,7 +19,16 @@ CREATE TABLE IF NOT EXISTS objects (
     etag TEXT NOT NULL, last_modified REAL NOT NULL, attrs TEXT NOT NULL,
     PRIMARY KEY (bucket, key)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS versions (
+    bucket TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, version_id TEXT NOT NULL,
+    blob_id TEXT NOT NULL, size INTEGER NOT NULL, etag TEXT NOT NULL, last_modified REAL NOT NULL,
+    attrs TEXT NOT NULL,
+    PRIMARY KEY (bucket, key, seq DESC)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
 """
+# Columns added after the first release, with the type they are added with.
+_BUCKET_COLUMNS = {"versioning": "TEXT"}
 _COLUMNS = "key, blob_id, size, etag, last_modified, attrs"
 
 
@@ -36,8 +45,21 @@ def _attrs(record: ObjectRecord) -> str:
             "checksum_type": record.checksum_type,
             "version_id": record.version_id,
             "parts": [astuple(part) for part in record.parts],
+            "delete_marker": record.delete_marker,
         },
         separators=(",", ":"),
+    )
+
+
+def _row(record: ObjectRecord) -> tuple[Any, ...]:
+    """The columns ``key, blob_id, size, etag, last_modified, attrs`` of a record."""
+    return (
+        record.key,
+        record.blob_id,
+        record.size,
+        record.etag,
+        record.last_modified.timestamp(),
+        _attrs(record),
     )
 
 
@@ -66,15 +88,29 @@ class SqliteIndex:
         # WAL without fsync: survives a crash of fakes3 (what a test double needs), not of the OS.
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
+        present = {row[1] for row in self._db.execute("PRAGMA table_info(buckets)")}
+        for column, kind in _BUCKET_COLUMNS.items():
+            if column not in present:
+                self._db.execute(f"ALTER TABLE buckets ADD COLUMN {column} {kind}")
         self._buckets = {
             record.name: record
-            for record in map(_bucket, self._db.execute("SELECT * FROM buckets"))
+            for record in map(
+                _bucket, self._db.execute("SELECT name, region, created, versioning FROM buckets")
+            )
         }
+        (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
+        self._seq = last or 0  # versions are numbered in write order: newest is largest
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
-            "INSERT INTO buckets VALUES (?, ?, ?)",
-            (bucket.name, bucket.region, bucket.created.timestamp()),
+            "INSERT INTO buckets (name, region, created, versioning) VALUES (?, ?, ?, ?)",
+            (bucket.name, bucket.region, bucket.created.timestamp(), bucket.versioning),
+        )
+        self._buckets[bucket.name] = bucket
+
+    def set_bucket(self, bucket: BucketRecord) -> None:
+        self._db.execute(
+            "UPDATE buckets SET versioning = ? WHERE name = ?", (bucket.versioning, bucket.name)
         )
         self._buckets[bucket.name] = bucket
 
@@ -82,6 +118,7 @@ class SqliteIndex:
         return self._buckets.get(name)
 
     def remove_bucket(self, name: str) -> None:
+        self._db.execute("DELETE FROM versions WHERE bucket = ?", (name,))
         self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
         self._buckets.pop(name, None)
 
@@ -89,22 +126,17 @@ class SqliteIndex:
         return [self._buckets[name] for name in sorted(self._buckets)]
 
     def is_empty(self, bucket: str) -> bool:
-        row = self._db.execute("SELECT 1 FROM objects WHERE bucket = ? LIMIT 1", (bucket,))
-        return row.fetchone() is None
+        for table in ("objects", "versions"):
+            row = self._db.execute(f"SELECT 1 FROM {table} WHERE bucket = ? LIMIT 1", (bucket,))
+            if row.fetchone() is not None:
+                return False
+        return True
 
     def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
         previous = self.get(bucket, record.key)
         self._db.execute(
             "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (
-                bucket,
-                record.key,
-                record.blob_id,
-                record.size,
-                record.etag,
-                record.last_modified.timestamp(),
-                _attrs(record),
-            ),
+            (bucket, *_row(record)),
         )
         return previous
 
@@ -128,7 +160,73 @@ class SqliteIndex:
         )
         return [_record(row) for row in rows]
 
+    def add_version(self, bucket: str, record: ObjectRecord) -> None:
+        self._seq += 1
+        key, *rest = _row(record)
+        self._db.execute(
+            "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (bucket, key, self._seq, record.version_id, *rest),
+        )
+
+    def get_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
+            (bucket, key, version_id),
+        ).fetchone()
+        return _record(row) if row else None
+
+    def latest_version(self, bucket: str, key: str) -> ObjectRecord | None:
+        row = self._db.execute(
+            f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key = ? "
+            "ORDER BY seq DESC LIMIT 1",
+            (bucket, key),
+        ).fetchone()
+        return _record(row) if row else None
+
+    def remove_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
+        previous = self.get_version(bucket, key, version_id)
+        if previous is not None:
+            self._db.execute(
+                "DELETE FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                (bucket, key, version_id),
+            )
+        return previous
+
+    def scan_versions(
+        self, bucket: str, start: str, inclusive: bool, after_version: str | None, limit: int
+    ) -> list[ObjectRecord]:
+        found: list[ObjectRecord] = []
+        if after_version is not None:
+            row = self._db.execute(
+                "SELECT seq FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
+                (bucket, start, after_version),
+            ).fetchone()
+            if row is not None:
+                rows = self._db.execute(
+                    f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key = ? AND seq < ? "
+                    "ORDER BY seq DESC LIMIT ?",
+                    (bucket, start, row[0], limit),
+                )
+                found.extend(map(_record, rows))
+            inclusive = False
+        if len(found) < limit:
+            op = ">=" if inclusive else ">"
+            rows = self._db.execute(
+                f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key {op} ? "
+                "ORDER BY key, seq DESC LIMIT ?",
+                (bucket, start, limit - len(found)),
+            )
+            found.extend(map(_record, rows))
+        return found
+
+    def start_versioning(self, bucket: str) -> None:
+        rows = self._db.execute(f"SELECT {_COLUMNS} FROM objects WHERE bucket = ?", (bucket,))
+        for record in [replace(_record(row), version_id="null") for row in rows]:
+            self.put(bucket, record)
+            self.add_version(bucket, record)
+
     def clear(self) -> None:
+        self._db.execute("DELETE FROM versions")
         self._db.execute("DELETE FROM objects")
         self._db.execute("DELETE FROM buckets")
         self._buckets.clear()
@@ -138,5 +236,5 @@ class SqliteIndex:
 
 
 def _bucket(row: tuple[Any, ...]) -> BucketRecord:
-    name, region, created = row
-    return BucketRecord(name, region, datetime.fromtimestamp(created, timezone.utc))
+    name, region, created, versioning = row
+    return BucketRecord(name, region, datetime.fromtimestamp(created, timezone.utc), versioning)

@@ -11,6 +11,7 @@ class BucketRecord:
     name: str
     region: str
     created: datetime
+    versioning: str | None = None  # None (never enabled) | "Enabled" | "Suspended"
 
 
 @dataclass(frozen=True)
@@ -44,3 +45,4 @@ class ObjectRecord:
     checksum_type: str | None = None  # "FULL_OBJECT" | "COMPOSITE"
     version_id: str | None = None  # None: the bucket has never had versioning
     parts: tuple[ObjectPart, ...] = ()  # empty unless completed from a multipart upload
+    delete_marker: bool = False  # a delete marker: no bytes (blob_id ""), a version id

@@ -14,14 +14,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket, NoSuchKey
+from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
 from fakes3.protocol.checksums import encode, new_checksum
+from fakes3.store import versioning
 from fakes3.store.blobs import CHUNK, BlobReader, BlobStore, FileBlobs, MemoryBlobs
 from fakes3.store.clock import Clock
+from fakes3.store.conflicts import ConflictWatch, Watch
 from fakes3.store.index import MetadataIndex
 from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.index_sqlite import SqliteIndex
+from fakes3.store.listing import ListPage, list_page
 from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
 
@@ -52,28 +56,6 @@ class NewObject:
         }
 
 
-@dataclass
-class ListPage:
-    """One page of a listing: objects and common prefixes in key order, as S3 counts them."""
-
-    objects: list[ObjectRecord]
-    prefixes: list[str]
-    truncated: bool
-    last: str | None  # the last key or common prefix returned: the next marker
-
-
-def prefix_successor(prefix: str) -> str | None:
-    """The smallest string greater than every string that starts with ``prefix``."""
-    while prefix:
-        code = ord(prefix[-1]) + 1
-        if code == 0xD800:
-            code = 0xE000  # surrogates cannot be stored as UTF-8
-        if code <= 0x10FFFF:
-            return prefix[:-1] + chr(code)
-        prefix = prefix[:-1]
-    return None
-
-
 class Store:
     """Buckets and objects with S3's rules; thread-safe."""
 
@@ -82,6 +64,7 @@ class Store:
         self.blobs = blobs
         self.clock = clock or Clock()
         self.lock = threading.RLock()
+        self._conflicts = ConflictWatch()
 
     # Buckets -------------------------------------------------------------------------------
 
@@ -125,11 +108,13 @@ class Store:
 
         ``source`` raises (BadDigest, IncompleteBody…) if the body proves bad, and
         ``precondition(current)`` may raise at commit time, atomically with the write; in
-        either case nothing is kept.
+        either case nothing is kept. A conditional write during which the key is deleted
+        fails with ConditionalRequestConflict (409), as S3's does.
         """
         self.get_bucket(bucket)  # fail before reading a body that cannot be stored
         md5 = hashlib.md5()
         checksum = new_checksum(new.checksum_algorithm) if new.checksum_algorithm else None
+        watch = self._conflicts.watch(bucket, key) if precondition is not None else None
         writer = self.blobs.create()
         size = 0
         try:
@@ -141,6 +126,8 @@ class Store:
                 size += len(chunk)
         except BaseException:
             writer.abort()
+            if watch is not None:
+                self._conflicts.forget(watch)
             raise
         blob_id = writer.commit()
         record = ObjectRecord(
@@ -154,41 +141,52 @@ class Store:
             checksum=encode(checksum.digest()) if checksum is not None else None,
             checksum_type="FULL_OBJECT" if checksum is not None else None,
         )
-        return self.commit_object(bucket, record, precondition)
+        return self.commit_object(bucket, record, precondition, watch)
 
     def commit_object(
-        self, bucket: str, record: ObjectRecord, precondition: Precondition | None = None
+        self,
+        bucket: str,
+        record: ObjectRecord,
+        precondition: Precondition | None = None,
+        watch: Watch | None = None,
     ) -> ObjectRecord:
-        """Make ``record`` (whose blob is already written) the object at its key, atomically.
+        """Make ``record`` (whose blob is already written) the current version of its key.
 
-        Every write path ends here (PutObject, CopyObject, CompleteMultipartUpload). If the
-        bucket is gone or ``precondition`` raises, the record's blob is deleted and nothing
-        changes.
+        Every write path ends here (PutObject, CopyObject, CompleteMultipartUpload), which
+        gives the record its version id. If the bucket is gone or ``precondition(current)``
+        raises, the record's blob is deleted and nothing changes. ``watch`` (from
+        ``self._conflicts.watch`` when the write began) turns a delete that raced the write
+        into ConditionalRequestConflict.
         """
         with self.lock:
             try:
-                if self.index.get_bucket(bucket) is None:
-                    raise NoSuchBucket(BucketName=bucket)
+                if watch is not None:
+                    self._conflicts.check(watch)
+                bucket_record = self.get_bucket(bucket)
                 if precondition is not None:
                     precondition(self.index.get(bucket, record.key))
             except BaseException:
                 self.blobs.delete(record.blob_id)
                 raise
-            previous = self.index.put(bucket, record)
-            if previous is not None:
-                self.blobs.delete(previous.blob_id)
+            record = versioning.stamp(bucket_record, record)
+            self._drop(versioning.commit(self.index, bucket_record, record))
         return record
 
-    def head_object(self, bucket: str, key: str) -> ObjectRecord:
+    def _drop(self, blob_ids: list[str]) -> None:
+        for blob_id in blob_ids:
+            self.blobs.delete(blob_id)
+
+    def head_object(self, bucket: str, key: str, version_id: str | None = None) -> ObjectRecord:
+        """The current object, or the version asked for; S3's error if there is none."""
         with self.lock:
-            self.get_bucket(bucket)
-            record = self.index.get(bucket, key)
-        if record is None:
-            raise NoSuchKey(Key=key)
-        return record
+            return versioning.find(self.index, self.get_bucket(bucket), key, version_id)
 
     def read_object(
-        self, bucket: str, key: str, span: Callable[[ObjectRecord], tuple[int, int]]
+        self,
+        bucket: str,
+        key: str,
+        span: Callable[[ObjectRecord], tuple[int, int]],
+        version_id: str | None = None,
     ) -> tuple[ObjectRecord, BlobReader]:
         """Look up an object and open ``span(record)`` of it in one step.
 
@@ -196,37 +194,54 @@ class Store:
         concurrent overwrite cannot delete it between lookup and open.
         """
         with self.lock:
-            record = self.head_object(bucket, key)
+            record = self.head_object(bucket, key, version_id)
             start, end = span(record)
             return record, self.blobs.open(record.blob_id, start, end)
 
     def delete_object(
-        self, bucket: str, key: str, precondition: Precondition | None = None
-    ) -> ObjectRecord | None:
-        """Remove a key (no error if absent); ``precondition(current)`` may veto, atomically."""
+        self,
+        bucket: str,
+        key: str,
+        precondition: Precondition | None = None,
+        version_id: str | None = None,
+    ) -> Deletion:
+        """DeleteObject: no error if absent; ``precondition(current)`` may veto, atomically.
+
+        Without ``version_id`` a versioned bucket gets a delete marker; with it, that version
+        is removed for good (see ``fakes3.store.versioning``).
+        """
         with self.lock:
-            self.get_bucket(bucket)
+            bucket_record = self.get_bucket(bucket)
             if precondition is not None:
                 precondition(self.index.get(bucket, key))
-            previous = self.index.remove(bucket, key)
-            if previous is not None:
-                self.blobs.delete(previous.blob_id)
-            return previous
+            if version_id is None:
+                deletion, garbage = versioning.delete_current(
+                    self.index, bucket_record, key, self.clock.now()
+                )
+            else:
+                deletion, garbage = versioning.delete_version(
+                    self.index, bucket_record, key, version_id
+                )
+            self._conflicts.deleted(bucket, key)
+            self._drop(garbage)
+            return deletion
 
     def copy_object(
         self,
-        source: tuple[str, str],
+        source: tuple[str, str, str | None],
         target: tuple[str, str],
         describe: Callable[[ObjectRecord], NewObject],
+        precondition: Precondition | None = None,
     ) -> tuple[ObjectRecord, ObjectRecord]:
         """Copy an object's bytes (no read through Python); ``describe`` checks and sets attrs.
 
-        Returns ``(source_record, new_record)``.
+        ``source`` is ``(bucket, key, version_id or None)``; ``precondition`` is the
+        destination's write condition. Returns ``(source_record, new_record)``.
         """
-        (src_bucket, src_key), (dst_bucket, dst_key) = source, target
+        (src_bucket, src_key, src_version), (dst_bucket, dst_key) = source, target
         with self.lock:
             self.get_bucket(dst_bucket)
-            src = self.head_object(src_bucket, src_key)
+            src = self.head_object(src_bucket, src_key, src_version)
             new = describe(src)
             record = replace(
                 src,
@@ -236,7 +251,7 @@ class Store:
                 version_id=None,
                 **new.record_fields(),
             )
-            return src, self.commit_object(dst_bucket, record)
+            return src, self.commit_object(dst_bucket, record, precondition)
 
     def list_objects(
         self,
@@ -246,83 +261,60 @@ class Store:
         start_after: str = "",
         max_keys: int = 1000,
     ) -> ListPage:
-        """One page in key order; common prefixes count toward ``max_keys`` as in S3.
+        """One page of current objects in key order (see ``fakes3.store.listing``)."""
 
-        Each common prefix costs one index seek past all the keys it rolls up, so a page costs
-        O(page * log n) whatever the bucket's size.
-        """
-        page = ListPage([], [], False, None)
+        def scan(start: str, inclusive: bool, _after: str | None, limit: int) -> list[ObjectRecord]:
+            return self.index.scan(bucket, start, inclusive, limit)
+
         with self.lock:
             self.get_bucket(bucket)
-            if max_keys <= 0:
-                return page
-            start, inclusive = prefix, True
-            if start_after >= prefix:
-                start, inclusive = start_after, False
-                if delimiter:
-                    rolled = self._rollup(start_after, prefix, delimiter)
-                    if rolled == start_after:  # resuming after a common prefix: skip all of it
-                        successor = prefix_successor(rolled)
-                        if successor is None:
-                            return page
-                        start, inclusive = successor, True
-            self._fill(page, bucket, prefix, delimiter, start, inclusive, max_keys)
-        return page
+            return list_page(scan, prefix, delimiter, start_after, max_keys)
 
-    @staticmethod
-    def _rollup(key: str, prefix: str, delimiter: str) -> str | None:
-        if not delimiter or not key.startswith(prefix):
-            return None
-        pos = key.find(delimiter, len(prefix))
-        return key[: pos + len(delimiter)] if pos >= 0 else None
-
-    def _fill(
+    def list_versions(
         self,
-        page: ListPage,
         bucket: str,
-        prefix: str,
-        delimiter: str,
-        start: str,
-        inclusive: bool,
-        max_keys: int,
-    ) -> None:
-        count = 0
-        # After a seek past a common prefix the next entry is often another prefix, so read
-        # a little, and grow the batch while plain keys keep coming.
-        size = 2 if delimiter else 1001
-        while True:
-            limit = min(max_keys - count + 1, size)
-            batch = self.index.scan(bucket, start, inclusive, limit)
-            if not batch:
-                return
-            reseek = False
-            for record in batch:
-                key = record.key
-                if not key.startswith(prefix):
-                    return
-                rolled = self._rollup(key, prefix, delimiter)
-                if count == max_keys:
-                    page.truncated = True
-                    return
-                count += 1
-                if rolled is None:
-                    page.objects.append(record)
-                    page.last = start = key
-                    inclusive = False
-                    continue
-                page.prefixes.append(rolled)
-                page.last = rolled
-                successor = prefix_successor(rolled)
-                if successor is None:
-                    return
-                start, inclusive, reseek = successor, True, True
-                break
-            if reseek:
-                size = 2
-            elif len(batch) < limit:
-                return
-            else:
-                size = min(size * 4, 1001)
+        prefix: str = "",
+        delimiter: str = "",
+        key_marker: str = "",
+        version_marker: str | None = None,
+        max_keys: int = 1000,
+    ) -> ListPage:
+        """One page of every version (delete markers too): key order, newest first.
+
+        A bucket that never had versioning lists its objects, each as version ``"null"``.
+        """
+        index = self.index
+
+        def scan(start: str, inclusive: bool, after: str | None, limit: int) -> list[ObjectRecord]:
+            return index.scan_versions(bucket, start, inclusive, after, limit)
+
+        def scan_current(
+            start: str, inclusive: bool, _after: str | None, limit: int
+        ) -> list[ObjectRecord]:
+            return index.scan(bucket, start, inclusive, limit)
+
+        with self.lock:
+            versioned = self.get_bucket(bucket).versioning is not None
+            if version_marker is not None and not versioned and version_marker != versioning.NULL:
+                version_marker = None
+            return list_page(
+                scan if versioned else scan_current,
+                prefix,
+                delimiter,
+                key_marker,
+                max_keys,
+                version_marker if versioned else None,
+            )
+
+    def set_versioning(self, bucket: str, status: str) -> BucketRecord:
+        """PutBucketVersioning: ``Enabled`` or ``Suspended`` (never back to unversioned)."""
+        with self.lock:
+            record = self.get_bucket(bucket)
+            if record.versioning is None:
+                self.index.start_versioning(bucket)
+            record = replace(record, versioning=status)
+            self.index.set_bucket(record)
+            return record
 
     # Whole store ---------------------------------------------------------------------------
 

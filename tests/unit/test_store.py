@@ -17,8 +17,9 @@ from fakes3.errors import BadDigest, BucketNotEmpty, NoSuchBucket, NoSuchKey, Pr
 from fakes3.store import Store, open_store
 from fakes3.store.blobs import MemoryBlobs
 from fakes3.store.index_memory import MemoryIndex
+from fakes3.store.listing import prefix_successor
 from fakes3.store.records import ObjectRecord
-from fakes3.store.store import NewObject, prefix_successor
+from fakes3.store.store import NewObject
 
 
 @pytest.fixture(params=["memory", "memory-spilling", "directory"])
@@ -174,7 +175,7 @@ def test_range_reads_and_copies(store: Store) -> None:
     put(store, "bkt", "k", b"0123456789")
     _record, reader = store.read_object("bkt", "k", lambda rec: (2, 5))
     assert b"".join(reader) == b"234"
-    store.copy_object(("bkt", "k"), ("bkt", "copy"), lambda src: NewObject())
+    store.copy_object(("bkt", "k", None), ("bkt", "copy"), lambda src: NewObject())
     store.delete_object("bkt", "k")
     assert read(store, "bkt", "copy") == b"0123456789"
 

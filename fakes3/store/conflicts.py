@@ -1,0 +1,55 @@
+"""Conditional writes in flight, so that a delete racing one can fail it as S3 does.
+
+S3 answers a conditional write (``If-None-Match`` / ``If-Match``) with 409
+``ConditionalRequestConflict`` when the key is deleted while the write is under way; the client
+should retry. A write registers a ``Watch`` when it starts streaming its body; a delete marks
+every watch on its key; the commit checks its watch. Unconditional writes never register, and a
+delete costs one empty-dict test while no conditional write is in flight.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from fakes3.errors import ConditionalRequestConflict
+
+
+class Watch:
+    __slots__ = ("place", "deleted")
+
+    def __init__(self, place: tuple[str, str]) -> None:
+        self.place = place
+        self.deleted = False
+
+
+class ConflictWatch:
+    def __init__(self) -> None:
+        self._watches: dict[tuple[str, str], set[Watch]] = {}
+        self._lock = threading.Lock()
+
+    def watch(self, bucket: str, key: str) -> Watch:
+        watch = Watch((bucket, key))
+        with self._lock:
+            self._watches.setdefault(watch.place, set()).add(watch)
+        return watch
+
+    def forget(self, watch: Watch) -> None:
+        with self._lock:
+            watching = self._watches.get(watch.place)
+            if watching is not None:
+                watching.discard(watch)
+                if not watching:
+                    del self._watches[watch.place]
+
+    def deleted(self, bucket: str, key: str) -> None:
+        if not self._watches:
+            return
+        with self._lock:
+            for watch in self._watches.get((bucket, key), ()):
+                watch.deleted = True
+
+    def check(self, watch: Watch) -> None:
+        """Stop watching; ConditionalRequestConflict if the key was deleted meanwhile."""
+        self.forget(watch)
+        if watch.deleted:
+            raise ConditionalRequestConflict()

@@ -1,0 +1,170 @@
+"""S3's versioning rules: what a write, a delete or a read does to a key's versions.
+
+A bucket is in one of three states: never versioned (``None``), ``Enabled`` or ``Suspended``
+(it never goes back to ``None``).
+
+- never versioned: one record per key, version id None (S3's "null", never shown);
+- Enabled: every write and every delete adds a new version (a delete adds a delete marker);
+- Suspended: a write or delete replaces the key's ``"null"`` version (a delete leaves a
+  ``"null"`` delete marker) and keeps every other version.
+
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/versioning-workflows.html
+
+Every function runs under the store's lock and returns the blob ids that no version uses any
+more, for the store to delete once the index has changed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from fakes3.errors import InvalidArgument, MethodNotAllowed, NoSuchKey, NoSuchVersion, S3Error
+from fakes3.protocol.serializing import http_date
+from fakes3.store.index import MetadataIndex
+from fakes3.store.records import BucketRecord, ObjectRecord
+
+NULL = "null"
+ENABLED, SUSPENDED = "Enabled", "Suspended"
+# fakes3's version ids: 32 URL-safe characters, as S3's are; anything else is malformed.
+_VERSION_ID = re.compile(r"[A-Za-z0-9._-]{32}")
+
+
+def new_version_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def check_version_id(bucket: BucketRecord, version_id: str) -> None:
+    """A version id that cannot exist in this bucket is InvalidArgument, as in S3."""
+    if version_id == NULL:
+        return
+    if bucket.versioning is None or not _VERSION_ID.fullmatch(version_id):
+        raise InvalidArgument(
+            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version_id
+        )
+
+
+@dataclass(frozen=True)
+class Deletion:
+    """What a DeleteObject did, as S3 reports it (``x-amz-version-id``, ``x-amz-delete-marker``)."""
+
+    version_id: str | None = None
+    delete_marker: bool = False
+
+
+def stamp(bucket: BucketRecord, record: ObjectRecord) -> ObjectRecord:
+    """Give a new record the version id the bucket's state calls for."""
+    if bucket.versioning is None:
+        return record if record.version_id is None else replace(record, version_id=None)
+    version_id = new_version_id() if bucket.versioning == ENABLED else NULL
+    return replace(record, version_id=version_id)
+
+
+def commit(index: MetadataIndex, bucket: BucketRecord, record: ObjectRecord) -> list[str]:
+    """Make a stamped record the current version of its key."""
+    name = bucket.name
+    if bucket.versioning is None:
+        previous = index.put(name, record)
+        return [previous.blob_id] if previous is not None else []
+    garbage = _drop_null(index, name, record.key) if record.version_id == NULL else []
+    index.put(name, record)
+    index.add_version(name, record)
+    return garbage
+
+
+def delete_current(
+    index: MetadataIndex, bucket: BucketRecord, key: str, now: datetime
+) -> tuple[Deletion, list[str]]:
+    """DeleteObject without a version id: remove the object, or cover it with a marker."""
+    name = bucket.name
+    if bucket.versioning is None:
+        previous = index.remove(name, key)
+        return Deletion(), [previous.blob_id] if previous is not None else []
+    version_id = new_version_id() if bucket.versioning == ENABLED else NULL
+    garbage = _drop_null(index, name, key) if version_id == NULL else []
+    index.remove(name, key)
+    marker = ObjectRecord(
+        key=key,
+        blob_id="",
+        size=0,
+        etag="",
+        last_modified=now,
+        version_id=version_id,
+        delete_marker=True,
+    )
+    index.add_version(name, marker)
+    return Deletion(version_id, delete_marker=True), garbage
+
+
+def delete_version(
+    index: MetadataIndex, bucket: BucketRecord, key: str, version_id: str
+) -> tuple[Deletion, list[str]]:
+    """DeleteObject with a version id: remove exactly that version, for good.
+
+    If it was the newest, the next newest becomes current (none, if that is a delete marker).
+    Deleting a version that does not exist succeeds and changes nothing, as in S3.
+    """
+    check_version_id(bucket, version_id)
+    name = bucket.name
+    if bucket.versioning is None:  # only "null" gets here: the one unversioned record
+        previous = index.remove(name, key)
+        return Deletion(), [previous.blob_id] if previous is not None else []
+    removed = index.remove_version(name, key, version_id)
+    if removed is None:
+        return Deletion(version_id), []
+    latest = index.latest_version(name, key)  # what is current now
+    if latest is None or latest.delete_marker:
+        index.remove(name, key)
+    else:
+        current = index.get(name, key)
+        if current is None or current.version_id != latest.version_id:
+            index.put(name, latest)
+    garbage = [] if removed.delete_marker else [removed.blob_id]
+    return Deletion(version_id, removed.delete_marker), garbage
+
+
+def _drop_null(index: MetadataIndex, bucket: str, key: str) -> list[str]:
+    """Remove a key's ``"null"`` version (Suspended writes replace it)."""
+    previous = index.remove_version(bucket, key, NULL)
+    return [previous.blob_id] if previous is not None and not previous.delete_marker else []
+
+
+def find(
+    index: MetadataIndex, bucket: BucketRecord, key: str, version_id: str | None
+) -> ObjectRecord:
+    """The record GET and HEAD serve, or S3's error for why there is none.
+
+    A current delete marker is ``NoSuchKey`` with ``x-amz-delete-marker: true``; a delete
+    marker asked for by version id is ``MethodNotAllowed`` (405), as in S3.
+    """
+    name = bucket.name
+    if version_id is None:
+        record = index.get(name, key)
+        if record is not None:
+            return record
+        marker = index.latest_version(name, key) if bucket.versioning else None
+        if marker is not None and marker.delete_marker:
+            raise _with_marker(NoSuchKey(Key=key), marker)
+        raise NoSuchKey(Key=key)
+    check_version_id(bucket, version_id)
+    if bucket.versioning is None:
+        record = index.get(name, key)
+        if record is None:
+            raise NoSuchKey(Key=key)
+        return record
+    record = index.get_version(name, key, version_id)
+    if record is None:
+        raise NoSuchVersion(Key=key, VersionId=version_id)
+    if record.delete_marker:
+        error = MethodNotAllowed(Method="GET", ResourceType="DeleteMarker")
+        raise _with_marker(error, record).with_headers(
+            **{"Last-Modified": http_date(record.last_modified)}
+        )
+    return record
+
+
+def _with_marker(error: S3Error, marker: ObjectRecord) -> S3Error:
+    headers = {"x-amz-delete-marker": "true", "x-amz-version-id": marker.version_id or NULL}
+    return error.with_headers(**headers)
