@@ -1,6 +1,13 @@
 """One small function per S3 operation, grouped by resource; ``HANDLERS`` maps model names."""
 
-from fakes3.operations import buckets, copy, listing, objects, versioning
+from fakes3.operations import (
+    buckets,
+    copy,
+    listing,
+    object_attributes,
+    objects,
+    versioning,
+)
 from fakes3.operations.context import Context, Handler
 
 HANDLERS: dict[str, Handler] = {
@@ -9,6 +16,7 @@ HANDLERS: dict[str, Handler] = {
     **copy.HANDLERS,
     **listing.HANDLERS,
     **versioning.HANDLERS,
+    **object_attributes.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Context", "Handler"]

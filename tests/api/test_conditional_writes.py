@@ -1,0 +1,176 @@
+"""Conditional writes under contention: compare-and-set is atomic, and a delete that races a
+conditional write makes it fail with 409 ConditionalRequestConflict, as in S3.
+
+Reference: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from api_helpers import client_for, etag_of, raises_client_error, unique_bucket_name
+from botocore.client import BaseClient
+from botocore.exceptions import ClientError
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+
+from fakes3.app import FakeS3
+
+WRITERS = 6
+ROUNDS = 8
+
+
+@pytest.fixture
+def vbucket(s3: BaseClient) -> Iterator[str]:
+    name = unique_bucket_name("cas")
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    yield name
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
+        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
+    s3.delete_bucket(Bucket=name)
+
+
+def race(endpoint: str, attempt: Any) -> list[list[tuple[int, str]]]:
+    """Run ``attempt(client, writer, round_)`` in every writer at once, round by round; each
+    returns an outcome string. A barrier lines the writers up before every attempt."""
+    barrier = threading.Barrier(WRITERS)
+    outcomes: list[list[tuple[int, str]]] = [[] for _ in range(ROUNDS)]
+    lock = threading.Lock()
+
+    def writer(number: int) -> None:
+        client = client_for(endpoint)
+        for round_ in range(ROUNDS):
+            barrier.wait(timeout=60)
+            result = attempt(client, number, round_)
+            with lock:
+                outcomes[round_].append((number, result))
+            barrier.wait(timeout=60)
+
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for future in [pool.submit(writer, n) for n in range(WRITERS)]:
+            future.result()
+    return outcomes
+
+
+def outcome_of(call: Any) -> str:
+    try:
+        call()
+    except ClientError as error:
+        return str(error.response["Error"]["Code"])
+    return "ok"
+
+
+def test_compare_and_set_has_one_winner_a_round_and_loses_no_write(
+    endpoint: str, s3: BaseClient, vbucket: str
+) -> None:
+    s3.put_object(Bucket=vbucket, Key="counter", Body=b"start")
+    etags: list[str] = [etag_of(b"start")]
+
+    def attempt(client: BaseClient, writer: int, round_: int) -> str:
+        seen = etags[round_]  # every writer read the same state before the round
+        data = f"{writer}:{round_}".encode()
+        result = outcome_of(
+            lambda: client.put_object(Bucket=vbucket, Key="counter", Body=data, IfMatch=seen)
+        )
+        if result == "ok":
+            etags.append(etag_of(data))
+        return result
+
+    winners = []
+    for round_, results in enumerate(race(endpoint, attempt)):
+        won = [writer for writer, result in results if result == "ok"]
+        assert len(won) == 1, (round_, results)
+        assert {result for _w, result in results} == {"ok", "PreconditionFailed"}
+        winners.append(f"{won[0]}:{round_}".encode())
+    final = s3.get_object(Bucket=vbucket, Key="counter")["Body"].read()
+    assert final == winners[-1]
+    # Every acknowledged write is a version, newest first, and nothing else is.
+    versions = s3.list_object_versions(Bucket=vbucket, Prefix="counter")["Versions"]
+    assert [v["ETag"] for v in versions] == [etag_of(w) for w in reversed(winners)] + [etags[0]]
+
+
+def test_create_if_absent_has_one_winner(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    def attempt(client: BaseClient, writer: int, round_: int) -> str:
+        data = f"{writer}".encode()
+        return outcome_of(
+            lambda: client.put_object(
+                Bucket=bucket, Key=f"once/{round_}", Body=data, IfNoneMatch="*"
+            )
+        )
+
+    for round_, results in enumerate(race(endpoint, attempt)):
+        won = [writer for writer, result in results if result == "ok"]
+        assert len(won) == 1, results
+        stored = s3.get_object(Bucket=bucket, Key=f"once/{round_}")["Body"].read()
+        assert stored == f"{won[0]}".encode()
+
+
+def test_copy_honours_destination_conditions(s3: BaseClient, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="src", Body=b"new")
+    s3.put_object(Bucket=bucket, Key="dst", Body=b"old")
+    source = {"Bucket": bucket, "Key": "src"}
+    with raises_client_error("PreconditionFailed", 412):
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=source, IfNoneMatch="*")
+    with raises_client_error("PreconditionFailed", 412):
+        s3.copy_object(Bucket=bucket, Key="dst", CopySource=source, IfMatch=etag_of(b"nope"))
+    assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == b"old"
+    s3.copy_object(Bucket=bucket, Key="dst", CopySource=source, IfMatch=etag_of(b"old"))
+    assert s3.get_object(Bucket=bucket, Key="dst")["Body"].read() == b"new"
+
+
+class _GatedBody:
+    """A request body that says when the server starts reading it, then waits to go on."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.started = threading.Event()
+        self.proceed = threading.Event()
+
+    def read(self, size: int = -1) -> bytes:
+        self.started.set()
+        assert self.proceed.wait(timeout=30)
+        chunk, self.data = (self.data, b"") if size < 0 else (self.data[:size], self.data[size:])
+        return chunk
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(size)
+
+
+def call(
+    app: FakeS3, method: str, path: str, stream: _GatedBody | None = None, **kwargs: Any
+) -> tuple[int, bytes]:
+    """One request straight into the WSGI app; ``stream`` replaces the body's input."""
+    environ = EnvironBuilder(path=path, method=method, **kwargs).get_environ()
+    if stream is not None:
+        environ["wsgi.input"] = stream
+        environ["CONTENT_LENGTH"] = str(len(stream.data))
+    body, status, _headers = run_wsgi_app(app, environ, buffered=True)
+    return int(status.split()[0]), b"".join(body)
+
+
+@pytest.mark.parametrize("condition", [{"If-Match": etag_of(b"old")}, {"If-None-Match": "*"}])
+def test_a_delete_racing_a_conditional_write_is_409(condition: dict[str, str]) -> None:
+    app = FakeS3()
+    assert call(app, "PUT", "/race")[0] == 200
+    if "If-Match" in condition:
+        assert call(app, "PUT", "/race/k", data=b"old")[0] == 200
+    gated = _GatedBody(b"new")
+    results: list[tuple[int, bytes]] = []
+    writer = threading.Thread(
+        target=lambda: results.append(call(app, "PUT", "/race/k", gated, headers=condition))
+    )
+    writer.start()
+    assert gated.started.wait(timeout=30)  # the conditional write is under way
+    if "If-None-Match" in condition:  # something must exist, then be deleted, meanwhile
+        assert call(app, "PUT", "/race/k", data=b"other")[0] == 200
+    assert call(app, "DELETE", "/race/k")[0] == 204
+    gated.proceed.set()
+    writer.join(timeout=30)
+    status, body = results[0]
+    assert status == 409 and b"<Code>ConditionalRequestConflict</Code>" in body
+    assert call(app, "GET", "/race/k")[0] == 404  # the conflicting write stored nothing
