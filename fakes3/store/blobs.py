@@ -6,6 +6,8 @@ Contract for every implementation:
 - ``open(id, start, end)`` returns an iterable of chunks covering ``[start, end)``; it holds the
   bytes it needs from the moment it returns, so a later ``delete`` cannot cut a reader short.
 - ``copy(id)`` returns a new id for the same bytes without reading them through Python.
+- ``copy_range(id, start, end)`` and ``concat(ids)`` make a new blob of part of one blob or of
+  several blobs end to end (multipart uploads), in bounded chunks: never a whole object in memory.
 - Ids are generated here (``uuid4().hex``) and checked on the way in: a key never becomes a path.
 """
 
@@ -41,7 +43,39 @@ class BlobStore(Protocol):
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader: ...
     def delete(self, blob_id: str) -> None: ...
     def copy(self, blob_id: str) -> str: ...
+    def copy_range(self, blob_id: str, start: int, end: int) -> str: ...
+    def concat(self, blob_ids: list[str]) -> str: ...
     def clear(self) -> None: ...
+
+
+def _copy_file(dst: BinaryIO, src_path: str, start: int = 0, length: int | None = None) -> None:
+    """Append ``length`` bytes (all, if None) of ``src_path`` from ``start`` to ``dst``.
+
+    ``os.copy_file_range`` lets the kernel move the bytes; where it is missing or refused
+    (another file system, an old kernel) the copy goes through a CHUNK-sized buffer.
+    """
+    dst.flush()
+    with open(src_path, "rb") as src:
+        remaining = length if length is not None else os.fstat(src.fileno()).st_size - start
+        offset = start
+        copy_range = getattr(os, "copy_file_range", None)
+        while remaining > 0 and copy_range is not None:
+            try:
+                done = copy_range(src.fileno(), dst.fileno(), min(remaining, 1 << 30), offset)
+            except OSError:
+                break
+            if done == 0:
+                break
+            offset += done
+            remaining -= done
+        dst.seek(0, os.SEEK_END)  # the kernel moved the fd's offset; resync the buffered file
+        src.seek(offset)
+        while remaining > 0:
+            data = src.read(min(CHUNK, remaining))
+            if not data:
+                return
+            dst.write(data)
+            remaining -= len(data)
 
 
 class _BytesReader:
@@ -135,6 +169,35 @@ class MemoryBlobs:
         self._blobs[new_id] = data
         return new_id
 
+    def copy_range(self, blob_id: str, start: int, end: int) -> str:
+        data = self._blobs.get(blob_id)
+        if data is None:
+            return self.spill.copy_range(blob_id, start, end)
+        new_id = uuid.uuid4().hex
+        self._blobs[new_id] = data[start:end]  # the source is in memory, so it is small
+        return new_id
+
+    def concat(self, blob_ids: list[str]) -> str:
+        """Small results are joined in memory; larger ones (or any spilled part) go to a file."""
+        pieces = [self._blobs.get(blob_id) for blob_id in blob_ids]
+        in_memory = [piece for piece in pieces if piece is not None]
+        if len(in_memory) == len(pieces):
+            if sum(map(len, in_memory)) <= self.spill_threshold:
+                new_id = uuid.uuid4().hex
+                self._blobs[new_id] = b"".join(in_memory)
+                return new_id
+        writer = _FileWriter(self.spill)
+        try:
+            for blob_id, piece in zip(blob_ids, pieces, strict=True):
+                if piece is not None:
+                    writer.write(piece)
+                else:
+                    writer.append_file(self.spill.path(blob_id))
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
+
     def clear(self) -> None:
         self._blobs.clear()
         if self._spill is not None:
@@ -172,6 +235,10 @@ class _FileWriter:
     def write(self, data: bytes) -> None:
         assert self._fh is not None
         self._fh.write(data)
+
+    def append_file(self, path: str, start: int = 0, length: int | None = None) -> None:
+        assert self._fh is not None
+        _copy_file(self._fh, path, start, length)
 
     def commit(self) -> str:
         assert self._fh is not None
@@ -247,6 +314,28 @@ class FileBlobs:
             shutil.copyfile(self.path(blob_id), tmp)
             os.replace(tmp, final)
         return new_id
+
+    def copy_range(self, blob_id: str, start: int, end: int) -> str:
+        source = self.path(blob_id)
+        writer = _FileWriter(self)
+        try:
+            writer.append_file(source, start, end - start)
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
+
+    def concat(self, blob_ids: list[str]) -> str:
+        """The blobs end to end in a temp file, renamed into place: all or nothing."""
+        sources = [self.path(blob_id) for blob_id in blob_ids]
+        writer = _FileWriter(self)
+        try:
+            for source in sources:
+                writer.append_file(source)
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
 
     def clear(self) -> None:
         shutil.rmtree(self.blob_dir, ignore_errors=True)

@@ -21,7 +21,11 @@ from fakes3.store.clock import Clock
 from fakes3.store.index import MetadataIndex
 from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.index_sqlite import SqliteIndex
+from fakes3.store.multipart import Multipart
 from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.uploads import UploadIndex
+from fakes3.store.uploads_memory import MemoryUploads
+from fakes3.store.uploads_sqlite import SqliteUploads
 
 Precondition = Callable[["ObjectRecord | None"], None]
 
@@ -77,11 +81,18 @@ def prefix_successor(prefix: str) -> str | None:
 class Store:
     """Buckets and objects with S3's rules; thread-safe."""
 
-    def __init__(self, index: MetadataIndex, blobs: BlobStore, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        index: MetadataIndex,
+        blobs: BlobStore,
+        clock: Clock | None = None,
+        uploads: UploadIndex | None = None,
+    ) -> None:
         self.index = index
         self.blobs = blobs
         self.clock = clock or Clock()
         self.lock = threading.RLock()
+        self.multipart = Multipart(self, uploads or MemoryUploads())
 
     # Buckets -------------------------------------------------------------------------------
 
@@ -329,11 +340,13 @@ class Store:
     def reset(self) -> None:
         with self.lock:
             self.index.clear()
+            self.multipart.clear()
             self.blobs.clear()
 
     def close(self) -> None:
         with self.lock:
             self.index.close()
+            self.multipart.close()
 
 
 def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store:
@@ -341,5 +354,5 @@ def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store
     if data_dir is None:
         return Store(MemoryIndex(), MemoryBlobs(), clock)
     os.makedirs(data_dir, exist_ok=True)
-    index = SqliteIndex(os.path.join(data_dir, "metadata.sqlite3"))
-    return Store(index, FileBlobs(data_dir), clock)
+    path = os.path.join(data_dir, "metadata.sqlite3")
+    return Store(SqliteIndex(path), FileBlobs(data_dir), clock, SqliteUploads(path))
