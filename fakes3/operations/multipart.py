@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import quote
 
 from fakes3.errors import (
     EntityTooLarge,
@@ -229,7 +230,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     bucket, key = params["Bucket"], params["Key"]
     record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
     output: Output = {
-        "Location": f"/{bucket}/{key}",
+        "Location": _location(ctx, bucket, key),
         "Bucket": bucket,
         "Key": key,
         "ETag": record.etag,
@@ -241,6 +242,14 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     if record.version_id is not None:
         output["VersionId"] = record.version_id
     return output
+
+
+def _location(ctx: Context, bucket: str, key: str) -> str:
+    """The new object's URL, path style, on the host the request was sent to."""
+    environ = ctx.request.environ
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = ctx.request.headers.get("host", "localhost")
+    return f"{scheme}://{host}/{quote(bucket)}/{quote(key)}"
 
 
 def abort_multipart_upload(ctx: Context, params: Params) -> Output:

@@ -156,6 +156,14 @@ class Multipart:
             parts = self.uploads.remove(bucket, upload_id)
             self._discard(upload_id, [part.blob_id for part in parts])
 
+    def forget_bucket(self, bucket: str) -> None:
+        """A deleted bucket's uploads in progress go with it (S3 deletes a bucket that has some)."""
+        with self.store.lock:
+            while batch := self.uploads.scan(bucket, ("", ""), 1000):
+                for upload in batch:
+                    parts = self.uploads.remove(bucket, upload.upload_id)
+                    self._discard(upload.upload_id, [part.blob_id for part in parts])
+
     def clear(self) -> None:
         """Forget every upload (the store's reset clears the blobs)."""
         with self.store.lock:

@@ -117,6 +117,7 @@ class Store:
             if not self.index.is_empty(name):
                 raise BucketNotEmpty(BucketName=name)
             self.index.remove_bucket(name)
+            self.multipart.forget_bucket(name)
 
     def list_buckets(self) -> list[BucketRecord]:
         with self.lock:

@@ -122,6 +122,7 @@ def test_completed_object_has_the_multipart_etag_and_the_attributes_given_at_cre
     result = complete(s3, bucket, "doc.txt", upload_id, parts)
     assert result["ETag"] == multipart_etag([first, last])
     assert result["Key"] == "doc.txt" and result["Bucket"] == bucket
+    assert result["Location"].endswith(f"/{bucket}/doc.txt")
     head = s3.head_object(Bucket=bucket, Key="doc.txt")
     assert head["ETag"] == result["ETag"]
     assert head["ContentType"] == "text/plain"
@@ -348,3 +349,16 @@ def test_if_match_completes_only_over_the_named_etag(s3: BaseClient, bucket: str
     upload_id, parts = upload_parts(s3, bucket, "absent", {1: b"x"})
     with raises_client_error("NoSuchKey", 404):
         complete(s3, bucket, "absent", upload_id, parts, IfMatch=current)
+
+
+def test_deleting_a_bucket_drops_its_uploads_in_progress(s3: BaseClient, server: Server) -> None:
+    before = blob_count(server)
+    s3.create_bucket(Bucket="drop-uploads")
+    upload_id, _ = upload_parts(s3, "drop-uploads", "k", {1: b"a"})
+    s3.delete_bucket(Bucket="drop-uploads")
+    assert blob_count(server) == before
+    s3.create_bucket(Bucket="drop-uploads")  # a new bucket of that name starts empty
+    assert s3.list_multipart_uploads(Bucket="drop-uploads").get("Uploads", []) == []
+    with raises_client_error("NoSuchUpload", 404):
+        s3.list_parts(Bucket="drop-uploads", Key="k", UploadId=upload_id)
+    s3.delete_bucket(Bucket="drop-uploads")
