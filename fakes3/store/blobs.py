@@ -39,7 +39,10 @@ class BlobReader(Protocol):
 
 
 class BlobStore(Protocol):
-    def create(self) -> BlobWriter: ...
+    def create(self, part: bool = False) -> BlobWriter:
+        """``part``: one piece of a larger object (a multipart part), kept out of memory."""
+        ...
+
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader: ...
     def delete(self, blob_id: str) -> None: ...
     def copy(self, blob_id: str) -> str: ...
@@ -148,8 +151,9 @@ class MemoryBlobs:
                 self._spill = FileBlobs(path)
             return self._spill
 
-    def create(self) -> BlobWriter:
-        return _MemoryWriter(self)
+    def create(self, part: bool = False) -> BlobWriter:
+        # The parts of one upload add up to any size, so each goes straight to a spill file.
+        return _FileWriter(self.spill) if part else _MemoryWriter(self)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
         data = self._blobs.get(blob_id)
@@ -173,19 +177,27 @@ class MemoryBlobs:
         data = self._blobs.get(blob_id)
         if data is None:
             return self.spill.copy_range(blob_id, start, end)
-        new_id = uuid.uuid4().hex
-        self._blobs[new_id] = data[start:end]  # the source is in memory, so it is small
-        return new_id
+        writer = _FileWriter(self.spill)  # a multipart part: kept out of memory, as in create()
+        view = memoryview(data)[start:end]
+        for offset in range(0, len(view), CHUNK):
+            writer.write(bytes(view[offset : offset + CHUNK]))
+        return writer.commit()
 
     def concat(self, blob_ids: list[str]) -> str:
-        """Small results are joined in memory; larger ones (or any spilled part) go to a file."""
+        """Small results are joined in memory; larger ones go to a spill file, copied there
+        from the parts' own files, so memory use does not depend on the object's size."""
         pieces = [self._blobs.get(blob_id) for blob_id in blob_ids]
-        in_memory = [piece for piece in pieces if piece is not None]
-        if len(in_memory) == len(pieces):
-            if sum(map(len, in_memory)) <= self.spill_threshold:
-                new_id = uuid.uuid4().hex
-                self._blobs[new_id] = b"".join(in_memory)
-                return new_id
+        total = sum(
+            len(piece) if piece is not None else os.path.getsize(self.spill.path(blob_id))
+            for blob_id, piece in zip(blob_ids, pieces, strict=True)
+        )
+        if total <= self.spill_threshold:
+            new_id = uuid.uuid4().hex
+            self._blobs[new_id] = b"".join(
+                piece if piece is not None else b"".join(self.spill.open(blob_id))
+                for blob_id, piece in zip(blob_ids, pieces, strict=True)
+            )
+            return new_id
         writer = _FileWriter(self.spill)
         try:
             for blob_id, piece in zip(blob_ids, pieces, strict=True):
@@ -288,7 +300,7 @@ class FileBlobs:
             raise ValueError(f"not a blob id: {blob_id!r}")
         return os.path.join(self.blob_dir, blob_id[:2], blob_id)
 
-    def create(self) -> BlobWriter:
+    def create(self, part: bool = False) -> BlobWriter:
         return _FileWriter(self)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:

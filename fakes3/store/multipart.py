@@ -213,7 +213,7 @@ class Multipart:
         algorithms = {upload.algorithm, client_algorithm or upload.algorithm}
         checksums = {algorithm: new_checksum(algorithm) for algorithm in algorithms}
         md5 = hashlib.md5(usedforsecurity=False)
-        writer = self.store.blobs.create()
+        writer = self.store.blobs.create(part=True)
         size = 0
         try:
             while chunk := source.read(CHUNK):
@@ -259,14 +259,14 @@ class Multipart:
             pinned = blobs.copy(src.blob_id)
         try:
             whole = (start, end) == (0, src.size)
-            if whole and not src.parts and src.checksum_algorithm == upload.algorithm:
+            reusable = whole and not src.parts and src.checksum_algorithm == upload.algorithm
+            if reusable and src.checksum is not None:  # the source's own MD5 and checksum
                 blob_id, etag, checksum = blobs.copy(pinned), src.etag, src.checksum
             else:
                 blob_id = blobs.copy_range(pinned, start, end)
                 etag, checksum = self._digest(blob_id, new_checksum(upload.algorithm))
         finally:
             blobs.delete(pinned)
-        assert checksum is not None
         part = PartRecord(number, blob_id, end - start, etag, self.store.clock.now(), checksum)
         self._put_part(upload, part)
         return src, part

@@ -234,6 +234,19 @@ def if_none_match(current: ObjectRecord | None) -> None:
         raise PreconditionFailed(Condition="If-None-Match")
 
 
+def test_memory_store_keeps_parts_out_of_memory_until_a_small_object_is_complete() -> None:
+    store, blobs = racing_store()
+    upload, chosen = start(store, "k", {1: os.urandom(5 * MiB), 2: b"x"})
+    assert blobs._blobs == {}  # both parts are spill files
+    record = store.multipart.complete("bkt", "k", upload.upload_id, Completion(chosen))
+    assert list(blobs._blobs) == [record.blob_id]  # 5 MiB + 1 fits under the spill threshold
+    assert blob_count_in(blobs.spill.blob_dir) == 0
+
+
+def blob_count_in(root: str) -> int:
+    return sum(len(files) for _dir, _subdirs, files in os.walk(root))
+
+
 def test_a_write_that_slips_in_during_a_conditional_completion_is_a_409() -> None:
     store, blobs = racing_store()
     upload, chosen = start(store, "k", {1: b"mine"})
