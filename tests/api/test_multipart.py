@@ -362,3 +362,58 @@ def test_deleting_a_bucket_drops_its_uploads_in_progress(s3: BaseClient, server:
     with raises_client_error("NoSuchUpload", 404):
         s3.list_parts(Bucket="drop-uploads", Key="k", UploadId=upload_id)
     s3.delete_bucket(Bucket="drop-uploads")
+
+
+def test_uploads_in_progress_survive_a_restart_of_a_data_dir_server(tmp_path: Path) -> None:
+    from s3clients import client_for
+
+    from fakes3.app import FakeS3
+    from fakes3.settings import Settings
+
+    settings = Settings(data_dir=str(tmp_path / "data"))
+    first = os.urandom(5 * MiB)
+    with Server(FakeS3(settings), port=0) as running:
+        s3 = client_for(running.endpoint_url)
+        s3.create_bucket(Bucket="restart")
+        upload_id, parts = upload_parts(s3, "restart", "k", {1: first, 2: b"tail"})
+    with Server(FakeS3(settings), port=0) as running:
+        s3 = client_for(running.endpoint_url)
+        assert [u["UploadId"] for u in s3.list_multipart_uploads(Bucket="restart")["Uploads"]] == [
+            upload_id
+        ]
+        listed = s3.list_parts(Bucket="restart", Key="k", UploadId=upload_id)["Parts"]
+        assert [(p["PartNumber"], p["ETag"]) for p in listed] == [
+            (p["PartNumber"], p["ETag"]) for p in parts
+        ]
+        complete(s3, "restart", "k", upload_id, parts)
+        assert s3.get_object(Bucket="restart", Key="k")["Body"].read() == first + b"tail"
+        assert s3.head_object(Bucket="restart", Key="k", PartNumber=2)["ContentLength"] == 4
+
+
+def test_parts_uploaded_concurrently_are_all_kept(s3: BaseClient, bucket: str) -> None:
+    upload_id, _ = upload_parts(s3, bucket, "many", {})
+    errors: list[BaseException] = []
+
+    def send(first: int) -> None:
+        try:
+            for number in range(first, first + 5):
+                s3.upload_part(
+                    Bucket=bucket,
+                    Key="many",
+                    UploadId=upload_id,
+                    PartNumber=number,
+                    Body=b"%d" % number,
+                )
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=send, args=(1 + 5 * i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    pages = s3.get_paginator("list_parts").paginate(Bucket=bucket, Key="many", UploadId=upload_id)
+    listed = [(p["PartNumber"], p["ETag"]) for page in pages for p in page["Parts"]]
+    assert listed == [(n, etag_of(b"%d" % n)) for n in range(1, 41)]
+    s3.abort_multipart_upload(Bucket=bucket, Key="many", UploadId=upload_id)
