@@ -293,3 +293,49 @@ def test_a_part_replaced_during_completion_is_deleted_after_it() -> None:
     record = store.multipart.complete("bkt", "k", upload.upload_id, Completion(chosen))
     assert body(store, "k") == b"old part"
     assert set(blobs._blobs) == {record.blob_id}
+
+
+def model_uploads(
+    uploads: list[tuple[str, str]], prefix: str, delimiter: str
+) -> list[tuple[str, str | None]]:
+    """S3's upload listing, the slow obvious way: (key, id) entries and (prefix, None) rollups."""
+    entries: list[tuple[str, str | None]] = []
+    for key, upload_id in sorted(uploads):
+        if not key.startswith(prefix):
+            continue
+        pos = key.find(delimiter, len(prefix)) if delimiter else -1
+        if pos >= 0:
+            rolled = (key[: pos + len(delimiter)], None)
+            if rolled not in entries:
+                entries.append(rolled)
+        else:
+            entries.append((key, upload_id))
+    return entries
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    keys=st.lists(st.text(alphabet="ab/", min_size=1, max_size=4), max_size=12),
+    prefix=st.sampled_from(["", "a", "a/", "b"]),
+    delimiter=st.sampled_from(["", "/", "b"]),
+    limit=st.integers(min_value=1, max_value=4),
+)
+def test_upload_listing_pages_add_up_to_the_model(
+    keys: list[str], prefix: str, delimiter: str, limit: int
+) -> None:
+    store = Store(MemoryIndex(), MemoryBlobs())
+    store.create_bucket("bkt", "us-east-1")
+    made = [(key, store.multipart.create("bkt", key, {}, None, None).upload_id) for key in keys]
+    listed: list[tuple[str, str | None]] = []
+    marker: tuple[str, str | None] = ("", None)
+    for _page in range(len(keys) + 2):
+        page = store.multipart.list_uploads("bkt", prefix, delimiter, marker, limit)
+        assert len(page.uploads) + len(page.prefixes) <= limit
+        listed.extend((u.key, u.upload_id) for u in page.uploads)
+        listed.extend((p, None) for p in page.prefixes)
+        if not page.truncated:
+            break
+        assert page.next_marker is not None
+        marker = page.next_marker
+    expected = model_uploads(made, prefix, delimiter)
+    assert sorted(listed, key=lambda e: (e[0], e[1] or "")) == expected
