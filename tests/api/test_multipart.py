@@ -417,3 +417,39 @@ def test_parts_uploaded_concurrently_are_all_kept(s3: BaseClient, bucket: str) -
     listed = [(p["PartNumber"], p["ETag"]) for page in pages for p in page["Parts"]]
     assert listed == [(n, etag_of(b"%d" % n)) for n in range(1, 41)]
     s3.abort_multipart_upload(Bucket=bucket, Key="many", UploadId=upload_id)
+
+
+def test_racing_conditional_completions_to_one_key_have_exactly_one_winner(
+    s3: BaseClient, bucket: str
+) -> None:
+    """Each loser gets 412 (the key was taken when it arrived) or 409 (taken while it was being
+    assembled); the object is the winner's, whole."""
+    from botocore.exceptions import ClientError
+
+    uploads = [upload_parts(s3, bucket, "race", {1: b"writer %d" % i}) for i in range(8)]
+    outcomes: dict[int, str] = {}
+    barrier = threading.Barrier(len(uploads))
+
+    def finish(i: int) -> None:
+        upload_id, parts = uploads[i]
+        barrier.wait()
+        try:
+            complete(s3, bucket, "race", upload_id, parts, IfNoneMatch="*")
+            outcomes[i] = "won"
+        except ClientError as error:
+            outcomes[i] = error.response["Error"]["Code"]
+
+    threads = [threading.Thread(target=finish, args=(i,)) for i in range(len(uploads))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [i for i, outcome in outcomes.items() if outcome == "won"]
+    assert len(winners) == 1, outcomes
+    losers = {outcome for outcome in outcomes.values() if outcome != "won"}
+    assert losers <= {"PreconditionFailed", "ConditionalRequestConflict"}
+    assert s3.get_object(Bucket=bucket, Key="race")["Body"].read() == b"writer %d" % winners[0]
+    remaining = s3.list_multipart_uploads(Bucket=bucket).get("Uploads", [])
+    assert len(remaining) == len(uploads) - 1  # a failed completion leaves its upload
+    for upload in remaining:
+        s3.abort_multipart_upload(Bucket=bucket, Key="race", UploadId=upload["UploadId"])
