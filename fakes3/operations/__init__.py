@@ -4,6 +4,7 @@ from fakes3.operations import (
     buckets,
     copy,
     listing,
+    multipart,
     object_attributes,
     objects,
     versioning,
@@ -17,6 +18,7 @@ HANDLERS: dict[str, Handler] = {
     **listing.HANDLERS,
     **versioning.HANDLERS,
     **object_attributes.HANDLERS,
+    **multipart.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Context", "Handler"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fakes3.errors import (
@@ -89,9 +90,17 @@ def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[
                 ArgumentName="partNumber",
                 ArgumentValue=part,
             )
-        if part != 1:
+        if record.parts:  # completed from a multipart upload: that part's bytes
+            count = state["parts_count"] = len(record.parts)
+            if part > count:
+                raise InvalidPartNumber(PartNumberRequested=part, ActualPartCount=count)
+            first = sum(p.size for p in record.parts[: part - 1])
+            size = record.parts[part - 1].size
+            chosen = (first, first + size - 1) if size else None
+        elif part != 1:
             raise InvalidPartNumber(PartNumberRequested=part, ActualPartCount=1)
-        chosen = (0, record.size - 1) if record.size else None
+        else:
+            chosen = (0, record.size - 1) if record.size else None
     elif params.get("Range"):
         chosen = parse_range(params["Range"], record.size)
     state["range"] = chosen
@@ -108,7 +117,12 @@ def _read_output(params: Params, record: ObjectRecord, state: dict[str, Any]) ->
         output[STATUS] = 206
         output["ContentLength"] = last - first + 1
         output["ContentRange"] = f"bytes {first}-{last}/{record.size}"
-    elif params.get("ChecksumMode") == "ENABLED":
+    if state.get("parts_count"):
+        output["PartsCount"] = state["parts_count"]
+        part = record.parts[params["PartNumber"] - 1]
+        if params.get("ChecksumMode") == "ENABLED" and record.checksum_type == "COMPOSITE":
+            output.update(checksum_output(replace(record, checksum=part.checksum)))
+    elif chosen is None and params.get("ChecksumMode") == "ENABLED":
         output.update(checksum_output(record))
     return output
 

@@ -91,6 +91,7 @@ class RequestBody:
         self._source: Any = self.input
         self._checks: list[tuple[Any, bytes, Exception]] = []
         self._trailer: str | None = None  # verified by the aws-chunked reader itself
+        self._header_check: tuple[Any, bytes, Exception] | None = None
         self._done = False
         self.checksum_algorithm: str | None = None
         self._setup(headers, length)
@@ -164,7 +165,8 @@ class RequestBody:
             mismatch = BadDigest(
                 f"The {algorithm} you specified did not match the calculated checksum."
             )
-            self._checks.append((checksums.new_checksum(algorithm), expected, mismatch))
+            self._header_check = (checksums.new_checksum(algorithm), expected, mismatch)
+            self._checks.append(self._header_check)
             self.checksum_algorithm = algorithm
         if sdk_algorithm and self.checksum_algorithm is None:
             raise InvalidRequest(
@@ -175,6 +177,14 @@ class RequestBody:
             raise InvalidRequest(
                 f"Value for x-amz-sdk-checksum-algorithm header is invalid: {sdk_algorithm}"
             )
+
+    def ignore_checksum_headers(self) -> None:
+        """Leave ``x-amz-checksum-*`` headers to the operation: CompleteMultipartUpload's name
+        the object it assembles, not its XML body."""
+        if self._header_check is not None:
+            self._checks.remove(self._header_check)
+            self._header_check = None
+            self.checksum_algorithm = self._trailer
 
     @property
     def has_integrity_check(self) -> bool:

@@ -6,11 +6,14 @@ Contract for every implementation:
 - ``open(id, start, end)`` returns an iterable of chunks covering ``[start, end)``; it holds the
   bytes it needs from the moment it returns, so a later ``delete`` cannot cut a reader short.
 - ``copy(id)`` returns a new id for the same bytes without reading them through Python.
+- ``copy_range(id, start, end)`` and ``concat(ids)`` make a new blob of part of one blob or of
+  several blobs end to end (multipart uploads), in bounded chunks: never a whole object in memory.
 - Ids are generated here (``uuid4().hex``) and checked on the way in: a key never becomes a path.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -20,6 +23,8 @@ import uuid
 import weakref
 from collections.abc import Iterator
 from typing import BinaryIO, Protocol
+
+from fakes3.protocol.checksums import Checksum, encode
 
 CHUNK = 256 * 1024
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -37,11 +42,46 @@ class BlobReader(Protocol):
 
 
 class BlobStore(Protocol):
-    def create(self) -> BlobWriter: ...
+    def create(self, part: bool = False) -> BlobWriter:
+        """``part``: one piece of a larger object (a multipart part), kept out of memory."""
+        ...
+
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader: ...
     def delete(self, blob_id: str) -> None: ...
     def copy(self, blob_id: str) -> str: ...
+    def copy_range(self, blob_id: str, start: int, end: int) -> str: ...
+    def concat(self, blob_ids: list[str]) -> str: ...
     def clear(self) -> None: ...
+
+
+def _copy_file(dst: BinaryIO, src_path: str, start: int = 0, length: int | None = None) -> None:
+    """Append ``length`` bytes (all, if None) of ``src_path`` from ``start`` to ``dst``.
+
+    ``os.copy_file_range`` lets the kernel move the bytes; where it is missing or refused
+    (another file system, an old kernel) the copy goes through a CHUNK-sized buffer.
+    """
+    dst.flush()
+    with open(src_path, "rb") as src:
+        remaining = length if length is not None else os.fstat(src.fileno()).st_size - start
+        offset = start
+        copy_range = getattr(os, "copy_file_range", None)
+        while remaining > 0 and copy_range is not None:
+            try:
+                done = copy_range(src.fileno(), dst.fileno(), min(remaining, 1 << 30), offset)
+            except OSError:
+                break
+            if done == 0:
+                break
+            offset += done
+            remaining -= done
+        dst.seek(0, os.SEEK_END)  # the kernel moved the fd's offset; resync the buffered file
+        src.seek(offset)
+        while remaining > 0:
+            data = src.read(min(CHUNK, remaining))
+            if not data:
+                return
+            dst.write(data)
+            remaining -= len(data)
 
 
 class _BytesReader:
@@ -114,8 +154,9 @@ class MemoryBlobs:
                 self._spill = FileBlobs(path)
             return self._spill
 
-    def create(self) -> BlobWriter:
-        return _MemoryWriter(self)
+    def create(self, part: bool = False) -> BlobWriter:
+        # The parts of one upload add up to any size, so each goes straight to a spill file.
+        return _FileWriter(self.spill) if part else _MemoryWriter(self)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
         data = self._blobs.get(blob_id)
@@ -134,6 +175,43 @@ class MemoryBlobs:
         new_id = uuid.uuid4().hex
         self._blobs[new_id] = data
         return new_id
+
+    def copy_range(self, blob_id: str, start: int, end: int) -> str:
+        data = self._blobs.get(blob_id)
+        if data is None:
+            return self.spill.copy_range(blob_id, start, end)
+        writer = _FileWriter(self.spill)  # a multipart part: kept out of memory, as in create()
+        view = memoryview(data)[start:end]
+        for offset in range(0, len(view), CHUNK):
+            writer.write(bytes(view[offset : offset + CHUNK]))
+        return writer.commit()
+
+    def concat(self, blob_ids: list[str]) -> str:
+        """Small results are joined in memory; larger ones go to a spill file, copied there
+        from the parts' own files, so memory use does not depend on the object's size."""
+        pieces = [self._blobs.get(blob_id) for blob_id in blob_ids]
+        total = sum(
+            len(piece) if piece is not None else os.path.getsize(self.spill.path(blob_id))
+            for blob_id, piece in zip(blob_ids, pieces, strict=True)
+        )
+        if total <= self.spill_threshold:
+            new_id = uuid.uuid4().hex
+            self._blobs[new_id] = b"".join(
+                piece if piece is not None else b"".join(self.spill.open(blob_id))
+                for blob_id, piece in zip(blob_ids, pieces, strict=True)
+            )
+            return new_id
+        writer = _FileWriter(self.spill)
+        try:
+            for blob_id, piece in zip(blob_ids, pieces, strict=True):
+                if piece is not None:
+                    writer.write(piece)
+                else:
+                    writer.append_file(self.spill.path(blob_id))
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
 
     def clear(self) -> None:
         self._blobs.clear()
@@ -172,6 +250,10 @@ class _FileWriter:
     def write(self, data: bytes) -> None:
         assert self._fh is not None
         self._fh.write(data)
+
+    def append_file(self, path: str, start: int = 0, length: int | None = None) -> None:
+        assert self._fh is not None
+        _copy_file(self._fh, path, start, length)
 
     def commit(self) -> str:
         assert self._fh is not None
@@ -221,7 +303,7 @@ class FileBlobs:
             raise ValueError(f"not a blob id: {blob_id!r}")
         return os.path.join(self.blob_dir, blob_id[:2], blob_id)
 
-    def create(self) -> BlobWriter:
+    def create(self, part: bool = False) -> BlobWriter:
         return _FileWriter(self)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
@@ -248,7 +330,39 @@ class FileBlobs:
             os.replace(tmp, final)
         return new_id
 
+    def copy_range(self, blob_id: str, start: int, end: int) -> str:
+        source = self.path(blob_id)
+        writer = _FileWriter(self)
+        try:
+            writer.append_file(source, start, end - start)
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
+
+    def concat(self, blob_ids: list[str]) -> str:
+        """The blobs end to end in a temp file, renamed into place: all or nothing."""
+        sources = [self.path(blob_id) for blob_id in blob_ids]
+        writer = _FileWriter(self)
+        try:
+            for source in sources:
+                writer.append_file(source)
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
+
     def clear(self) -> None:
         shutil.rmtree(self.blob_dir, ignore_errors=True)
         os.makedirs(self.blob_dir, exist_ok=True)
         self._dirs.clear()
+
+
+def digest(blobs: BlobStore, blob_id: str, checksum: Checksum | None) -> tuple[str, str | None]:
+    """A blob's quoted MD5 ETag and base64 ``checksum``, read in bounded chunks."""
+    md5 = hashlib.md5(usedforsecurity=False)
+    for chunk in blobs.open(blob_id):
+        md5.update(chunk)
+        if checksum is not None:
+            checksum.update(chunk)
+    return f'"{md5.hexdigest()}"', encode(checksum.digest()) if checksum is not None else None

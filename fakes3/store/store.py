@@ -17,14 +17,18 @@ from typing import Any, Protocol
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
 from fakes3.protocol.checksums import encode, new_checksum
 from fakes3.store import versioning
-from fakes3.store.blobs import CHUNK, BlobReader, BlobStore, FileBlobs, MemoryBlobs
+from fakes3.store.blobs import CHUNK, BlobReader, BlobStore, FileBlobs, MemoryBlobs, digest
 from fakes3.store.clock import Clock
 from fakes3.store.conflicts import ConflictWatch, Watch
 from fakes3.store.index import MetadataIndex
 from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.index_sqlite import SqliteIndex
 from fakes3.store.listing import ListPage, list_page
+from fakes3.store.multipart import Multipart
 from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.uploads import UploadIndex
+from fakes3.store.uploads_memory import MemoryUploads
+from fakes3.store.uploads_sqlite import SqliteUploads
 from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
@@ -59,12 +63,19 @@ class NewObject:
 class Store:
     """Buckets and objects with S3's rules; thread-safe."""
 
-    def __init__(self, index: MetadataIndex, blobs: BlobStore, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        index: MetadataIndex,
+        blobs: BlobStore,
+        clock: Clock | None = None,
+        uploads: UploadIndex | None = None,
+    ) -> None:
         self.index = index
         self.blobs = blobs
         self.clock = clock or Clock()
         self.lock = threading.RLock()
         self._conflicts = ConflictWatch()
+        self.multipart = Multipart(self, uploads or MemoryUploads())
 
     # Buckets -------------------------------------------------------------------------------
 
@@ -89,6 +100,7 @@ class Store:
             if not self.index.is_empty(name):
                 raise BucketNotEmpty(BucketName=name)
             self.index.remove_bucket(name)
+            self.multipart.forget_bucket(name)
 
     def list_buckets(self) -> list[BucketRecord]:
         with self.lock:
@@ -236,7 +248,9 @@ class Store:
         """Copy an object's bytes (no read through Python); ``describe`` checks and sets attrs.
 
         ``source`` is ``(bucket, key, version_id or None)``; ``precondition`` is the
-        destination's write condition. Returns ``(source_record, new_record)``.
+        destination's write condition. Returns ``(source_record, new_record)``. A copy is a
+        single-part object: copying a multipart one reads it once, outside the lock, for the
+        MD5 ETag and full-object checksum S3 gives the copy.
         """
         (src_bucket, src_key, src_version), (dst_bucket, dst_key) = source, target
         with self.lock:
@@ -251,7 +265,20 @@ class Store:
                 version_id=None,
                 **new.record_fields(),
             )
-            return src, self.commit_object(dst_bucket, record, precondition)
+            if not src.parts:
+                return src, self.commit_object(dst_bucket, record, precondition)
+        try:
+            algorithm = record.checksum_algorithm
+            etag, checksum = digest(
+                self.blobs, record.blob_id, new_checksum(algorithm) if algorithm else None
+            )
+        except BaseException:
+            self.blobs.delete(record.blob_id)
+            raise
+        record = replace(record, etag=etag, checksum=checksum, parts=())
+        if checksum is not None:
+            record = replace(record, checksum_type="FULL_OBJECT")
+        return src, self.commit_object(dst_bucket, record, precondition)
 
     def list_objects(
         self,
@@ -321,11 +348,13 @@ class Store:
     def reset(self) -> None:
         with self.lock:
             self.index.clear()
+            self.multipart.clear()
             self.blobs.clear()
 
     def close(self) -> None:
         with self.lock:
             self.index.close()
+            self.multipart.close()
 
 
 def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store:
@@ -333,5 +362,5 @@ def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store
     if data_dir is None:
         return Store(MemoryIndex(), MemoryBlobs(), clock)
     os.makedirs(data_dir, exist_ok=True)
-    index = SqliteIndex(os.path.join(data_dir, "metadata.sqlite3"))
-    return Store(index, FileBlobs(data_dir), clock)
+    path = os.path.join(data_dir, "metadata.sqlite3")
+    return Store(SqliteIndex(path), FileBlobs(data_dir), clock, SqliteUploads(path))

@@ -80,23 +80,20 @@ def test_cli_copy_small_file_up_and_down(
     assert " 19 " in listing  # the size column
 
 
-def test_cli_copy_20_mib_file_up_and_down(
+def test_cli_copy_40_mib_file_up_and_down_as_a_multipart_upload(
     aws: Aws, s3: BaseClient, bucket: str, tmp_path: Path
 ) -> None:
-    """20 MiB in one PUT and one GET.
-
-    The CLI switches to multipart uploads above its 8 MB ``multipart_threshold``, and fakes3
-    does not implement multipart uploads yet (answers NotImplemented), so the threshold is
-    raised to 64 MB in the CLI's config file for this test.
-    """
-    config = "[default]\ns3 =\n  multipart_threshold = 64MB\n"
-    data = os.urandom(20 * 1024 * 1024)
+    """Above its 8 MB ``multipart_threshold`` the CLI uploads 8 MiB parts and downloads ranges."""
+    data = os.urandom(40 * 1024 * 1024)
     source = tmp_path / "big.bin"
     source.write_bytes(data)
-    aws("s3", "cp", str(source), f"s3://{bucket}/big.bin", config=config)
-    assert s3.head_object(Bucket=bucket, Key="big.bin")["ContentLength"] == len(data)
+    aws("s3", "cp", str(source), f"s3://{bucket}/big.bin")
+    head = s3.head_object(Bucket=bucket, Key="big.bin")
+    assert head["ContentLength"] == len(data)
+    assert head["ETag"].endswith('-5"')
+    assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
     target = tmp_path / "big-back.bin"
-    aws("s3", "cp", f"s3://{bucket}/big.bin", str(target), config=config)
+    aws("s3", "cp", f"s3://{bucket}/big.bin", str(target))
     assert target.read_bytes() == data
 
 
@@ -112,19 +109,20 @@ def test_cli_sync_both_ways_and_recursive_remove(
     aws: Aws, s3: BaseClient, bucket: str, tmp_path: Path
 ) -> None:
     up = tmp_path / "up"
-    for name, data in TREE.items():
+    tree = {**TREE, "sub/large.bin": os.urandom(9 * 1024 * 1024)}  # one multipart upload
+    for name, data in tree.items():
         (up / name).parent.mkdir(parents=True, exist_ok=True)
         (up / name).write_bytes(data)
     aws("s3", "sync", str(up), f"s3://{bucket}/tree")
     keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
-    assert keys == sorted(f"tree/{name}" for name in TREE)
+    assert keys == sorted(f"tree/{name}" for name in tree)
     s3.put_object(Bucket=bucket, Key="tree/only-remote.txt", Body=b"remote")
     down = tmp_path / "down"
     aws("s3", "sync", f"s3://{bucket}/tree", str(down))
     found = {
         str(path.relative_to(down)): path.read_bytes() for path in down.rglob("*") if path.is_file()
     }
-    assert found == {**TREE, "only-remote.txt": b"remote"}
+    assert found == {**tree, "only-remote.txt": b"remote"}
     aws("s3", "rm", f"s3://{bucket}/tree", "--recursive")
     assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 

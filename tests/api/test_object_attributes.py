@@ -57,3 +57,47 @@ def test_attributes_of_a_version(s3: BaseClient, bucket: str) -> None:
     assert new["VersionId"] == second and new["ObjectSize"] == 5
     for version in (second, first):
         s3.delete_object(Bucket=bucket, Key="k", VersionId=version)
+
+
+def test_parts_of_a_multipart_object_page_and_carry_checksums(s3: BaseClient, bucket: str) -> None:
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    part = b"q" * (5 * 1024 * 1024)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp", ChecksumAlgorithm="CRC32")
+    parts = []
+    for number in (1, 2, 3):
+        sent = s3.upload_part(
+            Bucket=bucket,
+            Key="mp",
+            UploadId=upload["UploadId"],
+            PartNumber=number,
+            Body=part[: 1024 if number == 3 else None],
+            ChecksumAlgorithm="CRC32",
+        )
+        parts.append(
+            {"PartNumber": number, "ETag": sent["ETag"], "ChecksumCRC32": sent["ChecksumCRC32"]}
+        )
+    done = s3.complete_multipart_upload(
+        Bucket=bucket, Key="mp", UploadId=upload["UploadId"], MultipartUpload={"Parts": parts}
+    )
+    assert len(done["VersionId"]) == 32  # a completed upload is a new version
+    got = s3.get_object_attributes(
+        Bucket=bucket, Key="mp", ObjectAttributes=["ObjectParts", "ObjectSize"], MaxParts=2
+    )
+    assert got["VersionId"] == done["VersionId"]
+    assert got["ObjectSize"] == 2 * len(part) + 1024
+    first = got["ObjectParts"]
+    assert (first["TotalPartsCount"], first["IsTruncated"], first["NextPartNumberMarker"]) == (
+        3,
+        True,
+        2,
+    )
+    assert [(p["PartNumber"], p["ChecksumCRC32"]) for p in first["Parts"]] == [
+        (1, checksum_b64("CRC32", part)),
+        (2, checksum_b64("CRC32", part)),
+    ]
+    rest = s3.get_object_attributes(
+        Bucket=bucket, Key="mp", ObjectAttributes=["ObjectParts"], PartNumberMarker=2
+    )["ObjectParts"]
+    assert [(p["PartNumber"], p["Size"]) for p in rest["Parts"]] == [(3, 1024)]
+    assert rest["IsTruncated"] is False
+    s3.delete_object(Bucket=bucket, Key="mp", VersionId=done["VersionId"])

@@ -1,0 +1,380 @@
+"""Multipart uploads: Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts and
+ListMultipartUploads. The rules live in ``fakes3.store.multipart``; these functions turn
+model members into its arguments and its records into output members.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from fakes3.errors import (
+    EntityTooLarge,
+    InvalidArgument,
+    InvalidRequest,
+    MalformedXML,
+    MethodNotAllowed,
+    MissingContentLength,
+    NotImplementedByFakeS3,
+)
+from fakes3.operations.attributes import (
+    DEFAULT_ENCRYPTION,
+    new_object,
+    validate_key,
+)
+from fakes3.operations.conditions import check_copy_source_conditions
+from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.copy import parse_copy_source
+from fakes3.operations.listing import _encoder
+from fakes3.operations.objects import write_condition
+from fakes3.protocol.body import RequestBody
+from fakes3.protocol.checksums import ALGORITHMS, member_name
+from fakes3.store.multipart import (
+    MAX_PART_SIZE,
+    ChosenPart,
+    Completion,
+    check_part_number,
+)
+from fakes3.store.multipart_math import COMPOSITE_ALGORITHMS, FULL_OBJECT_ALGORITHMS
+from fakes3.store.records import ObjectRecord
+from fakes3.store.uploads import PartRecord, UploadRecord
+
+_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+_CHECKSUM_TYPES = ("COMPOSITE", "FULL_OBJECT")
+
+
+def _checksum_choice(params: Params) -> tuple[str | None, str | None]:
+    """``x-amz-checksum-algorithm`` and ``x-amz-checksum-type``, checked together as S3 does."""
+    algorithm = params.get("ChecksumAlgorithm")
+    kind = params.get("ChecksumType")
+    if algorithm is not None:
+        algorithm = algorithm.upper()
+        if algorithm not in ALGORITHMS:
+            raise InvalidRequest(
+                "Checksum algorithm provided is unsupported. Please try again with any of the "
+                "valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+            )
+        if algorithm not in FULL_OBJECT_ALGORITHMS | COMPOSITE_ALGORITHMS:
+            raise NotImplementedByFakeS3(
+                f"fakes3 does not implement multipart uploads with {algorithm} checksums yet."
+            )
+    if kind is None:
+        return algorithm, None
+    kind = kind.upper()
+    if kind not in _CHECKSUM_TYPES:
+        raise InvalidRequest("Value for x-amz-checksum-type header is invalid.")
+    if algorithm is None:
+        raise InvalidRequest(
+            "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm "
+            "header."
+        )
+    allowed = FULL_OBJECT_ALGORITHMS if kind == "FULL_OBJECT" else COMPOSITE_ALGORITHMS
+    if algorithm not in allowed:
+        raise InvalidRequest(
+            f"The {kind} checksum type cannot be used with the {algorithm.lower()} checksum "
+            "algorithm."
+        )
+    return algorithm, kind
+
+
+def _upload_checksum(upload: UploadRecord) -> Output:
+    if upload.checksum_algorithm is None:
+        return {}
+    return {"ChecksumAlgorithm": upload.checksum_algorithm, "ChecksumType": upload.kind}
+
+
+def create_multipart_upload(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateMultipartUpload.html
+
+    Without ``x-amz-checksum-algorithm`` the object gets S3's default, a full-object CRC64NVME.
+    """
+    key = params["Key"]
+    validate_key(key)
+    algorithm, kind = _checksum_choice(params)
+    new = new_object(params, algorithm)
+    upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
+    return {
+        "Bucket": upload.bucket,
+        "Key": upload.key,
+        "UploadId": upload.upload_id,
+        **DEFAULT_ENCRYPTION,
+        **_upload_checksum(upload),
+    }
+
+
+def _part_output(upload: UploadRecord, part: PartRecord) -> Output:
+    """A part's checksum as output members (ListParts, UploadPartCopy); S3's CRC64NVME default
+    shows too, as it does for uploads that named no algorithm."""
+    return {member_name(upload.algorithm): part.checksum}
+
+
+def upload_part(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html
+
+    The part's checksum must use the upload's algorithm (any algorithm the client likes when
+    the upload named none); part sizes are checked at completion, as S3 does.
+    """
+    check_part_number(params["PartNumber"])
+    headers = ctx.request.headers
+    if "content-length" not in headers and "chunked" not in headers.get("transfer-encoding", ""):
+        raise MissingContentLength()
+    length = ctx.request.content_length
+    if length is not None and length > MAX_PART_SIZE:
+        raise EntityTooLarge(ProposedSize=length, MaxSizeAllowed=MAX_PART_SIZE)
+    multipart = ctx.store.multipart
+    upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    body: RequestBody = params["Body"]
+    client_algorithm = body.checksum_algorithm
+    part, values = multipart.upload_part(upload, params["PartNumber"], body, client_algorithm)
+    output: Output = {"ETag": part.etag, **DEFAULT_ENCRYPTION}
+    shown = client_algorithm or upload.checksum_algorithm
+    if shown is not None:
+        output[member_name(shown)] = values[shown]
+    return output
+
+
+def _copy_span(params: Params, src: ObjectRecord) -> tuple[int, int]:
+    """Copy-source conditions, then ``x-amz-copy-source-range`` as ``[start, end)``."""
+    check_copy_source_conditions(params, src)
+    header = params.get("CopySourceRange")
+    if header is None:
+        if src.size > MAX_PART_SIZE:
+            raise InvalidRequest(
+                "The specified copy source is larger than the maximum allowable size for a copy "
+                f"source: {MAX_PART_SIZE}"
+            )
+        return 0, src.size
+    match = _COPY_RANGE.fullmatch(header.strip())
+    if match is None:
+        raise InvalidArgument(
+            "The x-amz-copy-source-range value must be of the form bytes=first-last where "
+            "first and last are the zero-based offsets of the first and last bytes to copy",
+            ArgumentName="x-amz-copy-source-range",
+            ArgumentValue=header,
+        )
+    first, last = int(match[1]), int(match[2])
+    if first > last or last >= src.size:
+        raise InvalidArgument(
+            f"Range specified is not valid for source object of size: {src.size}",
+            ArgumentName="x-amz-copy-source-range",
+            ArgumentValue=header,
+        )
+    if last - first + 1 > MAX_PART_SIZE:
+        raise InvalidRequest(
+            "The specified copy range is larger than the maximum allowable size for a part: "
+            f"{MAX_PART_SIZE}"
+        )
+    return first, last + 1
+
+
+def upload_part_copy(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+
+    The range is copied blob to blob (``copy_file_range`` on the directory backend).
+    """
+    source = parse_copy_source(params["CopySource"])
+    check_part_number(params["PartNumber"])
+    multipart = ctx.store.multipart
+    upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    try:
+        src, part = multipart.copy_part(
+            upload, params["PartNumber"], source, lambda src: _copy_span(params, src)
+        )
+    except MethodNotAllowed:  # the version asked for is a delete marker
+        raise InvalidRequest(
+            "The source of a copy request may not specifically refer to a delete marker by "
+            "version id."
+        ) from None
+    result = {"ETag": part.etag, "LastModified": part.last_modified, **_part_output(upload, part)}
+    output: Output = {"CopyPartResult": result, **DEFAULT_ENCRYPTION}
+    if src.version_id is not None:
+        output["CopySourceVersionId"] = src.version_id
+    return output
+
+
+def _chosen_parts(params: Params) -> list[ChosenPart]:
+    spec = params.get("MultipartUpload")
+    if not spec or not spec.get("Parts"):
+        raise MalformedXML()
+    chosen: list[ChosenPart] = []
+    for item in spec["Parts"]:
+        if item.get("PartNumber") is None or item.get("ETag") is None:
+            raise MalformedXML()
+        checksums = {
+            algorithm: item[member_name(algorithm)]
+            for algorithm in ALGORITHMS
+            if item.get(member_name(algorithm))
+        }
+        chosen.append(ChosenPart(item["PartNumber"], item["ETag"], checksums))
+    return chosen
+
+
+def _object_checksum(params: Params) -> tuple[str, str] | None:
+    """The whole object's checksum the client claims in ``x-amz-checksum-*``, if any."""
+    found = [(a, params[member_name(a)]) for a in ALGORITHMS if params.get(member_name(a))]
+    if len(found) > 1:
+        raise InvalidRequest(
+            "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."
+        )
+    return found[0] if found else None
+
+
+def complete_multipart_upload(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html
+
+    ``If-None-Match: *`` / ``If-Match`` are checked when the request arrives (412) and again,
+    atomically, at commit: a write that slipped in between makes it 409
+    ConditionalRequestConflict, as S3 answers a racing conditional write.
+    """
+    kind = params.get("ChecksumType")
+    completion = Completion(
+        parts=_chosen_parts(params),
+        precondition=write_condition(params),
+        checksum=_object_checksum(params),
+        checksum_type=kind.upper() if kind else None,
+        object_size=params.get("MpuObjectSize"),
+    )
+    bucket, key = params["Bucket"], params["Key"]
+    record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
+    output: Output = {
+        "Location": _location(ctx, bucket, key),
+        "Bucket": bucket,
+        "Key": key,
+        "ETag": record.etag,
+        **DEFAULT_ENCRYPTION,
+    }
+    if record.checksum_algorithm is not None and record.checksum is not None:
+        output[member_name(record.checksum_algorithm)] = record.checksum
+        output["ChecksumType"] = record.checksum_type
+    if record.version_id is not None:
+        output["VersionId"] = record.version_id
+    return output
+
+
+def _location(ctx: Context, bucket: str, key: str) -> str:
+    """The new object's URL, path style, on the host the request was sent to."""
+    environ = ctx.request.environ
+    scheme = environ.get("wsgi.url_scheme", "http")
+    host = ctx.request.headers.get("host", "localhost")
+    return f"{scheme}://{host}/{quote(bucket)}/{quote(key)}"
+
+
+def abort_multipart_upload(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_AbortMultipartUpload.html
+
+    The upload and its parts are gone at once; a later request for it is NoSuchUpload.
+    """
+    if params.get("IfMatchInitiatedTime") is not None:
+        raise NotImplementedByFakeS3("fakes3 does not implement x-amz-if-match-initiated-time yet.")
+    ctx.store.multipart.abort(params["Bucket"], params["Key"], params["UploadId"])
+    return {}
+
+
+def _limit(params: Params, name: str, wire: str) -> int:
+    value = params.get(name, 1000)
+    if value < 0:
+        raise InvalidArgument(
+            f"Argument {wire} must be an integer between 0 and 2147483647",
+            ArgumentName=wire,
+            ArgumentValue=value,
+        )
+    return min(int(value), 1000)
+
+
+def list_parts(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html"""
+    multipart = ctx.store.multipart
+    upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    limit = _limit(params, "MaxParts", "max-parts")
+    marker = max(int(params.get("PartNumberMarker") or 0), 0)
+    parts, truncated = multipart.list_parts(upload, marker, limit)
+    entries = [
+        {
+            "PartNumber": part.part_number,
+            "LastModified": part.last_modified,
+            "ETag": part.etag,
+            "Size": part.size,
+            **_part_output(upload, part),
+        }
+        for part in parts
+    ]
+    output: Output = {
+        "Bucket": upload.bucket,
+        "Key": upload.key,
+        "UploadId": upload.upload_id,
+        "PartNumberMarker": marker,
+        "NextPartNumberMarker": parts[-1].part_number if parts else 0,
+        "MaxParts": limit,
+        "IsTruncated": truncated,
+        "Parts": entries,
+        "Initiator": DEFAULT_OWNER,
+        "Owner": DEFAULT_OWNER,
+        "StorageClass": upload.attrs.get("storage_class", "STANDARD"),
+    }
+    output["ChecksumAlgorithm"] = upload.algorithm
+    output["ChecksumType"] = upload.kind
+    return output
+
+
+def _upload_entry(upload: UploadRecord, encode: Any) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "UploadId": upload.upload_id,
+        "Key": encode(upload.key),
+        "Initiated": upload.initiated,
+        "StorageClass": upload.attrs.get("storage_class", "STANDARD"),
+        "Owner": DEFAULT_OWNER,
+        "Initiator": DEFAULT_OWNER,
+    }
+    if upload.checksum_algorithm is not None:
+        entry["ChecksumAlgorithm"] = upload.checksum_algorithm
+        entry["ChecksumType"] = upload.kind
+    return entry
+
+
+def list_multipart_uploads(ctx: Context, params: Params) -> Output:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
+
+    Sorted by key, then initiation time; ``upload-id-marker`` counts only with ``key-marker``.
+    """
+    encode = _encoder(params)
+    limit = _limit(params, "MaxUploads", "max-uploads")
+    prefix = params.get("Prefix", "")
+    delimiter = params.get("Delimiter", "")
+    key_marker = params.get("KeyMarker", "")
+    id_marker = params.get("UploadIdMarker", "") if key_marker else ""
+    page = ctx.store.multipart.list_uploads(
+        params["Bucket"], prefix, delimiter, (key_marker, id_marker or None), limit
+    )
+    output: Output = {
+        "Bucket": params["Bucket"],
+        "KeyMarker": encode(key_marker),
+        "UploadIdMarker": id_marker,
+        "MaxUploads": limit,
+        "IsTruncated": page.truncated,
+        "Uploads": [_upload_entry(upload, encode) for upload in page.uploads],
+        "CommonPrefixes": [{"Prefix": encode(prefix)} for prefix in page.prefixes],
+    }
+    if prefix:
+        output["Prefix"] = encode(prefix)
+    if delimiter:
+        output["Delimiter"] = encode(delimiter)
+    if params.get("EncodingType"):
+        output["EncodingType"] = params["EncodingType"]
+    if page.truncated and page.next_marker is not None:
+        next_key, next_id = page.next_marker
+        output["NextKeyMarker"] = encode(next_key)
+        if next_id is not None:
+            output["NextUploadIdMarker"] = next_id
+    return output
+
+
+HANDLERS: dict[str, Handler] = {
+    "CreateMultipartUpload": create_multipart_upload,
+    "UploadPart": upload_part,
+    "UploadPartCopy": upload_part_copy,
+    "CompleteMultipartUpload": complete_multipart_upload,
+    "AbortMultipartUpload": abort_multipart_upload,
+    "ListParts": list_parts,
+    "ListMultipartUploads": list_multipart_uploads,
+}

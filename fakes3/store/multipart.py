@@ -1,0 +1,465 @@
+"""Multipart uploads with S3's rules, over the store's lock, blob store and commit path.
+
+Parts stream into blobs of their own. Completion checks the chosen parts under the lock,
+assembles their blobs into a new one outside it (``BlobStore.concat``: no part goes through
+memory), then commits through ``Store.commit_object`` — readers see the old object or the new
+one, never a mix — and only then drops the parts' blobs. While a completion is assembling, the
+blobs it reads are pinned: a part uploaded again or an abort defers deleting them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fakes3.errors import (
+    BadDigest,
+    ConditionalRequestConflict,
+    EntityTooSmall,
+    InvalidArgument,
+    InvalidPart,
+    InvalidPartOrder,
+    InvalidRequest,
+    MalformedXML,
+    NoSuchKey,
+    NoSuchUpload,
+    PreconditionFailed,
+)
+from fakes3.protocol.checksums import encode, new_checksum
+from fakes3.store.blobs import CHUNK, digest
+from fakes3.store.listing import prefix_successor
+from fakes3.store.multipart_math import (
+    composite_checksum,
+    full_object_checksum,
+    multipart_etag,
+)
+from fakes3.store.records import ObjectPart, ObjectRecord
+from fakes3.store.uploads import AFTER_ALL_IDS, PartRecord, UploadIndex, UploadRecord
+
+if TYPE_CHECKING:
+    from fakes3.store.store import Precondition, Readable, Store
+
+MIN_PART_SIZE = 5 * 1024 * 1024  # every part but the last
+MAX_PART_SIZE = 5 * 1024**3
+MAX_PART_NUMBER = 10000
+
+
+def check_part_number(number: int, name: str = "partNumber") -> None:
+    if not 1 <= number <= MAX_PART_NUMBER:
+        raise InvalidArgument(
+            f"Part number must be an integer between 1 and {MAX_PART_NUMBER}, inclusive",
+            ArgumentName=name,
+            ArgumentValue=number,
+        )
+
+
+@dataclass
+class ChosenPart:
+    """One ``<Part>`` of a CompleteMultipartUpload body."""
+
+    part_number: int
+    etag: str
+    checksums: dict[str, str] = field(default_factory=dict)  # algorithm -> base64
+
+
+@dataclass
+class Completion:
+    """What a CompleteMultipartUpload request asks for, besides the upload's identity."""
+
+    parts: list[ChosenPart]
+    precondition: Precondition | None = None
+    checksum: tuple[str, str] | None = None  # (algorithm, value) of the whole object
+    checksum_type: str | None = None
+    object_size: int | None = None
+
+
+@dataclass
+class UploadsPage:
+    uploads: list[UploadRecord]
+    prefixes: list[str]
+    truncated: bool
+    next_marker: tuple[str, str | None] | None  # (key-marker, upload-id-marker) to resume
+
+
+def _mismatch(expected: str | None, actual: str | None) -> InvalidRequest:
+    return InvalidRequest(
+        "Checksum Type mismatch occurred, expected checksum Type: "
+        f"{(expected or 'null').lower()}, actual checksum Type: {(actual or 'null').lower()}"
+    )
+
+
+def _racing(precondition: Precondition) -> Precondition:
+    """At commit, a condition that held when the request arrived but fails now lost a race."""
+
+    def check(current: ObjectRecord | None) -> None:
+        try:
+            precondition(current)
+        except (PreconditionFailed, NoSuchKey):
+            raise ConditionalRequestConflict() from None
+
+    return check
+
+
+class Multipart:
+    """Multipart uploads of one store; thread-safe through the store's lock."""
+
+    def __init__(self, store: Store, uploads: UploadIndex) -> None:
+        self.store = store
+        self.uploads = uploads
+        self._last_id_time = 0
+        self._pins: dict[str, int] = {}  # upload id -> completions assembling from it
+        self._deferred: dict[str, list[str]] = {}  # upload id -> blobs to delete when unpinned
+        self._counter = itertools.count()
+        self._id_lock = threading.Lock()
+
+    # Uploads ------------------------------------------------------------------------------
+
+    def _new_id(self) -> str:
+        with self._id_lock:
+            stamp = max(time.time_ns() // 1000, self._last_id_time + 1)
+            self._last_id_time = stamp
+        return f"{stamp:014x}{uuid.uuid4().hex[:26]}"
+
+    def create(
+        self,
+        bucket: str,
+        key: str,
+        attrs: dict[str, Any],
+        algorithm: str | None,
+        checksum_type: str | None,
+    ) -> UploadRecord:
+        with self.store.lock:
+            self.store.get_bucket(bucket)
+            upload = UploadRecord(
+                bucket, key, self._new_id(), self.store.clock.now(), attrs, algorithm, checksum_type
+            )
+            self.uploads.add(upload)
+        return upload
+
+    def get(self, bucket: str, key: str, upload_id: str) -> UploadRecord:
+        """The upload, or NoSuchUpload (also for an upload of another key)."""
+        with self.store.lock:
+            self.store.get_bucket(bucket)
+            upload = self.uploads.get(bucket, upload_id)
+        if upload is None or upload.key != key:
+            raise NoSuchUpload(UploadId=upload_id)
+        return upload
+
+    def abort(self, bucket: str, key: str, upload_id: str) -> None:
+        with self.store.lock:
+            self.get(bucket, key, upload_id)
+            parts = self.uploads.remove(bucket, upload_id)
+            self._discard(upload_id, [part.blob_id for part in parts])
+
+    def forget_bucket(self, bucket: str) -> None:
+        """A deleted bucket's uploads in progress go with it (S3 deletes a bucket that has some)."""
+        with self.store.lock:
+            while batch := self.uploads.scan(bucket, ("", ""), 1000):
+                for upload in batch:
+                    parts = self.uploads.remove(bucket, upload.upload_id)
+                    self._discard(upload.upload_id, [part.blob_id for part in parts])
+
+    def clear(self) -> None:
+        """Forget every upload (the store's reset clears the blobs)."""
+        with self.store.lock:
+            self.uploads.clear()
+            self._pins.clear()
+            self._deferred.clear()
+
+    def close(self) -> None:
+        with self.store.lock:
+            self.uploads.close()
+
+    def _discard(self, upload_id: str, blob_ids: list[str]) -> None:
+        """Delete blobs now, or when the completions reading them are done (lock held)."""
+        if self._pins.get(upload_id):
+            self._deferred.setdefault(upload_id, []).extend(blob_ids)
+            return
+        for blob_id in blob_ids:
+            self.store.blobs.delete(blob_id)
+
+    def _unpin(self, upload_id: str) -> None:
+        with self.store.lock:
+            count = self._pins[upload_id] - 1
+            if count:
+                self._pins[upload_id] = count
+                return
+            del self._pins[upload_id]
+            self._discard(upload_id, self._deferred.pop(upload_id, []))
+
+    # Parts --------------------------------------------------------------------------------
+
+    def upload_part(
+        self,
+        upload: UploadRecord,
+        number: int,
+        source: Readable,
+        client_algorithm: str | None,
+    ) -> tuple[PartRecord, dict[str, str]]:
+        """Stream ``source`` into the upload's part ``number``.
+
+        Returns the part and the checksums computed (base64 by algorithm), including the
+        client's own algorithm when it differs from the upload's.
+        """
+        check_part_number(number)
+        if upload.checksum_algorithm is not None and client_algorithm != upload.algorithm:
+            if client_algorithm is not None or upload.kind == "COMPOSITE":
+                raise _mismatch(upload.algorithm, client_algorithm)
+        algorithms = {upload.algorithm, client_algorithm or upload.algorithm}
+        checksums = {algorithm: new_checksum(algorithm) for algorithm in algorithms}
+        md5 = hashlib.md5(usedforsecurity=False)
+        writer = self.store.blobs.create(part=True)
+        size = 0
+        try:
+            while chunk := source.read(CHUNK):
+                md5.update(chunk)
+                for checksum in checksums.values():
+                    checksum.update(chunk)
+                writer.write(chunk)
+                size += len(chunk)
+        except BaseException:
+            writer.abort()
+            raise
+        blob_id = writer.commit()
+        values = {algorithm: encode(c.digest()) for algorithm, c in checksums.items()}
+        part = PartRecord(
+            number,
+            blob_id,
+            size,
+            f'"{md5.hexdigest()}"',
+            self.store.clock.now(),
+            values[upload.algorithm],
+        )
+        self._put_part(upload, part)
+        return part, values
+
+    def copy_part(
+        self,
+        upload: UploadRecord,
+        number: int,
+        source: tuple[str, str, str | None],
+        span: Callable[[ObjectRecord], tuple[int, int]],
+    ) -> tuple[ObjectRecord, PartRecord]:
+        """Make part ``number`` a byte range of an object version (``(bucket, key, version_id
+        or None)``); ``span`` checks it and picks the range.
+
+        The source is pinned under the lock by a cheap copy (a hard link for files), so the
+        range is copied outside the lock and a concurrent overwrite cannot cut it short.
+        """
+        check_part_number(number)
+        blobs = self.store.blobs
+        with self.store.lock:
+            self.get(upload.bucket, upload.key, upload.upload_id)
+            src = self.store.head_object(*source)
+            start, end = span(src)
+            pinned = blobs.copy(src.blob_id)
+        try:
+            whole = (start, end) == (0, src.size)
+            reusable = whole and not src.parts and src.checksum_algorithm == upload.algorithm
+            checksum: str | None = src.checksum
+            if reusable and checksum is not None:  # the source's own MD5 and checksum
+                blob_id, etag = blobs.copy(pinned), src.etag
+            else:
+                blob_id = blobs.copy_range(pinned, start, end)
+                etag, checksum = digest(blobs, blob_id, new_checksum(upload.algorithm))
+        finally:
+            blobs.delete(pinned)
+        assert checksum is not None  # every upload has an algorithm
+        part = PartRecord(number, blob_id, end - start, etag, self.store.clock.now(), checksum)
+        self._put_part(upload, part)
+        return src, part
+
+    def _put_part(self, upload: UploadRecord, part: PartRecord) -> None:
+        with self.store.lock:
+            current = self.uploads.get(upload.bucket, upload.upload_id)
+            if current is None:  # aborted or completed while the part was streaming
+                self.store.blobs.delete(part.blob_id)
+                raise NoSuchUpload(UploadId=upload.upload_id)
+            previous = self.uploads.put_part(upload.bucket, upload.upload_id, part)
+            if previous is not None:
+                self._discard(upload.upload_id, [previous.blob_id])
+
+    def list_parts(
+        self, upload: UploadRecord, after: int, limit: int
+    ) -> tuple[list[PartRecord], bool]:
+        with self.store.lock:
+            self.get(upload.bucket, upload.key, upload.upload_id)
+            parts = self.uploads.parts(upload.bucket, upload.upload_id, after, limit + 1)
+        return parts[:limit], len(parts) > limit
+
+    # Listing uploads -----------------------------------------------------------------------
+
+    def list_uploads(
+        self,
+        bucket: str,
+        prefix: str,
+        delimiter: str,
+        marker: tuple[str, str | None],
+        limit: int,
+    ) -> UploadsPage:
+        """One page in (key, initiation) order; common prefixes count toward ``limit``.
+
+        Each common prefix costs one seek past the uploads it rolls up.
+        """
+        key_marker, id_marker = marker
+        page = UploadsPage([], [], False, None)
+        position = (key_marker, id_marker if id_marker else AFTER_ALL_IDS)
+        if position < (prefix, ""):
+            position = (prefix, "")
+        elif delimiter and key_marker.startswith(prefix) and key_marker.endswith(delimiter):
+            if key_marker.find(delimiter, len(prefix)) == len(key_marker) - len(delimiter):
+                successor = prefix_successor(key_marker)  # resuming after a common prefix
+                if successor is None:
+                    return page
+                position = (successor, "")
+        with self.store.lock:
+            self.store.get_bucket(bucket)
+            while True:
+                batch = self.uploads.scan(bucket, position, min(limit + 1, 1001))
+                if not batch:
+                    return page
+                for upload in batch:
+                    if not upload.key.startswith(prefix):
+                        return page
+                    if len(page.uploads) + len(page.prefixes) == limit:
+                        page.truncated = True
+                        return page
+                    pos = upload.key.find(delimiter, len(prefix)) if delimiter else -1
+                    if pos < 0:
+                        page.uploads.append(upload)
+                        page.next_marker = (upload.key, upload.upload_id)
+                        position = (upload.key, upload.upload_id)
+                        continue
+                    rolled = upload.key[: pos + len(delimiter)]
+                    page.prefixes.append(rolled)
+                    page.next_marker = (rolled, None)
+                    successor = prefix_successor(rolled)
+                    if successor is None:
+                        return page
+                    position = (successor, "")
+                    break
+                else:
+                    if len(batch) <= limit:
+                        return page
+
+    # Completion ----------------------------------------------------------------------------
+
+    def complete(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
+        with self.store.lock:
+            upload = self.get(bucket, key, upload_id)
+            parts = self._choose(upload, request.parts)
+            if request.precondition is not None:
+                request.precondition(self.store.index.get(bucket, key))
+            self._pins[upload_id] = self._pins.get(upload_id, 0) + 1
+        try:
+            record = self._assemble(upload, parts, request)
+            with self.store.lock:
+                if self.uploads.get(bucket, upload_id) is None:  # aborted, or completed twice
+                    self.store.blobs.delete(record.blob_id)
+                    raise NoSuchUpload(UploadId=upload_id)
+                precondition = request.precondition
+                racing = _racing(precondition) if precondition is not None else None
+                record = self.store.commit_object(bucket, record, racing)
+                leftovers = self.uploads.remove(bucket, upload_id)
+                self._discard(upload_id, [part.blob_id for part in leftovers])
+        finally:
+            self._unpin(upload_id)
+        return record
+
+    def _choose(self, upload: UploadRecord, chosen: list[ChosenPart]) -> list[PartRecord]:
+        """S3's checks of the part list, in its order: all before a byte is copied."""
+        if not chosen:
+            raise MalformedXML()
+        stored = {
+            part.part_number: part
+            for part in self.uploads.parts(upload.bucket, upload.upload_id, 0, MAX_PART_NUMBER)
+        }
+        previous = 0
+        parts: list[PartRecord] = []
+        for item in chosen:
+            check_part_number(item.part_number, "PartNumber")
+            if item.part_number <= previous:
+                raise InvalidPartOrder()
+            previous = item.part_number
+            part = stored.get(item.part_number)
+            if part is None or part.etag.strip('"') != item.etag.strip().strip('"'):
+                raise InvalidPart(UploadId=upload.upload_id, PartNumber=item.part_number)
+            self._check_part_checksum(upload, item, part)
+            parts.append(part)
+        for part in parts[:-1]:
+            if part.size < MIN_PART_SIZE:
+                raise EntityTooSmall(
+                    ProposedSize=part.size,
+                    MinSizeAllowed=MIN_PART_SIZE,
+                    PartNumber=part.part_number,
+                    ETag=part.etag.strip('"'),
+                )
+        return parts
+
+    @staticmethod
+    def _check_part_checksum(upload: UploadRecord, item: ChosenPart, part: PartRecord) -> None:
+        declared = upload.checksum_algorithm
+        for algorithm, value in item.checksums.items():
+            if algorithm != declared or value != part.checksum:
+                raise InvalidPart(UploadId=upload.upload_id, PartNumber=item.part_number)
+        if declared is not None and upload.kind == "COMPOSITE" and declared not in item.checksums:
+            raise InvalidRequest(
+                f"The upload was created using a {declared.lower()} checksum. The complete "
+                "request must include the checksum for each part. It was missing for part "
+                f"{item.part_number} in the request."
+            )
+
+    def _assemble(
+        self, upload: UploadRecord, parts: list[PartRecord], request: Completion
+    ) -> ObjectRecord:
+        """Check the whole-object claims, then write the object's blob."""
+        size = sum(part.size for part in parts)
+        if request.object_size is not None and request.object_size != size:
+            raise InvalidRequest(
+                f"The provided 'x-amz-mp-object-size' header value {request.object_size} does "
+                f"not match what was computed: {size}"
+            )
+        if request.checksum_type is not None and request.checksum_type != upload.kind:
+            raise BadDigest(
+                f"The upload was created using the {upload.kind} checksum mode. The complete "
+                f"request must use the same checksum mode."
+            )
+        if upload.kind == "COMPOSITE":
+            checksum = composite_checksum(upload.algorithm, [part.checksum for part in parts])
+        else:
+            checksum = full_object_checksum(
+                upload.algorithm, [(part.checksum, part.size) for part in parts]
+            )
+        if request.checksum is not None:
+            algorithm, value = request.checksum
+            if (
+                algorithm != upload.algorithm
+                or value.partition("-")[0] != checksum.partition("-")[0]
+            ):
+                raise BadDigest(
+                    f"The {algorithm.lower()} you specified did not match the calculated checksum."
+                )
+        try:
+            blob_id = self.store.blobs.concat([part.blob_id for part in parts])
+        except FileNotFoundError:  # the store was reset while this completion was under way
+            raise NoSuchUpload(UploadId=upload.upload_id) from None
+        return ObjectRecord(
+            key=upload.key,
+            blob_id=blob_id,
+            size=size,
+            etag=multipart_etag([part.etag for part in parts]),
+            last_modified=self.store.clock.now(),
+            **upload.attrs,
+            checksum_algorithm=upload.algorithm,
+            checksum=checksum,
+            checksum_type=upload.kind,
+            parts=tuple(
+                ObjectPart(part.part_number, part.size, part.etag, part.checksum) for part in parts
+            ),
+        )
