@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 import pytest
 import requests
+from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from s3clients import client_for  # noqa: F401 - re-exported for the API tests
 
@@ -20,6 +21,14 @@ S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
 def unique_bucket_name(prefix: str = "api") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:20]}"
+
+
+def empty_versioned(s3: BaseClient, bucket: str) -> None:
+    """Remove every version and delete marker of a bucket, then the bucket."""
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
+    s3.delete_bucket(Bucket=bucket)
 
 
 def md5_b64(data: bytes) -> str:

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 import requests
-from api_helpers import Raw
+from api_helpers import Raw, empty_versioned, unique_bucket_name
+from botocore.client import BaseClient
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +30,13 @@ def raw(endpoint: str, http_session: requests.Session) -> Raw:
         return http_session.request(method, endpoint + path, allow_redirects=False, **kwargs)
 
     return send
+
+
+@pytest.fixture
+def vbucket(s3: BaseClient) -> Iterator[str]:
+    """A fresh bucket with versioning enabled; every version removed afterwards."""
+    name = unique_bucket_name("versioned")
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    yield name
+    empty_versioned(s3, name)

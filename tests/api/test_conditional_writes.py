@@ -7,12 +7,11 @@ Reference: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-wri
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from api_helpers import client_for, etag_of, raises_client_error, unique_bucket_name
+from api_helpers import client_for, etag_of, raises_client_error
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -21,18 +20,6 @@ from fakes3.app import FakeS3
 
 WRITERS = 6
 ROUNDS = 8
-
-
-@pytest.fixture
-def vbucket(s3: BaseClient) -> Iterator[str]:
-    name = unique_bucket_name("cas")
-    s3.create_bucket(Bucket=name)
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    yield name
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=name):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
-    s3.delete_bucket(Bucket=name)
 
 
 def race(endpoint: str, attempt: Any) -> list[list[tuple[int, str]]]:

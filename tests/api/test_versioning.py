@@ -6,16 +6,15 @@ Reference: https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
 import boto3
-import pytest
 from api_helpers import (
     S3_NS,
     Raw,
     assert_s3_error,
+    empty_versioned,
     find_text,
     md5_b64,
     raises_client_error,
@@ -50,23 +49,6 @@ def all_versions(raw: Raw, bucket: str, page_size: int = 1000) -> list[tuple[str
         next_key = quote(find_text(root, "NextKeyMarker") or "")
         next_version = quote(find_text(root, "NextVersionIdMarker") or "")
         query = f"&max-keys={page_size}&key-marker={next_key}&version-id-marker={next_version}"
-
-
-def empty_versioned(s3: BaseClient, bucket: str) -> None:
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
-    s3.delete_bucket(Bucket=bucket)
-
-
-@pytest.fixture
-def vbucket(s3: BaseClient) -> Iterator[str]:
-    """A fresh bucket with versioning enabled; every version removed afterwards."""
-    name = unique_bucket_name("versioned")
-    s3.create_bucket(Bucket=name)
-    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
-    yield name
-    empty_versioned(s3, name)
 
 
 def body(s3: BaseClient, bucket: str, key: str, **kwargs: Any) -> bytes:
