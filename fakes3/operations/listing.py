@@ -68,7 +68,7 @@ def _entry(record: ObjectRecord, encode: Encode, owner: bool) -> dict[str, Any]:
     return entry
 
 
-def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> ListPage:
+def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> ListPage[ObjectRecord]:
     return ctx.store.list_objects(
         params["Bucket"],
         prefix=params.get("Prefix", ""),
@@ -78,7 +78,7 @@ def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> List
     )
 
 
-def _common(params: Params, page: ListPage, encode: Encode, owner: bool) -> Output:
+def _common(params: Params, page: ListPage[ObjectRecord], encode: Encode, owner: bool) -> Output:
     output: Output = {
         "Name": params["Bucket"],
         "Prefix": encode(params.get("Prefix", "")),

@@ -352,7 +352,7 @@ def list_multipart_uploads(ctx: Context, params: Params) -> Output:
         "UploadIdMarker": id_marker,
         "MaxUploads": limit,
         "IsTruncated": page.truncated,
-        "Uploads": [_upload_entry(upload, encode) for upload in page.uploads],
+        "Uploads": [_upload_entry(upload, encode) for upload in page.objects],
         "CommonPrefixes": [{"Prefix": encode(prefix)} for prefix in page.prefixes],
     }
     if prefix:
@@ -361,11 +361,10 @@ def list_multipart_uploads(ctx: Context, params: Params) -> Output:
         output["Delimiter"] = encode(delimiter)
     if params.get("EncodingType"):
         output["EncodingType"] = params["EncodingType"]
-    if page.truncated and page.next_marker is not None:
-        next_key, next_id = page.next_marker
-        output["NextKeyMarker"] = encode(next_key)
-        if next_id is not None:
-            output["NextUploadIdMarker"] = next_id
+    if page.truncated and page.last is not None:
+        output["NextKeyMarker"] = encode(page.last)
+        if page.last_version is not None:
+            output["NextUploadIdMarker"] = page.last_version
     return output
 
 

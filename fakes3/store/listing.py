@@ -1,31 +1,42 @@
 """Sorted listing pages with S3's counting rules, over any index scan.
 
-One algorithm serves ListObjects (current objects) and ListObjectVersions (every version):
-entries come in key order (versions of a key newest first), keys under a common prefix roll up
-into one entry, and prefixes count toward ``max_keys``. Each common prefix costs one index seek
-past everything it rolls up, so a page costs O(page * log n) whatever the bucket's size.
+One algorithm serves ListObjects (current objects), ListObjectVersions (every version) and
+ListMultipartUploads: entries come in key order (several entries of one key in the order the
+index keeps them: versions newest first, uploads oldest first), keys under a common prefix roll
+up into one entry, and prefixes count toward ``max_keys``. Each common prefix costs one index
+seek past everything it rolls up, so a page costs O(page * log n) whatever the bucket's size.
+
+An entry's place is ``(key, position)``: ``position`` (a version id, an upload id) orders the
+entries of one key; ``scan(start, inclusive, after, limit)`` returns the entries after a place.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Generic, Protocol, TypeVar
 
-from fakes3.store.records import ObjectRecord
 
-# scan(start, inclusive, after_version, limit): records after a position, in listing order.
-Scan = Callable[[str, bool, "str | None", int], list[ObjectRecord]]
+class Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+Entry = TypeVar("Entry", bound=Keyed)
+# scan(start, inclusive, after, limit): with ``after``, the entries of key ``start`` placed
+# after it, then the keys after ``start``; without, every entry of keys >= start (or >).
+Scan = Callable[[str, bool, "str | None", int], list[Entry]]
 
 
 @dataclass
-class ListPage:
-    """One page of a listing: records and common prefixes in key order, as S3 counts them."""
+class ListPage(Generic[Entry]):
+    """One page of a listing: entries and common prefixes in key order, as S3 counts them."""
 
-    objects: list[ObjectRecord] = field(default_factory=list)
+    objects: list[Entry] = field(default_factory=list)
     prefixes: list[str] = field(default_factory=list)
     truncated: bool = False
     last: str | None = None  # the last key or common prefix returned: the next marker
-    last_version: str | None = None  # the last record's version id, if ``last`` is a key
+    last_version: str | None = None  # the last entry's position, if ``last`` is a key
 
 
 def prefix_successor(prefix: str) -> str | None:
@@ -49,16 +60,17 @@ def rollup(key: str, prefix: str, delimiter: str) -> str | None:
 
 
 def list_page(
-    scan: Scan,
+    scan: Scan[Entry],
+    position_of: Callable[[Entry], str | None],
     prefix: str,
     delimiter: str,
     marker: str,
     max_keys: int,
     version_marker: str | None = None,
-) -> ListPage:
-    """The page that follows ``marker`` (a key or common prefix returned before) and, for
-    versions, ``version_marker`` (the last version of that key returned)."""
-    page = ListPage()
+) -> ListPage[Entry]:
+    """The page that follows ``marker`` (a key or common prefix returned before) and, where
+    a key has several entries, ``version_marker`` (the position of the last one returned)."""
+    page: ListPage[Entry] = ListPage()
     if max_keys <= 0:
         return page
     start, inclusive, after = prefix, True, None
@@ -72,13 +84,14 @@ def list_page(
             start, inclusive = successor, True
         elif version_marker is not None:
             after = version_marker
-    _fill(page, scan, prefix, delimiter, (start, inclusive, after), max_keys)
+    _fill(page, scan, position_of, prefix, delimiter, (start, inclusive, after), max_keys)
     return page
 
 
 def _fill(
-    page: ListPage,
-    scan: Scan,
+    page: ListPage[Entry],
+    scan: Scan[Entry],
+    position_of: Callable[[Entry], str | None],
     prefix: str,
     delimiter: str,
     position: tuple[str, bool, str | None],
@@ -107,7 +120,7 @@ def _fill(
             if rolled is None:
                 page.objects.append(record)
                 page.last = start = key
-                page.last_version = after = record.version_id
+                page.last_version = after = position_of(record)
                 inclusive = False
                 continue
             page.prefixes.append(rolled)

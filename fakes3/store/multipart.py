@@ -33,7 +33,7 @@ from fakes3.errors import (
 )
 from fakes3.protocol.checksums import encode, new_checksum
 from fakes3.store.blobs import CHUNK, digest
-from fakes3.store.listing import prefix_successor
+from fakes3.store.listing import ListPage, list_page
 from fakes3.store.multipart_math import (
     composite_checksum,
     full_object_checksum,
@@ -79,12 +79,8 @@ class Completion:
     object_size: int | None = None
 
 
-@dataclass
-class UploadsPage:
-    uploads: list[UploadRecord]
-    prefixes: list[str]
-    truncated: bool
-    next_marker: tuple[str, str | None] | None  # (key-marker, upload-id-marker) to resume
+def _upload_id(upload: UploadRecord) -> str:
+    return upload.upload_id
 
 
 def _mismatch(expected: str | None, actual: str | None) -> InvalidRequest:
@@ -302,51 +298,18 @@ class Multipart:
         delimiter: str,
         marker: tuple[str, str | None],
         limit: int,
-    ) -> UploadsPage:
-        """One page in (key, initiation) order; common prefixes count toward ``limit``.
+    ) -> ListPage[UploadRecord]:
+        """One page in (key, initiation) order; common prefixes count toward ``limit``."""
+        uploads = self.uploads
 
-        Each common prefix costs one seek past the uploads it rolls up.
-        """
+        def scan(start: str, inclusive: bool, after: str | None, size: int) -> list[UploadRecord]:
+            place = after if after is not None else "" if inclusive else AFTER_ALL_IDS
+            return uploads.scan(bucket, (start, place), size)
+
         key_marker, id_marker = marker
-        page = UploadsPage([], [], False, None)
-        position = (key_marker, id_marker if id_marker else AFTER_ALL_IDS)
-        if position < (prefix, ""):
-            position = (prefix, "")
-        elif delimiter and key_marker.startswith(prefix) and key_marker.endswith(delimiter):
-            if key_marker.find(delimiter, len(prefix)) == len(key_marker) - len(delimiter):
-                successor = prefix_successor(key_marker)  # resuming after a common prefix
-                if successor is None:
-                    return page
-                position = (successor, "")
         with self.store.lock:
             self.store.get_bucket(bucket)
-            while True:
-                batch = self.uploads.scan(bucket, position, min(limit + 1, 1001))
-                if not batch:
-                    return page
-                for upload in batch:
-                    if not upload.key.startswith(prefix):
-                        return page
-                    if len(page.uploads) + len(page.prefixes) == limit:
-                        page.truncated = True
-                        return page
-                    pos = upload.key.find(delimiter, len(prefix)) if delimiter else -1
-                    if pos < 0:
-                        page.uploads.append(upload)
-                        page.next_marker = (upload.key, upload.upload_id)
-                        position = (upload.key, upload.upload_id)
-                        continue
-                    rolled = upload.key[: pos + len(delimiter)]
-                    page.prefixes.append(rolled)
-                    page.next_marker = (rolled, None)
-                    successor = prefix_successor(rolled)
-                    if successor is None:
-                        return page
-                    position = (successor, "")
-                    break
-                else:
-                    if len(batch) <= limit:
-                        return page
+            return list_page(scan, _upload_id, prefix, delimiter, key_marker, limit, id_marker)
 
     # Completion ----------------------------------------------------------------------------
 

@@ -287,7 +287,7 @@ class Store:
         delimiter: str = "",
         start_after: str = "",
         max_keys: int = 1000,
-    ) -> ListPage:
+    ) -> ListPage[ObjectRecord]:
         """One page of current objects in key order (see ``fakes3.store.listing``)."""
 
         def scan(start: str, inclusive: bool, _after: str | None, limit: int) -> list[ObjectRecord]:
@@ -295,7 +295,7 @@ class Store:
 
         with self.lock:
             self.get_bucket(bucket)
-            return list_page(scan, prefix, delimiter, start_after, max_keys)
+            return list_page(scan, _version_of, prefix, delimiter, start_after, max_keys)
 
     def list_versions(
         self,
@@ -305,7 +305,7 @@ class Store:
         key_marker: str = "",
         version_marker: str | None = None,
         max_keys: int = 1000,
-    ) -> ListPage:
+    ) -> ListPage[ObjectRecord]:
         """One page of every version (delete markers too): key order, newest first.
 
         A bucket that never had versioning lists its objects, each as version ``"null"``.
@@ -326,6 +326,7 @@ class Store:
                 version_marker = None
             return list_page(
                 scan if versioned else scan_current,
+                _version_of,
                 prefix,
                 delimiter,
                 key_marker,
@@ -355,6 +356,10 @@ class Store:
         with self.lock:
             self.index.close()
             self.multipart.close()
+
+
+def _version_of(record: ObjectRecord) -> str | None:
+    return record.version_id
 
 
 def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store:

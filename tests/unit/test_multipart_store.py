@@ -330,12 +330,12 @@ def test_upload_listing_pages_add_up_to_the_model(
     marker: tuple[str, str | None] = ("", None)
     for _page in range(len(keys) + 2):
         page = store.multipart.list_uploads("bkt", prefix, delimiter, marker, limit)
-        assert len(page.uploads) + len(page.prefixes) <= limit
-        listed.extend((u.key, u.upload_id) for u in page.uploads)
+        assert len(page.objects) + len(page.prefixes) <= limit
+        listed.extend((u.key, u.upload_id) for u in page.objects)
         listed.extend((p, None) for p in page.prefixes)
         if not page.truncated:
             break
-        assert page.next_marker is not None
-        marker = page.next_marker
+        assert page.last is not None
+        marker = (page.last, page.last_version)
     expected = model_uploads(made, prefix, delimiter)
     assert sorted(listed, key=lambda e: (e[0], e[1] or "")) == expected
