@@ -7,12 +7,15 @@ from typing import Any
 from urllib.parse import quote
 
 from fakes3.errors import InvalidArgument
-from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.store import ListPage
 from fakes3.store.records import ObjectRecord
 
 Encode = Callable[[str], str]
+
+
+Owner = dict[str, str]
 
 
 def _url_encode(value: str) -> str:
@@ -51,7 +54,7 @@ def _max_keys(params: Params) -> int:
     return min(int(value), 1000)
 
 
-def _entry(record: ObjectRecord, encode: Encode, owner: bool) -> dict[str, Any]:
+def _entry(record: ObjectRecord, encode: Encode, owner: Owner | None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": encode(record.key),
         "LastModified": record.last_modified,
@@ -62,9 +65,14 @@ def _entry(record: ObjectRecord, encode: Encode, owner: bool) -> dict[str, Any]:
     if record.checksum_algorithm:
         entry["ChecksumAlgorithm"] = [record.checksum_algorithm]
         entry["ChecksumType"] = record.checksum_type
-    if owner:
-        entry["Owner"] = DEFAULT_OWNER
+    if owner is not None:
+        entry["Owner"] = owner
     return entry
+
+
+def _owner(ctx: Context, params: Params) -> Owner:
+    """Objects are listed with their bucket owner's id until ACLs make them differ."""
+    return ctx.owner_of(ctx.store.get_bucket(params["Bucket"]))
 
 
 def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> ListPage:
@@ -77,7 +85,7 @@ def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> List
     )
 
 
-def _common(params: Params, page: ListPage, encode: Encode, owner: bool) -> Output:
+def _common(params: Params, page: ListPage, encode: Encode, owner: Owner | None) -> Output:
     output: Output = {
         "Name": params["Bucket"],
         "Prefix": encode(params.get("Prefix", "")),
@@ -103,7 +111,8 @@ def list_objects_v2(ctx: Context, params: Params) -> Output:
     if "ContinuationToken" in params:
         start_after = decode_token(params["ContinuationToken"])
     page = _page(ctx, params, start_after, _max_keys(params))
-    output = _common(params, page, encode, bool(params.get("FetchOwner")))
+    owner = _owner(ctx, params) if params.get("FetchOwner") else None
+    output = _common(params, page, encode, owner)
     output["KeyCount"] = len(page.objects) + len(page.prefixes)
     if "StartAfter" in params:
         output["StartAfter"] = encode(params["StartAfter"])
@@ -123,7 +132,7 @@ def list_objects(ctx: Context, params: Params) -> Output:
     encode = _encoder(params)
     marker = params.get("Marker", "")
     page = _page(ctx, params, marker, _max_keys(params))
-    output = _common(params, page, encode, owner=True)
+    output = _common(params, page, encode, _owner(ctx, params))
     output["Marker"] = encode(marker)
     if page.truncated and params.get("Delimiter") and page.last is not None:
         output["NextMarker"] = encode(page.last)

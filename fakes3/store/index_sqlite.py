@@ -11,7 +11,8 @@ from fakes3.store.records import BucketRecord, ObjectRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
-    name TEXT PRIMARY KEY, region TEXT NOT NULL, created REAL NOT NULL
+    name TEXT PRIMARY KEY, region TEXT NOT NULL, created REAL NOT NULL,
+    owner TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS objects (
     bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
@@ -63,15 +64,20 @@ class SqliteIndex:
         # WAL without fsync: survives a crash of fakes3 (what a test double needs), not of the OS.
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.executescript(_SCHEMA)
+        columns = {row[1] for row in self._db.execute("PRAGMA table_info(buckets)")}
+        if "owner" not in columns:  # a data dir from before accounts: the default owns all
+            self._db.execute("ALTER TABLE buckets ADD COLUMN owner TEXT NOT NULL DEFAULT ''")
         self._buckets = {
             record.name: record
-            for record in map(_bucket, self._db.execute("SELECT * FROM buckets"))
+            for record in map(
+                _bucket, self._db.execute("SELECT name, region, created, owner FROM buckets")
+            )
         }
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
-            "INSERT INTO buckets VALUES (?, ?, ?)",
-            (bucket.name, bucket.region, bucket.created.timestamp()),
+            "INSERT INTO buckets (name, region, created, owner) VALUES (?, ?, ?, ?)",
+            (bucket.name, bucket.region, bucket.created.timestamp(), bucket.owner),
         )
         self._buckets[bucket.name] = bucket
 
@@ -135,5 +141,5 @@ class SqliteIndex:
 
 
 def _bucket(row: tuple[Any, ...]) -> BucketRecord:
-    name, region, created = row
-    return BucketRecord(name, region, datetime.fromtimestamp(created, timezone.utc))
+    name, region, created, owner = row
+    return BucketRecord(name, region, datetime.fromtimestamp(created, timezone.utc), owner)
