@@ -263,7 +263,7 @@ def _chunk_body(signatures: list[str]) -> bytes:
     sizes = [65536, 1024, 0]
     parts = [
         f"{size:x};chunk-signature={sig}\r\n".encode() + b"a" * size + b"\r\n"
-        for size, sig in zip(sizes, signatures)
+        for size, sig in zip(sizes, signatures, strict=True)
     ]
     return b"".join(parts)
 

@@ -1,0 +1,454 @@
+"""Identities and signatures against a live server in each auth mode (docs/auth.md).
+
+Real clients sign (boto3 headers and presigned URLs, SigV2, the AWS CLI's ``presign``); the
+negative cases are hand-built requests that botocore signs and the test then breaks. Time
+travel goes through the store's clock, which the server checks expiry and skew against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from api_helpers import assert_s3_error, error_fields, unique_bucket_name
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from signing import chunked_body, chunked_length, send, sign
+
+from fakes3.app import FakeS3
+from fakes3.auth import make_account
+from fakes3.server import Server
+from fakes3.settings import Settings
+from fakes3.store.clock import Clock
+
+BOB_ID = "b0b" + "0" * 61
+ACCOUNTS = ["alice:alice-secret", f"bob:bob-secret:{BOB_ID}:Bob:bob@example.com"]
+ALICE = make_account("alice", "alice-secret")
+V4 = Config(signature_version="s3v4")  # boto3 presigns with SigV2 by default for us-east-1
+
+
+class TravelClock(Clock):
+    """The wall clock shifted by ``offset`` seconds: tests move the server through time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> datetime:
+        return super().now() + timedelta(seconds=self.offset)
+
+
+class Running:
+    def __init__(self, mode: str) -> None:
+        self.app = FakeS3(Settings(auth=mode, accounts=ACCOUNTS))
+        self.clock = TravelClock()
+        self.app.store.clock = self.clock
+        self.server = Server(self.app, port=0)
+        self.url = ""
+
+    def client(self, key: str = "test", secret: str = "test", **kwargs: Any) -> BaseClient:
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            region_name="us-east-1",
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+            **kwargs,
+        )
+
+
+@pytest.fixture(scope="module", params=["off", "lenient", "strict"])
+def running(request: pytest.FixtureRequest) -> Iterator[Running]:
+    instance = Running(request.param)
+    with instance.server as server:
+        instance.url = server.endpoint_url
+        yield instance
+    assert not instance.app.errors
+
+
+@pytest.fixture
+def clock(running: Running) -> Iterator[TravelClock]:
+    yield running.clock
+    running.clock.offset = 0
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture
+def alice_bucket(running: Running) -> str:
+    name = unique_bucket_name("auth")
+    alice = running.client("alice", "alice-secret")
+    alice.create_bucket(Bucket=name)
+    alice.put_object(Bucket=name, Key="k", Body=b"alice's")
+    return name
+
+
+def mode_of(running: Running) -> str:
+    return running.app.settings.auth
+
+
+# -- accounts and owners -----------------------------------------------------------------------
+
+
+def test_each_account_lists_its_own_buckets(running: Running, alice_bucket: str) -> None:
+    alice = running.client("alice", "alice-secret")
+    bob = running.client("bob", "bob-secret")
+    assert alice_bucket in [b["Name"] for b in alice.list_buckets()["Buckets"]]
+    listing = bob.list_buckets()
+    if mode_of(running) == "off":  # every request is the default account
+        assert listing["Owner"]["DisplayName"] == "fakes3"
+        return
+    assert listing["Owner"] == {"ID": BOB_ID, "DisplayName": "Bob"}
+    assert alice_bucket not in [b["Name"] for b in listing["Buckets"]]
+    objects = alice.list_objects(Bucket=alice_bucket)["Contents"]
+    assert objects[0]["Owner"] == {"ID": ALICE.canonical_id, "DisplayName": "alice"}
+
+
+def test_another_accounts_bucket(running: Running, alice_bucket: str) -> None:
+    bob = running.client("bob", "bob-secret")
+    if mode_of(running) == "strict":
+        with pytest.raises(ClientError) as caught:
+            bob.get_object(Bucket=alice_bucket, Key="k")
+        assert caught.value.response["Error"]["Code"] == "AccessDenied"
+        with pytest.raises(ClientError) as copy:
+            bob.copy_object(Bucket=alice_bucket, Key="c", CopySource=f"{alice_bucket}/k")
+        assert copy.value.response["Error"]["Code"] == "AccessDenied"
+    else:
+        assert bob.get_object(Bucket=alice_bucket, Key="k")["Body"].read() == b"alice's"
+    if mode_of(running) != "off":
+        with pytest.raises(ClientError) as taken:
+            bob.create_bucket(Bucket=alice_bucket)
+        assert taken.value.response["Error"]["Code"] == "BucketAlreadyExists"
+
+
+def test_anonymous_requests(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    response = http.get(f"{running.url}/{alice_bucket}/k")
+    missing = http.get(f"{running.url}/{unique_bucket_name('none')}/k")
+    if mode_of(running) == "strict":
+        assert_s3_error(response, "AccessDenied", 403)
+        assert_s3_error(http.get(running.url + "/"), "AccessDenied", 403)
+        assert_s3_error(missing, "NoSuchBucket", 404)
+    else:
+        assert response.content == b"alice's"
+
+
+# -- SigV4 header auth: the negative cases --------------------------------------------------------
+
+
+def test_unknown_access_key(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    url = f"{running.url}/{alice_bucket}/k"
+    response = send(http, "GET", url, sign("GET", url, key="nobody", secret="x"))
+    if mode_of(running) == "strict":
+        fields = assert_s3_error(response, "InvalidAccessKeyId", 403)
+        assert fields["AWSAccessKeyId"] == "nobody"
+    else:
+        assert response.content == b"alice's"
+
+
+def test_wrong_secret(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    url = f"{running.url}/{alice_bucket}/k?response-content-type=a%2Fb&x="
+    headers = sign("GET", url, key="alice", secret="wrong", headers={"Range": "bytes=0-1"})
+    response = send(http, "GET", url, headers)
+    if mode_of(running) == "off":
+        assert response.content == b"al"
+        return
+    fields = assert_s3_error(response, "SignatureDoesNotMatch", 403)
+    assert fields["AWSAccessKeyId"] == "alice"
+    assert fields["SignatureProvided"] == headers["Authorization"].rpartition("=")[2]
+    canonical = fields["CanonicalRequest"].split("\n")
+    assert canonical[:4] == [
+        "GET",
+        f"/{alice_bucket}/k",
+        "response-content-type=a%2Fb&x=",
+        "host:" + running.url.partition("//")[2],
+    ]
+    assert (
+        bytes.fromhex(fields["CanonicalRequestBytes"].replace(" ", "")).decode()
+        == fields["CanonicalRequest"]
+    )
+    assert fields["StringToSign"].endswith(
+        hashlib.sha256(fields["CanonicalRequest"].encode()).hexdigest()
+    )
+
+
+def test_wrong_region(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    url = f"{running.url}/{alice_bucket}/k"
+    response = send(
+        http, "GET", url, sign("GET", url, key="alice", secret="alice-secret", region="eu-west-1")
+    )
+    if mode_of(running) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "AuthorizationHeaderMalformed", 400)
+    assert fields["Region"] == "us-east-1"
+    assert "the region 'eu-west-1' is wrong; expecting 'us-east-1'" in fields["Message"]
+
+
+def test_skewed_clock(
+    running: Running, alice_bucket: str, clock: TravelClock, http: requests.Session
+) -> None:
+    url = f"{running.url}/{alice_bucket}/k"
+    headers = sign("GET", url, key="alice", secret="alice-secret")
+    clock.offset = 14 * 60
+    assert send(http, "GET", url, headers).status_code == 200
+    clock.offset = 16 * 60
+    response = send(http, "GET", url, headers)
+    if mode_of(running) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "RequestTimeTooSkewed", 403)
+    assert fields["RequestTime"] == headers["X-Amz-Date"]
+    assert fields["MaxAllowedSkewMilliseconds"] == "900000"
+
+
+def test_missing_or_unsigned_headers(
+    running: Running, alice_bucket: str, http: requests.Session
+) -> None:
+    url = f"{running.url}/{alice_bucket}/meta"
+    headers = sign(
+        "PUT", url, key="alice", secret="alice-secret", headers={"x-amz-meta-a": "1"}, body=b"x"
+    )
+    del headers["x-amz-meta-a"]
+    missing = send(http, "PUT", url, headers, b"x")
+    headers = sign("PUT", url, key="alice", secret="alice-secret", body=b"x")
+    unsigned = send(http, "PUT", url, {**headers, "x-amz-meta-b": "2"}, b"x")
+    no_date = sign("GET", url, key="alice", secret="alice-secret")
+    del no_date["X-Amz-Date"]
+    undated = send(http, "GET", url, no_date)
+    if mode_of(running) == "off":
+        assert (missing.status_code, unsigned.status_code) == (200, 200)
+        return
+    assert_s3_error(missing, "SignatureDoesNotMatch", 403)
+    fields = assert_s3_error(unsigned, "AccessDenied", 403)
+    assert fields["HeadersNotSigned"] == "x-amz-meta-b"
+    assert fields["Message"] == "There were headers present in the request which were not signed"
+    assert_s3_error(undated, "AccessDenied", 403)
+    assert http.head(f"{running.url}/{alice_bucket}/meta").status_code in (403, 404)
+
+
+def test_tampered_body(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    url = f"{running.url}/{alice_bucket}/tampered"
+    headers = sign("PUT", url, key="alice", secret="alice-secret", body=b"good")
+    response = send(http, "PUT", url, headers, b"evil")
+    assert_s3_error(response, "XAmzContentSHA256Mismatch", 400)
+
+
+# -- streaming chunk signatures ------------------------------------------------------------------
+
+
+def _streaming_put(
+    http: requests.Session,
+    url: str,
+    data: bytes,
+    trailer: tuple[str, str] | None = None,
+    corrupt: int | None = None,
+) -> requests.Response:
+    """A PUT with signed aws-chunked framing, 8 KiB chunks, as the Java/Go SDKs send it."""
+    mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" + ("-TRAILER" if trailer else "")
+    headers = {
+        "Content-Encoding": "aws-chunked",
+        "x-amz-decoded-content-length": str(len(data)),
+        "Content-Length": str(chunked_length(data, 8192, trailer)),
+    }
+    if trailer:
+        headers["x-amz-trailer"] = trailer[0]
+    headers = sign("PUT", url, key="alice", secret="alice-secret", payload=mode, headers=headers)
+    body = chunked_body(data, 8192, headers, "alice-secret", trailer, corrupt)
+    return send(http, "PUT", url, headers, body)
+
+
+def test_chunk_signatures(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    data = os.urandom(3 * 8192 + 100)
+    url = f"{running.url}/{alice_bucket}/streamed"
+    assert _streaming_put(http, url, data).status_code == 200
+    assert (
+        http.get(url, headers=sign("GET", url, key="alice", secret="alice-secret")).content == data
+    )
+
+
+def test_signed_trailer(running: Running, alice_bucket: str, http: requests.Session) -> None:
+    import base64
+    import zlib
+
+    data = os.urandom(10000)
+    crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    url = f"{running.url}/{alice_bucket}/trailer"
+    response = _streaming_put(http, url, data, trailer=("x-amz-checksum-crc32", crc))
+    assert response.status_code == 200, response.text
+    assert (
+        http.get(url, headers=sign("GET", url, key="alice", secret="alice-secret")).content == data
+    )
+
+
+@pytest.mark.parametrize("corrupt", [1, 4])  # a middle chunk; the final, empty one
+def test_bad_chunk_signature_mid_stream_stores_nothing(
+    running: Running, alice_bucket: str, http: requests.Session, corrupt: int
+) -> None:
+    url = f"{running.url}/{alice_bucket}/bad-chunk-{corrupt}"
+    response = _streaming_put(http, url, os.urandom(3 * 8192 + 100), corrupt=corrupt)
+    head = http.head(url, headers=sign("HEAD", url, key="alice", secret="alice-secret"))
+    if mode_of(running) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "SignatureDoesNotMatch", 403)
+    assert fields["StringToSign"].startswith("AWS4-HMAC-SHA256-PAYLOAD\n")
+    assert head.status_code == 404
+
+
+# -- presigned URLs ------------------------------------------------------------------------------
+
+
+def test_presigned_get_and_expiry(
+    running: Running, alice_bucket: str, clock: TravelClock, http: requests.Session
+) -> None:
+    alice = running.client("alice", "alice-secret", config=V4)
+    url = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "k"}, ExpiresIn=60
+    )
+    assert http.get(url).content == b"alice's"
+    assert "X-Amz-Expires=60" in url
+    tampered = http.get(url.replace("X-Amz-Expires=60", "X-Amz-Expires=61"))
+    clock.offset = 61
+    expired = http.get(url)
+    if mode_of(running) == "off":
+        assert (tampered.status_code, expired.status_code) == (200, 200)
+        return
+    assert_s3_error(tampered, "SignatureDoesNotMatch", 403)
+    fields = assert_s3_error(expired, "AccessDenied", 403)
+    assert fields["Message"] == "Request has expired"
+    assert fields["X-Amz-Expires"] == "60"
+    assert set(fields) >= {"Expires", "ServerTime"}
+
+
+def test_presigned_expiry_is_enforced_for_unknown_keys_when_lenient(
+    running: Running, alice_bucket: str, clock: TravelClock, http: requests.Session
+) -> None:
+    stranger = running.client("stranger", "x", config=V4)
+    url = stranger.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "k"}, ExpiresIn=5
+    )
+    clock.offset = 10
+    response = http.get(url)
+    expected = {
+        "off": (200, None),
+        "lenient": (403, "AccessDenied"),
+        "strict": (403, "InvalidAccessKeyId"),
+    }
+    status, code = expected[mode_of(running)]
+    assert response.status_code == status
+    if code:
+        assert error_fields(response)["Code"] == code
+
+
+def test_presigned_expires_at_most_a_week(
+    running: Running, alice_bucket: str, http: requests.Session
+) -> None:
+    alice = running.client("alice", "alice-secret", config=V4)
+    url = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "k"}, ExpiresIn=604801
+    )
+    response = http.get(url)
+    if mode_of(running) != "off":
+        fields = assert_s3_error(response, "AuthorizationQueryParametersError", 400)
+        assert "604800" in fields["Message"]
+
+
+@pytest.mark.parametrize("content_type", [None, "text/csv"])
+def test_presigned_put(
+    running: Running, alice_bucket: str, http: requests.Session, content_type: str | None
+) -> None:
+    alice = running.client("alice", "alice-secret", config=V4)
+    params = {"Bucket": alice_bucket, "Key": "up"}
+    if content_type:
+        params["ContentType"] = content_type
+    url = alice.generate_presigned_url("put_object", Params=params, ExpiresIn=300)
+    headers = {"Content-Type": content_type} if content_type else {}
+    assert http.put(url, data=b"uploaded", headers=headers).status_code == 200
+    got = alice.get_object(Bucket=alice_bucket, Key="up")
+    assert got["Body"].read() == b"uploaded"
+    if content_type:
+        assert got["ContentType"] == content_type
+        wrong = http.put(url, data=b"other", headers={"Content-Type": "image/png"})
+        if mode_of(running) != "off":
+            assert_s3_error(wrong, "SignatureDoesNotMatch", 403)
+            assert alice.get_object(Bucket=alice_bucket, Key="up")["Body"].read() == b"uploaded"
+
+
+def test_aws_cli_presign(
+    running: Running, alice_bucket: str, tmp_path: Path, http: requests.Session
+) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "alice",
+        "AWS_SECRET_ACCESS_KEY": "alice-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    result = subprocess.run(
+        [
+            "aws",
+            "--endpoint-url",
+            running.url,
+            "s3",
+            "presign",
+            f"s3://{alice_bucket}/k",
+            "--expires-in",
+            "120",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    url = result.stdout.strip()
+    assert http.get(url).content == b"alice's"
+    if mode_of(running) != "off":
+        assert_s3_error(
+            http.get(url.replace(alice_bucket + "/k", alice_bucket + "/other")),
+            "SignatureDoesNotMatch",
+            403,
+        )
+
+
+# -- SigV2 ---------------------------------------------------------------------------------------
+
+
+def test_sigv2_header_and_query(
+    running: Running, alice_bucket: str, clock: TravelClock, http: requests.Session
+) -> None:
+    v2 = Config(signature_version="s3")
+    alice = running.client("alice", "alice-secret", config=v2)
+    alice.put_object(Bucket=alice_bucket, Key="v2 key+", Body=b"v2", ContentType="text/plain")
+    assert alice.get_object(Bucket=alice_bucket, Key="v2 key+")["Body"].read() == b"v2"
+    url = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "v2 key+"}, ExpiresIn=30
+    )
+    assert "AWSAccessKeyId=alice" in url
+    assert http.get(url).content == b"v2"
+    wrong = running.client("alice", "bad", config=v2)
+    if mode_of(running) == "off":
+        wrong.get_object(Bucket=alice_bucket, Key="v2 key+")
+        return
+    with pytest.raises(ClientError) as caught:
+        wrong.get_object(Bucket=alice_bucket, Key="v2 key+")
+    assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert caught.value.response["Error"]["StringToSign"].endswith(f"/{alice_bucket}/v2%20key%2B")
+    clock.offset = 31
+    fields = assert_s3_error(http.get(url), "AccessDenied", 403)
+    assert fields["Message"] == "Request has expired"
