@@ -29,6 +29,7 @@ from fakes3.errors import (
     S3Error,
 )
 from fakes3.operations import HANDLERS, Context
+from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
 from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.parsing import WireRequest, default_parser
@@ -195,6 +196,10 @@ class FakeS3:
         query = parse_query(environ.get("QUERY_STRING", ""))
         route = self.router.match(method, target, query, headers)
         if route is None:
+            if bucket is not None and is_form_upload(
+                method, bucket, key, headers.get("content-type", "")
+            ):
+                return post_object(self._post_request(environ, bucket, headers, body, identity))
             raise self._no_route(method, target, bucket, headers)
         operation = route.operation
         environ["fakes3.operation"] = operation
@@ -244,12 +249,24 @@ class FakeS3:
             check_access(self.auth.mode, identity.account, operation, record, self.accounts.default)
             operation = ""  # the copy source is checked as a plain read
 
+    def _post_request(
+        self,
+        environ: dict[str, Any],
+        bucket: str,
+        headers: dict[str, str],
+        body: RequestBody,
+        identity: Identity,
+    ) -> PostRequest:
+        host = headers.get("host", "")
+        path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None
+        base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+        return PostRequest(
+            self.store, self.auth, identity, bucket, headers, body, base_url, path_style
+        )
+
     def _no_route(
         self, method: str, target: str, bucket: str | None, headers: dict[str, str]
     ) -> S3Error:
-        if method == "POST" and target == BUCKET:
-            if headers.get("content-type", "").startswith("multipart/form-data"):
-                return NotImplementedByFakeS3("fakes3 does not implement POST object uploads yet.")
         if method == "OPTIONS":
             return self._preflight(target, bucket, headers)
         return MethodNotAllowed(Method=method, ResourceType=target.upper())

@@ -29,3 +29,6 @@ def raw(endpoint: str, http_session: requests.Session) -> Raw:
         return http_session.request(method, endpoint + path, allow_redirects=False, **kwargs)
 
     return send
+
+
+from auth_servers import alice_bucket, clock, http, running  # noqa: E402,F401 - auth fixtures
