@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -42,6 +43,7 @@ EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 MAX_SKEW_SECONDS = 15 * 60
 MAX_EXPIRES = 7 * 24 * 3600
 SIGNATURE_PARAM = "X-Amz-Signature"
+_PLAIN_PATH = re.compile(r"/[A-Za-z0-9\-._~/]*")
 _CREDENTIAL_FORM = '"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request"'
 
 
@@ -83,11 +85,15 @@ def uri_encode(value: str | bytes, safe: str = "") -> str:
 
 def canonical_uri(raw_path: str) -> str:
     """The path as S3 canonicalises it: decoded, then encoded once (``/`` kept)."""
+    if _PLAIN_PATH.fullmatch(raw_path):
+        return raw_path  # nothing to decode or encode: the common case, kept cheap
     return uri_encode(unquote_to_bytes(raw_path or "/"), "/") or "/"
 
 
 def canonical_query(query_string: str, exclude: str | None = None) -> str:
     """Decoded and re-encoded ``name=value`` pairs, sorted; ``exclude`` (the signature) dropped."""
+    if not query_string:
+        return ""
     pairs = []
     for part in query_string.split("&"):
         if not part:
@@ -143,7 +149,7 @@ def signing_key(secret: str, date: str, region: str, service: str) -> bytes:
 
 
 def sign(key: bytes, text: str) -> str:
-    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
 def spaced_hex(text: str) -> str:
@@ -158,6 +164,7 @@ def _header_malformed(detail: str) -> AuthorizationHeaderMalformed:
     return AuthorizationHeaderMalformed(f"The authorization header is malformed; {detail}")
 
 
+@functools.lru_cache(maxsize=256)  # the same few credentials sign every request
 def parse_credential(text: str, query: bool) -> Credential:
     parts = text.split("/")
     if len(parts) != 5 or not all(parts):
@@ -310,18 +317,24 @@ def iso(when: datetime) -> str:
 # -- checks ------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=64)  # requests in the same second share their date
+def _epoch(amz_date: str) -> float | None:
+    when = parse_amz_date(amz_date)
+    return None if when is None else when.timestamp()
+
+
 def check_time(signed: SignedRequest, now: float) -> None:
     """Header auth: a readable date within 15 minutes; presigned: not before, not after."""
-    when = parse_amz_date(signed.amz_date)
-    if when is None:
+    request_time = _epoch(signed.amz_date)
+    if request_time is None:
         raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
-    server = datetime.fromtimestamp(int(now), timezone.utc)
-    delta = when.timestamp() - now
+    delta = request_time - now
     if signed.presigned:
         if delta > MAX_SKEW_SECONDS:
             raise AccessDenied("Request is not valid yet")
-        expiry = when.timestamp() + (signed.expires or 0)
+        expiry = request_time + (signed.expires or 0)
         if now > expiry:
+            server = datetime.fromtimestamp(int(now), timezone.utc)
             raise AccessDenied(
                 "Request has expired",
                 **{"X-Amz-Expires": signed.expires},
@@ -332,7 +345,7 @@ def check_time(signed: SignedRequest, now: float) -> None:
     if abs(delta) > MAX_SKEW_SECONDS:
         raise RequestTimeTooSkewed(
             RequestTime=signed.amz_date,
-            ServerTime=iso(server),
+            ServerTime=iso(datetime.fromtimestamp(int(now), timezone.utc)),
             MaxAllowedSkewMilliseconds=MAX_SKEW_SECONDS * 1000,
         )
 
