@@ -108,6 +108,7 @@ def settings_from_args(
     from fakes3.auth.accounts import Accounts
 
     Accounts(settings.accounts)  # a bad spec stops the server before it starts
+    settings.accounts = tuple(settings.accounts)
     return settings
 
 
