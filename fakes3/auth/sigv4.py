@@ -371,7 +371,8 @@ def check_scope(signed: SignedRequest, expected_region: str | None) -> None:
         else:
             error = _header_malformed(problem)
             error.fields["Region"] = expected_region
-        raise error
+        # The header lets SDKs retry a HEAD (which has no body) in the right region, as with S3.
+        raise error.with_headers(**{"x-amz-bucket-region": expected_region})
 
 
 def unsigned_amz_headers(signed: SignedRequest, headers: Mapping[str, str]) -> list[str]:

@@ -44,10 +44,10 @@ class Running:
         self.url = ""
 
     def client(self, key: str = "test", secret: str = "test", **kwargs: Any) -> BaseClient:
+        kwargs.setdefault("region_name", "us-east-1")
         return boto3.client(
             "s3",
             endpoint_url=self.url,
-            region_name="us-east-1",
             aws_access_key_id=key,
             aws_secret_access_key=secret,
             **kwargs,

@@ -113,8 +113,22 @@ def test_wrong_region(running: Running, alice_bucket: str, http: requests.Sessio
         assert response.status_code == 200
         return
     fields = assert_s3_error(response, "AuthorizationHeaderMalformed", 400)
+    assert response.headers["x-amz-bucket-region"] == "us-east-1"
     assert fields["Region"] == "us-east-1"
     assert "the region 'eu-west-1' is wrong; expecting 'us-east-1'" in fields["Message"]
+
+
+def test_sdk_retries_in_the_bucket_region(running: Running) -> None:
+    """boto3 reads the expected region from the error (body, or header for HEAD) and re-signs."""
+    name = unique_bucket_name("eu")
+    config = {"LocationConstraint": "eu-west-1"}
+    running.client("alice", "alice-secret").create_bucket(
+        Bucket=name, CreateBucketConfiguration=config
+    )
+    oregon = running.client("alice", "alice-secret", region_name="us-west-2")
+    oregon.put_object(Bucket=name, Key="k", Body=b"eu")
+    assert oregon.head_object(Bucket=name, Key="k")["ContentLength"] == 2
+    assert oregon.get_object(Bucket=name, Key="k")["Body"].read() == b"eu"
 
 
 def test_skewed_clock(
@@ -175,6 +189,7 @@ def _streaming_put(
     data: bytes,
     trailer: tuple[str, str] | None = None,
     corrupt: int | None = None,
+    key: str = "alice",
 ) -> requests.Response:
     """A PUT with signed aws-chunked framing, 8 KiB chunks, as the Java/Go SDKs send it."""
     mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" + ("-TRAILER" if trailer else "")
@@ -185,7 +200,7 @@ def _streaming_put(
     }
     if trailer:
         headers["x-amz-trailer"] = trailer[0]
-    headers = sign("PUT", url, key="alice", secret="alice-secret", payload=mode, headers=headers)
+    headers = sign("PUT", url, key=key, secret="alice-secret", payload=mode, headers=headers)
     body = chunked_body(data, 8192, headers, "alice-secret", trailer, corrupt)
     return send(http, "PUT", url, headers, body)
 
@@ -211,6 +226,19 @@ def test_signed_trailer(running: Running, alice_bucket: str, http: requests.Sess
     assert (
         http.get(url, headers=sign("GET", url, key="alice", secret="alice-secret")).content == data
     )
+
+
+def test_chunks_signed_by_an_unknown_key(
+    running: Running, alice_bucket: str, http: requests.Session
+) -> None:
+    """Lenient cannot check a stranger's chunks (no secret) and stores them as the default
+    account's; strict refuses the key before reading the body."""
+    url = f"{running.url}/{alice_bucket}/stranger"
+    response = _streaming_put(http, url, os.urandom(9000), key="stranger")
+    if mode_of(running) == "strict":
+        assert_s3_error(response, "InvalidAccessKeyId", 403)
+    else:
+        assert response.status_code == 200
 
 
 @pytest.mark.parametrize("corrupt", [1, 4])  # a middle chunk; the final, empty one

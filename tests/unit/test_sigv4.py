@@ -360,3 +360,26 @@ def test_sigv2_subresources_and_amz_headers() -> None:
     headers = {"x-amz-meta-b": " 2 ", "x-amz-date": "Tue, 27 Mar 2007 21:15:45 +0000", "date": "x"}
     to_sign = sigv2.string_to_sign("GET", headers, "/b", expires=None)
     assert to_sign == ("GET\n\n\n\nx-amz-date:Tue, 27 Mar 2007 21:15:45 +0000\nx-amz-meta-b:2\n/b")
+
+
+def test_presigned_from_the_future_is_not_valid_yet() -> None:
+    signed = sigv4.parse_presigned(
+        {
+            "X-Amz-Algorithm": "AWS4-HMAC-SHA256",
+            "X-Amz-Credential": f"{AKID}/20130524/us-east-1/s3/aws4_request",
+            "X-Amz-Date": WHEN,
+            "X-Amz-Expires": "60",
+            "X-Amz-SignedHeaders": "host",
+            "X-Amz-Signature": "0" * 64,
+        }
+    )
+    sigv4.check_time(signed, WHEN_EPOCH - 900)
+    with pytest.raises(AccessDenied, match="Request is not valid yet"):
+        sigv4.check_time(signed, WHEN_EPOCH - 901)
+
+
+def test_date_header_stands_in_for_x_amz_date() -> None:
+    headers = {"host": HOST, "x-amz-content-sha256": EMPTY, "date": "Fri, 24 May 2013 00:00:00 GMT"}
+    signed = sigv4.parse_authorization(_header_auth("date;host", "0" * 64), headers)
+    assert signed.amz_date == WHEN
+    sigv4.check_time(signed, WHEN_EPOCH)
