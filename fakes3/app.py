@@ -16,21 +16,18 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
-from fakes3.auth.access import check_access, copy_source_bucket
-from fakes3.auth.accounts import Accounts
-from fakes3.auth.authenticate import Authenticator, Identity
+from fakes3.auth.authenticate import Identity
+from fakes3.auth.gate import Gate
 from fakes3.errors import (
     AccessForbidden,
     BadRequest,
     InternalError,
     MethodNotAllowed,
-    NoSuchBucket,
     NotImplementedByFakeS3,
     S3Error,
 )
 from fakes3.operations import HANDLERS, Context
-from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
-from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, raw_path_of, resolve
+from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
@@ -116,10 +113,7 @@ class FakeS3:
         self.serializer = default_serializer()
         self.errors: list[BaseException] = []  # unexpected exceptions, for test harnesses
         self._date = _Date()
-        self.accounts = Accounts(self.settings.accounts)
-        self.auth = Authenticator(
-            self.settings.auth, self.accounts, lambda: self.store.clock.now().timestamp()
-        )
+        self.gate = Gate(self.settings, self.store)  # accounts and signatures (docs/auth.md)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request_id = os.urandom(8).hex().upper()
@@ -134,7 +128,7 @@ class FakeS3:
             if raw_path.startswith(_CONTROL_PREFIX) and method in ("GET", "POST"):
                 response = self._control(raw_path[len(_CONTROL_PREFIX) :], method)
             else:
-                identity = self._authenticate(environ, method, raw_path, headers)
+                identity = self.gate.authenticate(environ, method, raw_path, headers)
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
                 response = self._dispatch(
                     environ, method, raw_path, headers, body, length, identity
@@ -196,73 +190,21 @@ class FakeS3:
         query = parse_query(environ.get("QUERY_STRING", ""))
         route = self.router.match(method, target, query, headers)
         if route is None:
-            if bucket is not None and is_form_upload(
-                method, bucket, key, headers.get("content-type", "")
-            ):
-                return post_object(self._post_request(environ, bucket, headers, body, identity))
+            form = self.gate.form_upload(environ, method, bucket, key, headers, body, identity)
+            if form is not None:
+                return form
             raise self._no_route(method, target, bucket, headers)
         operation = route.operation
         environ["fakes3.operation"] = operation
         handler = HANDLERS.get(operation)
         if handler is None:
             raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
-        self._authorize(identity, operation, bucket, headers)
+        self.gate.authorize(identity, operation, bucket, headers)
         request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
         params = self.parser.parse(operation, request)
-        context = Context(self.store, self.settings, request, identity.account, self.accounts)
+        context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)
         output = handler(context, params)
         return self.serializer.serialize(operation, output)
-
-    def _authenticate(
-        self, environ: dict[str, Any], method: str, raw_path: str, headers: dict[str, str]
-    ) -> Identity:
-        """The caller's account by the auth mode (docs/auth.md); before the body is read."""
-        if method == "OPTIONS":  # CORS preflights are never signed
-            return Identity(None)
-        host = headers.get("host", "")
-
-        def region_of() -> str | None:
-            bucket, _ = resolve(host, decode_path(raw_path), self.settings.base_domain)
-            try:
-                return self.store.get_bucket(bucket).region if bucket is not None else None
-            except NoSuchBucket:
-                return None
-
-        host_bucket = bucket_from_host(hostname(host), self.settings.base_domain)
-        query_string = environ.get("QUERY_STRING", "")
-        return self.auth.authenticate(
-            method, raw_path, query_string, headers, region_of, host_bucket
-        )
-
-    def _authorize(
-        self, identity: Identity, operation: str, bucket: str | None, headers: dict[str, str]
-    ) -> None:
-        """Strict mode: buckets are their owner's (the request's, and a copy's source)."""
-        if self.auth.mode != "strict":
-            return
-        names = [bucket, copy_source_bucket(headers)]
-        for name in names:
-            try:
-                record = self.store.get_bucket(name) if name is not None else None
-            except NoSuchBucket:
-                record = None
-            check_access(self.auth.mode, identity.account, operation, record, self.accounts.default)
-            operation = ""  # the copy source is checked as a plain read
-
-    def _post_request(
-        self,
-        environ: dict[str, Any],
-        bucket: str,
-        headers: dict[str, str],
-        body: RequestBody,
-        identity: Identity,
-    ) -> PostRequest:
-        host = headers.get("host", "")
-        path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None
-        base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
-        return PostRequest(
-            self.store, self.auth, identity, bucket, headers, body, base_url, path_style
-        )
 
     def _no_route(
         self, method: str, target: str, bucket: str | None, headers: dict[str, str]

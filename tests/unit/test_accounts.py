@@ -81,7 +81,7 @@ def test_settings_from_env_flags_and_python() -> None:
     with pytest.raises(ValueError, match="auth mode"):
         FakeS3(Settings(auth="paranoid"))
     app = FakeS3(Settings(auth="strict", accounts=[make_account("eve", "e")]))
-    assert app.accounts.by_access_key("eve") is not None
+    assert app.gate.accounts.by_access_key("eve") is not None
 
 
 def test_bucket_owner_survives_a_restart(tmp_path: Path) -> None:
