@@ -62,7 +62,7 @@ class Credential:
         return f"{self.date}/{self.region}/{self.service}/{self.terminator}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # one per request: plain slots are the cheapest to build
 class SignedRequest:
     """A request's SigV4 claims: who signed, when, which headers, and the signature."""
 
@@ -191,8 +191,9 @@ def parse_credential(text: str, query: bool) -> Credential:
     return credential
 
 
-def parse_authorization(value: str, headers: Mapping[str, str]) -> SignedRequest:
-    """An ``AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`` header."""
+@functools.lru_cache(maxsize=256)  # a client signs the same way, but for the signature
+def _components(value: str) -> tuple[Credential, tuple[str, ...], str]:
+    """Credential, signed headers and signature of an Authorization header's value."""
     _, _, rest = value.partition(" ")
     fields: dict[str, str] = {}
     for component in rest.split(","):
@@ -209,6 +210,17 @@ def parse_authorization(value: str, headers: Mapping[str, str]) -> SignedRequest
             "and Signature."
         )
     credential = parse_credential(fields["Credential"], query=False)
+    return credential, tuple(fields["SignedHeaders"].split(";")), fields["Signature"]
+
+
+def parse_authorization(value: str, headers: Mapping[str, str]) -> SignedRequest:
+    """An ``AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`` header."""
+    head, marker, signature = value.rpartition("Signature=")
+    if marker and len(signature) == 64 and "," not in signature:
+        # Parse (and cache) the part that repeats from request to request.
+        credential, signed_headers, _ = _components(head + "Signature=0")
+    else:
+        credential, signed_headers, signature = _components(value)
     payload_hash = headers.get("x-amz-content-sha256")
     if payload_hash is None:
         raise InvalidRequest("Missing required header for this request: x-amz-content-sha256")
@@ -218,8 +230,8 @@ def parse_authorization(value: str, headers: Mapping[str, str]) -> SignedRequest
     return SignedRequest(
         credential=credential,
         amz_date=amz_date,
-        signed_headers=tuple(fields["SignedHeaders"].split(";")),
-        signature=fields["Signature"],
+        signed_headers=signed_headers,
+        signature=signature,
         payload_hash=payload_hash,
         presigned=False,
     )
