@@ -401,3 +401,25 @@ def test_sigv2_header_and_query(
     clock.offset = 31
     fields = assert_s3_error(http.get(url), "AccessDenied", 403)
     assert fields["Message"] == "Request has expired"
+
+
+def test_virtual_host_style_signatures(running: Running, http: requests.Session) -> None:
+    """SigV4 signs the path as sent; SigV2 signs /bucket/key although the bucket is in Host."""
+    from botocore.auth import HmacV1Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    bucket = unique_bucket_name("vhost")
+    host = f"{bucket}.localhost:{running.url.rpartition(':')[2]}"
+    url = f"http://{host}"
+    created = http.put(running.url + "/", headers={**sign("PUT", url + "/"), "Host": host})
+    assert created.status_code == 200, created.text
+    headers = sign("PUT", url + "/a%20b", body=b"hi")
+    assert http.put(running.url + "/a%20b", headers={**headers, "Host": host}, data=b"hi").ok
+    request = AWSRequest(method="GET", url=url + "/a%20b")
+    request.auth_path = f"/{bucket}/a%20b"
+    HmacV1Auth(Credentials("test", "wrong" if mode_of(running) == "off" else "test")).add_auth(
+        request
+    )
+    got = http.get(running.url + "/a%20b", headers={**dict(request.headers.items()), "Host": host})
+    assert got.content == b"hi"
