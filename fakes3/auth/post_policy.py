@@ -160,6 +160,13 @@ class PolicySignature:
     credential: sigv4.Credential | None = None
     amz_date: str = ""
 
+    def check_region(self, region: str | None) -> None:
+        """A SigV4 credential's region must be the bucket's, and its date x-amz-date's, as
+        for presigned URLs."""
+        if self.credential is not None and region is not None:
+            scoped = sigv4.SignedRequest(self.credential, self.amz_date, (), "", "", presigned=True)
+            sigv4.check_scope(scoped, region)
+
     def verify(self, secret: str, policy: str) -> None:
         if self.version == 2:
             expected = sigv2.sign(secret, policy)

@@ -84,8 +84,11 @@ class _Limited:
         return data
 
 
-def _account(request: PostRequest, fields: dict[str, str]) -> tuple[Account | None, Policy | None]:
-    """Who signed the form's policy (checked under the auth mode), and the policy."""
+def _account(
+    request: PostRequest, fields: dict[str, str], region: str | None
+) -> tuple[Account | None, Policy | None]:
+    """Who signed the form's policy (checked under the auth mode), and the policy; a SigV4
+    credential must name the bucket's region."""
     auth = request.auth
     signature = policy_signature(fields)
     policy_text = fields.get("policy")
@@ -105,6 +108,7 @@ def _account(request: PostRequest, fields: dict[str, str]) -> tuple[Account | No
     if account is None and auth.mode == STRICT:
         raise InvalidAccessKeyId(AWSAccessKeyId=signature.access_key)
     if account is not None:
+        signature.check_region(region)
         signature.verify(account.secret_key, policy_text)
     policy.check_time(auth.now())
     policy.check_fields(fields)
@@ -137,11 +141,11 @@ def post_object(request: PostRequest) -> WireResponse:
             ArgumentName="key",
             ArgumentValue="",
         )
-    account, policy = _account(request, fields)
     try:
         record = request.store.get_bucket(request.bucket)
     except NoSuchBucket:
         record = None
+    account, policy = _account(request, fields, record.region if record else None)
     check_access(request.auth.mode, account, "PostObject", record, request.auth.accounts.default)
     if not form.has_file:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)

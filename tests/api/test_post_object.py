@@ -187,3 +187,17 @@ def test_post_file_that_looks_like_framing(
     assert _post(http, presigned, data).status_code == 204
     alice = running.client("alice", "alice-secret")
     assert alice.get_object(Bucket=alice_bucket, Key="framing")["Body"].read() == data
+
+
+def test_post_policy_signed_for_another_region(
+    running: Running, alice_bucket: str, http: requests.Session
+) -> None:
+    alice = running.client("alice", "alice-secret", config=V4, region_name="eu-west-1")
+    presigned = alice.generate_presigned_post(alice_bucket, "r")
+    presigned["url"] = f"{running.url}/{alice_bucket}"
+    response = _post(http, presigned, b"r")
+    if mode_of(running) == "off":
+        assert response.status_code == 204
+        return
+    fields = assert_s3_error(response, "AuthorizationQueryParametersError", 400)
+    assert fields["Region"] == "us-east-1"
