@@ -388,9 +388,9 @@ def check_scope(signed: SignedRequest, expected_region: str | None) -> None:
 
 
 def unsigned_amz_headers(signed: SignedRequest, headers: Mapping[str, str]) -> list[str]:
-    """``x-amz-*`` headers the signature does not cover (S3 refuses them)."""
-    covered = set(signed.signed_headers)
-    return sorted(name for name in headers if name.startswith("x-amz-") and name not in covered)
+    """``host`` and ``x-amz-*`` headers the signature does not cover (S3 refuses them)."""
+    covered = signed.signed_headers
+    return sorted([n for n in headers if (n[:6] == "x-amz-" or n == "host") and n not in covered])
 
 
 def verify(

@@ -383,3 +383,11 @@ def test_date_header_stands_in_for_x_amz_date() -> None:
     signed = sigv4.parse_authorization(_header_auth("date;host", "0" * 64), headers)
     assert signed.amz_date == WHEN
     sigv4.check_time(signed, WHEN_EPOCH)
+
+
+def test_host_and_amz_headers_must_be_signed() -> None:
+    headers = {"host": HOST, "x-amz-content-sha256": EMPTY, "x-amz-date": WHEN, "x-amz-meta-a": "1"}
+    signed = sigv4.parse_authorization(
+        _header_auth("x-amz-content-sha256;x-amz-date", "0"), headers
+    )
+    assert sigv4.unsigned_amz_headers(signed, headers) == ["host", "x-amz-meta-a"]
