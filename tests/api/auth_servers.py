@@ -55,7 +55,7 @@ class Running:
 
 
 @pytest.fixture(scope="module", params=["off", "lenient", "strict"])
-def running(request: pytest.FixtureRequest) -> Iterator[Running]:
+def auth_server(request: pytest.FixtureRequest) -> Iterator[Running]:
     instance = Running(request.param)
     with instance.server as server:
         instance.url = server.endpoint_url
@@ -64,25 +64,25 @@ def running(request: pytest.FixtureRequest) -> Iterator[Running]:
 
 
 @pytest.fixture
-def clock(running: Running) -> Iterator[TravelClock]:
-    yield running.clock
-    running.clock.offset = 0
+def server_clock(auth_server: Running) -> Iterator[TravelClock]:
+    yield auth_server.clock
+    auth_server.clock.offset = 0
 
 
 @pytest.fixture
-def http() -> Iterator[requests.Session]:
+def auth_http() -> Iterator[requests.Session]:
     with requests.Session() as session:
         yield session
 
 
 @pytest.fixture
-def alice_bucket(running: Running) -> str:
+def alice_bucket(auth_server: Running) -> str:
     name = unique_bucket_name("auth")
-    alice = running.client("alice", "alice-secret")
+    alice = auth_server.client("alice", "alice-secret")
     alice.create_bucket(Bucket=name)
     alice.put_object(Bucket=name, Key="k", Body=b"alice's")
     return name
 
 
-def mode_of(running: Running) -> str:
-    return running.app.settings.auth
+def mode_of(server: Running) -> str:
+    return server.app.settings.auth

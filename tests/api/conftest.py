@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import requests
 from api_helpers import Raw
+from auth_servers import alice_bucket, auth_http, auth_server, server_clock  # noqa: F401
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +30,3 @@ def raw(endpoint: str, http_session: requests.Session) -> Raw:
         return http_session.request(method, endpoint + path, allow_redirects=False, **kwargs)
 
     return send
-
-
-from auth_servers import alice_bucket, clock, http, running  # noqa: E402,F401 - auth fixtures
