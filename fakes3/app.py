@@ -199,7 +199,7 @@ class FakeS3:
         handler = HANDLERS.get(operation)
         if handler is None:
             raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
-        self.gate.authorize(identity, operation, bucket, headers)
+        self.gate.authorize(identity, operation, bucket, key, headers)
         request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
         params = self.parser.parse(operation, request)
         context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fakes3.auth.access import check_access, copy_source_bucket
+from fakes3.auth.access import check_access, copy_source
 from fakes3.auth.accounts import Accounts
 from fakes3.auth.authenticate import STRICT, Authenticator, Identity
 from fakes3.errors import NoSuchBucket
@@ -63,16 +63,24 @@ class Gate:
         )
 
     def authorize(
-        self, identity: Identity, operation: str, bucket: str | None, headers: Mapping[str, str]
+        self,
+        identity: Identity,
+        operation: str,
+        bucket: str | None,
+        key: str | None,
+        headers: Mapping[str, str],
     ) -> None:
         """Strict mode: a bucket is its owner's, and so is a copy's source bucket."""
         if self.auth.mode != STRICT:
             return
         default = self.accounts.default
-        check_access(STRICT, identity.account, operation, self._bucket(bucket), default)
-        source = copy_source_bucket(headers)
+        account = identity.account
+        check_access(STRICT, account, operation, self._bucket(bucket), default, key)
+        source = copy_source(headers)
         if source is not None:
-            check_access(STRICT, identity.account, "GetObject", self._bucket(source), default)
+            source_bucket, source_key = source
+            record = self._bucket(source_bucket)
+            check_access(STRICT, account, "GetObject", record, default, source_key)
 
     def form_upload(
         self,

@@ -20,6 +20,8 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from signing import chunked_body, chunked_length, send, sign
 
+from fakes3.auth import make_account
+
 # -- accounts and owners -----------------------------------------------------------------------
 
 
@@ -42,7 +44,14 @@ def test_another_accounts_bucket(auth_server: Running, alice_bucket: str) -> Non
     if mode_of(auth_server) == "strict":
         with pytest.raises(ClientError) as caught:
             bob.get_object(Bucket=alice_bucket, Key="k")
-        assert caught.value.response["Error"]["Code"] == "AccessDenied"
+        error = caught.value.response["Error"]
+        assert error["Code"] == "AccessDenied"
+        bob_id = make_account("bob", "x").account_id
+        assert error["Message"] == (
+            f"User: arn:aws:iam::{bob_id}:user/Bob is not authorized to perform: s3:GetObject "
+            f'on resource: "arn:aws:s3:::{alice_bucket}/k" because no resource-based policy '
+            "allows the s3:GetObject action"
+        )
         with pytest.raises(ClientError) as copy:
             bob.copy_object(Bucket=alice_bucket, Key="c", CopySource=f"{alice_bucket}/k")
         assert copy.value.response["Error"]["Code"] == "AccessDenied"
