@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
+from fakes3.auth.authenticate import Identity
+from fakes3.auth.gate import Gate
 from fakes3.errors import (
     AccessForbidden,
     BadRequest,
@@ -111,6 +113,7 @@ class FakeS3:
         self.serializer = default_serializer()
         self.errors: list[BaseException] = []  # unexpected exceptions, for test harnesses
         self._date = _Date()
+        self.gate = Gate(self.settings, self.store)  # accounts and signatures (docs/auth.md)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         request_id = os.urandom(8).hex().upper()
@@ -125,8 +128,11 @@ class FakeS3:
             if raw_path.startswith(_CONTROL_PREFIX) and method in ("GET", "POST"):
                 response = self._control(raw_path[len(_CONTROL_PREFIX) :], method)
             else:
-                body = RequestBody(environ["wsgi.input"], headers, length)
-                response = self._dispatch(environ, method, raw_path, headers, body, length)
+                identity = self.gate.authenticate(environ, method, raw_path, headers)
+                body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
+                response = self._dispatch(
+                    environ, method, raw_path, headers, body, length, identity
+                )
         except S3Error as error:
             response = self._error_response(error, raw_path, request_id, host_id)
         except Exception as exc:  # noqa: BLE001 - any bug must still answer as S3 would
@@ -176,6 +182,7 @@ class FakeS3:
         headers: dict[str, str],
         body: RequestBody,
         length: int | None,
+        identity: Identity,
     ) -> WireResponse:
         path = decode_path(raw_path)
         bucket, key = resolve(headers.get("host", ""), path, self.settings.base_domain)
@@ -183,26 +190,27 @@ class FakeS3:
         query = parse_query(environ.get("QUERY_STRING", ""))
         route = self.router.match(method, target, query, headers)
         if route is None:
+            form = self.gate.form_upload(environ, method, bucket, key, headers, body, identity)
+            if form is not None:
+                return form
             raise self._no_route(method, target, bucket, headers)
         operation = route.operation
         environ["fakes3.operation"] = operation
         handler = HANDLERS.get(operation)
         if handler is None:
             raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
+        self.gate.authorize(identity, operation, bucket, key, headers)
         if operation == "CompleteMultipartUpload":
             body.ignore_checksum_headers()  # they describe the object assembled, not the XML
         request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
         params = self.parser.parse(operation, request)
-        context = Context(self.store, self.settings, request)
+        context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)
         output = handler(context, params)
         return self.serializer.serialize(operation, output)
 
     def _no_route(
         self, method: str, target: str, bucket: str | None, headers: dict[str, str]
     ) -> S3Error:
-        if method == "POST" and target == BUCKET:
-            if headers.get("content-type", "").startswith("multipart/form-data"):
-                return NotImplementedByFakeS3("fakes3 does not implement POST object uploads yet.")
         if method == "OPTIONS":
             return self._preflight(target, bucket, headers)
         return MethodNotAllowed(Method=method, ResourceType=target.upper())

@@ -66,6 +66,19 @@ def build_parser() -> argparse.ArgumentParser:
         action=argparse.BooleanOptionalAction,
         help="no access log on stderr [FAKES3_QUIET, off]",
     )
+    option(
+        "--auth",
+        choices=("off", "lenient", "strict"),
+        help=f"signature checks, see docs/auth.md [FAKES3_AUTH, {defaults.auth}]",
+    )
+    option(
+        "--account",
+        dest="accounts",
+        action="append",
+        metavar="SPEC",
+        help="ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]], repeatable; the "
+        "default account test:test always exists [FAKES3_ACCOUNTS, ';'-separated]",
+    )
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
     return parser
 
@@ -90,6 +103,12 @@ def settings_from_args(
         raise ValueError(f"port {settings.port} is not between 0 and 65535")
     if settings.threads < 1:
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
+    if settings.auth not in ("off", "lenient", "strict"):
+        raise ValueError(f"auth must be off, lenient or strict, not {settings.auth!r}")
+    from fakes3.auth.accounts import Accounts
+
+    Accounts(settings.accounts)  # a bad spec stops the server before it starts
+    settings.accounts = tuple(settings.accounts)
     return settings
 
 

@@ -450,3 +450,67 @@ class IllegalVersioningConfigurationException(S3Error):
     code = "IllegalVersioningConfigurationException"
     status = 400
     message = "The Versioning element must be specified"
+
+
+class AuthorizationHeaderMalformed(S3Error):
+    """The Authorization header cannot be parsed, or its credential scope is wrong."""
+
+    code = "AuthorizationHeaderMalformed"
+    status = 400
+    message = "The authorization header is malformed."
+
+
+class AuthorizationQueryParametersError(S3Error):
+    """The X-Amz-* query parameters of a presigned URL are missing or malformed."""
+
+    code = "AuthorizationQueryParametersError"
+    status = 400
+    message = "Error parsing the X-Amz-Credential parameter."
+
+
+class InvalidAccessKeyId(S3Error):
+    """The request is signed with an access key fakes3 has no account for."""
+
+    code = "InvalidAccessKeyId"
+    status = 403
+    message = "The AWS Access Key Id you provided does not exist in our records."
+
+
+class RequestTimeTooSkewed(S3Error):
+    """The request's date is more than 15 minutes from the server's clock."""
+
+    code = "RequestTimeTooSkewed"
+    status = 403
+    message = "The difference between the request time and the current time is too large."
+
+
+class InvalidPolicyDocument(S3Error):
+    """A POST upload's policy is not valid base64 JSON of the expected form."""
+
+    code = "InvalidPolicyDocument"
+    status = 400
+    message = "Invalid Policy: Invalid JSON."
+
+
+class IncorrectNumberOfFilesInPostRequest(S3Error):
+    """A POST upload has no file field, or more than one."""
+
+    code = "IncorrectNumberOfFilesInPostRequest"
+    status = 400
+    message = "POST requires exactly one file upload per request."
+
+
+class MalformedPOSTRequest(S3Error):
+    """The body of a POST upload is not well-formed multipart/form-data."""
+
+    code = "MalformedPOSTRequest"
+    status = 400
+    message = "The body of your POST request is not well-formed multipart/form-data."
+
+
+class MaxPostPreDataLengthExceededError(S3Error):
+    """The form fields before the file of a POST upload exceed 20 KB."""
+
+    code = "MaxPostPreDataLengthExceededError"
+    status = 400
+    message = "Your POST request fields preceding the upload file were too large."

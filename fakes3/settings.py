@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from fakes3.auth.accounts import Account
 
 
 @dataclass
@@ -20,6 +24,10 @@ class Settings:
     tls_key: str | None = None
     quiet: bool = False
     threads: int = 16
+    auth: str = "lenient"  # off | lenient | strict (docs/auth.md)
+    # Account specs "ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]" or Account
+    # objects (fakes3.auth.Account); FAKES3_ACCOUNTS separates specs with ";".
+    accounts: Sequence[str | Account] = ()
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -35,6 +43,8 @@ class Settings:
                 values[field.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
             elif isinstance(default, int):
                 values[field.name] = int(raw)
+            elif isinstance(default, tuple):
+                values[field.name] = tuple(part for part in raw.split(";") if part.strip())
             else:
                 values[field.name] = raw
         return cls(**values)  # type: ignore[arg-type]

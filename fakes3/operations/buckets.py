@@ -6,13 +6,14 @@ import ipaddress
 import re
 
 from fakes3.errors import (
+    BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
     IllegalLocationConstraintException,
     InvalidArgument,
     InvalidBucketName,
     InvalidLocationConstraint,
 )
-from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 
 REGIONS = frozenset(
@@ -66,9 +67,10 @@ def list_buckets(ctx: Context, params: Params) -> Output:
         for bucket in ctx.store.list_buckets()
         if bucket.name.startswith(prefix)
         and bucket.name > after
+        and ctx.owns(bucket)
         and (region is None or bucket.region == region)
     ]
-    output: Output = {"Owner": DEFAULT_OWNER}
+    output: Output = {"Owner": (ctx.account or ctx.accounts.default).owner}
     if max_buckets is not None and len(chosen) > max_buckets:
         chosen = chosen[:max_buckets]
         output["ContinuationToken"] = encode_token(chosen[-1].name)
@@ -106,15 +108,19 @@ def create_bucket(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
 
     As in S3, re-creating a bucket you own succeeds in us-east-1 and is
-    ``BucketAlreadyOwnedByYou`` in every other region.
+    ``BucketAlreadyOwnedByYou`` in every other region; a name another account owns is
+    ``BucketAlreadyExists``.
     """
     name = params["Bucket"]
     validate_bucket_name(name)
     region = _bucket_region(ctx, params)
     try:
-        ctx.store.create_bucket(name, region)
+        ctx.store.create_bucket(name, region, ctx.owner_id)
     except BucketAlreadyOwnedByYou:
-        if ctx.store.get_bucket(name).region != "us-east-1" or region != "us-east-1":
+        existing = ctx.store.get_bucket(name)
+        if not ctx.owns(existing):
+            raise BucketAlreadyExists(BucketName=name) from None
+        if existing.region != "us-east-1" or region != "us-east-1":
             raise
     if region == "us-east-1":
         return {"Location": f"/{name}"}

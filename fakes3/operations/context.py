@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from fakes3.auth.accounts import DEFAULT_ACCOUNT, Account, Accounts
 from fakes3.protocol.parsing import WireRequest
 from fakes3.settings import Settings
 from fakes3.store import Store
+from fakes3.store.records import BucketRecord
 
 Params = dict[str, Any]
 Output = dict[str, Any]
 
-# The single account fakes3 has until accounts arrive (an example canonical id from the S3 docs).
-DEFAULT_OWNER = {
-    "ID": "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a",
-    "DisplayName": "fakes3",
-}
+# The default account's owner element (an example canonical id from the S3 docs).
+DEFAULT_OWNER = DEFAULT_ACCOUNT.owner
 
 
 @dataclass
@@ -25,6 +24,20 @@ class Context:
     store: Store
     settings: Settings
     request: WireRequest
+    account: Account | None = DEFAULT_ACCOUNT  # who is asking; None: anonymous (strict mode)
+    accounts: Accounts = field(default_factory=Accounts)
+
+    @property
+    def owner_id(self) -> str:
+        """The canonical id new buckets get: the caller's."""
+        return (self.account or self.accounts.default).canonical_id
+
+    def owner_of(self, bucket: BucketRecord) -> dict[str, str]:
+        """The ``Owner`` element of ``bucket`` (and, until ACLs, of its objects)."""
+        return self.accounts.owner(bucket.owner)
+
+    def owns(self, bucket: BucketRecord) -> bool:
+        return (bucket.owner or self.accounts.default.canonical_id) == self.owner_id
 
 
 Handler = Callable[[Context, Params], Output]

@@ -7,13 +7,16 @@ from typing import Any
 from urllib.parse import quote
 
 from fakes3.errors import InvalidArgument
-from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.xmlbody import INTERLEAVED
 from fakes3.store import ListPage
 from fakes3.store.records import ObjectRecord
 
 Encode = Callable[[str], str]
+
+
+Owner = dict[str, str]
 
 
 def _url_encode(value: str) -> str:
@@ -52,7 +55,7 @@ def _max_keys(params: Params) -> int:
     return min(int(value), 1000)
 
 
-def _entry(record: ObjectRecord, encode: Encode, owner: bool) -> dict[str, Any]:
+def _entry(record: ObjectRecord, encode: Encode, owner: Owner | None) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": encode(record.key),
         "LastModified": record.last_modified,
@@ -63,9 +66,14 @@ def _entry(record: ObjectRecord, encode: Encode, owner: bool) -> dict[str, Any]:
     if record.checksum_algorithm:
         entry["ChecksumAlgorithm"] = [record.checksum_algorithm]
         entry["ChecksumType"] = record.checksum_type
-    if owner:
-        entry["Owner"] = DEFAULT_OWNER
+    if owner is not None:
+        entry["Owner"] = owner
     return entry
+
+
+def _owner(ctx: Context, params: Params) -> Owner:
+    """Objects are listed with their bucket owner's id until ACLs make them differ."""
+    return ctx.owner_of(ctx.store.get_bucket(params["Bucket"]))
 
 
 def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> ListPage[ObjectRecord]:
@@ -78,7 +86,9 @@ def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> List
     )
 
 
-def _common(params: Params, page: ListPage[ObjectRecord], encode: Encode, owner: bool) -> Output:
+def _common(
+    params: Params, page: ListPage[ObjectRecord], encode: Encode, owner: Owner | None
+) -> Output:
     output: Output = {
         "Name": params["Bucket"],
         "Prefix": encode(params.get("Prefix", "")),
@@ -104,7 +114,8 @@ def list_objects_v2(ctx: Context, params: Params) -> Output:
     if "ContinuationToken" in params:
         start_after = decode_token(params["ContinuationToken"])
     page = _page(ctx, params, start_after, _max_keys(params))
-    output = _common(params, page, encode, bool(params.get("FetchOwner")))
+    owner = _owner(ctx, params) if params.get("FetchOwner") else None
+    output = _common(params, page, encode, owner)
     output["KeyCount"] = len(page.objects) + len(page.prefixes)
     if "StartAfter" in params:
         output["StartAfter"] = encode(params["StartAfter"])
@@ -124,7 +135,7 @@ def list_objects(ctx: Context, params: Params) -> Output:
     encode = _encoder(params)
     marker = params.get("Marker", "")
     page = _page(ctx, params, marker, _max_keys(params))
-    output = _common(params, page, encode, owner=True)
+    output = _common(params, page, encode, _owner(ctx, params))
     output["Marker"] = encode(marker)
     if page.truncated and params.get("Delimiter") and page.last is not None:
         output["NextMarker"] = encode(page.last)
@@ -156,6 +167,7 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
         version_marker=version_marker,
         max_keys=_max_keys(params),
     )
+    owner = _owner(ctx, params)
     entries: list[tuple[str, dict[str, Any]]] = []
     previous = key_marker if version_marker is not None else None
     for record in page.objects:
@@ -164,14 +176,14 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
             "VersionId": record.version_id or "null",
             "IsLatest": record.key != previous,  # a key's versions come newest first
             "LastModified": record.last_modified,
-            "Owner": DEFAULT_OWNER,
+            "Owner": owner,
         }
         previous = record.key
         if record.delete_marker:
             entries.append(("DeleteMarkers", entry))
         else:
-            entries.append(("Versions", {**_entry(record, encode, owner=True), **entry}))
-    output = _common(params, page, encode, owner=True)
+            entries.append(("Versions", {**_entry(record, encode, owner), **entry}))
+    output = _common(params, page, encode, owner)
     del output["Contents"]
     output[INTERLEAVED] = entries
     output.update(

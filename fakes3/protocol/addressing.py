@@ -9,6 +9,7 @@ trailing ``/`` survive exactly.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 from urllib.parse import unquote_to_bytes
 
@@ -31,6 +32,7 @@ def _is_ip(name: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=1024)  # a pure function of a few distinct Host values
 def bucket_from_host(name: str, base_domain: str) -> str | None:
     """The bucket a virtual-host-style Host names, or None for path style."""
     if not name or _is_ip(name):

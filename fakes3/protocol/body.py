@@ -1,7 +1,8 @@
 """Request bodies as operations read them: framing undone, integrity checked at the end.
 
 A ``RequestBody`` streams. It stops at ``Content-Length`` (``IncompleteBody`` if the client
-sends less), decodes ``aws-chunked`` framing, and hashes what passes through for every digest
+sends less), decodes ``aws-chunked`` framing (checking each chunk's signature when the app
+hands it the request's ``ChunkVerifier``), and hashes what passes through for every digest
 the client claimed: ``Content-MD5``, a hex ``x-amz-content-sha256``, one ``x-amz-checksum-*``
 header or trailer. When the last byte has been read it compares them and raises the error S3
 would; the store only commits an object after reading to the end, so a bad body stores nothing.
@@ -14,7 +15,7 @@ import binascii
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Protocol
 
 from fakes3.errors import (
     BadDigest,
@@ -34,6 +35,14 @@ from fakes3.protocol.chunked import (
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 _UNSIGNED = "UNSIGNED-PAYLOAD"
+
+
+class ChunkVerifier(Protocol):
+    """Checks aws-chunked chunk and trailer signatures (``fakes3.auth.sigv4.ChunkSigner``)."""
+
+    def on_chunk(self, digest: bytes, signature: str | None) -> None: ...
+
+    def on_trailer(self, trailers: dict[str, str], signature: str | None) -> None: ...
 
 
 class LimitedInput:
@@ -86,8 +95,15 @@ class LimitedInput:
 class RequestBody:
     """The decoded, verified body of one request; see the module docstring."""
 
-    def __init__(self, raw: BinaryIO, headers: Mapping[str, str], length: int | None) -> None:
+    def __init__(
+        self,
+        raw: BinaryIO,
+        headers: Mapping[str, str],
+        length: int | None,
+        signer: ChunkVerifier | None = None,
+    ) -> None:
         self.input = LimitedInput(raw, length)
+        self._signer = signer  # verifies STREAMING-AWS4-HMAC-SHA256-PAYLOAD* chunk signatures
         self._source: Any = self.input
         self._checks: list[tuple[Any, bytes, Exception]] = []
         self._trailer: str | None = None  # verified by the aws-chunked reader itself
@@ -111,11 +127,15 @@ class RequestBody:
                 decoded_length: int | None = parse_decoded_length(decoded)
             else:
                 decoded_length = None
+            mode = payload_mode(content_sha)
+            signer = self._signer if mode is not None and mode[0] else None
             self._source = AwsChunkedReader(
                 self.input,
                 decoded_length=decoded_length,
                 trailer_names=trailer_names,
-                content_sha256=content_sha if payload_mode(content_sha) else None,
+                content_sha256=content_sha if mode else None,
+                on_chunk=signer.on_chunk if signer is not None else None,
+                on_trailer=signer.on_trailer if signer is not None else None,
             )
             for name in trailer_names:
                 self._trailer = checksums.algorithm_from_header(name)

@@ -142,6 +142,11 @@ class AwsChunkedReader:
     included, after the chunk has been read: with the SHA-256 digest of the chunk's data (what
     the chunk string-to-sign hashes; passing the digest keeps memory bounded for large chunks)
     and its ``chunk-signature`` (None when unsigned). It may raise to reject the chunk.
+    ``on_trailer(trailers, signature)`` is called once the trailer section has been read (trailer
+    modes only), before checksums are compared, with the trailers as sent and the
+    ``x-amz-trailer-signature`` (None when unsigned); it may raise too. Both raise before the
+    ``read`` that would deliver the chunk's last byte returns, so a rejected chunk is never
+    seen whole, and the end of the body is never reached.
 
     The end of the body (final chunk, decoded length, trailers) is checked by the ``read`` that
     delivers the last data byte, so a caller that stops after ``decoded_length`` bytes is still
@@ -159,11 +164,13 @@ class AwsChunkedReader:
         trailer_names: Sequence[str] = (),
         on_chunk: Callable[[bytes, str | None], None] | None = None,
         content_sha256: str | None = None,
+        on_trailer: Callable[[dict[str, str], str | None], None] | None = None,
     ) -> None:
         self._raw = raw
         self._decoded_length = decoded_length
         self._trailer_names = tuple(n.strip().lower() for n in trailer_names if n.strip())
         self._on_chunk = on_chunk
+        self._on_trailer = on_trailer
         mode = PAYLOAD_MODES.get(content_sha256 or "")
         if content_sha256 is not None and mode is None:
             raise ValueError(f"not an aws-chunked payload mode: {content_sha256!r}")
@@ -329,6 +336,8 @@ class AwsChunkedReader:
             raise _terminated()
         if missing:
             raise _malformed_trailer()
+        if self._on_trailer is not None:
+            self._on_trailer(self.trailers, self.trailer_signature)
 
     def _add_trailer(self, line: bytes) -> None:
         name_bytes, colon, value_bytes = line.partition(b":")

@@ -12,7 +12,8 @@ from fakes3.store.records import BucketRecord, ObjectPart, ObjectRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
-    name TEXT PRIMARY KEY, region TEXT NOT NULL, created REAL NOT NULL
+    name TEXT PRIMARY KEY, region TEXT NOT NULL, created REAL NOT NULL,
+    owner TEXT NOT NULL DEFAULT '', versioning TEXT
 );
 CREATE TABLE IF NOT EXISTS objects (
     bucket TEXT NOT NULL, key TEXT NOT NULL, blob_id TEXT NOT NULL, size INTEGER NOT NULL,
@@ -27,8 +28,9 @@ CREATE TABLE IF NOT EXISTS versions (
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
 """
-# Columns added after the first release, with the type they are added with.
-_BUCKET_COLUMNS = {"versioning": "TEXT"}
+# Columns added after the first release, with the type they are added with (a data dir from
+# before accounts: the default account owns every bucket).
+_BUCKET_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "versioning": "TEXT"}
 _COLUMNS = "key, blob_id, size, etag, last_modified, attrs"
 
 
@@ -95,7 +97,8 @@ class SqliteIndex:
         self._buckets = {
             record.name: record
             for record in map(
-                _bucket, self._db.execute("SELECT name, region, created, versioning FROM buckets")
+                _bucket,
+                self._db.execute("SELECT name, region, created, owner, versioning FROM buckets"),
             )
         }
         (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
@@ -103,8 +106,14 @@ class SqliteIndex:
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
-            "INSERT INTO buckets (name, region, created, versioning) VALUES (?, ?, ?, ?)",
-            (bucket.name, bucket.region, bucket.created.timestamp(), bucket.versioning),
+            "INSERT INTO buckets (name, region, created, owner, versioning) VALUES (?, ?, ?, ?, ?)",
+            (
+                bucket.name,
+                bucket.region,
+                bucket.created.timestamp(),
+                bucket.owner,
+                bucket.versioning,
+            ),
         )
         self._buckets[bucket.name] = bucket
 
@@ -236,5 +245,6 @@ class SqliteIndex:
 
 
 def _bucket(row: tuple[Any, ...]) -> BucketRecord:
-    name, region, created, versioning = row
-    return BucketRecord(name, region, datetime.fromtimestamp(created, timezone.utc), versioning)
+    name, region, created, owner, versioning = row
+    created_at = datetime.fromtimestamp(created, timezone.utc)
+    return BucketRecord(name, region, created_at, owner, versioning)

@@ -11,6 +11,7 @@ class BucketRecord:
     name: str
     region: str
     created: datetime
+    owner: str = ""  # canonical id of the account that created it ('' = the default account)
     versioning: str | None = None  # None (never enabled) | "Enabled" | "Suspended"
 
 

@@ -79,11 +79,11 @@ class Store:
 
     # Buckets -------------------------------------------------------------------------------
 
-    def create_bucket(self, name: str, region: str) -> BucketRecord:
+    def create_bucket(self, name: str, region: str, owner: str = "") -> BucketRecord:
         with self.lock:
             if self.index.get_bucket(name) is not None:
                 raise BucketAlreadyOwnedByYou(BucketName=name)
-            record = BucketRecord(name, region, self.clock.now())
+            record = BucketRecord(name, region, self.clock.now(), owner)
             self.index.add_bucket(record)
             return record
 

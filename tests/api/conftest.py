@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 import requests
 from api_helpers import Raw, empty_versioned, unique_bucket_name
+from auth_servers import alice_bucket, auth_http, auth_server, server_clock  # noqa: F401
 from botocore.client import BaseClient
 
 

@@ -20,7 +20,7 @@ def minio(endpoint: str) -> Minio:
     return Minio(
         urlsplit(endpoint).netloc,
         access_key="test",
-        secret_key="testtesttest",
+        secret_key="test",
         secure=False,
         region="us-east-1",
     )

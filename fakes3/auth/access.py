@@ -1,0 +1,95 @@
+"""Who may touch a bucket: its owner only, in strict mode (ACLs and policies come later).
+
+S3 checks identity first (``authenticate``), then permission. With no ACLs or bucket policies
+yet, every bucket is private to the account that created it, so in ``strict`` mode another
+account, or an anonymous request, gets ``AccessDenied``. ``lenient`` and ``off`` let every
+request through (they exist so unsigned or foreign-key tests keep working).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from urllib.parse import unquote
+
+from fakes3.auth.accounts import Account
+from fakes3.auth.authenticate import STRICT
+from fakes3.errors import AccessDenied
+from fakes3.store.records import BucketRecord
+
+# Operations that name a bucket which need not exist yet, or whose owner is decided later.
+_NO_OWNER_CHECK = frozenset({"CreateBucket"})
+
+
+def owner_id(bucket: BucketRecord, default: Account) -> str:
+    """The bucket owner's canonical id ('' in old data is the default account)."""
+    return bucket.owner or default.canonical_id
+
+
+def copy_source(headers: Mapping[str, str]) -> tuple[str, str] | None:
+    """(bucket, key) named by ``x-amz-copy-source`` (``bucket/key`` or ``/bucket/key``)."""
+    source = headers.get("x-amz-copy-source")
+    if not source:
+        return None
+    bucket, _, key = unquote(source.partition("?")[0]).lstrip("/").partition("/")
+    return (bucket, key) if bucket else None
+
+
+# The IAM action an operation needs, where it is not ``s3:<Operation>``.
+_ACTIONS = {
+    "HeadObject": "GetObject",
+    "HeadBucket": "ListBucket",
+    "ListObjects": "ListBucket",
+    "ListObjectsV2": "ListBucket",
+    "ListObjectVersions": "ListBucketVersions",
+    "DeleteObjects": "DeleteObject",
+    "CopyObject": "PutObject",
+    "UploadPart": "PutObject",
+    "UploadPartCopy": "PutObject",
+    "CreateMultipartUpload": "PutObject",
+    "CompleteMultipartUpload": "PutObject",
+    "AbortMultipartUpload": "AbortMultipartUpload",
+    "ListMultipartUploads": "ListBucketMultipartUploads",
+    "ListParts": "ListMultipartUploadParts",
+    "PostObject": "PutObject",
+    "ListBuckets": "ListAllMyBuckets",
+}
+_BUCKET_ACTIONS = frozenset({"ListBucket", "ListBucketVersions", "ListBucketMultipartUploads"})
+
+
+def denied(account: Account, operation: str, bucket: str, key: str | None) -> AccessDenied:
+    """AccessDenied with the explanation AWS gives: who, which action, on what, and why."""
+    action = "s3:" + _ACTIONS.get(operation, operation)
+    resource = f"arn:aws:s3:::{bucket}"
+    if key is not None and action[3:] not in _BUCKET_ACTIONS and operation != "HeadBucket":
+        resource += f"/{key}"
+    return AccessDenied(
+        f"User: arn:aws:iam::{account.account_id}:user/{account.display_name} is not "
+        f'authorized to perform: {action} on resource: "{resource}" because no '
+        f"resource-based policy allows the {action} action"
+    )
+
+
+def check_access(
+    mode: str,
+    account: Account | None,
+    operation: str,
+    bucket: BucketRecord | None,
+    default: Account,
+    key: str | None = None,
+) -> None:
+    """Raise AccessDenied unless ``account`` may run ``operation`` on ``bucket`` (and ``key``).
+
+    ``bucket`` is None when the request names no bucket or one that does not exist (the
+    operation then answers NoSuchBucket, as S3 does, even to strangers). Anonymous requests
+    get S3's plain "Access Denied"; another account gets the reason.
+    """
+    if mode != STRICT:
+        return
+    if account is None:
+        if bucket is not None or operation in ("ListBuckets", "CreateBucket"):
+            raise AccessDenied()
+        return
+    if bucket is None or operation in _NO_OWNER_CHECK:
+        return
+    if owner_id(bucket, default) != account.canonical_id:
+        raise denied(account, operation, bucket.name, key)

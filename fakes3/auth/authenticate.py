@@ -1,0 +1,192 @@
+"""Who is asking: one request's signature checked under the server's auth mode.
+
+Modes (``Settings.auth``):
+
+* ``off``: nothing is checked; every request acts as the default account.
+* ``lenient`` (default): a signature made with a known access key is verified in full (time,
+  scope, signature, chunk signatures); an unknown key or no signature at all acts as the
+  default account; a presigned URL's expiry is enforced whoever signed it.
+* ``strict``: as S3. Unknown keys are ``InvalidAccessKeyId``, anonymous requests are anonymous
+  (and, with no ACLs or policies yet, every bucket is private to its owner: ``AccessDenied``).
+
+``authenticate`` runs before the body is read; what it returns carries the account and, for
+``STREAMING-AWS4-HMAC-SHA256-PAYLOAD*`` bodies, the signer that checks each chunk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from fakes3.auth import sigv2, sigv4
+from fakes3.auth.accounts import Account, Accounts
+from fakes3.errors import (
+    AccessDenied,
+    InvalidAccessKeyId,
+    InvalidArgument,
+    NotImplementedByFakeS3,
+)
+from fakes3.protocol.chunked import STREAMING_HMAC, STREAMING_HMAC_TRAILER
+from fakes3.protocol.routing import parse_query
+
+OFF = "off"
+LENIENT = "lenient"
+STRICT = "strict"
+MODES = (OFF, LENIENT, STRICT)
+
+_ONE_MECHANISM = (
+    "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature "
+    "query string parameter or the Authorization header should be specified"
+)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The outcome: the account (None: anonymous) and how the body's chunks are checked."""
+
+    account: Account | None
+    chunk_signer: sigv4.ChunkSigner | None = None
+    verified: bool = False  # the signature was checked against the account's secret
+
+
+class Authenticator:
+    """Checks requests for one server: its mode, its accounts, its clock."""
+
+    def __init__(self, mode: str, accounts: Accounts, now: Callable[[], float]) -> None:
+        if mode not in MODES:
+            raise ValueError(f"auth mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.mode = mode
+        self.accounts = accounts
+        self.now = now  # epoch seconds: the store's clock, so tests can travel in time
+        self._default = Identity(accounts.default)
+
+    def authenticate(
+        self,
+        method: str,
+        raw_path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        region_of: Callable[[], str | None],
+        host_bucket: str | None = None,
+    ) -> Identity:
+        """The request's identity, or the S3 error that refuses it.
+
+        ``region_of()`` is the region of the bucket the request names (None if it names none
+        or it does not exist): a SigV4 credential scope must name it. ``host_bucket`` is the
+        bucket named by a virtual-host-style Host (SigV2 signs it as part of the path).
+        """
+        if self.mode == OFF:
+            return self._default
+        authorization = headers.get("authorization")
+        query: Mapping[str, str] = {}
+        presigned = ""
+        if "X-Amz-" in query_string or "Signature" in query_string:
+            query = parse_query(query_string)
+            if "X-Amz-Algorithm" in query or "X-Amz-Signature" in query:
+                presigned = "v4"
+            elif "Signature" in query or "AWSAccessKeyId" in query:
+                presigned = "v2"
+        if authorization is not None and presigned:
+            raise InvalidArgument(
+                _ONE_MECHANISM, ArgumentName="Authorization", ArgumentValue=authorization
+            )
+        if authorization is not None:
+            if authorization.startswith(sigv4.ALGORITHM + " "):
+                signed = sigv4.parse_authorization(authorization, headers)
+                return self._v4(signed, method, raw_path, query_string, headers, region_of)
+            if authorization.startswith("AWS "):
+                return self._v2_header(
+                    authorization, method, raw_path, query_string, headers, host_bucket
+                )
+            if authorization.startswith(sigv4.ECDSA_ALGORITHM):
+                raise NotImplementedByFakeS3("fakes3 does not verify SigV4a signatures yet.")
+            raise InvalidArgument(
+                "Unsupported Authorization Type",
+                ArgumentName="Authorization",
+                ArgumentValue=authorization,
+            )
+        if presigned == "v4":
+            signed = sigv4.parse_presigned(query)
+            if query["X-Amz-Algorithm"] == sigv4.ECDSA_ALGORITHM:
+                raise NotImplementedByFakeS3("fakes3 does not verify SigV4a signatures yet.")
+            return self._v4(signed, method, raw_path, query_string, headers, region_of)
+        if presigned == "v2":
+            return self._v2_query(method, raw_path, query_string, query, headers, host_bucket)
+        return self._default if self.mode == LENIENT else Identity(None)
+
+    def _account(self, access_key: str) -> Account | None:
+        """The key's account; None (act as the default) for an unknown key when lenient."""
+        account = self.accounts.by_access_key(access_key)
+        if account is None and self.mode == STRICT:
+            raise InvalidAccessKeyId(AWSAccessKeyId=access_key)
+        return account
+
+    def _v4(
+        self,
+        signed: sigv4.SignedRequest,
+        method: str,
+        raw_path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        region_of: Callable[[], str | None],
+    ) -> Identity:
+        account = self._account(signed.credential.access_key)
+        now = self.now()
+        if account is None:
+            if signed.presigned:
+                sigv4.check_time(signed, now)  # expiry is enforced whoever signed
+            return self._default
+        sigv4.check_time(signed, now)
+        sigv4.check_scope(signed, region_of())
+        _refuse_unsigned(sigv4.unsigned_amz_headers(signed, headers))
+        key = sigv4.verify(signed, account.secret_key, method, raw_path, query_string, headers)
+        signer = None
+        if signed.payload_hash in (STREAMING_HMAC, STREAMING_HMAC_TRAILER):
+            signer = sigv4.ChunkSigner(key, signed)
+        return Identity(account, signer, verified=True)
+
+    def _v2_header(
+        self,
+        authorization: str,
+        method: str,
+        raw_path: str,
+        query_string: str,
+        headers: Mapping[str, str],
+        host_bucket: str | None,
+    ) -> Identity:
+        access_key, signature = sigv2.parse_authorization(authorization)
+        account = self._account(access_key)
+        if account is None:
+            return self._default
+        sigv2.check_date(headers, self.now())
+        resource = sigv2.canonical_resource(raw_path, query_string, host_bucket)
+        to_sign = sigv2.string_to_sign(method, headers, resource, expires=None)
+        sigv2.verify(account, to_sign, signature)
+        return Identity(account, verified=True)
+
+    def _v2_query(
+        self,
+        method: str,
+        raw_path: str,
+        query_string: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        host_bucket: str | None,
+    ) -> Identity:
+        access_key, signature, expires = sigv2.parse_presigned(query)
+        account = self._account(access_key)
+        sigv2.check_expires(expires, self.now())
+        if account is None:
+            return self._default
+        resource = sigv2.canonical_resource(raw_path, query_string, host_bucket)
+        to_sign = sigv2.string_to_sign(method, headers, resource, expires=str(expires))
+        sigv2.verify(account, to_sign, signature)
+        return Identity(account, verified=True)
+
+
+def _refuse_unsigned(names: list[str]) -> None:
+    if names:
+        raise AccessDenied(
+            "There were headers present in the request which were not signed",
+            HeadersNotSigned=", ".join(names),
+        )

@@ -1,0 +1,106 @@
+"""The app's door: authenticate a request before its body is read, authorize it once routed.
+
+Everything the WSGI app needs from ``fakes3.auth`` is here, so ``app.py`` calls three methods
+and holds no auth logic of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fakes3.auth.access import check_access, copy_source
+from fakes3.auth.accounts import Accounts
+from fakes3.auth.authenticate import STRICT, Authenticator, Identity
+from fakes3.errors import NoSuchBucket
+from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
+from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, resolve
+from fakes3.protocol.formdata import Readable
+from fakes3.protocol.serializing import WireResponse
+from fakes3.settings import Settings
+from fakes3.store import Store
+from fakes3.store.records import BucketRecord
+
+
+class Gate:
+    """Auth for one app: its settings' mode and accounts, its store's buckets and clock."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.accounts = Accounts(settings.accounts)
+        # The store's clock, read on every request, so tests that swap it travel in time.
+        self.auth = Authenticator(
+            settings.auth, self.accounts, lambda: self.store.clock.now().timestamp()
+        )
+
+    def _bucket(self, name: str | None) -> BucketRecord | None:
+        try:
+            return self.store.get_bucket(name) if name is not None else None
+        except NoSuchBucket:
+            return None
+
+    def authenticate(
+        self, environ: Mapping[str, Any], method: str, raw_path: str, headers: Mapping[str, str]
+    ) -> Identity:
+        """The caller's identity by the auth mode (docs/auth.md), or the S3 error refusing it."""
+        if method == "OPTIONS":  # CORS preflights are never signed
+            return Identity(None)
+        host = headers.get("host", "")
+        base_domain = self.settings.base_domain
+
+        def region_of() -> str | None:
+            record = self._bucket(resolve(host, decode_path(raw_path), base_domain)[0])
+            return record.region if record is not None else None
+
+        return self.auth.authenticate(
+            method,
+            raw_path,
+            environ.get("QUERY_STRING", ""),
+            headers,
+            region_of,
+            bucket_from_host(hostname(host), base_domain),
+        )
+
+    def authorize(
+        self,
+        identity: Identity,
+        operation: str,
+        bucket: str | None,
+        key: str | None,
+        headers: Mapping[str, str],
+    ) -> None:
+        """Strict mode: a bucket is its owner's, and so is a copy's source bucket."""
+        if self.auth.mode != STRICT:
+            return
+        default = self.accounts.default
+        account = identity.account
+        check_access(STRICT, account, operation, self._bucket(bucket), default, key)
+        source = copy_source(headers)
+        if source is not None:
+            source_bucket, source_key = source
+            record = self._bucket(source_bucket)
+            check_access(STRICT, account, "GetObject", record, default, source_key)
+
+    def form_upload(
+        self,
+        environ: Mapping[str, Any],
+        method: str,
+        bucket: str | None,
+        key: str | None,
+        headers: dict[str, str],
+        body: Readable,
+        identity: Identity,
+    ) -> WireResponse | None:
+        """A browser POST upload's answer, or None if this is not one."""
+        if bucket is None or not is_form_upload(
+            method, bucket, key, headers.get("content-type", "")
+        ):
+            return None
+        host = headers.get("host", "")
+        path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None
+        base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+        request = PostRequest(
+            self.store, self.auth, identity, bucket, headers, body, base_url, path_style
+        )
+        return post_object(request)

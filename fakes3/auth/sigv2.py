@@ -1,0 +1,138 @@
+"""AWS Signature Version 2 (HMAC-SHA1), for old clients and tools: header and query forms.
+
+The string to sign is S3's::
+
+    VERB \\n Content-MD5 \\n Content-Type \\n Date (or Expires) \\n
+    x-amz-* headers, lower-cased, sorted, ``name:value\\n`` each
+    /bucket/key as sent, then the sub-resources (``?acl``, ``?uploadId=…``, ``response-*``…)
+
+When ``x-amz-date`` is sent, the Date line is empty. A presigned URL carries
+``AWSAccessKeyId``, ``Expires`` (epoch seconds) and ``Signature`` and puts Expires on the date
+line. Reference: https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import Mapping
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import unquote, unquote_plus
+
+from fakes3.auth.accounts import Account
+from fakes3.auth.sigv4 import MAX_SKEW_SECONDS, iso, spaced_hex
+from fakes3.errors import AccessDenied, InvalidArgument, RequestTimeTooSkewed, SignatureDoesNotMatch
+
+SUBRESOURCES = frozenset(
+    """accelerate acl analytics cors delete encryption intelligent-tiering inventory legal-hold
+    lifecycle location logging metrics notification object-lock ownershipControls partNumber
+    policy policyStatus publicAccessBlock replication requestPayment restore retention select
+    select-type storageClass tagging torrent uploadId uploads versionId versioning versions
+    website response-content-type response-content-language response-expires
+    response-cache-control response-content-disposition response-content-encoding""".split()
+)
+
+
+def parse_authorization(value: str) -> tuple[str, str]:
+    """``AWS AKID:signature`` -> (access key, signature)."""
+    access_key, colon, signature = value[4:].strip().rpartition(":")
+    if not colon or not access_key or not signature:
+        raise InvalidArgument(
+            "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature",
+            ArgumentName="Authorization",
+            ArgumentValue=value,
+        )
+    return access_key, signature
+
+
+def parse_presigned(query: Mapping[str, str]) -> tuple[str, str, int]:
+    """(access key, signature, expires) of a V2 presigned URL."""
+    if not all(name in query for name in ("AWSAccessKeyId", "Signature", "Expires")):
+        raise AccessDenied(
+            "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
+            "parameters"
+        )
+    expires = query["Expires"]
+    if not expires.isdigit():
+        raise AccessDenied(f"Invalid date (should be seconds since epoch): {expires}")
+    return query["AWSAccessKeyId"], query["Signature"], int(expires)
+
+
+def canonical_resource(raw_path: str, query_string: str, host_bucket: str | None) -> str:
+    """``/bucket/key`` as sent plus the sub-resources, sorted by name, values decoded."""
+    resource = f"/{host_bucket}{raw_path}" if host_bucket else raw_path
+    found = []
+    for part in query_string.split("&"):
+        name, equals, value = part.partition("=")
+        name = unquote_plus(name)
+        if name in SUBRESOURCES:
+            found.append((name, f"{name}={unquote(value)}" if equals else name))
+    if found:
+        found.sort(key=lambda item: item[0])
+        resource += "?" + "&".join(text for _, text in found)
+    return resource
+
+
+def string_to_sign(
+    method: str, headers: Mapping[str, str], resource: str, expires: str | None
+) -> str:
+    if expires is not None:
+        date = expires
+    else:
+        date = "" if "x-amz-date" in headers else headers.get("date", "").strip()
+    lines = [
+        method,
+        headers.get("content-md5", "").strip(),
+        headers.get("content-type", "").strip(),
+        date,
+    ]
+    lines.extend(
+        f"{name}:{headers[name].strip()}" for name in sorted(headers) if name.startswith("x-amz-")
+    )
+    lines.append(resource)
+    return "\n".join(lines)
+
+
+def sign(secret: str, text: str) -> str:
+    digest = hmac.digest(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha1)
+    return base64.b64encode(digest).decode("ascii")
+
+
+def verify(account: Account, to_sign: str, signature: str) -> None:
+    if not hmac.compare_digest(sign(account.secret_key, to_sign), signature):
+        raise SignatureDoesNotMatch(
+            AWSAccessKeyId=account.access_key,
+            StringToSign=to_sign,
+            SignatureProvided=signature,
+            StringToSignBytes=spaced_hex(to_sign),
+        )
+
+
+def check_date(headers: Mapping[str, str], now: float) -> None:
+    """A readable ``x-amz-date`` or ``Date`` within 15 minutes of the server's clock."""
+    text = headers.get("x-amz-date") or headers.get("date") or ""
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        when = None
+    if when is None:
+        raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    if abs(when.timestamp() - now) > MAX_SKEW_SECONDS:
+        raise RequestTimeTooSkewed(
+            RequestTime=text,
+            ServerTime=iso(datetime.fromtimestamp(int(now), timezone.utc)),
+            MaxAllowedSkewMilliseconds=MAX_SKEW_SECONDS * 1000,
+        )
+
+
+def check_expires(expires: int, now: float) -> None:
+    if now > expires:
+        raise AccessDenied(
+            "Request has expired",
+            Expires=iso(datetime.fromtimestamp(expires, timezone.utc)),
+            ServerTime=iso(datetime.fromtimestamp(int(now), timezone.utc)),
+        )

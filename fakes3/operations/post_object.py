@@ -1,0 +1,181 @@
+"""PostObject: browser form uploads (``POST /bucket`` with multipart/form-data).
+
+https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
+
+Not an operation of the service model (browsers build the request, not SDKs), so the app
+calls ``post_object`` itself when a form POST matches no route. Identity comes from the form:
+a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or SigV2
+(``AWSAccessKeyId``, ``signature``), under the server's auth mode like any other request.
+The file part streams into the store; ``content-length-range`` is enforced while it does, so
+a rejected upload stores nothing. fakes3 deviates in ignoring the ``tagging``,
+``x-amz-server-side-encryption*`` and ``acl`` fields' effects (they must still be allowed
+by the policy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+
+from fakes3.auth.access import check_access
+from fakes3.auth.accounts import Account
+from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
+from fakes3.auth.post_policy import Policy, policy_signature
+from fakes3.errors import (
+    IncorrectNumberOfFilesInPostRequest,
+    InvalidAccessKeyId,
+    InvalidArgument,
+    NoSuchBucket,
+)
+from fakes3.operations.attributes import new_object, validate_key
+from fakes3.protocol.formdata import FormData, Readable, boundary_of
+from fakes3.protocol.serializing import WireResponse
+from fakes3.protocol.xmlbody import escape
+from fakes3.store import Store
+
+CHECKSUM = "CRC64NVME"  # what S3 computes for objects uploaded without one
+# Form fields that become object attributes, by model member name.
+_ATTRIBUTES = {
+    "content-type": "ContentType",
+    "cache-control": "CacheControl",
+    "content-disposition": "ContentDisposition",
+    "content-encoding": "ContentEncoding",
+    "content-language": "ContentLanguage",
+    "x-amz-website-redirect-location": "WebsiteRedirectLocation",
+    "x-amz-storage-class": "StorageClass",
+}
+
+
+def is_form_upload(method: str, bucket: str | None, key: str | None, content_type: str) -> bool:
+    return (
+        method == "POST"
+        and bucket is not None
+        and key is None
+        and content_type.lower().startswith("multipart/form-data")
+    )
+
+
+@dataclass
+class PostRequest:
+    store: Store
+    auth: Authenticator
+    identity: Identity  # from the request's headers (browsers send none: anonymous)
+    bucket: str
+    headers: dict[str, str]
+    body: Readable
+    base_url: str  # scheme://host, for the Location of the new object
+    path_style: bool
+
+
+class _Limited:
+    """The file stream, with the policy's content-length-range checked as bytes arrive."""
+
+    def __init__(self, source: Readable, policy: Policy | None) -> None:
+        self._source = source
+        self._policy = policy
+        self.size = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._source.read(size)
+        self.size += len(data)
+        if self._policy is not None:
+            self._policy.check_length(self.size, final=not data)
+        return data
+
+
+def _account(
+    request: PostRequest, fields: dict[str, str], region: str | None
+) -> tuple[Account | None, Policy | None]:
+    """Who signed the form's policy (checked under the auth mode), and the policy; a SigV4
+    credential must name the bucket's region."""
+    auth = request.auth
+    signature = policy_signature(fields)
+    policy_text = fields.get("policy")
+    if signature is None:
+        return request.identity.account, None
+    if policy_text is None:
+        raise InvalidArgument(
+            "Bucket POST must contain a field named 'policy'.  If it is specified, please "
+            "check the order of the fields.",
+            ArgumentName="policy",
+            ArgumentValue="",
+        )
+    if auth.mode == OFF:
+        return auth.accounts.default, None
+    policy = Policy.decode(policy_text)
+    account = auth.accounts.by_access_key(signature.access_key)
+    if account is None and auth.mode == STRICT:
+        raise InvalidAccessKeyId(AWSAccessKeyId=signature.access_key)
+    if account is not None:
+        signature.check_region(region)
+        signature.verify(account.secret_key, policy_text)
+    policy.check_time(auth.now())
+    policy.check_fields(fields)
+    return account or auth.accounts.default, policy
+
+
+def _params(fields: dict[str, str]) -> dict[str, Any]:
+    params: dict[str, Any] = {
+        member: fields[name] for name, member in _ATTRIBUTES.items() if name in fields
+    }
+    params["Metadata"] = {
+        name[len("x-amz-meta-") :]: value
+        for name, value in fields.items()
+        if name.startswith("x-amz-meta-")
+    }
+    return params
+
+
+def post_object(request: PostRequest) -> WireResponse:
+    form = FormData(request.body, boundary_of(request.headers.get("content-type", "")))
+    form.read_fields()
+    fields: dict[str, str] = {}
+    for name, value in form.fields:
+        fields.setdefault(name.lower(), value)
+    fields["bucket"] = request.bucket
+    if "key" not in fields:
+        raise InvalidArgument(
+            "Bucket POST must contain a field named 'key'.  If it is specified, please check "
+            "the order of the fields.",
+            ArgumentName="key",
+            ArgumentValue="",
+        )
+    try:
+        record = request.store.get_bucket(request.bucket)
+    except NoSuchBucket:
+        record = None
+    account, policy = _account(request, fields, record.region if record else None)
+    check_access(request.auth.mode, account, "PostObject", record, request.auth.accounts.default)
+    if not form.has_file:
+        raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
+    key = fields["key"].replace("${filename}", form.filename or "")
+    validate_key(key)
+    new = new_object(_params(fields), CHECKSUM)
+    stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
+    return _response(request, fields, key, stored.etag)
+
+
+def _response(request: PostRequest, fields: dict[str, str], key: str, etag: str) -> WireResponse:
+    """success_action_redirect (303), else success_action_status: 200, 201 (XML) or 204."""
+    path = f"/{request.bucket}/{quote(key)}" if request.path_style else f"/{quote(key)}"
+    location = request.base_url + path
+    headers = [("ETag", etag), ("Location", location)]
+    redirect = fields.get("success_action_redirect") or fields.get("redirect")
+    if redirect and urlsplit(redirect).scheme in ("http", "https"):
+        parts = urlsplit(redirect)
+        query = urlencode({"bucket": request.bucket, "key": key, "etag": etag})
+        query = f"{parts.query}&{query}" if parts.query else query
+        target = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+        return WireResponse(303, [("ETag", etag), ("Location", target)], b"")
+    status = fields.get("success_action_status")
+    if status == "200":
+        return WireResponse(200, headers, b"")
+    if status == "201":
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<PostResponse>'
+            f"<Location>{escape(location)}</Location><Bucket>{escape(request.bucket)}</Bucket>"
+            f"<Key>{escape(key)}</Key><ETag>{escape(etag)}</ETag></PostResponse>"
+        )
+        return WireResponse(201, [*headers, ("Content-Type", "application/xml")], body.encode())
+    return WireResponse(204, headers, b"")

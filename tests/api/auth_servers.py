@@ -1,0 +1,88 @@
+"""Servers in each auth mode, with accounts alice and bob and a clock tests can move."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from api_helpers import unique_bucket_name
+from botocore.client import BaseClient
+from botocore.config import Config
+
+from fakes3.app import FakeS3
+from fakes3.auth import make_account
+from fakes3.server import Server
+from fakes3.settings import Settings
+from fakes3.store.clock import Clock
+
+BOB_ID = "b0b" + "0" * 61
+ACCOUNTS = ["alice:alice-secret", f"bob:bob-secret:{BOB_ID}:Bob:bob@example.com"]
+ALICE = make_account("alice", "alice-secret")
+V4 = Config(signature_version="s3v4")  # boto3 presigns with SigV2 by default for us-east-1
+
+
+class TravelClock(Clock):
+    """The wall clock shifted by ``offset`` seconds: tests move the server through time."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> datetime:
+        return super().now() + timedelta(seconds=self.offset)
+
+
+class Running:
+    def __init__(self, mode: str) -> None:
+        self.app = FakeS3(Settings(auth=mode, accounts=ACCOUNTS))
+        self.clock = TravelClock()
+        self.app.store.clock = self.clock
+        self.server = Server(self.app, port=0)
+        self.url = ""
+
+    def client(self, key: str = "test", secret: str = "test", **kwargs: Any) -> BaseClient:
+        kwargs.setdefault("region_name", "us-east-1")
+        return boto3.client(
+            "s3",
+            endpoint_url=self.url,
+            aws_access_key_id=key,
+            aws_secret_access_key=secret,
+            **kwargs,
+        )
+
+
+@pytest.fixture(scope="module", params=["off", "lenient", "strict"])
+def auth_server(request: pytest.FixtureRequest) -> Iterator[Running]:
+    instance = Running(request.param)
+    with instance.server as server:
+        instance.url = server.endpoint_url
+        yield instance
+    assert not instance.app.errors
+
+
+@pytest.fixture
+def server_clock(auth_server: Running) -> Iterator[TravelClock]:
+    yield auth_server.clock
+    auth_server.clock.offset = 0
+
+
+@pytest.fixture
+def auth_http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
+
+
+@pytest.fixture
+def alice_bucket(auth_server: Running) -> str:
+    name = unique_bucket_name("auth")
+    alice = auth_server.client("alice", "alice-secret")
+    alice.create_bucket(Bucket=name)
+    alice.put_object(Bucket=name, Key="k", Body=b"alice's")
+    return name
+
+
+def mode_of(server: Running) -> str:
+    return server.app.settings.auth

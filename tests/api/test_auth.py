@@ -1,0 +1,453 @@
+"""Identities and signatures against a live server in each auth mode (docs/auth.md).
+
+Real clients sign (boto3 headers and presigned URLs, SigV2, the AWS CLI's ``presign``); the
+negative cases are hand-built requests that botocore signs and the test then breaks. Time
+travel goes through the store's server_clock, which the server checks expiry and skew against.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+import requests
+from api_helpers import assert_s3_error, error_fields, unique_bucket_name
+from auth_servers import ALICE, BOB_ID, V4, Running, TravelClock, mode_of
+from botocore.config import Config
+from botocore.exceptions import ClientError
+from signing import chunked_body, chunked_length, send, sign
+
+from fakes3.auth import make_account
+
+# -- accounts and owners -----------------------------------------------------------------------
+
+
+def test_each_account_lists_its_own_buckets(auth_server: Running, alice_bucket: str) -> None:
+    alice = auth_server.client("alice", "alice-secret")
+    bob = auth_server.client("bob", "bob-secret")
+    assert alice_bucket in [b["Name"] for b in alice.list_buckets()["Buckets"]]
+    listing = bob.list_buckets()
+    if mode_of(auth_server) == "off":  # every request is the default account
+        assert listing["Owner"]["DisplayName"] == "fakes3"
+        return
+    assert listing["Owner"] == {"ID": BOB_ID, "DisplayName": "Bob"}
+    assert alice_bucket not in [b["Name"] for b in listing["Buckets"]]
+    objects = alice.list_objects(Bucket=alice_bucket)["Contents"]
+    assert objects[0]["Owner"] == {"ID": ALICE.canonical_id, "DisplayName": "alice"}
+
+
+def test_another_accounts_bucket(auth_server: Running, alice_bucket: str) -> None:
+    bob = auth_server.client("bob", "bob-secret")
+    if mode_of(auth_server) == "strict":
+        with pytest.raises(ClientError) as caught:
+            bob.get_object(Bucket=alice_bucket, Key="k")
+        error = caught.value.response["Error"]
+        assert error["Code"] == "AccessDenied"
+        bob_id = make_account("bob", "x").account_id
+        assert error["Message"] == (
+            f"User: arn:aws:iam::{bob_id}:user/Bob is not authorized to perform: s3:GetObject "
+            f'on resource: "arn:aws:s3:::{alice_bucket}/k" because no resource-based policy '
+            "allows the s3:GetObject action"
+        )
+        with pytest.raises(ClientError) as copy:
+            bob.copy_object(Bucket=alice_bucket, Key="c", CopySource=f"{alice_bucket}/k")
+        assert copy.value.response["Error"]["Code"] == "AccessDenied"
+    else:
+        assert bob.get_object(Bucket=alice_bucket, Key="k")["Body"].read() == b"alice's"
+    if mode_of(auth_server) != "off":
+        with pytest.raises(ClientError) as taken:
+            bob.create_bucket(Bucket=alice_bucket)
+        assert taken.value.response["Error"]["Code"] == "BucketAlreadyExists"
+
+
+def test_anonymous_requests(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    response = auth_http.get(f"{auth_server.url}/{alice_bucket}/k")
+    missing = auth_http.get(f"{auth_server.url}/{unique_bucket_name('none')}/k")
+    if mode_of(auth_server) == "strict":
+        assert_s3_error(response, "AccessDenied", 403)
+        assert_s3_error(auth_http.get(auth_server.url + "/"), "AccessDenied", 403)
+        assert_s3_error(missing, "NoSuchBucket", 404)
+    else:
+        assert response.content == b"alice's"
+
+
+# -- SigV4 header auth: the negative cases --------------------------------------------------------
+
+
+def test_unknown_access_key(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/k"
+    response = send(auth_http, "GET", url, sign("GET", url, key="nobody", secret="x"))
+    if mode_of(auth_server) == "strict":
+        fields = assert_s3_error(response, "InvalidAccessKeyId", 403)
+        assert fields["AWSAccessKeyId"] == "nobody"
+    else:
+        assert response.content == b"alice's"
+
+
+def test_wrong_secret(auth_server: Running, alice_bucket: str, auth_http: requests.Session) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/k?response-content-type=a%2Fb&x="
+    headers = sign("GET", url, key="alice", secret="wrong", headers={"Range": "bytes=0-1"})
+    response = send(auth_http, "GET", url, headers)
+    if mode_of(auth_server) == "off":
+        assert response.content == b"al"
+        return
+    fields = assert_s3_error(response, "SignatureDoesNotMatch", 403)
+    assert fields["AWSAccessKeyId"] == "alice"
+    assert fields["SignatureProvided"] == headers["Authorization"].rpartition("=")[2]
+    canonical = fields["CanonicalRequest"].split("\n")
+    assert canonical[:4] == [
+        "GET",
+        f"/{alice_bucket}/k",
+        "response-content-type=a%2Fb&x=",
+        "host:" + auth_server.url.partition("//")[2],
+    ]
+    assert (
+        bytes.fromhex(fields["CanonicalRequestBytes"].replace(" ", "")).decode()
+        == fields["CanonicalRequest"]
+    )
+    assert fields["StringToSign"].endswith(
+        hashlib.sha256(fields["CanonicalRequest"].encode()).hexdigest()
+    )
+
+
+def test_wrong_region(auth_server: Running, alice_bucket: str, auth_http: requests.Session) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/k"
+    response = send(
+        auth_http,
+        "GET",
+        url,
+        sign("GET", url, key="alice", secret="alice-secret", region="eu-west-1"),
+    )
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "AuthorizationHeaderMalformed", 400)
+    assert response.headers["x-amz-bucket-region"] == "us-east-1"
+    assert fields["Region"] == "us-east-1"
+    assert "the region 'eu-west-1' is wrong; expecting 'us-east-1'" in fields["Message"]
+
+
+def test_sdk_retries_in_the_bucket_region(auth_server: Running) -> None:
+    """boto3 reads the expected region from the error (body, or header for HEAD) and re-signs."""
+    name = unique_bucket_name("eu")
+    config = {"LocationConstraint": "eu-west-1"}
+    auth_server.client("alice", "alice-secret").create_bucket(
+        Bucket=name, CreateBucketConfiguration=config
+    )
+    oregon = auth_server.client("alice", "alice-secret", region_name="us-west-2")
+    oregon.put_object(Bucket=name, Key="k", Body=b"eu")
+    assert oregon.head_object(Bucket=name, Key="k")["ContentLength"] == 2
+    assert oregon.get_object(Bucket=name, Key="k")["Body"].read() == b"eu"
+
+
+def test_skewed_clock(
+    auth_server: Running, alice_bucket: str, server_clock: TravelClock, auth_http: requests.Session
+) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/k"
+    headers = sign("GET", url, key="alice", secret="alice-secret")
+    server_clock.offset = 14 * 60
+    assert send(auth_http, "GET", url, headers).status_code == 200
+    server_clock.offset = 16 * 60
+    response = send(auth_http, "GET", url, headers)
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "RequestTimeTooSkewed", 403)
+    assert fields["RequestTime"] == headers["X-Amz-Date"]
+    assert fields["MaxAllowedSkewMilliseconds"] == "900000"
+
+
+def test_missing_or_unsigned_headers(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/meta"
+    headers = sign(
+        "PUT", url, key="alice", secret="alice-secret", headers={"x-amz-meta-a": "1"}, body=b"x"
+    )
+    del headers["x-amz-meta-a"]
+    missing = send(auth_http, "PUT", url, headers, b"x")
+    headers = sign("PUT", url, key="alice", secret="alice-secret", body=b"x")
+    unsigned = send(auth_http, "PUT", url, {**headers, "x-amz-meta-b": "2"}, b"x")
+    no_date = sign("GET", url, key="alice", secret="alice-secret")
+    del no_date["X-Amz-Date"]
+    undated = send(auth_http, "GET", url, no_date)
+    if mode_of(auth_server) == "off":
+        assert (missing.status_code, unsigned.status_code) == (200, 200)
+        return
+    assert_s3_error(missing, "SignatureDoesNotMatch", 403)
+    fields = assert_s3_error(unsigned, "AccessDenied", 403)
+    assert fields["HeadersNotSigned"] == "x-amz-meta-b"
+    assert fields["Message"] == "There were headers present in the request which were not signed"
+    assert_s3_error(undated, "AccessDenied", 403)
+    assert auth_http.head(f"{auth_server.url}/{alice_bucket}/meta").status_code in (403, 404)
+
+
+def test_tampered_body(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/tampered"
+    headers = sign("PUT", url, key="alice", secret="alice-secret", body=b"good")
+    response = send(auth_http, "PUT", url, headers, b"evil")
+    assert_s3_error(response, "XAmzContentSHA256Mismatch", 400)
+
+
+# -- streaming chunk signatures ------------------------------------------------------------------
+
+
+def _streaming_put(
+    auth_http: requests.Session,
+    url: str,
+    data: bytes,
+    trailer: tuple[str, str] | None = None,
+    corrupt: int | None = None,
+    key: str = "alice",
+) -> requests.Response:
+    """A PUT with signed aws-chunked framing, 8 KiB chunks, as the Java/Go SDKs send it."""
+    mode = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD" + ("-TRAILER" if trailer else "")
+    headers = {
+        "Content-Encoding": "aws-chunked",
+        "x-amz-decoded-content-length": str(len(data)),
+        "Content-Length": str(chunked_length(data, 8192, trailer)),
+    }
+    if trailer:
+        headers["x-amz-trailer"] = trailer[0]
+    headers = sign("PUT", url, key=key, secret="alice-secret", payload=mode, headers=headers)
+    body = chunked_body(data, 8192, headers, "alice-secret", trailer, corrupt)
+    return send(auth_http, "PUT", url, headers, body)
+
+
+def test_chunk_signatures(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    data = os.urandom(3 * 8192 + 100)
+    url = f"{auth_server.url}/{alice_bucket}/streamed"
+    assert _streaming_put(auth_http, url, data).status_code == 200
+    assert (
+        auth_http.get(url, headers=sign("GET", url, key="alice", secret="alice-secret")).content
+        == data
+    )
+
+
+def test_signed_trailer(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    import base64
+    import zlib
+
+    data = os.urandom(10000)
+    crc = base64.b64encode(zlib.crc32(data).to_bytes(4, "big")).decode()
+    url = f"{auth_server.url}/{alice_bucket}/trailer"
+    response = _streaming_put(auth_http, url, data, trailer=("x-amz-checksum-crc32", crc))
+    assert response.status_code == 200, response.text
+    assert (
+        auth_http.get(url, headers=sign("GET", url, key="alice", secret="alice-secret")).content
+        == data
+    )
+
+
+def test_chunks_signed_by_an_unknown_key(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """Lenient cannot check a stranger's chunks (no secret) and stores them as the default
+    account's; strict refuses the key before reading the body."""
+    url = f"{auth_server.url}/{alice_bucket}/stranger"
+    response = _streaming_put(auth_http, url, os.urandom(9000), key="stranger")
+    if mode_of(auth_server) == "strict":
+        assert_s3_error(response, "InvalidAccessKeyId", 403)
+    else:
+        assert response.status_code == 200
+
+
+@pytest.mark.parametrize("corrupt", [1, 4])  # a middle chunk; the final, empty one
+def test_bad_chunk_signature_mid_stream_stores_nothing(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session, corrupt: int
+) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/bad-chunk-{corrupt}"
+    response = _streaming_put(auth_http, url, os.urandom(3 * 8192 + 100), corrupt=corrupt)
+    head = auth_http.head(url, headers=sign("HEAD", url, key="alice", secret="alice-secret"))
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "SignatureDoesNotMatch", 403)
+    assert fields["StringToSign"].startswith("AWS4-HMAC-SHA256-PAYLOAD\n")
+    assert head.status_code == 404
+
+
+# -- presigned URLs ------------------------------------------------------------------------------
+
+
+def test_presigned_get_and_expiry(
+    auth_server: Running, alice_bucket: str, server_clock: TravelClock, auth_http: requests.Session
+) -> None:
+    alice = auth_server.client("alice", "alice-secret", config=V4)
+    url = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "k"}, ExpiresIn=60
+    )
+    assert auth_http.get(url).content == b"alice's"
+    assert "X-Amz-Expires=60" in url
+    tampered = auth_http.get(url.replace("X-Amz-Expires=60", "X-Amz-Expires=61"))
+    server_clock.offset = 61
+    expired = auth_http.get(url)
+    if mode_of(auth_server) == "off":
+        assert (tampered.status_code, expired.status_code) == (200, 200)
+        return
+    assert_s3_error(tampered, "SignatureDoesNotMatch", 403)
+    fields = assert_s3_error(expired, "AccessDenied", 403)
+    assert fields["Message"] == "Request has expired"
+    assert fields["X-Amz-Expires"] == "60"
+    assert set(fields) >= {"Expires", "ServerTime"}
+
+
+def test_presigned_expiry_is_enforced_for_unknown_keys_when_lenient(
+    auth_server: Running, alice_bucket: str, server_clock: TravelClock, auth_http: requests.Session
+) -> None:
+    stranger = auth_server.client("stranger", "x", config=V4)
+    url = stranger.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "k"}, ExpiresIn=5
+    )
+    server_clock.offset = 10
+    response = auth_http.get(url)
+    expected = {
+        "off": (200, None),
+        "lenient": (403, "AccessDenied"),
+        "strict": (403, "InvalidAccessKeyId"),
+    }
+    status, code = expected[mode_of(auth_server)]
+    assert response.status_code == status
+    if code:
+        assert error_fields(response)["Code"] == code
+
+
+def test_presigned_expires_at_most_a_week(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    alice = auth_server.client("alice", "alice-secret", config=V4)
+    url = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "k"}, ExpiresIn=604801
+    )
+    response = auth_http.get(url)
+    if mode_of(auth_server) != "off":
+        fields = assert_s3_error(response, "AuthorizationQueryParametersError", 400)
+        assert "604800" in fields["Message"]
+
+
+@pytest.mark.parametrize("content_type", [None, "text/csv"])
+def test_presigned_put(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session, content_type: str | None
+) -> None:
+    alice = auth_server.client("alice", "alice-secret", config=V4)
+    params = {"Bucket": alice_bucket, "Key": "up"}
+    if content_type:
+        params["ContentType"] = content_type
+    url = alice.generate_presigned_url("put_object", Params=params, ExpiresIn=300)
+    headers = {"Content-Type": content_type} if content_type else {}
+    assert auth_http.put(url, data=b"uploaded", headers=headers).status_code == 200
+    got = alice.get_object(Bucket=alice_bucket, Key="up")
+    assert got["Body"].read() == b"uploaded"
+    if content_type:
+        assert got["ContentType"] == content_type
+        wrong = auth_http.put(url, data=b"other", headers={"Content-Type": "image/png"})
+        if mode_of(auth_server) != "off":
+            assert_s3_error(wrong, "SignatureDoesNotMatch", 403)
+            assert alice.get_object(Bucket=alice_bucket, Key="up")["Body"].read() == b"uploaded"
+
+
+def test_aws_cli_presign(
+    auth_server: Running, alice_bucket: str, tmp_path: Path, auth_http: requests.Session
+) -> None:
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "alice",
+        "AWS_SECRET_ACCESS_KEY": "alice-secret",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    result = subprocess.run(
+        [
+            "aws",
+            "--endpoint-url",
+            auth_server.url,
+            "s3",
+            "presign",
+            f"s3://{alice_bucket}/k",
+            "--expires-in",
+            "120",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    url = result.stdout.strip()
+    assert auth_http.get(url).content == b"alice's"
+    if mode_of(auth_server) != "off":
+        assert_s3_error(
+            auth_http.get(url.replace(alice_bucket + "/k", alice_bucket + "/other")),
+            "SignatureDoesNotMatch",
+            403,
+        )
+
+
+# -- SigV2 ---------------------------------------------------------------------------------------
+
+
+def test_sigv2_header_and_query(
+    auth_server: Running, alice_bucket: str, server_clock: TravelClock, auth_http: requests.Session
+) -> None:
+    v2 = Config(signature_version="s3")
+    alice = auth_server.client("alice", "alice-secret", config=v2)
+    alice.put_object(Bucket=alice_bucket, Key="v2 key+", Body=b"v2", ContentType="text/plain")
+    assert alice.get_object(Bucket=alice_bucket, Key="v2 key+")["Body"].read() == b"v2"
+    url = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": alice_bucket, "Key": "v2 key+"}, ExpiresIn=30
+    )
+    assert "AWSAccessKeyId=alice" in url
+    assert auth_http.get(url).content == b"v2"
+    wrong = auth_server.client("alice", "bad", config=v2)
+    if mode_of(auth_server) == "off":
+        wrong.get_object(Bucket=alice_bucket, Key="v2 key+")
+        return
+    with pytest.raises(ClientError) as caught:
+        wrong.get_object(Bucket=alice_bucket, Key="v2 key+")
+    assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+    assert caught.value.response["Error"]["StringToSign"].endswith(f"/{alice_bucket}/v2%20key%2B")
+    server_clock.offset = 31
+    fields = assert_s3_error(auth_http.get(url), "AccessDenied", 403)
+    assert fields["Message"] == "Request has expired"
+
+
+def test_virtual_host_style_signatures(auth_server: Running, auth_http: requests.Session) -> None:
+    """SigV4 signs the path as sent; SigV2 signs /bucket/key although the bucket is in Host."""
+    from botocore.auth import HmacV1Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    bucket = unique_bucket_name("vhost")
+    host = f"{bucket}.localhost:{auth_server.url.rpartition(':')[2]}"
+    url = f"http://{host}"
+    created = auth_http.put(auth_server.url + "/", headers={**sign("PUT", url + "/"), "Host": host})
+    assert created.status_code == 200, created.text
+    headers = sign("PUT", url + "/a%20b", body=b"hi")
+    assert auth_http.put(
+        auth_server.url + "/a%20b", headers={**headers, "Host": host}, data=b"hi"
+    ).ok
+    request = AWSRequest(method="GET", url=url + "/a%20b")
+    request.auth_path = f"/{bucket}/a%20b"
+    HmacV1Auth(Credentials("test", "wrong" if mode_of(auth_server) == "off" else "test")).add_auth(
+        request
+    )
+    got = auth_http.get(
+        auth_server.url + "/a%20b", headers={**dict(request.headers.items()), "Host": host}
+    )
+    assert got.content == b"hi"

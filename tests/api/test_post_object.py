@@ -1,0 +1,213 @@
+"""POST object (browser form uploads) signed by boto3's ``generate_presigned_post``, sent by
+``requests`` as a browser would, against a live server in each auth mode."""
+
+from __future__ import annotations
+
+import os
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import pytest
+import requests
+from api_helpers import assert_s3_error
+from auth_servers import V4, Running, TravelClock, mode_of
+from botocore.config import Config
+
+
+def _post(
+    auth_http: requests.Session,
+    presigned: dict[str, Any],
+    data: bytes,
+    filename: str = "photo.png",
+    **extra: str,
+) -> requests.Response:
+    fields = {**presigned["fields"], **extra}
+    return auth_http.post(
+        presigned["url"], data=fields, files={"file": (filename, data)}, allow_redirects=False
+    )
+
+
+def _presign(
+    auth_server: Running, bucket: str, key: str, config: Config = V4, **kwargs: Any
+) -> Any:
+    alice = auth_server.client("alice", "alice-secret", config=config)
+    return alice.generate_presigned_post(bucket, key, **kwargs)
+
+
+def test_post_upload(auth_server: Running, alice_bucket: str, auth_http: requests.Session) -> None:
+    data = os.urandom(3 * 1024 * 1024 + 17)  # several reads' worth: the file part streams
+    response = _post(auth_http, _presign(auth_server, alice_bucket, "posted"), data)
+    assert response.status_code == 204, response.text
+    alice = auth_server.client("alice", "alice-secret")
+    got = alice.get_object(Bucket=alice_bucket, Key="posted")
+    assert got["Body"].read() == data
+    assert response.headers["ETag"] == got["ETag"]
+    assert response.headers["Location"].endswith(f"/{alice_bucket}/posted")
+
+
+def test_post_fields_become_attributes(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    fields = {
+        "Content-Type": "image/png",
+        "x-amz-meta-colour": "blue",
+        "success_action_status": "201",
+    }
+    conditions = [
+        {"Content-Type": "image/png"},
+        {"x-amz-meta-colour": "blue"},
+        {"success_action_status": "201"},
+        ["starts-with", "$key", "uploads/"],
+    ]
+    presigned = _presign(
+        auth_server, alice_bucket, "uploads/${filename}", Fields=fields, Conditions=conditions
+    )
+    response = _post(auth_http, presigned, b"png bytes", filename="cat.png")
+    assert response.status_code == 201, response.text
+    root = ET.fromstring(response.content)
+    assert root.tag == "PostResponse"
+    assert root.findtext("Key") == "uploads/cat.png"
+    assert root.findtext("Bucket") == alice_bucket
+    head = auth_server.client("alice", "alice-secret").head_object(
+        Bucket=alice_bucket, Key="uploads/cat.png"
+    )
+    assert head["ContentType"] == "image/png"
+    assert head["Metadata"] == {"colour": "blue"}
+
+
+def test_post_redirect_and_status_200(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    target = "https://example.com/done?x=1"
+    presigned = _presign(
+        auth_server,
+        alice_bucket,
+        "r",
+        Fields={"success_action_redirect": target},
+        Conditions=[{"success_action_redirect": target}],
+    )
+    response = _post(auth_http, presigned, b"r")
+    assert response.status_code == 303
+    assert response.headers["Location"].startswith(f"{target}&bucket={alice_bucket}&key=r&etag=")
+    ok = _presign(
+        auth_server,
+        alice_bucket,
+        "s",
+        Fields={"success_action_status": "200"},
+        Conditions=[{"success_action_status": "200"}],
+    )
+    response = _post(auth_http, ok, b"s")
+    assert (response.status_code, response.content) == (200, b"")
+
+
+def test_post_content_length_range(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    presigned = _presign(
+        auth_server, alice_bucket, "sized", Conditions=[["content-length-range", 2, 10]]
+    )
+    too_big = _post(auth_http, presigned, b"x" * 11)
+    too_small = _post(auth_http, presigned, b"x")
+    if mode_of(auth_server) == "off":
+        assert too_big.status_code == 204
+        return
+    fields = assert_s3_error(too_big, "EntityTooLarge", 400)
+    assert (fields["ProposedSize"], fields["MaxSizeAllowed"]) == ("11", "10")
+    assert_s3_error(too_small, "EntityTooSmall", 400)
+    assert auth_http.head(f"{auth_server.url}/{alice_bucket}/sized").status_code in (403, 404)
+    assert _post(auth_http, presigned, b"x" * 10).status_code == 204
+
+
+def test_post_policy_violations(
+    auth_server: Running, alice_bucket: str, server_clock: TravelClock, auth_http: requests.Session
+) -> None:
+    presigned = _presign(auth_server, alice_bucket, "p", ExpiresIn=60)
+    extra = _post(auth_http, presigned, b"p", **{"x-amz-meta-sneaky": "1"})
+    wrong_key = {**presigned, "fields": {**presigned["fields"], "key": "other"}}
+    tampered = _post(auth_http, wrong_key, b"p")
+    bad_signature = {**presigned, "fields": {**presigned["fields"], "x-amz-signature": "0" * 64}}
+    forged = _post(auth_http, bad_signature, b"p")
+    server_clock.offset = 120
+    expired = _post(auth_http, presigned, b"p")
+    if mode_of(auth_server) == "off":
+        assert {r.status_code for r in (extra, tampered, forged, expired)} == {204}
+        return
+    fields = assert_s3_error(extra, "AccessDenied", 403)
+    assert fields["Message"] == "Invalid according to Policy: Extra input fields: x-amz-meta-sneaky"
+    fields = assert_s3_error(tampered, "AccessDenied", 403)
+    assert fields["Message"].startswith("Invalid according to Policy: Policy Condition failed:")
+    assert '"$key"' in fields["Message"]
+    fields = assert_s3_error(forged, "SignatureDoesNotMatch", 403)
+    assert fields["StringToSign"] == presigned["fields"]["policy"]
+    fields = assert_s3_error(expired, "AccessDenied", 403)
+    assert fields["Message"] == "Invalid according to Policy: Policy expired."
+
+
+def test_post_sigv2_policy(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    presigned = _presign(auth_server, alice_bucket, "v2", config=Config(signature_version="s3"))
+    assert "AWSAccessKeyId" in presigned["fields"]
+    assert _post(auth_http, presigned, b"v2").status_code == 204
+    forged = {**presigned, "fields": {**presigned["fields"], "signature": "AAAA"}}
+    response = _post(auth_http, forged, b"v2")
+    if mode_of(auth_server) != "off":
+        assert_s3_error(response, "SignatureDoesNotMatch", 403)
+
+
+def test_post_without_policy(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    response = auth_http.post(
+        f"{auth_server.url}/{alice_bucket}",
+        data={"key": "anonymous"},
+        files={"file": ("a.txt", b"anon")},
+    )
+    if mode_of(auth_server) == "strict":
+        assert_s3_error(response, "AccessDenied", 403)
+    else:
+        assert response.status_code == 204
+    missing_key = auth_http.post(
+        f"{auth_server.url}/{alice_bucket}", files={"file": ("a.txt", b"x")}
+    )
+    assert_s3_error(missing_key, "InvalidArgument", 400)
+
+
+def test_post_without_file(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    presigned = _presign(auth_server, alice_bucket, "nofile")
+    response = auth_http.post(
+        presigned["url"], files={k: (None, v) for k, v in presigned["fields"].items()}
+    )
+    assert_s3_error(response, "IncorrectNumberOfFilesInPostRequest", 400)
+
+
+def test_post_to_a_missing_bucket(auth_server: Running, auth_http: requests.Session) -> None:
+    presigned = _presign(auth_server, "no-such-bucket-for-post", "k")
+    assert_s3_error(_post(auth_http, presigned, b"x"), "NoSuchBucket", 404)
+
+
+@pytest.mark.parametrize("boundary_in_data", [False, True])
+def test_post_file_that_looks_like_framing(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session, boundary_in_data: bool
+) -> None:
+    data = b"\r\n--not-the-boundary\r\n" * 1000 + (b"\r\n--" if boundary_in_data else b"") + b"end"
+    presigned = _presign(auth_server, alice_bucket, "framing")
+    assert _post(auth_http, presigned, data).status_code == 204
+    alice = auth_server.client("alice", "alice-secret")
+    assert alice.get_object(Bucket=alice_bucket, Key="framing")["Body"].read() == data
+
+
+def test_post_policy_signed_for_another_region(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    alice = auth_server.client("alice", "alice-secret", config=V4, region_name="eu-west-1")
+    presigned = alice.generate_presigned_post(alice_bucket, "r")
+    presigned["url"] = f"{auth_server.url}/{alice_bucket}"
+    response = _post(auth_http, presigned, b"r")
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 204
+        return
+    fields = assert_s3_error(response, "AuthorizationQueryParametersError", 400)
+    assert fields["Region"] == "us-east-1"
