@@ -206,6 +206,23 @@ class RequestBody:
             self._header_check = None
             self.checksum_algorithm = self._trailer
 
+    def verified_checksum(self) -> str | None:
+        """The base64 ``checksum_algorithm`` value the client sent and the body matched, once
+        read to the end (so the store need not compute it again); None before or without."""
+        if not self._done or self.checksum_algorithm is None:
+            return None
+        if self._header_check is not None:
+            return checksums.encode(self._header_check[1])
+        if self._trailer is not None:
+            trailers: dict[str, str] = getattr(self._source, "trailers", {})
+            sent = trailers.get(checksums.HEADER_PREFIX + self._trailer.lower())
+            return (
+                None
+                if sent is None
+                else checksums.encode(checksums.decode_value(self._trailer, sent))
+            )
+        return None
+
     @property
     def has_integrity_check(self) -> bool:
         """Whether the client sent a digest S3 accepts as proof of the body (DeleteObjects)."""

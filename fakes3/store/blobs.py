@@ -21,10 +21,11 @@ import tempfile
 import threading
 import uuid
 import weakref
-from collections.abc import Iterator
-from typing import BinaryIO, Protocol
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO, Protocol, runtime_checkable
 
-from fakes3.protocol.checksums import Checksum, encode
+from fakes3.protocol.checksums import Checksum, encode, new_checksum
 
 CHUNK = 256 * 1024
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -356,6 +357,67 @@ class FileBlobs:
         shutil.rmtree(self.blob_dir, ignore_errors=True)
         os.makedirs(self.blob_dir, exist_ok=True)
         self._dirs.clear()
+
+
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+@runtime_checkable
+class SelfChecking(Protocol):
+    """A body that verifies the client's own checksum as it is read (``RequestBody``)."""
+
+    checksum_algorithm: str | None
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def verified_checksum(self) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Written:
+    """A blob just written from a stream, with the digests taken on the way."""
+
+    blob_id: str
+    size: int
+    etag: str  # quoted MD5
+    checksums: dict[str, str]  # base64 by algorithm
+
+
+def write_stream(
+    blobs: BlobStore, source: Readable, algorithms: Iterable[str], part: bool = False
+) -> Written:
+    """Stream ``source`` into a new blob in ``CHUNK`` pieces, taking its MD5 and checksums.
+
+    A checksum the body already verified for the client is taken from it, not computed a
+    second time. If ``source`` raises, nothing is kept.
+    """
+    wanted = set(algorithms)
+    known = source.checksum_algorithm if isinstance(source, SelfChecking) else None
+    hashers = {algorithm: new_checksum(algorithm) for algorithm in wanted if algorithm != known}
+    md5 = hashlib.md5(usedforsecurity=False)
+    writer = blobs.create(part=part)
+    size = 0
+    try:
+        while chunk := source.read(CHUNK):
+            md5.update(chunk)
+            for hasher in hashers.values():
+                hasher.update(chunk)
+            writer.write(chunk)
+            size += len(chunk)
+    except BaseException:
+        writer.abort()
+        raise
+    blob_id = writer.commit()
+    values = {algorithm: encode(hasher.digest()) for algorithm, hasher in hashers.items()}
+    if known in wanted:
+        assert known is not None and isinstance(source, SelfChecking)
+        value = source.verified_checksum()
+        if value is None:  # the body could not say after all: read the blob once more
+            value = digest(blobs, blob_id, new_checksum(known))[1]
+        assert value is not None
+        values[known] = value
+    return Written(blob_id, size, f'"{md5.hexdigest()}"', values)
 
 
 def digest(blobs: BlobStore, blob_id: str, checksum: Checksum | None) -> tuple[str, str | None]:

@@ -9,7 +9,6 @@ blobs it reads are pinned: a part uploaded again or an abort defers deleting the
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import threading
 import time
@@ -31,8 +30,8 @@ from fakes3.errors import (
     NoSuchUpload,
     PreconditionFailed,
 )
-from fakes3.protocol.checksums import encode, new_checksum
-from fakes3.store.blobs import CHUNK, digest
+from fakes3.protocol.checksums import new_checksum
+from fakes3.store.blobs import Readable, digest, write_stream
 from fakes3.store.listing import ListPage, list_page
 from fakes3.store.multipart_math import (
     composite_checksum,
@@ -43,7 +42,7 @@ from fakes3.store.records import ObjectPart, ObjectRecord
 from fakes3.store.uploads import AFTER_ALL_IDS, PartRecord, UploadIndex, UploadRecord
 
 if TYPE_CHECKING:
-    from fakes3.store.store import Precondition, Readable, Store
+    from fakes3.store.store import Precondition, Store
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # every part but the last
 MAX_PART_SIZE = 5 * 1024**3
@@ -208,27 +207,13 @@ class Multipart:
             if client_algorithm is not None or upload.kind == "COMPOSITE":
                 raise _mismatch(upload.algorithm, client_algorithm)
         algorithms = {upload.algorithm, client_algorithm or upload.algorithm}
-        checksums = {algorithm: new_checksum(algorithm) for algorithm in algorithms}
-        md5 = hashlib.md5(usedforsecurity=False)
-        writer = self.store.blobs.create(part=True)
-        size = 0
-        try:
-            while chunk := source.read(CHUNK):
-                md5.update(chunk)
-                for checksum in checksums.values():
-                    checksum.update(chunk)
-                writer.write(chunk)
-                size += len(chunk)
-        except BaseException:
-            writer.abort()
-            raise
-        blob_id = writer.commit()
-        values = {algorithm: encode(c.digest()) for algorithm, c in checksums.items()}
+        written = write_stream(self.store.blobs, source, algorithms, part=True)
+        values = written.checksums
         part = PartRecord(
             number,
-            blob_id,
-            size,
-            f'"{md5.hexdigest()}"',
+            written.blob_id,
+            written.size,
+            written.etag,
             self.store.clock.now(),
             values[upload.algorithm],
         )

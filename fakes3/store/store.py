@@ -7,17 +7,24 @@ never a mix, and a failed or rejected upload leaves nothing behind.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any
 
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
-from fakes3.protocol.checksums import encode, new_checksum
+from fakes3.protocol.checksums import new_checksum
 from fakes3.store import versioning
-from fakes3.store.blobs import CHUNK, BlobReader, BlobStore, FileBlobs, MemoryBlobs, digest
+from fakes3.store.blobs import (
+    BlobReader,
+    BlobStore,
+    FileBlobs,
+    MemoryBlobs,
+    Readable,
+    digest,
+    write_stream,
+)
 from fakes3.store.clock import Clock
 from fakes3.store.conflicts import ConflictWatch, Watch
 from fakes3.store.index import MetadataIndex
@@ -32,10 +39,6 @@ from fakes3.store.uploads_sqlite import SqliteUploads
 from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
-
-
-class Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
 
 
 @dataclass
@@ -124,34 +127,24 @@ class Store:
         fails with ConditionalRequestConflict (409), as S3's does.
         """
         self.get_bucket(bucket)  # fail before reading a body that cannot be stored
-        md5 = hashlib.md5()
-        checksum = new_checksum(new.checksum_algorithm) if new.checksum_algorithm else None
+        algorithm = new.checksum_algorithm
         watch = self._conflicts.watch(bucket, key) if precondition is not None else None
-        writer = self.blobs.create()
-        size = 0
         try:
-            while chunk := source.read(CHUNK):
-                md5.update(chunk)
-                if checksum is not None:
-                    checksum.update(chunk)
-                writer.write(chunk)
-                size += len(chunk)
+            written = write_stream(self.blobs, source, [algorithm] if algorithm else [])
         except BaseException:
-            writer.abort()
             if watch is not None:
                 self._conflicts.forget(watch)
             raise
-        blob_id = writer.commit()
         record = ObjectRecord(
             key=key,
-            blob_id=blob_id,
-            size=size,
-            etag=f'"{md5.hexdigest()}"',
+            blob_id=written.blob_id,
+            size=written.size,
+            etag=written.etag,
             last_modified=self.clock.now(),
             **new.record_fields(),
-            checksum_algorithm=new.checksum_algorithm,
-            checksum=encode(checksum.digest()) if checksum is not None else None,
-            checksum_type="FULL_OBJECT" if checksum is not None else None,
+            checksum_algorithm=algorithm,
+            checksum=written.checksums.get(algorithm) if algorithm else None,
+            checksum_type="FULL_OBJECT" if algorithm else None,
         )
         return self.commit_object(bucket, record, precondition, watch)
 

@@ -1,0 +1,51 @@
+"""RequestBody hands the store the checksum it verified, so the store need not compute it."""
+
+from __future__ import annotations
+
+import base64
+import io
+import zlib
+
+import pytest
+
+from fakes3.errors import BadDigest
+from fakes3.protocol.body import RequestBody
+from fakes3.store.blobs import MemoryBlobs, write_stream
+
+DATA = b"the quick brown fox" * 1000
+CRC32 = base64.b64encode(zlib.crc32(DATA).to_bytes(4, "big")).decode()
+
+
+def chunked(data: bytes, trailer: str) -> bytes:
+    return b"%x\r\n%s\r\n0\r\n%s\r\n\r\n" % (len(data), data, trailer.encode())
+
+
+def test_a_checksum_header_is_handed_on_once_verified() -> None:
+    body = RequestBody(io.BytesIO(DATA), {"x-amz-checksum-crc32": CRC32}, len(DATA))
+    assert body.verified_checksum() is None  # nothing is verified before the end
+    written = write_stream(MemoryBlobs(), body, ["CRC32"])
+    assert written.checksums == {"CRC32": CRC32}
+    assert body.verified_checksum() == CRC32
+
+
+def test_a_trailer_checksum_is_handed_on_once_verified() -> None:
+    raw = chunked(DATA, f"x-amz-checksum-crc32:{CRC32}")
+    headers = {
+        "x-amz-content-sha256": "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
+        "content-encoding": "aws-chunked",
+        "x-amz-decoded-content-length": str(len(DATA)),
+        "x-amz-trailer": "x-amz-checksum-crc32",
+    }
+    body = RequestBody(io.BytesIO(raw), headers, len(raw))
+    written = write_stream(MemoryBlobs(), body, ["CRC32", "SHA256"])
+    assert written.checksums["CRC32"] == CRC32
+    assert written.size == len(DATA)
+
+
+def test_a_wrong_checksum_stores_nothing() -> None:
+    blobs = MemoryBlobs()
+    wrong = base64.b64encode(b"\0\0\0\0").decode()
+    body = RequestBody(io.BytesIO(DATA), {"x-amz-checksum-crc32": wrong}, len(DATA))
+    with pytest.raises(BadDigest):
+        write_stream(blobs, body, ["CRC32"])
+    assert blobs._blobs == {}
