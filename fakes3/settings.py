@@ -20,6 +20,7 @@ class Settings:
     tls_key: str | None = None
     quiet: bool = False
     threads: int = 16
+    journal_size: int = 1000  # requests the journal keeps (the oldest are dropped)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
