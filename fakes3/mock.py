@@ -121,7 +121,7 @@ class _FileInput:
     AwsChunkedWrapper): adds the ``readline`` that aws-chunked decoding uses."""
 
     def __init__(self, body: Any) -> None:
-        self._read = body.read
+        self._read: Callable[..., bytes] = body.read
         self._buffer = b""
 
     def read(self, size: int | None = -1) -> bytes:
