@@ -69,7 +69,12 @@ def call_app(
     netloc, target = (rest, "/") if slash < 0 else (rest[:slash], rest[slash:])
     query_at = target.find("?")
     path, query = (target, "") if query_at < 0 else (target[:query_at], target[query_at + 1 :])
-    fields = {name.lower(): _header_text(value) for name, value in headers.items()}
+    # botocore's HTTPHeaders is an email Message, whose items() re-parses every value; its
+    # list of (name, value) pairs is what was set.
+    pairs = getattr(headers, "_headers", None)
+    if not isinstance(pairs, list):
+        pairs = list(headers.items())
+    fields = {name.lower(): _header_text(value) for name, value in pairs}
     fields.setdefault("host", netloc)
     if body is None:
         stream: Any = io.BytesIO(b"")
