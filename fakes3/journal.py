@@ -98,9 +98,8 @@ def _criteria(operation: str | None, filters: Mapping[str, Any]) -> dict[str, An
     unknown = set(filters) - _FIELDS
     if unknown:
         raise TypeError(f"unknown journal field(s): {', '.join(sorted(unknown))}")
-    criteria = {name: value for name, value in filters.items() if value is not _MISSING}
-    if operation is not None:
-        criteria["operation"] = operation
+    criteria: dict[str, Any] = {} if operation is None else {"operation": operation}
+    criteria.update((name, value) for name, value in filters.items() if value is not _MISSING)
     return criteria
 
 
@@ -150,6 +149,7 @@ class Journal:
 
         The AssertionError lists the closest recorded requests.
         """
+        __tracebackhide__ = True  # pytest shows the caller's line, not this one
         criteria = _criteria(operation, fields)
         entries = list(self)
         found = [entry for entry in entries if _matches(entry, criteria)]
@@ -162,6 +162,7 @@ class Journal:
 
     def assert_not_called(self, operation: str, **fields: Any) -> None:
         """Assert no recorded request matches (same filters as ``assert_called``)."""
+        __tracebackhide__ = True
         self.assert_called(operation, times=0, **fields)
 
     def to_json(self, entries: Iterable[Entry] | None = None) -> list[dict[str, Any]]:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 import pytest
+
+Run = Callable[..., pytest.RunResult]
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestAssertRewriteWarning")
 
 
-def test_fixtures_exist_with_no_conftest(pytester: pytest.Pytester) -> None:
+def test_fixtures_exist_with_no_conftest(pytester: pytest.Pytester, run: Run) -> None:
     pytester.makepyfile(
         """
         def test_client_and_bucket(s3_client, s3_bucket):
@@ -30,10 +33,10 @@ def test_fixtures_exist_with_no_conftest(pytester: pytest.Pytester) -> None:
         """
     )
     assert not (pytester.path / "conftest.py").exists()
-    pytester.runpytest_inprocess().assert_outcomes(passed=3)
+    run().assert_outcomes(passed=3)
 
 
-def test_state_does_not_leak_between_tests(pytester: pytest.Pytester) -> None:
+def test_state_does_not_leak_between_tests(pytester: pytest.Pytester, run: Run) -> None:
     pytester.makepyfile(
         """
         import pytest
@@ -46,11 +49,11 @@ def test_state_does_not_leak_between_tests(pytester: pytest.Pytester) -> None:
             s3_client.put_object(Bucket="same-name", Key=f"k{run}", Body=b"x")
         """
     )
-    pytester.runpytest_inprocess("-p", "no:randomly").assert_outcomes(passed=3)
+    run("-p", "no:randomly").assert_outcomes(passed=3)
 
 
 def test_environment_points_sdks_at_fakes3_and_hides_real_credentials(
-    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+    pytester: pytest.Pytester, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_PROFILE", "production")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAREALKEY")
@@ -84,11 +87,11 @@ def test_environment_points_sdks_at_fakes3_and_hides_real_credentials(
             assert os.environ["AWS_PROFILE"] == "production"
         """
     )
-    pytester.runpytest_inprocess().assert_outcomes(passed=3)
+    run().assert_outcomes(passed=3)
     assert os.environ["AWS_PROFILE"] == "production"  # restored after the tests
 
 
-def test_aws_cli_in_a_subprocess_talks_to_fakes3(pytester: pytest.Pytester) -> None:
+def test_aws_cli_in_a_subprocess_talks_to_fakes3(pytester: pytest.Pytester, run: Run) -> None:
     pytester.makepyfile(
         """
         import subprocess, sys
@@ -104,18 +107,19 @@ def test_aws_cli_in_a_subprocess_talks_to_fakes3(pytester: pytest.Pytester) -> N
             fakes3.journal.assert_called("ListObjectsV2", bucket=s3_bucket, times=1)
         """
     )
-    pytester.runpytest_inprocess().assert_outcomes(passed=1)
+    run().assert_outcomes(passed=1)
 
 
-def test_plugin_can_be_disabled(pytester: pytest.Pytester) -> None:
+def test_plugin_can_be_disabled(pytester: pytest.Pytester, run: Run) -> None:
     pytester.makepyfile("def test_uses(s3_client):\n    pass\n")
-    result = pytester.runpytest_inprocess("-p", "no:fakes3")
+    result = run("-p", "no:fakes3")
     result.assert_outcomes(errors=1)
     result.stdout.fnmatch_lines(["*fixture 's3_client' not found*"])
 
 
 def test_errors_inside_the_server_fail_the_test_that_caused_them(
     pytester: pytest.Pytester,
+    run: Run,
 ) -> None:
     pytester.makepyfile(
         """
@@ -136,6 +140,8 @@ def test_errors_inside_the_server_fail_the_test_that_caused_them(
             s3_client.put_object(Bucket=s3_bucket, Key="k", Body=b"x")
         """
     )
-    result = pytester.runpytest_inprocess("-p", "no:randomly")
+    result = run("-p", "no:randomly")
     result.assert_outcomes(failed=1, passed=1)
-    result.stdout.fnmatch_lines(["*RuntimeError: disk on fire", "*ServerError: fakes3 raised 1 unexpected exception*"])
+    result.stdout.fnmatch_lines(
+        ["*RuntimeError: disk on fire", "*ServerError: fakes3 raised 1 unexpected exception*"]
+    )
