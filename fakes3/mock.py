@@ -423,7 +423,7 @@ def _decorate_class(cls: type, mocked: MockS3) -> type:
         mocked.start()
         try:
             if original_setup is not None:
-                original_setup(self, method)
+                _call_xunit(original_setup, self, method)
             else:
                 parent = getattr(super(cls, self), "setup_method", None)
                 if parent is not None:
@@ -435,7 +435,7 @@ def _decorate_class(cls: type, mocked: MockS3) -> type:
     def teardown_method(self: Any, method: Any = None) -> None:
         try:
             if original_teardown is not None:
-                original_teardown(self, method)
+                _call_xunit(original_teardown, self, method)
             else:
                 parent = getattr(super(cls, self), "teardown_method", None)
                 if parent is not None:
@@ -446,6 +446,14 @@ def _decorate_class(cls: type, mocked: MockS3) -> type:
     cls.setup_method = setup_method  # type: ignore[attr-defined]
     cls.teardown_method = teardown_method  # type: ignore[attr-defined]
     return cls
+
+
+def _call_xunit(func: Callable[..., Any], instance: Any, method: Any) -> None:
+    """pytest passes ``setup_method`` the test method only if it takes one."""
+    if len(inspect.signature(func).parameters) >= 2:
+        func(instance, method)
+    else:
+        func(instance)
 
 
 def _wrap_setup(cls: type, name: str, cleanup: str, mocked: MockS3, *, classmethod_: bool) -> None:
