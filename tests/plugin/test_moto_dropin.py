@@ -134,3 +134,26 @@ def test_moto_style_module_runs_unchanged(
         pytest.skip("moto is not installed")
     pytester.makepyfile(test_moto_style=MOTO_STYLE.format(import_line=import_line))
     run("-p", "no:randomly").assert_outcomes(passed=7)
+
+
+def test_moto_server_mode_suite_against_a_fakes3_server(
+    pytester: pytest.Pytester, run_subprocess: Run
+) -> None:
+    """moto's server mode (``TEST_SERVER_MODE=true``) sends every client to the endpoint and
+    resets it through ``POST /moto-api/reset``: the same module passes against fakes3."""
+    if moto is None:
+        pytest.skip("moto is not installed")
+    from fakes3.app import FakeS3
+    from fakes3.server import Server
+
+    pytester.makepyfile(test_moto_style=MOTO_STYLE.format(import_line="from moto import mock_aws"))
+    app = FakeS3()
+    with Server(app, port=0) as server, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TEST_SERVER_MODE", "true")
+        mp.setenv("TEST_SERVER_MODE_ENDPOINT", server.endpoint_url)
+        result = run_subprocess("-p", "no:randomly")
+    result.assert_outcomes(passed=7)
+    assert not app.errors and not server.errors
+    # moto resets around every mocked test (test_state_does_not_leak... depends on it); each
+    # reset clears the journal, so it begins with the last one
+    assert app.journal[0].path == "/moto-api/reset"
