@@ -229,7 +229,8 @@ def _answer_botocore(request: Any, **kwargs: Any) -> Any:
 
 def _patched_emit(self: Any, event_name: str, **kwargs: Any) -> Any:
     responses = _original_emit(self, event_name, **kwargs)  # type: ignore[misc]
-    if event_name.startswith("before-send.s3.") and _active:
+    # (an async emitter subclass returns a coroutine: not ours to answer)
+    if event_name.startswith("before-send.s3.") and _active and isinstance(responses, list):
         if not any(response is not None for _, response in responses):
             responses.append((_answer_botocore, _answer_botocore(**kwargs)))
     return responses
