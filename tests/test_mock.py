@@ -193,3 +193,28 @@ def test_mock_s3_fixture(mock_s3: MockS3) -> None:
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="fixture-bucket")
     mock_s3.journal.assert_called("CreateBucket", bucket="fixture-bucket")
+
+
+def test_async_functions_can_be_decorated() -> None:
+    import asyncio
+
+    @mock_s3
+    async def uses_s3() -> list[str]:
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="from-async")
+        return [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+    assert asyncio.run(uses_s3()) == ["from-async"]
+
+
+def test_moto_config_argument_is_refused() -> None:
+    with pytest.raises(TypeError):
+        mock_aws(config={"batch": {"use_docker": False}})
+
+
+def test_own_settings_give_a_block_its_own_app() -> None:
+    with mock_s3(settings=fakes3.Settings(region="eu-west-1")) as mocked:
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        with pytest.raises(s3.exceptions.ClientError, match="IllegalLocationConstraint"):
+            s3.create_bucket(Bucket="needs-a-constraint")
+    assert mocked.journal.last is not None and mocked.journal.last.status == 400
