@@ -46,6 +46,7 @@ S3_URL = re.compile(
     re.IGNORECASE,
 )
 _FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+_EAGER_LIMIT = 1 << 20  # response bodies up to this size are read at once
 _HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS")
 
 _lock = threading.RLock()
@@ -224,7 +225,23 @@ def _answer_botocore(request: Any, **kwargs: Any) -> Any:
     status, headers, chunks = call_app(
         mocked.app, request.method, request.url, request.headers, request.body
     )
-    return AWSResponse(request.url, status, headers, _Raw(chunks))
+    return AWSResponse(request.url, status, headers, _Raw(_settle(chunks, headers)))
+
+
+def _settle(chunks: Iterable[bytes], headers: list[tuple[str, str]]) -> Iterable[bytes]:
+    """Read a small streamed body now and release the blob (a caller that never reads the
+    body would otherwise keep a file open until garbage collection); stream big ones."""
+    if isinstance(chunks, list):
+        return chunks
+    length = next((value for name, value in headers if name.lower() == "content-length"), "")
+    if length.isdigit() and int(length) <= _EAGER_LIMIT:
+        try:
+            return [b"".join(chunks)]
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+    return chunks
 
 
 def _patched_emit(self: Any, event_name: str, **kwargs: Any) -> Any:

@@ -36,6 +36,6 @@ def test_every_page_has_examples() -> None:
 
 @pytest.mark.parametrize(("page", "name", "body"), CASES, ids=[f"{p}:{n}" for p, n, _ in CASES])
 def test_example_passes(pytester: pytest.Pytester, page: str, name: str, body: str) -> None:
-    pytester.makepyfile(**{name: body})
+    pytester.makepyfile(**{f"test_docs_{name}": body})  # unique: in-process runs share sys.modules
     result = pytester.runpytest_inprocess(*QUIET)
     result.assert_outcomes(passed=len(re.findall(r"^def test_", body, flags=re.M)))

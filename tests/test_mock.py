@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import unittest
 from collections.abc import Iterator
+from pathlib import Path
 
 import boto3
 import botocore.handlers
@@ -218,3 +219,22 @@ def test_own_settings_give_a_block_its_own_app() -> None:
         with pytest.raises(s3.exceptions.ClientError, match="IllegalLocationConstraint"):
             s3.create_bucket(Bucket="needs-a-constraint")
     assert mocked.journal.last is not None and mocked.journal.last.status == 400
+
+
+def test_directory_store_big_streamed_and_unread_bodies(tmp_path: Path) -> None:
+    import gc
+    import os
+
+    with mock_s3(settings=fakes3.Settings(data_dir=str(tmp_path))) as mocked:
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="on-disk")
+        big = os.urandom(3 << 20)
+        s3.put_object(Bucket="on-disk", Key="big", Body=big)
+        s3.put_object(Bucket="on-disk", Key="small", Body=b"x")
+        s3.get_object(Bucket="on-disk", Key="small")  # body never read: nothing left open
+        body = s3.get_object(Bucket="on-disk", Key="big")["Body"]
+        assert body.read(10) == big[:10] and body.read() == big[10:]
+        body.close()
+        gc.collect()
+    assert mocked.journal.filter("GetObject", key="big")[0].bytes_out == len(big)
+    mocked.store.close()

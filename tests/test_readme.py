@@ -24,6 +24,6 @@ def test_in_process_server_example_runs() -> None:
 
 def test_fixture_example_runs_under_pytest(pytester: pytest.Pytester) -> None:
     example = next(block for block in python_blocks() if block.startswith("# test_photos.py"))
-    pytester.makepyfile(test_photos=example)
+    pytester.makepyfile(test_readme_photos=example)
     result = pytester.runpytest_inprocess("-p", "no:hypothesispytest", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=2)

@@ -132,7 +132,7 @@ def test_moto_style_module_runs_unchanged(
 ) -> None:
     if "moto" in import_line and moto is None:
         pytest.skip("moto is not installed")
-    pytester.makepyfile(test_moto_style=MOTO_STYLE.format(import_line=import_line))
+    pytester.makepyfile(test_moto_style_module=MOTO_STYLE.format(import_line=import_line))
     run("-p", "no:randomly").assert_outcomes(passed=7)
 
 
