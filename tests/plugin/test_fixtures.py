@@ -145,3 +145,18 @@ def test_errors_inside_the_server_fail_the_test_that_caused_them(
     result.stdout.fnmatch_lines(
         ["*RuntimeError: disk on fire", "*ServerError: fakes3 raised 1 unexpected exception*"]
     )
+
+
+def test_plugin_imports_nothing_heavy() -> None:
+    """Projects that never use a fixture pay only for pytest itself."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, fakes3.pytest_plugin; "
+        "print(sorted({'boto3', 'botocore', 'cheroot', 'fakes3.app', 'fakes3.mock'} "
+        "& set(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
