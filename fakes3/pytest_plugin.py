@@ -8,7 +8,7 @@ never ask for one pay nothing. Every fixture is documented in docs/pytest.md.
 from __future__ import annotations
 
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from fakes3.settings import Settings
 
 BACKENDS = ("memory", "directory")
-_HANDLE = pytest.StashKey["Fakes3"]()
+# how to read the exceptions fakes3 raised while answering the current test's requests
+_NEW_ERRORS: pytest.StashKey[Callable[[], list[BaseException]]] = pytest.StashKey()
 _MARKER_ARGS = frozenset({"backend"})
 
 
@@ -178,7 +179,7 @@ def fakes3(
     boto3 = sys.modules.get("boto3")
     if boto3 is not None:  # its default session may hold credentials read before this test
         monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
-    request.node.stash[_HANDLE] = handle
+    request.node.stash[_NEW_ERRORS] = handle.new_errors
     yield handle
     handle.cleanup()
 
@@ -202,26 +203,28 @@ def s3_bucket(fakes3: Fakes3) -> str:
 
 
 @pytest.fixture
-def mock_s3() -> Iterator[MockS3]:
+def mock_s3(request: pytest.FixtureRequest) -> Iterator[MockS3]:
     """In-process fakes3: every botocore S3 client is answered without a socket."""
     from fakes3.mock import mock_s3 as start
 
     with start() as mocked:
+        mark = len(mocked.errors)
+        request.node.stash[_NEW_ERRORS] = lambda: mocked.errors[mark:]
         yield mocked
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
     """Fail the test whose requests made fakes3 raise (each was answered 500 InternalError)."""
-    handle = item.stash.get(_HANDLE, None)
+    new_errors = item.stash.get(_NEW_ERRORS, None)
     try:
         result = yield
     except BaseException as exc:
-        errors = handle.new_errors() if handle is not None else []
+        errors = new_errors() if new_errors is not None else []
         if errors and hasattr(exc, "add_note"):
             exc.add_note(f"fakes3 raised inside the server during this test: {errors!r}")
         raise
-    errors = handle.new_errors() if handle is not None else []
+    errors = new_errors() if new_errors is not None else []
     if errors:
         from fakes3.harness import ServerError
 

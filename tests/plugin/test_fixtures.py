@@ -160,3 +160,27 @@ def test_plugin_imports_nothing_heavy() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def test_errors_inside_the_in_process_app_fail_the_test(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    pytester.makepyfile(
+        """
+        import boto3
+        import pytest
+        from botocore.config import Config
+
+        def test_breaks_in_process(mock_s3, monkeypatch):
+            def broken(*args, **kwargs):
+                raise RuntimeError("in-process fire")
+
+            monkeypatch.setattr(mock_s3.store, "list_buckets", broken)
+            s3 = boto3.client("s3", config=Config(retries={"total_max_attempts": 1}))
+            with pytest.raises(s3.exceptions.ClientError):
+                s3.list_buckets()
+        """
+    )
+    result = run()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*ServerError: fakes3 raised 1 unexpected exception*"])
