@@ -46,7 +46,7 @@ S3_URL = re.compile(
     re.IGNORECASE,
 )
 _FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
-_EAGER_LIMIT = 1 << 20  # response bodies up to this size are read at once
+_EAGER_LIMIT = 1 << 20  # request and response bodies up to this size are read at once
 _HTTP_METHODS = ("GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS")
 
 _lock = threading.RLock()
@@ -75,7 +75,10 @@ def call_app(
     pairs = getattr(headers, "_headers", None)
     if not isinstance(pairs, list):
         pairs = list(headers.items())
-    fields = {name.lower(): _header_text(value) for name, value in pairs}
+    fields = {
+        name.lower(): value if value.__class__ is str else _header_text(value)
+        for name, value in pairs
+    }
     fields.setdefault("host", netloc)
     if body is None:
         stream: Any = io.BytesIO(b"")
@@ -86,8 +89,12 @@ def call_app(
         data = body.encode("utf-8")
         stream = io.BytesIO(data)
         fields.setdefault("content-length", str(len(data)))
-    else:  # a file-like body (aws-chunked wrappers, open files): streamed, not copied
-        stream = _FileInput(body)
+    else:  # a file-like body (aws-chunked wrappers, open files)
+        size = fields.get("x-amz-decoded-content-length") or fields.get("content-length", "")
+        if size.isdigit() and int(size) <= _EAGER_LIMIT:
+            stream = io.BytesIO(body.read())  # small: one read, C-speed lines
+        else:
+            stream = _FileInput(body)  # big: streamed, never held whole
         if "content-length" not in fields:
             fields["transfer-encoding"] = "chunked"
     host, _, port = netloc.rpartition(":") if netloc.count(":") == 1 else (netloc, "", "")
