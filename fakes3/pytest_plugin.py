@@ -69,8 +69,11 @@ def _option(config: pytest.Config, option: str, ini: str) -> str | None:
     return text or None
 
 
-def _backend(config: pytest.Config) -> str:
-    backend = _option(config, "fakes3_backend", "fakes3_backend") or "memory"
+def _backend(config: pytest.Config, settings: Settings) -> str:
+    """The option or ini value; else what the settings say (a ``data_dir`` is a directory)."""
+    backend = _option(config, "fakes3_backend", "fakes3_backend")
+    if backend is None:
+        return "memory" if settings.data_dir is None else "directory"
     if backend not in BACKENDS:
         raise pytest.UsageError(f"fakes3_backend must be one of {BACKENDS}, not {backend!r}")
     return backend
@@ -138,7 +141,7 @@ def fakes3_server(
 
         config_dir = str(tmp_path_factory.mktemp("fakes3-aws"))
         return TestServer.external(endpoint, fakes3_settings, config_dir)
-    return _fakes3_servers.get(_backend(request.config))
+    return _fakes3_servers.get(_backend(request.config, fakes3_settings))
 
 
 def _marked_server(request: pytest.FixtureRequest, default: TestServer) -> TestServer:

@@ -202,3 +202,28 @@ def test_s3_endpoint_runs_the_same_tests_elsewhere(
         operations = [entry["operation"] for entry in journal]
         assert operations.count("PutObject") == 2 and operations.count("DeleteBucket") == 2
         assert requests.get(url, timeout=10).text.count("<Bucket>") == 0  # cleaned up
+
+
+def test_settings_with_a_data_dir_choose_the_directory_store(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    data = pytester.path / "s3-data"
+    pytester.makeconftest(
+        f"""
+        import pytest
+        from fakes3 import Settings
+
+        @pytest.fixture(scope="session")
+        def fakes3_settings():
+            return Settings(data_dir={str(data)!r})
+        """
+    )
+    pytester.makepyfile(
+        """
+        def test_on_my_dir(fakes3, s3_client):
+            assert fakes3.server.backend == "directory"
+            s3_client.create_bucket(Bucket="kept")
+        """
+    )
+    run().assert_outcomes(passed=1)
+    assert (data / "metadata.sqlite3").exists()
