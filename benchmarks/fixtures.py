@@ -2,12 +2,13 @@
 
 Run by hand from the repository root (not in CI), about half a minute::
 
-    python -m benchmarks.fixtures            # 300 tests per variant
+    python -m benchmarks.fixtures            # sessions of 300 and 600 tests per variant
 
 Generates a test module of N tests and runs pytest on it in a subprocess, once per variant:
 ``bare`` (no fixture), ``fakes3`` (reset + environment), ``s3_client`` (reset + a boto3
 client), ``s3_bucket`` (reset + client + CreateBucket), and ``mock_s3`` (the in-process
-fixture). The per-test overhead is (variant - bare) / N. Also times ``FakeS3.reset()`` of an
+fixture). Each variant runs N and 2N tests: the per-test cost is the slope against the bare
+one, the rest is a one-off start (imports, the server). Also times ``FakeS3.reset()`` of an
 empty memory server directly.
 """
 
@@ -58,17 +59,21 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     for _ in range(10_000):
         app.reset()
-    print(
-        f"FakeS3.reset() of an empty memory server: {(time.perf_counter() - started) / 10:.1f} us"
-    )
+    per_reset = (time.perf_counter() - started) / 10_000 * 1e6
+    print(f"FakeS3.reset() of an empty memory server: {per_reset:.1f} us")
+    n = args.count
     with tempfile.TemporaryDirectory() as tmp:
         seconds = {
-            name: _session_seconds(Path(tmp), body, args.count) for name, body in VARIANTS.items()
+            name: (_session_seconds(Path(tmp), body, n), _session_seconds(Path(tmp), body, 2 * n))
+            for name, body in VARIANTS.items()
         }
-    print(f"{args.count} tests per session; per-test overhead against tests with no fixture:")
-    for name, total in seconds.items():
-        extra = (total - seconds["bare"]) / args.count * 1000
-        print(f"  {name:10} session {total:6.2f} s   per test {extra:6.2f} ms")
+    print(f"sessions of {n} and {2 * n} tests; the slope is the cost of one more test")
+    bare_once, bare_twice = seconds["bare"]
+    bare_slope = (bare_twice - bare_once) / n
+    for name, (once, twice) in seconds.items():
+        slope = (twice - once) / n - bare_slope
+        start = once - n * ((twice - once) / n) - (bare_once - n * bare_slope)
+        print(f"  {name:10} per test {slope * 1000:6.2f} ms   one-off start {start:5.2f} s")
 
 
 if __name__ == "__main__":
