@@ -7,7 +7,6 @@ from any layer is an ``S3Error`` rendered once, in ``_error_response``.
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import os
 import time
@@ -18,6 +17,7 @@ from typing import Any
 
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
+from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
     AccessForbidden,
     BadRequest,
@@ -26,6 +26,7 @@ from fakes3.errors import (
     NotImplementedByFakeS3,
     S3Error,
 )
+from fakes3.journal import Journal, record
 from fakes3.operations import HANDLERS, Context
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
@@ -39,7 +40,6 @@ from fakes3.store import Store, open_store
 log = logging.getLogger("fakes3")
 
 StartResponse = Callable[..., Any]
-_CONTROL_PREFIX = "/_fakes3/"
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
@@ -114,8 +114,11 @@ class FakeS3:
         self.errors: list[BaseException] = []  # unexpected exceptions, for test harnesses
         self._date = _Date()
         self.gate = Gate(self.settings, self.store)  # accounts and signatures (docs/auth.md)
+        self.journal = Journal(self.settings.journal_size)
+        self.control = Control(self.reset, self.journal)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
         request_id = os.urandom(8).hex().upper()
         host_id = base64.b64encode(os.urandom(48)).decode("ascii")
         method = environ["REQUEST_METHOD"].upper()
@@ -123,10 +126,15 @@ class FakeS3:
         raw_path = raw_path_of(raw_uri) if raw_uri else environ.get("PATH_INFO", "/")
         headers = _headers_of(environ)
         body: RequestBody | None = None
+        error_code: str | None = None
+        query = environ.get("QUERY_STRING", "")
         try:
             length = _content_length(environ.get("CONTENT_LENGTH"), headers)
-            if raw_path.startswith(_CONTROL_PREFIX) and method in ("GET", "POST"):
-                response = self._control(raw_path[len(_CONTROL_PREFIX) :], method)
+            if raw_path.startswith(CONTROL_PREFIXES) and self.control.claims(
+                method, raw_path, query
+            ):
+                data = environ["wsgi.input"].read(length) if length else b""
+                response = self.control.handle(method, raw_path, query, data)
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
@@ -134,14 +142,17 @@ class FakeS3:
                     environ, method, raw_path, headers, body, length, identity
                 )
         except S3Error as error:
+            error_code = error.code
             response = self._error_response(error, raw_path, request_id, host_id)
         except Exception as exc:  # noqa: BLE001 - any bug must still answer as S3 would
             self.errors.append(exc)
             log.error("unhandled error in fakes3\n%s", traceback.format_exc())
+            error_code = InternalError.code
             response = self._error_response(InternalError(), raw_path, request_id, host_id)
         if body is not None and not body.drain():
             response.headers.append(("Connection", "close"))
-        return self._respond(response, method, request_id, host_id, start_response)
+        sent = self._respond(response, method, request_id, host_id, start_response)
+        return record(self.journal, environ, raw_path, headers, response, error_code, started, sent)
 
     def _respond(
         self,
@@ -186,6 +197,7 @@ class FakeS3:
     ) -> WireResponse:
         path = decode_path(raw_path)
         bucket, key = resolve(headers.get("host", ""), path, self.settings.base_domain)
+        environ["fakes3.bucket"], environ["fakes3.key"] = bucket, key
         target = SERVICE if bucket is None else BUCKET if key is None else OBJECT
         query = parse_query(environ.get("QUERY_STRING", ""))
         route = self.router.match(method, target, query, headers)
@@ -243,20 +255,10 @@ class FakeS3:
         headers.append(("Content-Type", "application/xml"))
         return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
 
-    def _control(self, name: str, method: str) -> WireResponse:
-        """The reserved ``/_fakes3/`` paths, which no bucket name can shadow."""
-        if name == "health":
-            body = json.dumps({"status": "ok"}).encode()
-        elif name == "reset" and method == "POST":
-            self.reset()
-            body = json.dumps({"status": "reset"}).encode()
-        else:
-            return WireResponse(404, [("Content-Type", "application/json")], b'{"error":"unknown"}')
-        return WireResponse(200, [("Content-Type", "application/json")], body)
-
     def reset(self) -> None:
-        """Forget every bucket and object."""
+        """Forget every bucket, object and journal entry."""
         self.store.reset()
+        self.journal.clear()
 
 
 __all__ = ["FakeS3"]

@@ -28,6 +28,7 @@ class Settings:
     # Account specs "ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]" or Account
     # objects (fakes3.auth.Account); FAKES3_ACCOUNTS separates specs with ";".
     accounts: Sequence[str | Account] = ()
+    journal_size: int = 1000  # requests the journal keeps (the oldest are dropped)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

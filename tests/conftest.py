@@ -14,6 +14,8 @@ from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
 
+pytest_plugins = ["pytester"]  # tests/plugin runs pytest inside pytest
+
 _names = itertools.count()
 
 

@@ -1,0 +1,41 @@
+"""The runnable examples in docs/pytest.md and docs/in-process.md pass as written.
+
+Each ```python block that starts with ``# test_<name>.py`` is a test module: it is written to a
+temporary directory and run with pytest (the installed plugin, no conftest).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+# Imported here, not first inside an inner run (see tests/plugin/test_moto_dropin.py).
+import responses  # noqa: F401
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+QUIET = ("-p", "no:hypothesispytest", "-p", "no:benchmark", "-p", "no:cacheprovider")
+
+
+def examples(page: str) -> list[tuple[str, str]]:
+    text = (DOCS / page).read_text()
+    blocks = re.findall(r"```python\n(# (test_\w+)\.py\n.*?)```", text, flags=re.DOTALL)
+    return [(name, body) for body, name in blocks]
+
+
+CASES = [
+    (page, name, body) for page in ("pytest.md", "in-process.md") for name, body in examples(page)
+]
+
+
+def test_every_page_has_examples() -> None:
+    pages = {page for page, _, _ in CASES}
+    assert pages == {"pytest.md", "in-process.md"} and len(CASES) >= 6
+
+
+@pytest.mark.parametrize(("page", "name", "body"), CASES, ids=[f"{p}:{n}" for p, n, _ in CASES])
+def test_example_passes(pytester: pytest.Pytester, page: str, name: str, body: str) -> None:
+    pytester.makepyfile(**{f"test_docs_{name}": body})  # unique: in-process runs share sys.modules
+    result = pytester.runpytest_inprocess(*QUIET)
+    result.assert_outcomes(passed=len(re.findall(r"^def test_", body, flags=re.M)))

@@ -1,0 +1,240 @@
+"""In-process mode: mock_s3() as context manager, decorators and fixture; what it leaves alone."""
+
+from __future__ import annotations
+
+import socket
+import unittest
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import botocore.handlers
+import pytest
+import requests
+from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
+from botocore.hooks import HierarchicalEmitter
+
+import fakes3
+from fakes3 import MockS3, mock_aws, mock_s3
+from fakes3.app import FakeS3
+from fakes3.server import Server
+
+ORIGINAL_EMIT = HierarchicalEmitter.emit
+NO_RETRY = Config(retries={"total_max_attempts": 1}, connect_timeout=2)
+
+
+@pytest.fixture(autouse=True)
+def credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
+
+
+@pytest.fixture
+def closed_port() -> Iterator[int]:
+    """A loopback port nothing listens on: connecting fails at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        yield probe.getsockname()[1]
+
+
+def test_public_api() -> None:
+    assert fakes3.__all__ == ["MockS3", "Settings", "__version__", "mock_aws", "mock_s3"]
+    assert mock_aws is mock_s3
+
+
+def test_importing_registers_nothing() -> None:
+    assert HierarchicalEmitter.emit is ORIGINAL_EMIT
+    assert not any("fakes3" in repr(spec) for spec in botocore.handlers.BUILTIN_HANDLERS)
+
+
+def test_context_manager_answers_in_process_and_restores_botocore() -> None:
+    with mock_s3() as mocked:
+        assert isinstance(mocked, MockS3)
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="in-process")
+        s3.put_object(Bucket="in-process", Key="k", Body=b"no socket")
+        assert s3.get_object(Bucket="in-process", Key="k")["Body"].read() == b"no socket"
+        assert HierarchicalEmitter.emit is not ORIGINAL_EMIT
+    assert HierarchicalEmitter.emit is ORIGINAL_EMIT
+    mocked.journal.assert_called("PutObject", bucket="in-process", key="k", times=1)
+    assert [b.name for b in mocked.store.list_buckets()] == ["in-process"]  # readable after
+
+
+def test_each_activation_starts_empty() -> None:
+    with mock_s3():
+        boto3.client("s3").create_bucket(Bucket="first-run")
+    with mock_s3():
+        assert boto3.client("s3").list_buckets()["Buckets"] == []
+
+
+def test_clients_made_before_the_block_are_answered_and_released_after(
+    closed_port: int,
+) -> None:
+    early = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{closed_port}", config=NO_RETRY)
+    aws = boto3.Session().client("s3", region_name="eu-west-1")
+    with mock_s3() as mocked:
+        early.create_bucket(Bucket="made-early")
+        aws.create_bucket(
+            Bucket="eu-bucket", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        assert aws.get_bucket_location(Bucket="eu-bucket")["LocationConstraint"] == "eu-west-1"
+    assert {e.bucket for e in mocked.journal.filter("CreateBucket")} == {"made-early", "eu-bucket"}
+    virtual = mocked.journal.filter("CreateBucket", bucket="eu-bucket")[0]
+    assert virtual.path == "/"  # virtual-host style: bucket.s3.eu-west-1.amazonaws.com
+    with pytest.raises(EndpointConnectionError):
+        early.list_buckets()
+
+
+def test_other_services_are_untouched(closed_port: int) -> None:
+    with mock_s3() as mocked:
+        sqs = boto3.client("sqs", endpoint_url=f"http://127.0.0.1:{closed_port}", config=NO_RETRY)
+        with pytest.raises(EndpointConnectionError):
+            sqs.list_queues()
+    assert len(mocked.journal) == 0
+
+
+def test_presigned_urls_through_requests_and_other_urls_pass_through() -> None:
+    with Server(FakeS3(), port=0) as real, mock_s3():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="presigned")
+        put_url = s3.generate_presigned_url(
+            "put_object", Params={"Bucket": "presigned", "Key": "up.txt"}
+        )
+        assert requests.put(put_url, data=b"via requests", timeout=10).status_code == 200
+        get_url = s3.generate_presigned_url(
+            "get_object", Params={"Bucket": "presigned", "Key": "up.txt"}
+        )
+        assert get_url.startswith("https://presigned.s3.amazonaws.com/up.txt?")
+        assert requests.get(get_url, timeout=10).content == b"via requests"
+        missing = requests.get("https://presigned.s3.amazonaws.com/nope", timeout=10)
+        assert missing.status_code == 404 and b"<Code>NoSuchKey</Code>" in missing.content
+        health = requests.get(real.endpoint_url + "/_fakes3/health", timeout=10)
+        assert health.json() == {"status": "ok"}  # a real socket, not the mock
+
+
+def test_function_decorator_with_and_without_parentheses() -> None:
+    @mock_s3
+    def bare() -> list[str]:
+        boto3.client("s3").create_bucket(Bucket="bare-decorator")
+        return [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
+
+    @mock_s3()
+    def called() -> list[str]:
+        return [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
+
+    assert bare() == ["bare-decorator"]
+    assert bare() == ["bare-decorator"]  # fresh each call, so no BucketAlreadyOwnedByYou
+    assert called() == []
+    assert bare.__name__ == "bare"
+
+
+def test_nested_blocks_share_one_state() -> None:
+    with mock_s3():
+        boto3.client("s3").create_bucket(Bucket="outer-bucket")
+
+        @mock_aws
+        def inner() -> list[str]:
+            return [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
+
+        assert inner() == ["outer-bucket"]
+        assert HierarchicalEmitter.emit is not ORIGINAL_EMIT  # still active after inner
+    assert HierarchicalEmitter.emit is ORIGINAL_EMIT
+
+
+def test_stop_without_start_is_an_error() -> None:
+    with pytest.raises(RuntimeError, match="stopped more often"):
+        MockS3().stop()
+
+
+@mock_s3
+class TestPytestStyleClass:
+    def setup_method(self) -> None:
+        self.s3 = boto3.client("s3")
+        self.s3.create_bucket(Bucket="class-bucket")
+
+    def test_setup_ran_inside_the_mock(self) -> None:
+        self.s3.put_object(Bucket="class-bucket", Key="k", Body=b"x")
+        assert self.s3.list_objects_v2(Bucket="class-bucket")["KeyCount"] == 1
+
+    def test_each_test_starts_fresh(self) -> None:
+        assert self.s3.list_objects_v2(Bucket="class-bucket")["KeyCount"] == 0
+
+
+@mock_aws
+class TestUnittestCase(unittest.TestCase):
+    def setUp(self) -> None:
+        self.s3 = boto3.client("s3", region_name="us-east-1")
+        self.s3.create_bucket(Bucket="unittest-bucket")
+
+    def test_put_and_get(self) -> None:
+        self.s3.put_object(Bucket="unittest-bucket", Key="k", Body=b"unit")
+        body = self.s3.get_object(Bucket="unittest-bucket", Key="k")["Body"].read()
+        self.assertEqual(body, b"unit")
+
+    def test_fresh_state(self) -> None:
+        self.assertEqual(self.s3.list_objects_v2(Bucket="unittest-bucket")["KeyCount"], 0)
+
+
+@mock_s3
+class TestUnittestSetUpClass(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls) -> None:
+        boto3.client("s3").create_bucket(Bucket="made-once")
+
+    def test_class_state_is_shared(self) -> None:
+        names = [b["Name"] for b in boto3.client("s3").list_buckets()["Buckets"]]
+        self.assertEqual(names, ["made-once"])
+
+
+def test_mock_s3_fixture(mock_s3: MockS3) -> None:
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="fixture-bucket")
+    mock_s3.journal.assert_called("CreateBucket", bucket="fixture-bucket")
+
+
+def test_async_functions_can_be_decorated() -> None:
+    import asyncio
+
+    @mock_s3
+    async def uses_s3() -> list[str]:
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="from-async")
+        return [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+    assert asyncio.run(uses_s3()) == ["from-async"]
+
+
+def test_moto_config_argument_is_refused() -> None:
+    with pytest.raises(TypeError):
+        mock_aws(config={"batch": {"use_docker": False}})
+
+
+def test_own_settings_give_a_block_its_own_app() -> None:
+    with mock_s3(settings=fakes3.Settings(region="eu-west-1")) as mocked:
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        with pytest.raises(s3.exceptions.ClientError, match="IllegalLocationConstraint"):
+            s3.create_bucket(Bucket="needs-a-constraint")
+    assert mocked.journal.last is not None and mocked.journal.last.status == 400
+
+
+def test_directory_store_big_streamed_and_unread_bodies(tmp_path: Path) -> None:
+    import gc
+    import os
+
+    with mock_s3(settings=fakes3.Settings(data_dir=str(tmp_path))) as mocked:
+        s3 = boto3.client("s3")
+        s3.create_bucket(Bucket="on-disk")
+        big = os.urandom(3 << 20)
+        s3.put_object(Bucket="on-disk", Key="big", Body=big)
+        s3.put_object(Bucket="on-disk", Key="small", Body=b"x")
+        s3.get_object(Bucket="on-disk", Key="small")  # body never read: nothing left open
+        body = s3.get_object(Bucket="on-disk", Key="big")["Body"]
+        assert body.read(10) == big[:10] and body.read() == big[10:]
+        body.close()
+        gc.collect()
+    assert mocked.journal.filter("GetObject", key="big")[0].bytes_out == len(big)
+    mocked.store.close()
