@@ -184,3 +184,30 @@ def test_errors_inside_the_in_process_app_fail_the_test(
     result = run()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*ServerError: fakes3 raised 1 unexpected exception*"])
+
+
+def test_the_session_server_checks_signatures_strictly(pytester: pytest.Pytester, run: Run) -> None:
+    """As S3 does: the fixtures' own account works, an unknown key or a wrong secret does not,
+    and an unsigned request is anonymous (buckets are private)."""
+    pytester.makepyfile(
+        """
+        import boto3, pytest, requests
+        from botocore.exceptions import ClientError
+
+        def client(fakes3, key, secret):
+            return boto3.client("s3", endpoint_url=fakes3.endpoint_url, region_name="us-east-1",
+                                aws_access_key_id=key, aws_secret_access_key=secret)
+
+        def test_signatures(fakes3, s3_bucket):
+            assert fakes3.settings.auth == "strict"
+            client(fakes3, "test", "test").put_object(Bucket=s3_bucket, Key="k", Body=b"v")
+            for key, secret, code in [("nobody", "x", "InvalidAccessKeyId"),
+                                      ("test", "wrong", "SignatureDoesNotMatch")]:
+                with pytest.raises(ClientError) as info:
+                    client(fakes3, key, secret).get_object(Bucket=s3_bucket, Key="k")
+                assert info.value.response["Error"]["Code"] == code
+            anonymous = requests.get(f"{fakes3.endpoint_url}/{s3_bucket}/k", timeout=10)
+            assert anonymous.status_code == 403
+        """
+    )
+    run().assert_outcomes(passed=1)
