@@ -32,6 +32,7 @@ from fakes3.protocol.chunked import (
     parse_trailer_header,
     payload_mode,
 )
+from fakes3.protocol.digests import Digests
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 _UNSIGNED = "UNSIGNED-PAYLOAD"
@@ -109,6 +110,7 @@ class RequestBody:
         self._trailer: str | None = None  # verified by the aws-chunked reader itself
         self._header_check: tuple[Any, bytes, Exception] | None = None
         self._done = False
+        self._digests: Digests | None = None  # made at the first read, once checks are final
         self.checksum_algorithm: str | None = None
         self._setup(headers, length)
 
@@ -233,8 +235,9 @@ class RequestBody:
             return b""
         data: bytes = self._source.read(size)
         if data:
-            for hasher, _expected, _error in self._checks:
-                hasher.update(data)
+            if self._digests is None:
+                self._digests = Digests([hasher for hasher, _expected, _error in self._checks])
+            self._digests.update(data)
             if size < 0:
                 self._finish()
             return data
@@ -243,9 +246,14 @@ class RequestBody:
 
     def _finish(self) -> None:
         self._done = True
+        if self._digests is not None:
+            self._digests.finish()
         for hasher, expected, error in self._checks:
             if hasher.digest() != expected:
                 raise error
 
     def drain(self) -> bool:
+        """After the answer: stop hashing (a body left half read) and discard what is left."""
+        if self._digests is not None:
+            self._digests.finish()
         return self.input.drain()

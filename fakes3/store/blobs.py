@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from fakes3.protocol.checksums import Checksum, encode, new_checksum
+from fakes3.protocol.digests import Digests
 
 CHUNK = 256 * 1024
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -387,7 +388,8 @@ class Written:
 def write_stream(
     blobs: BlobStore, source: Readable, algorithms: Iterable[str], part: bool = False
 ) -> Written:
-    """Stream ``source`` into a new blob in ``CHUNK`` pieces, taking its MD5 and checksums.
+    """Stream ``source`` into a new blob in ``CHUNK`` pieces, taking its MD5 and checksums
+    (on a second thread past a few MiB: ``fakes3.protocol.digests``).
 
     A checksum the body already verified for the client is taken from it, not computed a
     second time. If ``source`` raises, nothing is kept.
@@ -396,18 +398,19 @@ def write_stream(
     known = source.checksum_algorithm if isinstance(source, SelfChecking) else None
     hashers = {algorithm: new_checksum(algorithm) for algorithm in wanted if algorithm != known}
     md5 = hashlib.md5(usedforsecurity=False)
+    digests = Digests([md5, *hashers.values()])
     writer = blobs.create(part=part)
     size = 0
     try:
         while chunk := source.read(CHUNK):
-            md5.update(chunk)
-            for hasher in hashers.values():
-                hasher.update(chunk)
+            digests.update(chunk)
             writer.write(chunk)
             size += len(chunk)
     except BaseException:
         writer.abort()
         raise
+    finally:
+        digests.finish()
     blob_id = writer.commit()
     values = {algorithm: encode(hasher.digest()) for algorithm, hasher in hashers.items()}
     if known in wanted:

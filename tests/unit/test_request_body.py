@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
+import os
+import threading
 import zlib
 
 import pytest
 
 from fakes3.errors import BadDigest
 from fakes3.protocol.body import RequestBody
+from fakes3.protocol.checksums import new_checksum
+from fakes3.protocol.digests import Digests
 from fakes3.store.blobs import MemoryBlobs, write_stream
 
 DATA = b"the quick brown fox" * 1000
@@ -49,3 +54,19 @@ def test_a_wrong_checksum_stores_nothing() -> None:
     with pytest.raises(BadDigest):
         write_stream(blobs, body, ["CRC32"])
     assert blobs._blobs == {}
+
+
+def test_digests_of_a_large_stream_match_hashing_it_whole() -> None:
+    data = os.urandom(1 << 20) * 9  # past the point where a second thread takes over
+    md5, crc = hashlib.md5(), new_checksum("CRC64NVME")
+    digests = Digests([md5, crc])
+    for start in range(0, len(data), 256 * 1024):
+        digests.update(data[start : start + 256 * 1024])
+    digests.finish()
+    digests.finish()  # idempotent
+    digests.update(b"tail")  # after finishing, hashed inline and still in order
+    assert md5.digest() == hashlib.md5(data + b"tail").digest()
+    whole = new_checksum("CRC64NVME")
+    whole.update(data + b"tail")
+    assert crc.digest() == whole.digest()
+    assert all(thread.name != "fakes3-digests" for thread in threading.enumerate())
