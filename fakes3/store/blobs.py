@@ -21,9 +21,9 @@ import tempfile
 import threading
 import uuid
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Protocol, runtime_checkable
+from typing import BinaryIO, Protocol
 
 from fakes3.protocol.checksums import Checksum, encode, new_checksum
 from fakes3.protocol.digests import Digests
@@ -364,17 +364,6 @@ class Readable(Protocol):
     def read(self, size: int = -1, /) -> bytes: ...
 
 
-@runtime_checkable
-class SelfChecking(Protocol):
-    """A body that verifies the client's own checksum as it is read (``RequestBody``)."""
-
-    checksum_algorithm: str | None
-
-    def read(self, size: int = -1, /) -> bytes: ...
-
-    def verified_checksum(self) -> str | None: ...
-
-
 @dataclass(frozen=True)
 class Written:
     """A blob just written from a stream, with the digests taken on the way."""
@@ -395,7 +384,10 @@ def write_stream(
     second time. If ``source`` raises, nothing is kept.
     """
     wanted = set(algorithms)
-    known = source.checksum_algorithm if isinstance(source, SelfChecking) else None
+    # A body that checks the client's own checksum as it is read (``RequestBody``) says which
+    # (duck-typed: a runtime Protocol check costs more than a small PUT's hashing).
+    verified: Callable[[], str | None] | None = getattr(source, "verified_checksum", None)
+    known: str | None = getattr(source, "checksum_algorithm", None) if verified else None
     hashers = {algorithm: new_checksum(algorithm) for algorithm in wanted if algorithm != known}
     md5 = hashlib.md5(usedforsecurity=False)
     digests = Digests([md5, *hashers.values()])
@@ -413,9 +405,9 @@ def write_stream(
         digests.finish()
     blob_id = writer.commit()
     values = {algorithm: encode(hasher.digest()) for algorithm, hasher in hashers.items()}
-    if known in wanted:
-        assert known is not None and isinstance(source, SelfChecking)
-        value = source.verified_checksum()
+    if known is not None and known in wanted:
+        assert verified is not None
+        value = verified()
         if value is None:  # the body could not say after all: read the blob once more
             value = digest(blobs, blob_id, new_checksum(known))[1]
         assert value is not None
