@@ -8,17 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import moto  # noqa: F401 - a test dependency: the comparison needs the real thing
 import pytest
 
 # Imported here, not first inside an inner run: pytester's in-process runs drop modules first
 # imported inside them, and a second run would import them afresh while requests keeps the
 # old ones (its cookie jar checks then fail).
 import responses  # noqa: F401
-
-try:
-    import moto  # noqa: F401
-except ImportError:  # pragma: no cover - moto is a test dependency
-    moto = None
 
 Run = Callable[..., pytest.RunResult]
 
@@ -130,8 +126,6 @@ class TestWithUnittest(unittest.TestCase):
 def test_moto_style_module_runs_unchanged(
     pytester: pytest.Pytester, run: Run, import_line: str
 ) -> None:
-    if "moto" in import_line and moto is None:
-        pytest.skip("moto is not installed")
     pytester.makepyfile(test_moto_style_module=MOTO_STYLE.format(import_line=import_line))
     run("-p", "no:randomly").assert_outcomes(passed=7)
 
@@ -141,8 +135,6 @@ def test_moto_server_mode_suite_against_a_fakes3_server(
 ) -> None:
     """moto's server mode (``TEST_SERVER_MODE=true``) sends every client to the endpoint and
     resets it through ``POST /moto-api/reset``: the same module passes against fakes3."""
-    if moto is None:
-        pytest.skip("moto is not installed")
     from fakes3.app import FakeS3
     from fakes3.server import Server
 
