@@ -238,3 +238,19 @@ def test_directory_store_big_streamed_and_unread_bodies(tmp_path: Path) -> None:
         gc.collect()
     assert mocked.journal.filter("GetObject", key="big")[0].bytes_out == len(big)
     mocked.store.close()
+
+
+def test_an_aws_host_names_the_endpoint_region() -> None:
+    """As S3 does: an eu-west-1 endpoint needs the matching LocationConstraint."""
+    with mock_s3():
+        eu = boto3.client("s3", region_name="eu-west-1")
+        with pytest.raises(eu.exceptions.ClientError, match="IllegalLocationConstraint"):
+            eu.create_bucket(Bucket="no-constraint")
+        eu.create_bucket(
+            Bucket="with-constraint", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+        )
+        us = boto3.client("s3", region_name="us-east-1")
+        us.create_bucket(Bucket="plain")
+        assert us.get_bucket_location(Bucket="plain")["LocationConstraint"] is None
+        names = [b["Name"] for b in us.list_buckets()["Buckets"]]
+        assert names == ["plain", "with-constraint"]

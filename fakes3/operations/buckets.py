@@ -15,6 +15,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
+from fakes3.protocol.addressing import hostname, region_from_host
 
 REGIONS = frozenset(
     """af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1
@@ -83,8 +84,11 @@ def list_buckets(ctx: Context, params: Params) -> Output:
 
 
 def _bucket_region(ctx: Context, params: Params) -> str:
-    """Where a new bucket goes, by S3's LocationConstraint rules for this endpoint's region."""
-    endpoint = ctx.settings.region
+    """Where a new bucket goes, by S3's LocationConstraint rules for this endpoint's region:
+    the one an AWS host name says (in-process mode answers them), else ``--region``."""
+    endpoint = region_from_host(hostname(ctx.request.headers.get("host", ""))) or (
+        ctx.settings.region
+    )
     config = params.get("CreateBucketConfiguration") or {}
     constraint = config.get("LocationConstraint")
     if constraint in (None, ""):

@@ -53,6 +53,24 @@ def bucket_from_host(name: str, base_domain: str) -> str | None:
     return prefix[:-3] if prefix.endswith(".s3") else prefix
 
 
+@functools.lru_cache(maxsize=256)
+def region_from_host(name: str) -> str | None:
+    """The region an AWS S3 endpoint host stands for (``s3.eu-west-1.amazonaws.com``,
+    ``bucket.s3-eu-west-1.amazonaws.com``; ``s3.amazonaws.com`` is us-east-1), else None."""
+    suffix = ".amazonaws.com.cn" if name.endswith(".amazonaws.com.cn") else ".amazonaws.com"
+    if not name.endswith(suffix):
+        return None
+    labels = name[: -len(suffix)].split(".")
+    for index in range(len(labels) - 1, -1, -1):
+        label = labels[index]
+        if label.startswith("s3-"):
+            return "us-east-1" if label == "s3-external-1" else label[3:]
+        if label == "s3":
+            named = [part for part in labels[index + 1 :] if part not in ("dualstack", "fips")]
+            return named[0] if named else "us-east-1"
+    return None
+
+
 def decode_path(raw_path: str) -> str:
     """Percent-decode a raw URI path as UTF-8; InvalidURI if it is not valid UTF-8."""
     try:

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from fakes3.errors import InvalidURI
-from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, resolve
+from fakes3.protocol.addressing import (
+    bucket_from_host,
+    decode_path,
+    hostname,
+    region_from_host,
+    resolve,
+)
 
 
 @pytest.mark.parametrize(
@@ -63,3 +69,22 @@ def test_decode_path_is_utf8_and_keeps_plus() -> None:
 def test_decode_path_rejects_invalid_utf8() -> None:
     with pytest.raises(InvalidURI):
         decode_path("/b/%FF%FE")
+
+
+@pytest.mark.parametrize(
+    ("host", "region"),
+    [
+        ("s3.amazonaws.com", "us-east-1"),
+        ("bucket.s3.amazonaws.com", "us-east-1"),
+        ("bucket.s3.eu-west-1.amazonaws.com", "eu-west-1"),
+        ("s3.dualstack.ap-south-1.amazonaws.com", "ap-south-1"),
+        ("my.dotted.bucket.s3-us-west-2.amazonaws.com", "us-west-2"),
+        ("s3-external-1.amazonaws.com", "us-east-1"),
+        ("s3.cn-north-1.amazonaws.com.cn", "cn-north-1"),
+        ("localhost", None),
+        ("bucket.localhost", None),
+        ("127.0.0.1", None),
+    ],
+)
+def test_region_from_aws_host_names(host: str, region: str | None) -> None:
+    assert region_from_host(host) == region
