@@ -197,6 +197,7 @@ class Faults:
             error = error_class(rule.error, rule.status)
             raise error(rule.message) if rule.message else error()
         if rule.reset:
+            environ["fakes3.fault.reset"] = True  # for in-process callers (fakes3/mock.py)
             return WireResponse(500, [], _CutBody((), 0, environ.get("fakes3.drop")))
         if rule.break_after is not None:
             environ["fakes3.fault.cut"] = rule.break_after

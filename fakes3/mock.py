@@ -128,6 +128,11 @@ def call_app(
         return _no_write
 
     chunks = app(environ, start_response)
+    if "fakes3.fault.reset" in environ:  # a fault rule reset the connection: no answer
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+        raise DropConnection()
     return answer[0], answer[1], chunks
 
 
@@ -231,10 +236,10 @@ def _answer_botocore(request: Any, **kwargs: Any) -> Any:
     mocked = _active[-1] if _active else None
     if mocked is None:
         return None
-    status, headers, chunks = call_app(
-        mocked.app, request.method, request.url, request.headers, request.body
-    )
     try:
+        status, headers, chunks = call_app(
+            mocked.app, request.method, request.url, request.headers, request.body
+        )
         settled = _settle(chunks, headers)
     except DropConnection as drop:  # a fault rule: what botocore raises for a cut connection
         from botocore.exceptions import ConnectionClosedError
