@@ -42,7 +42,8 @@ def test_consistency_seed_and_faults_from_the_marker(pytester: pytest.Pytester, 
             with pytest.raises(ClientError, match="SlowDown"):
                 once.put_object(Bucket=s3_bucket, Key="k", Body=b"x")
             once.put_object(Bucket=s3_bucket, Key="k", Body=b"x")
-            assert [e.fault is not None for e in fakes3.journal.filter("PutObject")] == [True, False]
+            faults = [e.fault is not None for e in fakes3.journal.filter("PutObject")]
+            assert faults == [True, False]
 
         def test_next_test_is_strong_with_no_faults(fakes3, s3_client, s3_bucket):
             assert fakes3.consistency.rules.preset == "strong"
