@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from fakes3.store.clock import Clock, ManualClock
 from fakes3.store.consistency import Finding, View, request_scope
-from fakes3.store.consistency_rules import PRESETS, Rules, make_rules
+from fakes3.store.consistency_rules import Rules, make_rules
 
 if TYPE_CHECKING:
     from fakes3.store.store import Store
@@ -34,7 +34,7 @@ class Consistency:
     def __init__(self, store: Store, preset: str = "strong", seed: int = 0) -> None:
         self.store = store
         self.seed = seed
-        self.rules = make_rules(preset)
+        self.rules = self._initial = make_rules(preset)
         self.scopes: dict[str, Rules] = {}  # per bucket
         self.active = False  # the app's hot-path check: True once a view is installed
         self._requested = False  # a request asked for a weaker mode: keep the view
@@ -171,13 +171,17 @@ class Consistency:
     # Whole ---------------------------------------------------------------------------------
 
     def reset(self, seed: int = 0) -> None:
-        """Strong everywhere, everything settled, the wall clock back, a fresh seed."""
-        self.rules = PRESETS["strong"]
+        """Everything settled, the mode the server started in (strong unless ``--consistency``
+        said otherwise), no bucket modes, no findings, the wall clock back, a fresh seed."""
+        self.settle()
+        self.rules = self._initial
         self.scopes.clear()
         self.seed = seed
         self._requested = False
         self._findings.clear()
         self._apply()
+        if self.store.view is not None:
+            self.store.view.rng.seed(seed)
         self.store.clock = self._wall
 
     def to_json(self) -> dict[str, Any]:

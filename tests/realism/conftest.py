@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from botocore.client import BaseClient
-from botocore.exceptions import ClientError
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
@@ -35,28 +34,6 @@ def bucket(bucket: str, app: FakeS3) -> Iterator[str]:
 @pytest.fixture
 def clock(app: FakeS3) -> ManualClock:
     return app.consistency.manual_clock()
-
-
-def body_of(s3: BaseClient, bucket: str, key: str, **kwargs: Any) -> bytes | str:
-    """The object's bytes, or the error code a GET answers."""
-    try:
-        data: bytes = s3.get_object(Bucket=bucket, Key=key, **kwargs)["Body"].read()
-    except ClientError as error:
-        return str(error.response["Error"]["Code"])
-    return data
-
-
-def head_of(s3: BaseClient, bucket: str, key: str) -> int | str:
-    """The object's size, or the status a HEAD answers."""
-    try:
-        return int(s3.head_object(Bucket=bucket, Key=key)["ContentLength"])
-    except ClientError as error:
-        return str(error.response["Error"]["Code"])
-
-
-def keys_of(s3: BaseClient, bucket: str, **kwargs: Any) -> list[str]:
-    page = s3.list_objects_v2(Bucket=bucket, **kwargs)
-    return [item["Key"] for item in page.get("Contents", [])]
 
 
 @pytest.fixture

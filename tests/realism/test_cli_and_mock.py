@@ -64,3 +64,13 @@ def test_mock_s3_has_the_same_controls() -> None:
             s3.get_object(Bucket="inproc", Key="k")
         mocked.reset()
         assert mocked.consistency.rules.preset == "strong" and not mocked.faults.rules
+
+
+def test_reset_goes_back_to_the_mode_the_server_started_in() -> None:
+    from fakes3.app import FakeS3
+
+    app = FakeS3(Settings(consistency="aws-2020", seed=5))
+    assert app.consistency.rules.preset == "aws-2020" and app.store.view is not None
+    app.consistency.set("eventual")
+    app.reset()
+    assert app.consistency.rules.preset == "aws-2020" and app.consistency.seed == 5

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from botocore.client import BaseClient
-from conftest import body_of, keys_of
+from realism_helpers import body_of, keys_of
 
 from fakes3.app import FakeS3
 from fakes3.errors import InvalidArgument

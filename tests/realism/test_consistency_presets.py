@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from botocore.client import BaseClient
-from conftest import body_of, head_of, keys_of
+from realism_helpers import body_of, head_of, keys_of
 
 from fakes3.app import FakeS3
 from fakes3.store.clock import ManualClock

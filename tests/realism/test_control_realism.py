@@ -6,7 +6,7 @@ import requests
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import ClientError
-from conftest import body_of
+from realism_helpers import body_of
 from s3clients import client_for
 
 from fakes3.app import FakeS3
