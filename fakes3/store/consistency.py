@@ -157,6 +157,8 @@ class View:
         """Record a change to ``bucket/key`` (``after`` None: the key is now absent)."""
         now = self._now()
         self._sweep(now)
+        if self.keys:  # the oldest history first: memory stays bounded under steady writes
+            self._settled(self.keys, next(iter(self.keys)), now)
         rules = self._rules(bucket)
         checked = rules.checking or rules
         kind = "write" if before is None else "delete" if after is None else "overwrite"
