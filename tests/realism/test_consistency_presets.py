@@ -191,3 +191,47 @@ def test_a_deleted_bucket_is_still_seen_in_bucket_config_lag(
     with pytest.raises(s3.exceptions.ClientError, match="404"):
         s3.head_bucket(Bucket="lagging-bucket")
     assert "lagging-bucket" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+def test_version_listing_hides_versions_a_replica_lacks(
+    app: FakeS3, clock: ManualClock, s3: BaseClient
+) -> None:
+    name = "lagging-versions"
+    s3.create_bucket(Bucket=name)
+    s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    first = s3.put_object(Bucket=name, Key="k", Body=b"1")["VersionId"]
+    app.consistency.set("aws-2020", lag=2)
+    second = s3.put_object(Bucket=name, Key="k", Body=b"22")["VersionId"]
+    marker = s3.delete_object(Bucket=name, Key="x-never-existed")["VersionId"]
+    listing = s3.list_object_versions(Bucket=name)
+    assert [(v["VersionId"], v["IsLatest"]) for v in listing["Versions"]] == [(first, True)]
+    assert "DeleteMarkers" not in listing
+    assert body_of(s3, name, "k") == b"1"
+    assert body_of(s3, name, "k", VersionId=second) == b"22"  # a version id is never stale
+    clock.advance(2.01)
+    listing = s3.list_object_versions(Bucket=name)
+    assert [v["VersionId"] for v in listing["Versions"]] == [second, first]
+    assert [m["VersionId"] for m in listing["DeleteMarkers"]] == [marker]
+    for version_id, key in ((first, "k"), (second, "k"), (marker, "x-never-existed")):
+        s3.delete_object(Bucket=name, Key=key, VersionId=version_id)
+    s3.delete_bucket(Bucket=name)
+
+
+def test_a_completed_multipart_upload_overwrites_lazily_too(
+    app: FakeS3, clock: ManualClock, s3: BaseClient, bucket: str
+) -> None:
+    s3.put_object(Bucket=bucket, Key="big", Body=b"old")
+    app.consistency.set("aws-2020", lag=1)
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="big")["UploadId"]
+    part = s3.upload_part(Bucket=bucket, Key="big", UploadId=upload, PartNumber=1, Body=b"new")
+    s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="big",
+        UploadId=upload,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    assert body_of(s3, bucket, "big") == b"old"
+    s3.copy_object(Bucket=bucket, Key="copy", CopySource={"Bucket": bucket, "Key": "big"})
+    assert body_of(s3, bucket, "copy") == b"old"  # the copy read a stale source, as S3 could
+    clock.advance(1.01)
+    assert body_of(s3, bucket, "big") == b"new"
