@@ -91,3 +91,16 @@ def test_reset_restores_strong_mode_clears_faults_and_the_clock(app: FakeS3) -> 
     app.consistency.reset()
     app.faults.clear()
     assert store.view is None and store.clock is wall and not app.faults.rules
+
+
+def test_signatures_are_checked_against_the_store_clock(
+    app: FakeS3, s3: BaseClient, bucket: str
+) -> None:
+    app.consistency.advance(16 * 60)  # past S3's 15 minutes of allowed skew
+    try:
+        s3.head_bucket(Bucket=bucket)
+        raise AssertionError("a request 16 minutes off the server's clock was accepted")
+    except ClientError as error:
+        assert error.response["ResponseMetadata"]["HTTPStatusCode"] == 403
+    app.consistency.reset()
+    s3.head_bucket(Bucket=bucket)
