@@ -272,7 +272,8 @@ class FakeS3:
         return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
 
     def reset(self) -> None:
-        """Forget every bucket, object and journal entry; strong mode, no faults, wall clock."""
+        """Forget every bucket, object, journal entry and fault rule; back to the configured
+        consistency mode and seed, everything settled, the wall clock."""
         self.consistency.reset(self.settings.seed)
         self.faults.clear(self.settings.seed)
         self.store.reset()
