@@ -245,7 +245,24 @@ def _answer_botocore(request: Any, **kwargs: Any) -> Any:
         from botocore.exceptions import ConnectionClosedError
 
         raise ConnectionClosedError(endpoint_url=request.url) from drop
+    if mocked.app.faults.rules and not isinstance(settled, list):
+        settled = _cut_as_urllib3(settled)
     return AWSResponse(request.url, status, headers, _Raw(settled))
+
+
+def _cut_as_urllib3(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """A streamed body a fault cuts short fails as urllib3 fails on a broken connection, so
+    botocore raises ``ResponseStreamingError`` from ``read()``."""
+    try:
+        yield from chunks
+    except DropConnection as drop:
+        from urllib3.exceptions import ProtocolError
+
+        raise ProtocolError("Connection broken: fakes3 fault", drop) from drop
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def _settle(chunks: Iterable[bytes], headers: list[tuple[str, str]]) -> Iterable[bytes]:

@@ -6,7 +6,7 @@ import boto3
 import pytest
 import requests
 from botocore.config import Config
-from botocore.exceptions import ClientError, ConnectionClosedError
+from botocore.exceptions import ClientError, ConnectionClosedError, ResponseStreamingError
 from test_cli import fakes3_serve  # type: ignore[import-not-found]
 
 from fakes3 import mock_s3
@@ -61,6 +61,15 @@ def test_mock_s3_has_the_same_controls() -> None:
             s3.get_object(Bucket="inproc", Key="k")
         mocked.faults.add(operation="GetObject", reset=True, first=1)
         with pytest.raises(ConnectionClosedError):
+            s3.get_object(Bucket="inproc", Key="k")
+        s3.put_object(
+            Bucket="inproc", Key="big", Body=b"z" * (2 << 20)
+        )  # streamed, not read at once
+        mocked.faults.add(operation="GetObject", break_after=1000, first=1)
+        with pytest.raises(ResponseStreamingError):
+            s3.get_object(Bucket="inproc", Key="big")["Body"].read()
+        mocked.faults.add(operation="GetObject", break_after=10, first=1)
+        with pytest.raises(ConnectionClosedError):  # a small body is read at once
             s3.get_object(Bucket="inproc", Key="k")
         mocked.reset()
         assert mocked.consistency.rules.preset == "strong" and not mocked.faults.rules
