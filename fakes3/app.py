@@ -26,6 +26,7 @@ from fakes3.errors import (
     NotImplementedByFakeS3,
     S3Error,
 )
+from fakes3.faults import Faults, shape
 from fakes3.journal import Journal, record
 from fakes3.operations import HANDLERS, Context
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
@@ -34,8 +35,10 @@ from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
 from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
+from fakes3.realism import Realism
 from fakes3.settings import Settings
 from fakes3.store import Store, open_store
+from fakes3.store.consistency_control import HEADER, Consistency
 
 log = logging.getLogger("fakes3")
 
@@ -115,7 +118,10 @@ class FakeS3:
         self._date = _Date()
         self.gate = Gate(self.settings, self.store)  # accounts and signatures (docs/auth.md)
         self.journal = Journal(self.settings.journal_size)
-        self.control = Control(self.reset, self.journal)
+        # Realism controls (docs/consistency.md, docs/faults.md)
+        self.consistency = Consistency(self.store, self.settings.consistency, self.settings.seed)
+        self.faults = Faults(self.settings.seed)
+        self.control = Control(self.reset, self.journal, Realism(self.consistency, self.faults))
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -149,6 +155,8 @@ class FakeS3:
             log.error("unhandled error in fakes3\n%s", traceback.format_exc())
             error_code = InternalError.code
             response = self._error_response(InternalError(), raw_path, request_id, host_id)
+        if self.faults.rules and "fakes3.fault.cut" in environ:
+            response = shape(response, environ)
         if body is not None and not body.drain():
             response.headers.append(("Connection", "close"))
         sent = self._respond(response, method, request_id, host_id, start_response)
@@ -208,6 +216,10 @@ class FakeS3:
             raise self._no_route(method, target, bucket, headers)
         operation = route.operation
         environ["fakes3.operation"] = operation
+        if self.faults.rules:
+            dropped = self.faults.before(environ, method, operation, bucket, key)
+            if dropped is not None:
+                return dropped
         handler = HANDLERS.get(operation)
         if handler is None:
             raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
@@ -217,7 +229,11 @@ class FakeS3:
         request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
         params = self.parser.parse(operation, request)
         context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)
-        output = handler(context, params)
+        if self.consistency.active or HEADER in headers:
+            with self.consistency.request(operation, headers):
+                output = handler(context, params)
+        else:
+            output = handler(context, params)
         return self.serializer.serialize(operation, output)
 
     def _no_route(
@@ -256,7 +272,10 @@ class FakeS3:
         return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
 
     def reset(self) -> None:
-        """Forget every bucket, object and journal entry."""
+        """Forget every bucket, object, journal entry and fault rule; back to the configured
+        consistency mode and seed, everything settled, the wall clock."""
+        self.consistency.reset(self.settings.seed)
+        self.faults.clear(self.settings.seed)
         self.store.reset()
         self.journal.clear()
 

@@ -16,6 +16,7 @@ from types import FrameType
 
 from fakes3 import __version__
 from fakes3.settings import Settings
+from fakes3.store.consistency_rules import PRESETS
 
 __all__ = ["build_parser", "main", "settings_from_args"]
 
@@ -79,6 +80,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]], repeatable; the "
         "default account test:test always exists [FAKES3_ACCOUNTS, ';'-separated]",
     )
+    option(
+        "--consistency",
+        choices=tuple(PRESETS),
+        help="consistency mode, see docs/consistency.md "
+        f"[FAKES3_CONSISTENCY, {defaults.consistency}]",
+    )
+    option(
+        "--seed",
+        type=int,
+        metavar="N",
+        help=f"seed of consistency lags and fault probabilities [FAKES3_SEED, {defaults.seed}]",
+    )
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
     return parser
 
@@ -105,6 +118,10 @@ def settings_from_args(
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):
         raise ValueError(f"auth must be off, lenient or strict, not {settings.auth!r}")
+    if settings.consistency not in PRESETS:
+        raise ValueError(
+            f"consistency must be one of {', '.join(PRESETS)}, not {settings.consistency!r}"
+        )
     from fakes3.auth.accounts import Accounts
 
     Accounts(settings.accounts)  # a bad spec stops the server before it starts

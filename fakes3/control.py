@@ -24,11 +24,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from fakes3.journal import Journal
 from fakes3.protocol.serializing import WireResponse
+
+if TYPE_CHECKING:
+    from fakes3.realism import Realism
 
 __all__ = ["CONTROL_PREFIXES", "Control"]
 
@@ -44,9 +47,12 @@ def _json(status: int, document: Any) -> WireResponse:
 class Control:
     """Answers the control paths for one app; ``reset`` and ``journal`` are the app's."""
 
-    def __init__(self, reset: Callable[[], None], journal: Journal) -> None:
+    def __init__(
+        self, reset: Callable[[], None], journal: Journal, realism: Realism | None = None
+    ) -> None:
         self._reset = reset
         self.journal = journal
+        self.realism = realism  # consistency, clock and fault endpoints (fakes3/realism.py)
         self.no_auth_action_count = "inf"  # moto's INITIAL_NO_AUTH_ACTION_COUNT, as text
 
     def claims(self, method: str, raw_path: str, query: str) -> bool:
@@ -76,6 +82,10 @@ class Control:
         if name == "journal" and method == "DELETE":
             self.journal.clear()
             return _json(200, {"status": "cleared"})
+        if self.realism is not None:
+            answer = self.realism.handle(method, name, body)
+            if answer is not None:
+                return answer
         if name in ("health", "reset", "journal"):
             return _json(405, {"error": f"{method} is not allowed on /_fakes3/{name}"})
         return _json(404, {"error": f"no control endpoint /_fakes3/{name}"})

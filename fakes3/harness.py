@@ -19,8 +19,10 @@ from fakes3.settings import Settings
 
 if TYPE_CHECKING:
     from fakes3.app import FakeS3
+    from fakes3.faults import Faults
     from fakes3.journal import Journal
     from fakes3.server import Server
+    from fakes3.store.consistency_control import Consistency
 
 __all__ = ["Fakes3", "ServerError", "TestServer", "aws_environment"]
 
@@ -217,8 +219,27 @@ class Fakes3:
         return self.app.journal
 
     def reset(self) -> None:
-        """Forget every bucket, object and journal entry (well under a millisecond)."""
+        """Forget every bucket, object, journal entry and fault rule; strong mode, wall clock."""
         self.app.reset()
+
+    @property
+    def consistency(self) -> Consistency:
+        """The consistency mode (docs/consistency.md): ``set("aws-2020", seed=7)``,
+        ``settle()``, ``advance(seconds)``, the checker's ``findings``."""
+        return self.app.consistency
+
+    @property
+    def faults(self) -> Faults:
+        """The fault rules (docs/faults.md): ``add(operation="PutObject", error="SlowDown")``."""
+        return self.app.faults
+
+    def settle(self) -> None:
+        """Make every change visible to every read now."""
+        self.consistency.settle()
+
+    def advance(self, seconds: float) -> float:
+        """Step the server's manual clock (installed if it ran on the wall clock)."""
+        return self.consistency.advance(seconds)
 
     def environment(self) -> dict[str, str | None]:
         """The AWS variables a test runs with (None: removed); see ``aws_environment``."""

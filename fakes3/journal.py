@@ -66,6 +66,7 @@ class Entry:
     user_agent: str | None
     all_headers: Mapping[str, str] = field(default_factory=dict, repr=False)
     _selected: dict[str, str] | None = field(default=None, repr=False)
+    fault: str | None = None  # the fault rule that acted on this request (docs/faults.md)
 
     @property
     def headers(self) -> dict[str, str]:
@@ -83,7 +84,8 @@ class Entry:
         """One line for failure messages: ``PutObject PUT /b/k -> 200``."""
         where = "/".join(part for part in (self.bucket, self.key) if part) or "-"
         error = f" {self.error_code}" if self.error_code else ""
-        return f"{self.operation or '-'} {self.method} {where} -> {self.status}{error}"
+        fault = f" [fault {self.fault}]" if self.fault else ""
+        return f"{self.operation or '-'} {self.method} {where} -> {self.status}{error}{fault}"
 
 
 _PUBLIC = tuple(name for name in Entry.__slots__ if name not in ("all_headers", "_selected"))
@@ -238,6 +240,8 @@ def record(
         headers.get("user-agent"),
         headers,
     )
+    if "fakes3.fault" in environ:
+        entry.fault = environ["fakes3.fault"]
     journal.append(entry)
     if isinstance(body, list):
         entry.bytes_out = sum(map(len, body))

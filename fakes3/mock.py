@@ -31,9 +31,11 @@ from typing import Any, TypeVar
 from urllib.parse import unquote
 
 from fakes3.app import FakeS3
+from fakes3.faults import DropConnection, Faults
 from fakes3.journal import Journal
 from fakes3.settings import Settings
 from fakes3.store import Store
+from fakes3.store.consistency_control import Consistency
 
 __all__ = ["MockS3", "mock_aws", "mock_s3"]
 
@@ -126,6 +128,11 @@ def call_app(
         return _no_write
 
     chunks = app(environ, start_response)
+    if "fakes3.fault.reset" in environ:  # a fault rule reset the connection: no answer
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+        raise DropConnection()
     return answer[0], answer[1], chunks
 
 
@@ -229,10 +236,33 @@ def _answer_botocore(request: Any, **kwargs: Any) -> Any:
     mocked = _active[-1] if _active else None
     if mocked is None:
         return None
-    status, headers, chunks = call_app(
-        mocked.app, request.method, request.url, request.headers, request.body
-    )
-    return AWSResponse(request.url, status, headers, _Raw(_settle(chunks, headers)))
+    try:
+        status, headers, chunks = call_app(
+            mocked.app, request.method, request.url, request.headers, request.body
+        )
+        settled = _settle(chunks, headers)
+    except DropConnection as drop:  # a fault rule: what botocore raises for a cut connection
+        from botocore.exceptions import ConnectionClosedError
+
+        raise ConnectionClosedError(endpoint_url=request.url) from drop
+    if mocked.app.faults.rules and not isinstance(settled, list):
+        settled = _cut_as_urllib3(settled)
+    return AWSResponse(request.url, status, headers, _Raw(settled))
+
+
+def _cut_as_urllib3(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """A streamed body a fault cuts short fails as urllib3 fails on a broken connection, so
+    botocore raises ``ResponseStreamingError`` from ``read()``."""
+    try:
+        yield from chunks
+    except DropConnection as drop:
+        from urllib3.exceptions import ProtocolError
+
+        raise ProtocolError("Connection broken: fakes3 fault", drop) from drop
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def _settle(chunks: Iterable[bytes], headers: list[tuple[str, str]]) -> Iterable[bytes]:
@@ -351,8 +381,18 @@ class MockS3:
         return self.app.errors
 
     def reset(self) -> None:
-        """Forget every bucket, object and journal entry."""
+        """Forget every bucket, object, journal entry and fault rule; strong mode."""
         self.app.reset()
+
+    @property
+    def consistency(self) -> Consistency:
+        """The app's consistency mode, clock and checker (docs/consistency.md)."""
+        return self.app.consistency
+
+    @property
+    def faults(self) -> Faults:
+        """The app's fault rules (docs/faults.md)."""
+        return self.app.faults
 
     def start(self) -> MockS3:
         """Begin answering S3 requests in this process (fresh state on first start)."""

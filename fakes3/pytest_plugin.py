@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 BACKENDS = ("memory", "directory")
 # how to read the exceptions fakes3 raised while answering the current test's requests
 _NEW_ERRORS: pytest.StashKey[Callable[[], list[BaseException]]] = pytest.StashKey()
-_MARKER_ARGS = frozenset({"backend"})
+_MARKER_ARGS = frozenset({"backend", "consistency", "seed", "faults", "clock", "fail_on_findings"})
+# the checker's verdict on the current test (marker consistency="checker")
+_CHECKER: pytest.StashKey[Callable[[], None]] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -46,8 +48,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
-        "fakes3(backend=None): run this test against a fakes3 server with these settings "
-        "(backend: 'memory' or 'directory'); implies the fakes3 fixture",
+        "fakes3(backend=None, consistency=None, seed=None, faults=None, clock=None, "
+        "fail_on_findings=True): run this test against a fakes3 server with these settings "
+        "(backend: 'memory' or 'directory'; consistency: a preset or a dict of knobs, see "
+        "docs/consistency.md; faults: fault rules, see docs/faults.md); implies the fakes3 "
+        "fixture",
     )
 
 
@@ -178,6 +183,9 @@ def fakes3(
         assert server.app is not None
         server.app.reset()
     handle = Fakes3(server, unavailable=pytest.skip)
+    marker = request.node.get_closest_marker("fakes3")
+    if marker is not None and not server.is_external:
+        _realism(request, handle, marker.kwargs)
     for name, value in handle.environment().items():
         if value is None:
             monkeypatch.delenv(name, raising=False)
@@ -189,6 +197,29 @@ def fakes3(
     request.node.stash[_NEW_ERRORS] = handle.new_errors
     yield handle
     handle.cleanup()
+
+
+def _realism(request: pytest.FixtureRequest, handle: Fakes3, kwargs: dict[str, Any]) -> None:
+    """Apply the marker's consistency, seed, faults and clock to the freshly reset server."""
+    consistency = kwargs.get("consistency")
+    seed = kwargs.get("seed")
+    clock = kwargs.get("clock", "manual" if consistency is not None else "wall")
+    if clock not in ("manual", "wall"):
+        raise pytest.UsageError("@pytest.mark.fakes3(clock=...) is 'manual' or 'wall'")
+    if clock == "manual":
+        handle.consistency.manual_clock()
+    knobs = dict(consistency) if isinstance(consistency, dict) else {"preset": consistency}
+    preset = knobs.pop("preset", None) or "strong"
+    handle.consistency.set(preset, seed=seed, **knobs)
+    if seed is not None:
+        handle.faults.seed(seed)
+    for rule in kwargs.get("faults") or ():
+        if isinstance(rule, dict):
+            handle.faults.add(**rule)
+        else:
+            handle.faults.add(rule)
+    if handle.consistency.rules.check is not None and kwargs.get("fail_on_findings", True):
+        request.node.stash[_CHECKER] = handle.consistency.assert_consistent
 
 
 @pytest.fixture
@@ -232,6 +263,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
             exc.add_note(f"fakes3 raised inside the server during this test: {errors!r}")
         raise
     errors = new_errors() if new_errors is not None else []
+    checker = item.stash.get(_CHECKER, None)
+    if checker is not None and not errors:
+        checker()  # the ConsistencyError names the reads that relied on strong consistency
     if errors:
         from fakes3.harness import ServerError
 

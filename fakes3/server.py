@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import struct
 import sys
 import threading
 import time
@@ -21,6 +22,8 @@ from typing import Any
 
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+
+from fakes3.faults import DropConnection
 
 __all__ = ["Server"]
 
@@ -139,6 +142,7 @@ class _Gateway(wsgi.Gateway_10):
             name.decode("latin-1").lower(): value.decode("latin-1")
             for name, value in req.inheaders.items()
         }
+        environ["fakes3.drop"] = lambda sent: _drop(req, sent)
         return environ
 
     def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -148,7 +152,10 @@ class _Gateway(wsgi.Gateway_10):
         return write
 
     def respond(self) -> None:
-        super().respond()
+        try:
+            super().respond()
+        except DropConnection:  # a fault rule (fakes3/faults.py): the hook did the rest
+            return
         req = self.req
         body = req.rfile
         if req.chunked_read and isinstance(body, _ChunkedInput) and not body.done:
@@ -160,6 +167,20 @@ class _Gateway(wsgi.Gateway_10):
                 pass
             if not body.done:
                 req.close_connection = True
+
+
+def _drop(req: Any, sent: int) -> None:
+    """Close the connection now: a reset (RST) if no byte was sent, else after the bytes."""
+    req.ready = False  # cheroot then sends nothing more
+    req.sent_headers = True  # not even the headers of the answer it was given
+    req.close_connection = True
+    try:
+        if sent:
+            req.conn.wfile.flush()
+        else:
+            req.conn.socket.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    except OSError:
+        pass
 
 
 class _Cheroot(wsgi.Server):

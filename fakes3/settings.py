@@ -29,6 +29,8 @@ class Settings:
     # objects (fakes3.auth.Account); FAKES3_ACCOUNTS separates specs with ";".
     accounts: Sequence[str | Account] = ()
     journal_size: int = 1000  # requests the journal keeps (the oldest are dropped)
+    consistency: str = "strong"  # a preset of docs/consistency.md
+    seed: int = 0  # seeds consistency lags, replica choice and fault probabilities
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

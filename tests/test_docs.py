@@ -1,4 +1,5 @@
-"""The runnable examples in docs/pytest.md and docs/in-process.md pass as written.
+"""The runnable examples in docs/pytest.md, in-process.md, consistency.md and faults.md pass
+as written.
 
 Each ```python block that starts with ``# test_<name>.py`` is a test module: it is written to a
 temporary directory and run with pytest (the installed plugin, no conftest).
@@ -24,14 +25,13 @@ def examples(page: str) -> list[tuple[str, str]]:
     return [(name, body) for body, name in blocks]
 
 
-CASES = [
-    (page, name, body) for page in ("pytest.md", "in-process.md") for name, body in examples(page)
-]
+PAGES = ("pytest.md", "in-process.md", "consistency.md", "faults.md")
+CASES = [(page, name, body) for page in PAGES for name, body in examples(page)]
 
 
 def test_every_page_has_examples() -> None:
     pages = {page for page, _, _ in CASES}
-    assert pages == {"pytest.md", "in-process.md"} and len(CASES) >= 6
+    assert pages == set(PAGES) and len(CASES) >= 12
 
 
 @pytest.mark.parametrize(("page", "name", "body"), CASES, ids=[f"{p}:{n}" for p, n, _ in CASES])

@@ -27,6 +27,7 @@ from fakes3.store.blobs import (
 )
 from fakes3.store.clock import Clock
 from fakes3.store.conflicts import ConflictWatch, Watch
+from fakes3.store.consistency import Scan, View
 from fakes3.store.index import MetadataIndex
 from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.index_sqlite import SqliteIndex
@@ -79,6 +80,9 @@ class Store:
         self.lock = threading.RLock()
         self._conflicts = ConflictWatch()
         self.multipart = Multipart(self, uploads or MemoryUploads())
+        # The consistency view (fakes3.store.consistency); None in strong mode, the default,
+        # so the hot paths pay one attribute check.
+        self.view: View | None = None
 
     # Buckets -------------------------------------------------------------------------------
 
@@ -88,9 +92,22 @@ class Store:
                 raise BucketAlreadyOwnedByYou(BucketName=name)
             record = BucketRecord(name, region, self.clock.now(), owner)
             self.index.add_bucket(record)
+            if self.view is not None:
+                self.view.bucket_changed(name, None, record)
             return record
 
     def get_bucket(self, name: str) -> BucketRecord:
+        """The bucket as reads see it (under a consistency view, as one replica has it)."""
+        with self.lock:
+            record = self.index.get_bucket(name)
+            if self.view is not None:
+                record = self.view.bucket(name, record)
+        if record is None:
+            raise NoSuchBucket(BucketName=name)
+        return record
+
+    def _bucket(self, name: str) -> BucketRecord:
+        """The bucket as it is now: what writes check."""
         with self.lock:
             record = self.index.get_bucket(name)
         if record is None:
@@ -99,14 +116,18 @@ class Store:
 
     def delete_bucket(self, name: str) -> None:
         with self.lock:
-            self.get_bucket(name)
+            before = self._bucket(name)
             if not self.index.is_empty(name):
                 raise BucketNotEmpty(BucketName=name)
             self.index.remove_bucket(name)
             self.multipart.forget_bucket(name)
+            if self.view is not None:
+                self.view.bucket_changed(name, before, None)
 
     def list_buckets(self) -> list[BucketRecord]:
         with self.lock:
+            if self.view is not None:
+                return self.view.bucket_list(self.index.buckets())
             return self.index.buckets()
 
     # Objects -------------------------------------------------------------------------------
@@ -126,7 +147,7 @@ class Store:
         either case nothing is kept. A conditional write during which the key is deleted
         fails with ConditionalRequestConflict (409), as S3's does.
         """
-        self.get_bucket(bucket)  # fail before reading a body that cannot be stored
+        self._bucket(bucket)  # fail before reading a body that cannot be stored
         algorithm = new.checksum_algorithm
         watch = self._conflicts.watch(bucket, key) if precondition is not None else None
         try:
@@ -167,23 +188,32 @@ class Store:
             try:
                 if watch is not None:
                     self._conflicts.check(watch)
-                bucket_record = self.get_bucket(bucket)
+                bucket_record = self._bucket(bucket)
                 if precondition is not None:
                     precondition(self.index.get(bucket, record.key))
             except BaseException:
                 self.blobs.delete(record.blob_id)
                 raise
             record = versioning.stamp(bucket_record, record)
-            self._drop(versioning.commit(self.index, bucket_record, record))
+            view = self.view
+            before = self.index.get(bucket, record.key) if view is not None else None
+            garbage = versioning.commit(self.index, bucket_record, record)
+            if view is not None:
+                view.committed(bucket, record.key, before, record, record.version_id)
+            self._drop(garbage)
         return record
 
     def _drop(self, blob_ids: list[str]) -> None:
+        if self.view is not None:  # a stale replica may still serve some of them
+            blob_ids = self.view.hold(blob_ids)
         for blob_id in blob_ids:
             self.blobs.delete(blob_id)
 
     def head_object(self, bucket: str, key: str, version_id: str | None = None) -> ObjectRecord:
         """The current object, or the version asked for; S3's error if there is none."""
         with self.lock:
+            if self.view is not None:
+                return self.view.find(self.get_bucket(bucket), key, version_id, "HeadObject")
             return versioning.find(self.index, self.get_bucket(bucket), key, version_id)
 
     def read_object(
@@ -199,7 +229,11 @@ class Store:
         concurrent overwrite cannot delete it between lookup and open.
         """
         with self.lock:
-            record = self.head_object(bucket, key, version_id)
+            if self.view is not None:
+                found = self.get_bucket(bucket)
+                record = self.view.find(found, key, version_id, "GetObject", span)
+            else:
+                record = self.head_object(bucket, key, version_id)
             start, end = span(record)
             return record, self.blobs.open(record.blob_id, start, end)
 
@@ -216,9 +250,11 @@ class Store:
         is removed for good (see ``fakes3.store.versioning``).
         """
         with self.lock:
-            bucket_record = self.get_bucket(bucket)
+            bucket_record = self._bucket(bucket)
+            watched = precondition is not None or self.view is not None
+            before = self.index.get(bucket, key) if watched else None
             if precondition is not None:
-                precondition(self.index.get(bucket, key))
+                precondition(before)
             if version_id is None:
                 deletion, garbage = versioning.delete_current(
                     self.index, bucket_record, key, self.clock.now()
@@ -228,6 +264,10 @@ class Store:
                     self.index, bucket_record, key, version_id
                 )
             self._conflicts.deleted(bucket, key)
+            if self.view is not None:
+                after = self.index.get(bucket, key)
+                added = deletion.version_id if version_id is None else None
+                self.view.committed(bucket, key, before, after, added)
             self._drop(garbage)
             return deletion
 
@@ -247,7 +287,7 @@ class Store:
         """
         (src_bucket, src_key, src_version), (dst_bucket, dst_key) = source, target
         with self.lock:
-            self.get_bucket(dst_bucket)
+            self._bucket(dst_bucket)
             src = self.head_object(src_bucket, src_key, src_version)
             new = describe(src)
             record = replace(
@@ -288,7 +328,10 @@ class Store:
 
         with self.lock:
             self.get_bucket(bucket)
-            return list_page(scan, _version_of, prefix, delimiter, start_after, max_keys)
+            viewed = (
+                scan if self.view is None else self.view.scan(bucket, scan, False, "ListObjects")
+            )
+            return list_page(viewed, _version_of, prefix, delimiter, start_after, max_keys)
 
     def list_versions(
         self,
@@ -317,8 +360,11 @@ class Store:
             versioned = self.get_bucket(bucket).versioning is not None
             if version_marker is not None and not versioned and version_marker != versioning.NULL:
                 version_marker = None
+            chosen: Scan = scan if versioned else scan_current
+            if self.view is not None:
+                chosen = self.view.scan(bucket, chosen, versioned, "ListObjectVersions")
             return list_page(
-                scan if versioned else scan_current,
+                chosen,
                 _version_of,
                 prefix,
                 delimiter,
@@ -330,11 +376,13 @@ class Store:
     def set_versioning(self, bucket: str, status: str) -> BucketRecord:
         """PutBucketVersioning: ``Enabled`` or ``Suspended`` (never back to unversioned)."""
         with self.lock:
-            record = self.get_bucket(bucket)
+            before = record = self._bucket(bucket)
             if record.versioning is None:
                 self.index.start_versioning(bucket)
             record = replace(record, versioning=status)
             self.index.set_bucket(record)
+            if self.view is not None:
+                self.view.bucket_changed(bucket, before, record)
             return record
 
     # Whole store ---------------------------------------------------------------------------

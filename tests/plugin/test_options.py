@@ -58,7 +58,7 @@ def test_bad_marker_arguments_are_errors(pytester: pytest.Pytester, run: Run) ->
         def test_unknown_backend(fakes3):
             pass
 
-        @pytest.mark.fakes3(consistency="eventual")
+        @pytest.mark.fakes3(colour="red")
         def test_unknown_argument(fakes3):
             pass
         """

@@ -1,0 +1,93 @@
+"""The realism controls over HTTP: consistency modes, the clock, settling and fault rules.
+
+Served by ``fakes3.control.Control`` under ``/_fakes3/`` (JSON in, JSON out), so tests in any
+language and a CI service container drive what ``app.consistency`` and ``app.faults`` do:
+
+- ``GET /_fakes3/consistency``: the mode, seed, per-bucket modes, clock, checker findings.
+- ``PUT /_fakes3/consistency`` ``{"preset": "aws-2020", "seed": 7, "bucket": "b", "lag": [1, 5] …}``
+- ``POST /_fakes3/consistency/settle``: every change visible everywhere now.
+- ``GET /_fakes3/clock``; ``POST /_fakes3/clock/advance`` ``{"seconds": 5}`` (switches the
+  server to a manual clock first if it runs on the wall clock).
+- ``GET /_fakes3/faults``; ``POST /_fakes3/faults`` (a rule's fields) answers 201 and the rule
+  with its ``id``; ``DELETE /_fakes3/faults/<id>``; ``DELETE /_fakes3/faults`` removes all.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fakes3.errors import S3Error
+from fakes3.faults import Faults
+from fakes3.protocol.serializing import WireResponse
+from fakes3.store.consistency_control import Consistency
+
+__all__ = ["Realism"]
+
+_JSON = [("Content-Type", "application/json")]
+
+
+def _json(status: int, document: Any) -> WireResponse:
+    return WireResponse(status, list(_JSON), json.dumps(document).encode())
+
+
+class Realism:
+    """Answers the realism control paths; None for a path it does not own."""
+
+    def __init__(self, consistency: Consistency, faults: Faults) -> None:
+        self.consistency = consistency
+        self.faults = faults
+
+    def handle(self, method: str, name: str, body: bytes) -> WireResponse | None:
+        route = name.split("/")
+        if route[0] not in ("consistency", "clock", "faults"):
+            return None
+        try:
+            document = json.loads(body) if body.strip() else {}
+        except ValueError as exc:
+            return _json(400, {"error": f"the body is not JSON: {exc}"})
+        if not isinstance(document, dict):
+            return _json(400, {"error": "the body must be a JSON object"})
+        try:
+            return self._route(method, route, document)
+        except S3Error as error:
+            return _json(error.status, {"error": error.text, "code": error.code})
+        except (TypeError, ValueError) as exc:
+            return _json(400, {"error": str(exc)})
+
+    def _route(self, method: str, route: list[str], document: dict[str, Any]) -> WireResponse:
+        consistency, faults = self.consistency, self.faults
+        if route == ["consistency"]:
+            if method in ("GET", "HEAD"):
+                return _json(200, consistency.to_json())
+            if method in ("PUT", "POST"):
+                preset = document.pop("preset", "strong")
+                consistency.set(preset, **document)
+                return _json(200, consistency.to_json())
+        elif route == ["consistency", "settle"] and method == "POST":
+            consistency.settle()
+            return _json(200, {"status": "settled"})
+        elif route == ["clock"] and method in ("GET", "HEAD"):
+            return _json(200, self._clock())
+        elif route == ["clock", "advance"] and method == "POST":
+            consistency.advance(float(document.get("seconds", 0)))
+            return _json(200, self._clock())
+        elif route == ["faults"]:
+            if method in ("GET", "HEAD"):
+                return _json(200, {"rules": [rule.to_json() for rule in faults.rules]})
+            if method == "POST":
+                return _json(201, {"rule": faults.add(**document).to_json()})
+            if method == "DELETE":
+                faults.clear()
+                return _json(200, {"status": "cleared"})
+        elif len(route) == 2 and route[0] == "faults" and method == "DELETE":
+            if faults.remove(route[1]):
+                return _json(200, {"status": "removed"})
+            return _json(404, {"error": f"no fault rule {route[1]}"})
+        else:
+            return _json(404, {"error": f"no control endpoint /_fakes3/{'/'.join(route)}"})
+        return _json(405, {"error": f"{method} is not allowed on /_fakes3/{'/'.join(route)}"})
+
+    def _clock(self) -> dict[str, Any]:
+        clock = self.consistency.clock
+        return {"manual": clock.manual, "time": clock.time(), "now": clock.now().isoformat()}
