@@ -72,13 +72,14 @@ def call_app(
     netloc, target = (rest, "/") if slash < 0 else (rest[:slash], rest[slash:])
     query_at = target.find("?")
     path, query = (target, "") if query_at < 0 else (target[:query_at], target[query_at + 1 :])
-    # botocore's HTTPHeaders is an email Message, whose items() re-parses every value; its
-    # list of (name, value) pairs is what was set.
+    # botocore's HTTPHeaders is an email Message, whose items() re-parses every value, and its
+    # HeadersDict looks every name up again through a key wrapper: read what was set directly.
     pairs = getattr(headers, "_headers", None)
     if not isinstance(pairs, list):
-        pairs = list(headers.items())
+        table = getattr(headers, "_dict", None)
+        pairs = list(table.items()) if isinstance(table, dict) else list(headers.items())
     fields = {
-        name.lower(): value if value.__class__ is str else _header_text(value)
+        str(name).lower(): value if value.__class__ is str else _header_text(value)
         for name, value in pairs
     }
     fields.setdefault("host", netloc)
