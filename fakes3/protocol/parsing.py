@@ -81,7 +81,7 @@ def _converter(member: Member) -> Callable[[str], Any]:
 class _Plan:
     labels: tuple[str, ...]
     query: tuple[tuple[str, str, Callable[[str], Any]], ...]
-    headers: tuple[tuple[str, str, Callable[[str], Any]], ...]
+    headers: dict[str, tuple[str, Callable[[str], Any]]]  # wire name -> (member, converter)
     prefix_maps: tuple[tuple[str, str], ...]
     payload: Member | None
     payload_root: str | None
@@ -127,7 +127,7 @@ class RequestParser:
         plan = _Plan(
             tuple(labels),
             tuple(query),
-            tuple(headers),
+            {wire: (name, convert) for name, wire, convert in headers},
             tuple(prefix_maps),
             payload,
             payload_root,
@@ -150,14 +150,19 @@ class RequestParser:
         for name, wire, convert in plan.query:
             if wire in query:
                 params[name] = convert(query[wire])
-        for name, wire, convert in plan.headers:
-            raw = headers.get(wire)
-            if raw is not None:
-                value = convert(raw)
+        # A request has a dozen headers, an operation up to fifty members: walk the headers.
+        table, prefix_maps = plan.headers, plan.prefix_maps
+        maps: dict[str, dict[str, str]] = {name: {} for name, _prefix in prefix_maps}
+        for wire, raw in headers.items():
+            entry = table.get(wire)
+            if entry is not None:
+                value = entry[1](raw)
                 if value is not None:
-                    params[name] = value
-        for name, prefix in plan.prefix_maps:
-            params[name] = {k[len(prefix) :]: v for k, v in headers.items() if k.startswith(prefix)}
+                    params[entry[0]] = value
+            for name, prefix in prefix_maps:
+                if wire.startswith(prefix):
+                    maps[name][wire[len(prefix) :]] = raw
+        params.update(maps)
         payload = plan.payload
         if payload is not None:
             if payload.type == "blob":
