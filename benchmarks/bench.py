@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
 import datetime
 import functools
 import gc
@@ -28,21 +27,19 @@ import io
 import json
 import os
 import platform
-import pstats
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from typing import Any
 
-import boto3
 from botocore.client import BaseClient
 
+from benchmarks.direct import client_for, run_direct
 from benchmarks.null_app import (
     DELETE_KEYS,
     LIST_KEYS,
@@ -109,17 +106,6 @@ class Config:
 # ----------------------------------------------------------------------------- set-up
 
 
-def _client(endpoint: str) -> BaseClient:
-    """boto3 in its default configuration: only where, which region, and dummy credentials."""
-    return boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
-
-
 def _fill(store: Store, bucket: str, keys: Iterable[str]) -> None:
     """Store 1 KiB objects with a CRC32 checksum (what a default boto3 PUT leaves) directly."""
     for key in keys:
@@ -167,7 +153,7 @@ def subjects(config: Config) -> Iterator[list[Subject]]:
                 app, store = fake, fake.store
             server = Server(app, port=0)
             stack.enter_context(server)
-            subject = Subject(name, app, store, server, _client(server.endpoint_url))
+            subject = Subject(name, app, store, server, client_for(server.endpoint_url))
             for bucket in (BUCKET, DELETE_BUCKET, LIST_BUCKET, SMALL_BUCKET, BIG_BUCKET):
                 subject.s3.create_bucket(Bucket=bucket)
             if store is not None and listing:
@@ -347,125 +333,6 @@ def run_list_page(subject: Subject, config: Config, metrics: dict[str, Metric]) 
         metrics[name].add(subject.name, 1000 * statistics.median(values))
 
 
-# ----------------------------------------------------------------------------- without a network
-
-# metric -> what boto3 is asked to do; its request is recorded and replayed
-DIRECT: dict[str, tuple[str, dict[str, Any]]] = {
-    "direct_put": ("put_object", {"Bucket": BUCKET, "Key": "direct/k", "Body": OBJECT_BODY}),
-    "direct_get": ("get_object", {"Bucket": BUCKET, "Key": "direct/k"}),
-    "direct_head": ("head_object", {"Bucket": BUCKET, "Key": "direct/k"}),
-    "direct_copy": (
-        "copy_object",
-        {"Bucket": BUCKET, "Key": "direct/c", "CopySource": {"Bucket": BUCKET, "Key": "direct/k"}},
-    ),
-    "direct_list": ("list_objects_v2", {"Bucket": BIG_BUCKET}),
-    "direct_list_delim": ("list_objects_v2", {"Bucket": BIG_BUCKET, "Delimiter": "/"}),
-}
-
-
-def record_requests() -> dict[str, tuple[dict[str, Any], bytes]]:
-    """The WSGI environs and bodies of boto3's requests, as cheroot hands them to an app."""
-    seen: list[tuple[dict[str, Any], bytes]] = []
-    lock = threading.Lock()
-
-    def recorder(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-        body = environ["wsgi.input"].read(length) if length else b""
-        kept = {k: v for k, v in environ.items() if k != "wsgi.input"}
-        with lock:
-            seen.append((kept, body))
-        environ["wsgi.input"] = io.BytesIO(body)
-        return null_app(environ, start_response)
-
-    recorded = {}
-    with Server(recorder, port=0) as server:
-        s3 = _client(server.endpoint_url)
-        for name, (operation, kwargs) in DIRECT.items():
-            answer = getattr(s3, operation)(**kwargs)
-            if "Body" in answer:
-                answer["Body"].read()
-            recorded[name] = seen[-1]
-    return recorded
-
-
-class _Status:
-    def __init__(self) -> None:
-        self.status = ""
-
-    def __call__(self, status: str, headers: Any, exc_info: Any = None) -> Callable[..., Any]:
-        self.status = status
-        return self.write
-
-    def write(self, data: bytes) -> None:
-        pass
-
-
-def _call(app: WSGIApp, environ: dict[str, Any], body: bytes, start: _Status) -> None:
-    request = environ.copy()
-    request["wsgi.input"] = io.BytesIO(body)
-    answer = app(request, start)
-    try:
-        for _ in answer:
-            pass
-    finally:
-        close = getattr(answer, "close", None)
-        if close is not None:
-            close()
-
-
-def run_direct(
-    subjects: list[Subject], config: Config, metrics: dict[str, Metric], profile: bool
-) -> None:
-    """Call each WSGI app with boto3's recorded requests: µs per request, no network, no client."""
-    recorded = record_requests()
-    for subject in subjects:
-        start = _Status()
-        for name, (environ, body) in recorded.items():
-            app, n = subject.app, config.direct_count
-            started = time.perf_counter()
-            _call(app, environ, body, start)  # warm-up
-            batch = 16 if time.perf_counter() - started < 0.001 else 1
-            if not start.status.startswith("2"):
-                raise AssertionError(f"{subject.name}: {name} answered {start.status}")
-            for _ in range(config.warmup):
-                if time.perf_counter() - started > config.budget / 4:
-                    break
-                _call(app, environ, body, start)
-            calls = 0
-            started = time.perf_counter()
-            while calls < n:  # fast calls in batches, so reading the clock costs nothing
-                for _ in range(batch):
-                    _call(app, environ, body, start)
-                calls += batch
-                if time.perf_counter() - started > config.budget:  # slow: fewer calls
-                    break
-            metrics[name].add(subject.name, (time.perf_counter() - started) / calls * 1e6)
-            if profile and config.profile_dir and subject.store is not None:
-                _profile(subject, name, environ, body, calls, config.profile_dir)
-
-
-def _profile(
-    subject: Subject, name: str, environ: dict[str, Any], body: bytes, n: int, out_dir: str
-) -> None:
-    """cProfile ``n`` direct calls; save the stats and print the top functions by own time."""
-    start = _Status()
-    profiler = cProfile.Profile()
-    profiler.enable()
-    for _ in range(n):
-        _call(subject.app, environ, body, start)
-    profiler.disable()
-    os.makedirs(out_dir, exist_ok=True)
-    path = os.path.join(out_dir, f"{subject.name}-{name}.pstats")
-    profiler.dump_stats(path)
-    stream = io.StringIO()
-    stats = pstats.Stats(profiler, stream=stream)
-    stats.sort_stats("tottime").print_stats(12)
-    print(f"\n== profile {subject.name} {name} ({n} calls, saved to {path})")
-    lines = stream.getvalue().splitlines()
-    start_at = next((i for i, line in enumerate(lines) if "ncalls" in line), 0)
-    print("\n".join(lines[start_at:]))
-
-
 # ----------------------------------------------------------------------------- reporting
 
 
@@ -593,7 +460,7 @@ def run(config: Config) -> dict[str, Any]:
             print(f"  round {round_no + 1}/{config.rounds}: {time.perf_counter() - started:.0f} s")
         if "wsgi" in config.ops:
             for round_no in range(config.rounds):
-                run_direct(made, config, metrics, profile=round_no == 0)
+                run_direct(made, config, metrics, (BUCKET, BIG_BUCKET), round_no == 0)
         info = meta(config, made)
     if info["commit"] != commit_at_start:
         print(f"!! the checkout moved from {commit_at_start} to {info['commit']} during the run")
