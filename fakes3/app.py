@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from typing import Any
 
+from fakes3 import cors, website
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
 from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
-    AccessForbidden,
     BadRequest,
     InternalError,
     MethodNotAllowed,
@@ -27,6 +27,7 @@ from fakes3.errors import (
     S3Error,
 )
 from fakes3.faults import Faults, shape
+from fakes3.hooks import Exchange, response_hooks
 from fakes3.journal import Journal, record
 from fakes3.operations import HANDLERS, Context
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
@@ -122,6 +123,7 @@ class FakeS3:
         self.consistency = Consistency(self.store, self.settings.consistency, self.settings.seed)
         self.faults = Faults(self.settings.seed)
         self.control = Control(self.reset, self.journal, Realism(self.consistency, self.faults))
+        self.response_hooks = response_hooks()  # CORS… (fakes3/hooks.py)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -132,21 +134,24 @@ class FakeS3:
         raw_path = raw_path_of(raw_uri) if raw_uri else environ.get("PATH_INFO", "/")
         headers = _headers_of(environ)
         body: RequestBody | None = None
+        exchange: Exchange | None = None
         error_code: str | None = None
         query = environ.get("QUERY_STRING", "")
         try:
             length = _content_length(environ.get("CONTENT_LENGTH"), headers)
+            site = website.website_bucket(headers.get("host", ""), self.settings.base_domain)
             if raw_path.startswith(CONTROL_PREFIXES) and self.control.claims(
                 method, raw_path, query
             ):
                 data = environ["wsgi.input"].read(length) if length else b""
                 response = self.control.handle(method, raw_path, query, data)
+            elif site is not None:
+                response = website.serve(self.store, method, site, raw_path, headers)
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
-                response = self._dispatch(
-                    environ, method, raw_path, headers, body, length, identity
-                )
+                exchange = self._exchange(environ, method, raw_path, headers, body, length)
+                response = self._dispatch(exchange, identity)
         except S3Error as error:
             error_code = error.code
             response = self._error_response(error, raw_path, request_id, host_id)
@@ -155,6 +160,10 @@ class FakeS3:
             log.error("unhandled error in fakes3\n%s", traceback.format_exc())
             error_code = InternalError.code
             response = self._error_response(InternalError(), raw_path, request_id, host_id)
+        if exchange is not None and exchange.request.bucket is not None:
+            exchange.error_code = error_code
+            for hook in self.response_hooks:
+                response = hook(exchange, response)
         if self.faults.rules and "fakes3.fault.cut" in environ:
             response = shape(response, environ)
         if body is not None and not body.drain():
@@ -193,7 +202,7 @@ class FakeS3:
             return []
         return payload
 
-    def _dispatch(
+    def _exchange(
         self,
         environ: dict[str, Any],
         method: str,
@@ -201,32 +210,44 @@ class FakeS3:
         headers: dict[str, str],
         body: RequestBody,
         length: int | None,
-        identity: Identity,
-    ) -> WireResponse:
+    ) -> Exchange:
+        """Addressing: the bucket and key a request names, as the layers below see it."""
         path = decode_path(raw_path)
         bucket, key = resolve(headers.get("host", ""), path, self.settings.base_domain)
         environ["fakes3.bucket"], environ["fakes3.key"] = bucket, key
-        target = SERVICE if bucket is None else BUCKET if key is None else OBJECT
         query = parse_query(environ.get("QUERY_STRING", ""))
-        route = self.router.match(method, target, query, headers)
+        request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
+        return Exchange(request, self.store)
+
+    def _dispatch(self, exchange: Exchange, identity: Identity) -> WireResponse:
+        request = exchange.request
+        method, bucket, key, headers = request.method, request.bucket, request.key, request.headers
+        environ = request.environ
+        target = SERVICE if bucket is None else BUCKET if key is None else OBJECT
+        route = self.router.match(method, target, request.query, headers)
         if route is None:
-            form = self.gate.form_upload(environ, method, bucket, key, headers, body, identity)
+            form = self.gate.form_upload(
+                environ, method, bucket, key, headers, request.body, identity
+            )
             if form is not None:
                 return form
-            raise self._no_route(method, target, bucket, headers)
-        operation = route.operation
+            if method == "OPTIONS":
+                return cors.preflight(self.store, target, bucket, key, headers)
+            raise MethodNotAllowed(Method=method, ResourceType=target.upper())
+        operation = exchange.operation = route.operation
         environ["fakes3.operation"] = operation
         if self.faults.rules:
             dropped = self.faults.before(environ, method, operation, bucket, key)
             if dropped is not None:
                 return dropped
+        self.gate.authorize(identity, operation, bucket, key, headers)
         handler = HANDLERS.get(operation)
         if handler is None:
+            if bucket is not None:  # S3 names a missing bucket before an unknown feature
+                self.store.get_bucket(bucket)
             raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
-        self.gate.authorize(identity, operation, bucket, key, headers)
         if operation == "CompleteMultipartUpload":
-            body.ignore_checksum_headers()  # they describe the object assembled, not the XML
-        request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
+            request.body.ignore_checksum_headers()  # type: ignore[attr-defined]
         params = self.parser.parse(operation, request)
         context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)
         if self.consistency.active or HEADER in headers:
@@ -236,29 +257,12 @@ class FakeS3:
             output = handler(context, params)
         return self.serializer.serialize(operation, output)
 
-    def _no_route(
-        self, method: str, target: str, bucket: str | None, headers: dict[str, str]
-    ) -> S3Error:
-        if method == "OPTIONS":
-            return self._preflight(target, bucket, headers)
-        return MethodNotAllowed(Method=method, ResourceType=target.upper())
-
-    def _preflight(self, target: str, bucket: str | None, headers: dict[str, str]) -> S3Error:
-        """A CORS preflight, answered as S3 answers it for a bucket with no CORS configuration
-        (fakes3 cannot store one yet: PutBucketCors answers NotImplemented)."""
-        if "origin" not in headers:
-            return BadRequest("Insufficient information. Origin request header needed.")
-        requested = headers.get("access-control-request-method")
-        if requested not in ("GET", "PUT", "POST", "DELETE", "HEAD"):
-            return BadRequest(f"Invalid Access-Control-Request-Method: {requested or 'null'}")
-        if bucket is not None:
-            self.store.get_bucket(bucket)
-        return AccessForbidden(Method=requested, ResourceType=target.upper())
-
     def _error_response(
         self, error: S3Error, raw_path: str, request_id: str, host_id: str
     ) -> WireResponse:
         headers = list(error.headers.items())
+        if error.members:  # an object's state, sent as GetObject sends it
+            headers.extend(self.serializer.header_members("GetObject", error.members))
         if error.status == 304:
             return WireResponse(304, headers, b"")
         parts = [

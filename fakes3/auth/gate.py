@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fakes3.auth.access import check_access, copy_source
+from fakes3.auth.access import check_access, copy_source, owner_id
 from fakes3.auth.accounts import Accounts
 from fakes3.auth.authenticate import STRICT, Authenticator, Identity
-from fakes3.errors import NoSuchBucket
+from fakes3.errors import AccessDenied, NoSuchBucket
 from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
 from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, resolve
 from fakes3.protocol.formdata import Readable
@@ -70,17 +70,28 @@ class Gate:
         key: str | None,
         headers: Mapping[str, str],
     ) -> None:
-        """Strict mode: a bucket is its owner's, and so is a copy's source bucket."""
+        """Strict mode: a bucket is its owner's, and so is a copy's source bucket. In every
+        mode: ``x-amz-expected-bucket-owner`` (and the copy source's) must name the owner."""
+        record = self._bucket(bucket)
+        source = copy_source(headers)
+        source_record = self._bucket(source[0]) if source is not None else None
+        self._expected_owner(record, headers.get("x-amz-expected-bucket-owner"))
+        self._expected_owner(source_record, headers.get("x-amz-source-expected-bucket-owner"))
         if self.auth.mode != STRICT:
             return
         default = self.accounts.default
         account = identity.account
-        check_access(STRICT, account, operation, self._bucket(bucket), default, key)
-        source = copy_source(headers)
+        check_access(STRICT, account, operation, record, default, key)
         if source is not None:
-            source_bucket, source_key = source
-            record = self._bucket(source_bucket)
-            check_access(STRICT, account, "GetObject", record, default, source_key)
+            check_access(STRICT, account, "GetObject", source_record, default, source[1])
+
+    def _expected_owner(self, bucket: BucketRecord | None, expected: str | None) -> None:
+        """S3 answers 403 when the bucket's owner is not the account the caller expects."""
+        if expected is None or bucket is None:
+            return
+        owner = self.accounts.by_canonical_id(owner_id(bucket, self.accounts.default))
+        if owner is None or owner.account_id != expected.strip():
+            raise AccessDenied()
 
     def form_upload(
         self,
@@ -88,7 +99,7 @@ class Gate:
         method: str,
         bucket: str | None,
         key: str | None,
-        headers: dict[str, str],
+        headers: Mapping[str, str],
         body: Readable,
         identity: Identity,
     ) -> WireResponse | None:

@@ -2,6 +2,7 @@
 
 from fakes3.operations import (
     buckets,
+    config,
     copy,
     listing,
     multipart,
@@ -19,6 +20,7 @@ HANDLERS: dict[str, Handler] = {
     **versioning.HANDLERS,
     **object_attributes.HANDLERS,
     **multipart.HANDLERS,
+    **config.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Context", "Handler"]

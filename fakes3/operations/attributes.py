@@ -160,7 +160,7 @@ def representation(record: ObjectRecord) -> dict[str, Any]:
         "ETag": record.etag,
         "LastModified": record.last_modified,
         "Metadata": {name: metadata_header(value) for name, value in record.metadata.items()},
-        **DEFAULT_ENCRYPTION,
+        **(record.encryption or DEFAULT_ENCRYPTION),
         **record.headers,
     }
     if record.storage_class != "STANDARD":

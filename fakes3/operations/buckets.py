@@ -86,9 +86,7 @@ def list_buckets(ctx: Context, params: Params) -> Output:
 def _bucket_region(ctx: Context, params: Params) -> str:
     """Where a new bucket goes, by S3's LocationConstraint rules for this endpoint's region:
     the one an AWS host name says (in-process mode answers them), else ``--region``."""
-    endpoint = region_from_host(hostname(ctx.request.headers.get("host", ""))) or (
-        ctx.settings.region
-    )
+    endpoint = region_from_host(hostname(ctx.request.host)) or (ctx.settings.region)
     config = params.get("CreateBucketConfiguration") or {}
     constraint = config.get("LocationConstraint")
     if constraint in (None, ""):

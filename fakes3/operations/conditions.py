@@ -7,7 +7,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from fakes3.errors import InvalidRange, NotModified, PreconditionFailed
-from fakes3.protocol.serializing import http_date
 from fakes3.store.records import ObjectRecord
 
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
@@ -59,9 +58,7 @@ def check_read_conditions(params: dict[str, Any], record: ObjectRecord) -> None:
 
 def _not_modified(record: ObjectRecord) -> NotModified:
     error = NotModified()
-    return error.with_headers(  # type: ignore[return-value]
-        ETag=record.etag, **{"Last-Modified": http_date(record.last_modified)}
-    )
+    return error.with_members(ETag=record.etag, LastModified=record.last_modified)  # type: ignore[return-value]
 
 
 def check_copy_source_conditions(params: dict[str, Any], record: ObjectRecord) -> None:

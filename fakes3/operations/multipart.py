@@ -116,8 +116,7 @@ def upload_part(ctx: Context, params: Params) -> Output:
     the upload named none); part sizes are checked at completion, as S3 does.
     """
     check_part_number(params["PartNumber"])
-    headers = ctx.request.headers
-    if "content-length" not in headers and "chunked" not in headers.get("transfer-encoding", ""):
+    if not ctx.request.announces_length:
         raise MissingContentLength()
     length = ctx.request.content_length
     if length is not None and length > MAX_PART_SIZE:
@@ -254,10 +253,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
 
 def _location(ctx: Context, bucket: str, key: str) -> str:
     """The new object's URL, path style, on the host the request was sent to."""
-    environ = ctx.request.environ
-    scheme = environ.get("wsgi.url_scheme", "http")
-    host = ctx.request.headers.get("host", "localhost")
-    return f"{scheme}://{host}/{quote(bucket)}/{quote(key)}"
+    return f"{ctx.request.base_url}/{quote(bucket)}/{quote(key)}"
 
 
 def abort_multipart_upload(ctx: Context, params: Params) -> Output:

@@ -61,8 +61,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html"""
     key = params["Key"]
     validate_key(key)
-    headers = ctx.request.headers
-    if "content-length" not in headers and "chunked" not in headers.get("transfer-encoding", ""):
+    if not ctx.request.announces_length:
         raise MissingContentLength()
     if ctx.request.content_length is not None and ctx.request.content_length > MAX_PUT_SIZE:
         raise EntityTooLarge(ProposedSize=ctx.request.content_length, MaxSizeAllowed=MAX_PUT_SIZE)

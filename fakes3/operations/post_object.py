@@ -14,6 +14,7 @@ by the policy).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -62,7 +63,7 @@ class PostRequest:
     auth: Authenticator
     identity: Identity  # from the request's headers (browsers send none: anonymous)
     bucket: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]
     body: Readable
     base_url: str  # scheme://host, for the Location of the new object
     path_style: bool

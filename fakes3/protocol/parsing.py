@@ -33,7 +33,29 @@ class WireRequest:
     headers: Mapping[str, str]  # lower-case names
     body: BinaryIO
     content_length: int | None = None
-    environ: dict[str, Any] = field(default_factory=dict)
+    environ: dict[str, Any] = field(default_factory=dict)  # for protocol/ and app.py only
+
+    # What handlers may know of the HTTP exchange, without reading headers or the environ.
+
+    @property
+    def secure(self) -> bool:
+        """Whether the request came over TLS (SSE-C needs it)."""
+        return bool(self.environ.get("wsgi.url_scheme") == "https")
+
+    @property
+    def host(self) -> str:
+        return self.headers.get("host", "localhost")
+
+    @property
+    def base_url(self) -> str:
+        """``scheme://host`` as the client addressed this server."""
+        return f"{self.environ.get('wsgi.url_scheme', 'http')}://{self.host}"
+
+    @property
+    def announces_length(self) -> bool:
+        """A ``Content-Length`` header, or a chunked transfer (S3 wants one or the other)."""
+        headers = self.headers
+        return "content-length" in headers or "chunked" in headers.get("transfer-encoding", "")
 
 
 def _timestamp(text: str, fmt: str | None) -> datetime | None:

@@ -131,6 +131,15 @@ class ResponseSerializer:
         self._plans[operation] = plan
         return plan
 
+    def header_members(self, operation: str, output: dict[str, Any]) -> list[tuple[str, str]]:
+        """The header members of ``output`` as ``operation``'s response sends them."""
+        headers: list[tuple[str, str]] = []
+        for member in self._plan(operation).headers:
+            value = output.get(member.name)
+            if value is not None:
+                headers.append((member.wire_name, _header_value(member, value)))
+        return headers
+
     def serialize(self, operation: str, output: dict[str, Any]) -> WireResponse:
         plan = self._plan(operation)
         headers: list[tuple[str, str]] = []

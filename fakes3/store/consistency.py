@@ -113,6 +113,7 @@ class View:
         self.rng = random.Random(seed)
         self.keys: dict[tuple[str, str], History] = {}
         self.buckets: dict[str, History] = {}
+        self.configs: dict[tuple[str, str], History] = {}  # (bucket, configuration name)
         self.misses: dict[tuple[str, str], float] = {}  # 404s answered (negative caching)
         self.held: set[str] = set()  # blob ids kept for stale readers
         self.findings = findings  # the checker's, kept by the owner across views
@@ -181,17 +182,26 @@ class View:
     def bucket_changed(
         self, name: str, before: BucketRecord | None, after: BucketRecord | None
     ) -> None:
+        self._changed(self.buckets, name, name, before, after)
+
+    def config_changed(self, bucket: str, name: str, before: Any, after: Any) -> None:
+        """A bucket configuration changed (``after`` None: deleted); lags as buckets do."""
+        self._changed(self.configs, (bucket, name), bucket, before, after)
+
+    def _changed(
+        self, table: dict[Any, History], name: Any, bucket: str, before: Any, after: Any
+    ) -> None:
         now = self._now()
-        rules = self._rules(name)
+        rules = self._rules(bucket)
         checked = rules.checking or rules
-        history = self.buckets.get(name)
+        history = table.get(name)
         if history is None and not checked.bucket_config:
             return
         arrivals = self._arrivals(checked, now) if checked.bucket_config else None
         if history is None:
             if arrivals is None:
                 return
-            history = self.buckets[name] = History(before)
+            history = table[name] = History(before)
         history.changes.append(Change(now, after, arrivals, True, True))
 
     def hold(self, blob_ids: list[str]) -> list[str]:
@@ -218,6 +228,7 @@ class View:
         if self._horizon and now >= self._horizon:
             self.keys.clear()
             self.buckets.clear()
+            self.configs.clear()
             self._horizon = 0.0
             self._release()
 
@@ -368,17 +379,23 @@ class View:
 
     def bucket(self, name: str, record: BucketRecord | None) -> BucketRecord | None:
         """The bucket as one replica sees it (bucket-config lag)."""
-        if not self.buckets:
-            return record
-        rules = self._rules(name)
+        return self._seen(self.buckets, name, name, record)  # type: ignore[no-any-return]
+
+    def config(self, bucket: str, name: str, current: Any) -> Any:
+        """A bucket configuration as one replica sees it (bucket-config lag)."""
+        return self._seen(self.configs, (bucket, name), bucket, current)
+
+    def _seen(self, table: dict[Any, History], name: Any, bucket: str, current: Any) -> Any:
+        if not table:
+            return current
+        rules = self._rules(bucket)
         if rules.strong or rules.check is not None:
-            return record
+            return current
         now = self._now()
-        history = self._settled(self.buckets, name, now)
+        history = self._settled(table, name, now)
         if history is None:
-            return record
-        seen = history.seen(self._replica(rules), now, READ)
-        return seen  # type: ignore[no-any-return]
+            return current
+        return history.seen(self._replica(rules), now, READ)
 
     def bucket_list(self, records: list[BucketRecord]) -> list[BucketRecord]:
         if not self.buckets:

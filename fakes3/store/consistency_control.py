@@ -192,6 +192,8 @@ class Consistency:
             "buckets": {name: rules.to_json() for name, rules in self.scopes.items()},
             "seed": self.seed,
             "clock": {"manual": self.clock.manual, "time": self.clock.time()},
-            "pending": len(view.keys) + len(view.buckets) if view is not None else 0,
+            "pending": len(view.keys) + len(view.buckets) + len(view.configs)
+            if view is not None
+            else 0,
             "findings": [finding.__dict__ for finding in self.findings],
         }

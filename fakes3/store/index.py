@@ -26,7 +26,8 @@ class MetadataIndex(Protocol):
         """MUST store a bucket whose name is not present (the store checks first)."""
 
     def set_bucket(self, bucket: BucketRecord) -> None:
-        """MUST replace the record of an existing bucket (a versioning status change)."""
+        """MUST replace the whole record of an existing bucket (every field survives a
+        restart of a directory store)."""
 
     def get_bucket(self, name: str) -> BucketRecord | None: ...
 
@@ -79,11 +80,33 @@ class MetadataIndex(Protocol):
         """
         ...
 
+    def update_version(self, bucket: str, record: ObjectRecord) -> None:
+        """MUST replace the stored version with ``record``'s key and version id, keeping its
+        place among the key's versions (tags, retention: a version's sub-resources)."""
+
     def start_versioning(self, bucket: str) -> None:
         """MUST give every current record version id ``"null"`` and make it its key's only
         version: the step a bucket takes when versioning is first configured."""
 
+    # Bucket configurations: opaque documents keyed by (bucket, name) ----------------------
+
+    def get_config(self, bucket: str, name: str) -> str | None:
+        """The document stored under ``name``, or None."""
+        ...
+
+    def put_config(self, bucket: str, name: str, document: str) -> None:
+        """MUST store ``document`` under ``name``, replacing any; the bucket exists."""
+
+    def delete_config(self, bucket: str, name: str) -> bool:
+        """MUST remove the document if present; True if there was one."""
+        ...
+
+    def list_configs(self, bucket: str, prefix: str) -> list[tuple[str, str]]:
+        """Every ``(name, document)`` whose name starts with ``prefix``, sorted by name."""
+        ...
+
     def clear(self) -> None:
-        """MUST remove every bucket and object."""
+        """MUST remove every bucket, object and configuration (``remove_bucket`` too drops
+        the bucket's configurations)."""
 
     def close(self) -> None: ...

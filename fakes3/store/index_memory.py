@@ -9,7 +9,7 @@ from fakes3.store.records import BucketRecord, ObjectRecord
 
 
 class _Bucket:
-    __slots__ = ("record", "objects", "keys", "versions", "version_keys")
+    __slots__ = ("record", "objects", "keys", "versions", "version_keys", "configs")
 
     def __init__(self, record: BucketRecord) -> None:
         self.record = record
@@ -17,6 +17,7 @@ class _Bucket:
         self.keys: list[str] = []  # sorted; insertion is a memmove, cheap up to millions
         self.versions: dict[str, list[ObjectRecord]] = {}  # newest first
         self.version_keys: list[str] = []  # sorted keys of ``versions``
+        self.configs: dict[str, str] = {}  # configuration name -> document
 
 
 class MemoryIndex:
@@ -123,6 +124,13 @@ class MemoryIndex:
             position += 1
         return found
 
+    def update_version(self, bucket: str, record: ObjectRecord) -> None:
+        versions = self._buckets[bucket].versions.get(record.key, [])
+        for position, stored in enumerate(versions):
+            if stored.version_id == record.version_id:
+                versions[position] = record
+                return
+
     def start_versioning(self, bucket: str) -> None:
         entry = self._buckets[bucket]
         for key in entry.keys:
@@ -130,6 +138,19 @@ class MemoryIndex:
             entry.objects[key] = record
             entry.versions[key] = [record]
         entry.version_keys = list(entry.keys)
+
+    def get_config(self, bucket: str, name: str) -> str | None:
+        return self._buckets[bucket].configs.get(name)
+
+    def put_config(self, bucket: str, name: str, document: str) -> None:
+        self._buckets[bucket].configs[name] = document
+
+    def delete_config(self, bucket: str, name: str) -> bool:
+        return self._buckets[bucket].configs.pop(name, None) is not None
+
+    def list_configs(self, bucket: str, prefix: str) -> list[tuple[str, str]]:
+        configs = self._buckets[bucket].configs
+        return sorted((name, doc) for name, doc in configs.items() if name.startswith(prefix))
 
     def clear(self) -> None:
         self._buckets.clear()

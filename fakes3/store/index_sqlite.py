@@ -27,10 +27,17 @@ CREATE TABLE IF NOT EXISTS versions (
     PRIMARY KEY (bucket, key, seq DESC)
 ) WITHOUT ROWID;
 CREATE UNIQUE INDEX IF NOT EXISTS versions_by_id ON versions (bucket, key, version_id);
+CREATE TABLE IF NOT EXISTS bucket_configs (
+    bucket TEXT NOT NULL, name TEXT NOT NULL, document TEXT NOT NULL,
+    PRIMARY KEY (bucket, name)
+) WITHOUT ROWID;
 """
 # Columns added after the first release, with the type they are added with (a data dir from
 # before accounts: the default account owns every bucket).
 _BUCKET_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "versioning": "TEXT"}
+# Every BucketRecord field, in order: INSERT and UPDATE both write all of them, so a field
+# added to the record must be added here (tests/unit/test_store.py compares a reopened store).
+_BUCKET_FIELDS = "name, region, created, owner, versioning"
 _COLUMNS = "key, blob_id, size, etag, last_modified, attrs"
 
 
@@ -48,6 +55,7 @@ def _attrs(record: ObjectRecord) -> str:
             "version_id": record.version_id,
             "parts": [astuple(part) for part in record.parts],
             "delete_marker": record.delete_marker,
+            "encryption": record.encryption,
         },
         separators=(",", ":"),
     )
@@ -98,7 +106,7 @@ class SqliteIndex:
             record.name: record
             for record in map(
                 _bucket,
-                self._db.execute("SELECT name, region, created, owner, versioning FROM buckets"),
+                self._db.execute(f"SELECT {_BUCKET_FIELDS} FROM buckets"),
             )
         }
         (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
@@ -106,20 +114,13 @@ class SqliteIndex:
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
-            "INSERT INTO buckets (name, region, created, owner, versioning) VALUES (?, ?, ?, ?, ?)",
-            (
-                bucket.name,
-                bucket.region,
-                bucket.created.timestamp(),
-                bucket.owner,
-                bucket.versioning,
-            ),
+            f"INSERT INTO buckets ({_BUCKET_FIELDS}) VALUES (?, ?, ?, ?, ?)", _bucket_row(bucket)
         )
         self._buckets[bucket.name] = bucket
 
     def set_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
-            "UPDATE buckets SET versioning = ? WHERE name = ?", (bucket.versioning, bucket.name)
+            f"REPLACE INTO buckets ({_BUCKET_FIELDS}) VALUES (?, ?, ?, ?, ?)", _bucket_row(bucket)
         )
         self._buckets[bucket.name] = bucket
 
@@ -128,6 +129,7 @@ class SqliteIndex:
 
     def remove_bucket(self, name: str) -> None:
         self._db.execute("DELETE FROM versions WHERE bucket = ?", (name,))
+        self._db.execute("DELETE FROM bucket_configs WHERE bucket = ?", (name,))
         self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
         self._buckets.pop(name, None)
 
@@ -228,13 +230,50 @@ class SqliteIndex:
             found.extend(map(_record, rows))
         return found
 
+    def update_version(self, bucket: str, record: ObjectRecord) -> None:
+        key, *rest = _row(record)
+        self._db.execute(
+            "UPDATE versions SET blob_id = ?, size = ?, etag = ?, last_modified = ?, attrs = ? "
+            "WHERE bucket = ? AND key = ? AND version_id = ?",
+            (*rest, bucket, key, record.version_id),
+        )
+
     def start_versioning(self, bucket: str) -> None:
         rows = self._db.execute(f"SELECT {_COLUMNS} FROM objects WHERE bucket = ?", (bucket,))
         for record in [replace(_record(row), version_id="null") for row in rows]:
             self.put(bucket, record)
             self.add_version(bucket, record)
 
+    def get_config(self, bucket: str, name: str) -> str | None:
+        row = self._db.execute(
+            "SELECT document FROM bucket_configs WHERE bucket = ? AND name = ?", (bucket, name)
+        ).fetchone()
+        return row[0] if row else None
+
+    def put_config(self, bucket: str, name: str, document: str) -> None:
+        self._db.execute("REPLACE INTO bucket_configs VALUES (?, ?, ?)", (bucket, name, document))
+
+    def delete_config(self, bucket: str, name: str) -> bool:
+        cursor = self._db.execute(
+            "DELETE FROM bucket_configs WHERE bucket = ? AND name = ?", (bucket, name)
+        )
+        return cursor.rowcount > 0
+
+    def list_configs(self, bucket: str, prefix: str) -> list[tuple[str, str]]:
+        rows = self._db.execute(
+            "SELECT name, document FROM bucket_configs WHERE bucket = ? AND name >= ? "
+            "ORDER BY name",
+            (bucket, prefix),
+        )
+        found: list[tuple[str, str]] = []
+        for name, document in rows:
+            if not name.startswith(prefix):
+                break
+            found.append((name, document))
+        return found
+
     def clear(self) -> None:
+        self._db.execute("DELETE FROM bucket_configs")
         self._db.execute("DELETE FROM versions")
         self._db.execute("DELETE FROM objects")
         self._db.execute("DELETE FROM buckets")
@@ -242,6 +281,12 @@ class SqliteIndex:
 
     def close(self) -> None:
         self._db.close()
+
+
+def _bucket_row(bucket: BucketRecord) -> tuple[Any, ...]:
+    """The columns of ``_BUCKET_FIELDS``."""
+    created = bucket.created.timestamp()
+    return (bucket.name, bucket.region, created, bucket.owner, bucket.versioning)
 
 
 def _bucket(row: tuple[Any, ...]) -> BucketRecord:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -47,3 +48,6 @@ class ObjectRecord:
     version_id: str | None = None  # None: the bucket has never had versioning
     parts: tuple[ObjectPart, ...] = ()  # empty unless completed from a multipart upload
     delete_marker: bool = False  # a delete marker: no bytes (blob_id ""), a version id
+    # Server-side encryption as GET/HEAD answer it, by model member name
+    # (ServerSideEncryption, SSEKMSKeyId, BucketKeyEnabled, SSECustomerAlgorithm…).
+    encryption: dict[str, Any] = field(default_factory=dict)

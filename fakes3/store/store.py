@@ -25,6 +25,7 @@ from fakes3.store.blobs import (
     digest,
     write_stream,
 )
+from fakes3.store.bucket_configs import BucketConfigs
 from fakes3.store.clock import Clock
 from fakes3.store.conflicts import ConflictWatch, Watch
 from fakes3.store.consistency import Scan, View
@@ -52,6 +53,7 @@ class NewObject:
     storage_class: str = "STANDARD"
     tags: tuple[tuple[str, str], ...] = ()
     checksum_algorithm: str | None = None
+    encryption: dict[str, Any] = field(default_factory=dict)
 
     def record_fields(self) -> dict[str, Any]:
         """These attributes as ObjectRecord fields (the checksum is the store's to compute)."""
@@ -61,6 +63,7 @@ class NewObject:
             "metadata": self.metadata,
             "storage_class": self.storage_class,
             "tags": self.tags,
+            "encryption": self.encryption,
         }
 
 
@@ -80,6 +83,7 @@ class Store:
         self.lock = threading.RLock()
         self._conflicts = ConflictWatch()
         self.multipart = Multipart(self, uploads or MemoryUploads())
+        self.configs = BucketConfigs(self)  # every bucket configuration (bucket_configs.py)
         # The consistency view (fakes3.store.consistency); None in strong mode, the default,
         # so the hot paths pay one attribute check.
         self.view: View | None = None
@@ -106,8 +110,8 @@ class Store:
             raise NoSuchBucket(BucketName=name)
         return record
 
-    def _bucket(self, name: str) -> BucketRecord:
-        """The bucket as it is now: what writes check."""
+    def bucket_now(self, name: str) -> BucketRecord:
+        """The bucket as it is now, whatever a consistency view shows: what writes check."""
         with self.lock:
             record = self.index.get_bucket(name)
         if record is None:
@@ -116,11 +120,12 @@ class Store:
 
     def delete_bucket(self, name: str) -> None:
         with self.lock:
-            before = self._bucket(name)
+            before = self.bucket_now(name)
             if not self.index.is_empty(name):
                 raise BucketNotEmpty(BucketName=name)
             self.index.remove_bucket(name)
             self.multipart.forget_bucket(name)
+            self.configs.forget_bucket(name)
             if self.view is not None:
                 self.view.bucket_changed(name, before, None)
 
@@ -147,7 +152,7 @@ class Store:
         either case nothing is kept. A conditional write during which the key is deleted
         fails with ConditionalRequestConflict (409), as S3's does.
         """
-        self._bucket(bucket)  # fail before reading a body that cannot be stored
+        self.bucket_now(bucket)  # fail before reading a body that cannot be stored
         algorithm = new.checksum_algorithm
         watch = self._conflicts.watch(bucket, key) if precondition is not None else None
         try:
@@ -188,7 +193,7 @@ class Store:
             try:
                 if watch is not None:
                     self._conflicts.check(watch)
-                bucket_record = self._bucket(bucket)
+                bucket_record = self.bucket_now(bucket)
                 if precondition is not None:
                     precondition(self.index.get(bucket, record.key))
             except BaseException:
@@ -202,6 +207,36 @@ class Store:
                 view.committed(bucket, record.key, before, record, record.version_id)
             self._drop(garbage)
         return record
+
+    def rewrite_object(
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+        change: Callable[[ObjectRecord], ObjectRecord],
+    ) -> ObjectRecord:
+        """Replace the record of the current object (or of ``version_id``) by
+        ``change(record)``: the one path for a version's sub-resources (tags now; retention,
+        legal hold and ACLs later). The version keeps its id, place, bytes and date; the
+        consistency view hears of it as of any change to the key.
+
+        S3's errors if there is no such object or version (``change`` may raise too).
+        """
+        with self.lock:
+            bucket_record = self.bucket_now(bucket)
+            before = versioning.find(self.index, bucket_record, key, version_id)
+            after = change(before)
+            if after.blob_id != before.blob_id or after.version_id != before.version_id:
+                raise ValueError("a rewrite keeps the version's bytes and id")
+            current = self.index.get(bucket, key)
+            is_current = current is not None and current.version_id == before.version_id
+            if bucket_record.versioning is not None:
+                self.index.update_version(bucket, after)
+            if is_current:
+                self.index.put(bucket, after)
+                if self.view is not None:
+                    self.view.committed(bucket, key, before, after, None)
+            return after
 
     def _drop(self, blob_ids: list[str]) -> None:
         if self.view is not None:  # a stale replica may still serve some of them
@@ -250,7 +285,7 @@ class Store:
         is removed for good (see ``fakes3.store.versioning``).
         """
         with self.lock:
-            bucket_record = self._bucket(bucket)
+            bucket_record = self.bucket_now(bucket)
             watched = precondition is not None or self.view is not None
             before = self.index.get(bucket, key) if watched else None
             if precondition is not None:
@@ -287,7 +322,7 @@ class Store:
         """
         (src_bucket, src_key, src_version), (dst_bucket, dst_key) = source, target
         with self.lock:
-            self._bucket(dst_bucket)
+            self.bucket_now(dst_bucket)
             src = self.head_object(src_bucket, src_key, src_version)
             new = describe(src)
             record = replace(
@@ -376,7 +411,7 @@ class Store:
     def set_versioning(self, bucket: str, status: str) -> BucketRecord:
         """PutBucketVersioning: ``Enabled`` or ``Suspended`` (never back to unversioned)."""
         with self.lock:
-            before = record = self._bucket(bucket)
+            before = record = self.bucket_now(bucket)
             if record.versioning is None:
                 self.index.start_versioning(bucket)
             record = replace(record, versioning=status)
@@ -391,6 +426,7 @@ class Store:
         with self.lock:
             self.index.clear()
             self.multipart.clear()
+            self.configs.clear()
             self.blobs.clear()
 
     def close(self) -> None:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from fakes3.errors import InvalidArgument, MethodNotAllowed, NoSuchKey, NoSuchVersion, S3Error
-from fakes3.protocol.serializing import http_date
 from fakes3.store.index import MetadataIndex
 from fakes3.store.records import BucketRecord, ObjectRecord
 
@@ -159,12 +158,9 @@ def find(
         raise NoSuchVersion(Key=key, VersionId=version_id)
     if record.delete_marker:
         error = MethodNotAllowed(Method="GET", ResourceType="DeleteMarker")
-        raise _with_marker(error, record).with_headers(
-            **{"Last-Modified": http_date(record.last_modified)}
-        )
+        raise _with_marker(error, record).with_members(LastModified=record.last_modified)
     return record
 
 
 def _with_marker(error: S3Error, marker: ObjectRecord) -> S3Error:
-    headers = {"x-amz-delete-marker": "true", "x-amz-version-id": marker.version_id or NULL}
-    return error.with_headers(**headers)
+    return error.with_members(DeleteMarker=True, VersionId=marker.version_id or NULL)

@@ -1,44 +1,8 @@
-"""S3 errors: one class per S3 error code, raised from any layer, rendered once by the app.
-
-The tree::
-
-    S3Error                       code, HTTP status, default message, extra XML fields
-     ├── AccessDenied             403
-     ├── BadDigest                400
-     ├── ...                      one subclass per code S3 documents
-     └── NotModified              304 (not an error to S3, but it ends a request the same way)
-
-Raise with keyword fields for the extra XML elements S3 sends beside ``Code`` and ``Message``::
-
-    raise NoSuchBucket(BucketName=bucket)
-    raise PreconditionFailed(Condition="If-Match")
-    raise InvalidArgument("max-keys must be an integer", ArgumentName="max-keys", ArgumentValue=v)
-
-Reference: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
-"""
+"""Errors of requests and objects: one class per S3 error code."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
-
-class S3Error(Exception):
-    """An S3 error response: ``code`` and ``status`` are fixed, the message may be overridden."""
-
-    code: ClassVar[str] = "InternalError"
-    status: ClassVar[int] = 500
-    message: ClassVar[str] = "We encountered an internal error. Please try again."
-
-    def __init__(self, message: str | None = None, /, **fields: object) -> None:
-        self.text = message if message is not None else self.message
-        self.fields: dict[str, str] = {k: str(v) for k, v in fields.items() if v is not None}
-        self.headers: dict[str, str] = {}
-        super().__init__(f"{self.code}: {self.text}")
-
-    def with_headers(self, **headers: str) -> S3Error:
-        """Attach response headers (e.g. ``x-amz-delete-marker``) and return self for ``raise``."""
-        self.headers.update(headers)
-        return self
+from fakes3.errors.base import S3Error
 
 
 class AccessDenied(S3Error):

@@ -1,0 +1,129 @@
+"""Errors of bucket configurations: one class per S3 error code."""
+
+from __future__ import annotations
+
+from fakes3.errors.base import S3Error
+
+
+class NoSuchTagSet(S3Error):
+    """A bucket with no tags (GetBucketTagging)."""
+
+    code = "NoSuchTagSet"
+    status = 404
+    message = "The TagSet does not exist"
+
+
+class NoSuchCORSConfiguration(S3Error):
+    """A bucket with no CORS configuration."""
+
+    code = "NoSuchCORSConfiguration"
+    status = 404
+    message = "The CORS configuration does not exist"
+
+
+class ServerSideEncryptionConfigurationNotFoundError(S3Error):
+    """A bucket with no default encryption configuration."""
+
+    code = "ServerSideEncryptionConfigurationNotFoundError"
+    status = 404
+    message = "The server side encryption configuration was not found"
+
+
+class NoSuchWebsiteConfiguration(S3Error):
+    """A bucket with no website configuration."""
+
+    code = "NoSuchWebsiteConfiguration"
+    status = 404
+    message = "The specified bucket does not have a website configuration"
+
+
+class ReplicationConfigurationNotFoundError(S3Error):
+    """A bucket with no replication configuration."""
+
+    code = "ReplicationConfigurationNotFoundError"
+    status = 404
+    message = "The replication configuration was not found"
+
+
+class NoSuchConfiguration(S3Error):
+    """No analytics, inventory, metrics or intelligent-tiering configuration with that id."""
+
+    code = "NoSuchConfiguration"
+    status = 404
+    message = "The specified configuration does not exist."
+
+
+class NoSuchLifecycleConfiguration(S3Error):
+    """A bucket with no lifecycle configuration."""
+
+    code = "NoSuchLifecycleConfiguration"
+    status = 404
+    message = "The lifecycle configuration does not exist"
+
+
+class NoSuchBucketPolicy(S3Error):
+    """A bucket with no policy."""
+
+    code = "NoSuchBucketPolicy"
+    status = 404
+    message = "The bucket policy does not exist"
+
+
+class NoSuchPublicAccessBlockConfiguration(S3Error):
+    """A bucket with no public access block."""
+
+    code = "NoSuchPublicAccessBlockConfiguration"
+    status = 404
+    message = "The public access block configuration was not found"
+
+
+class OwnershipControlsNotFoundError(S3Error):
+    """A bucket with no ownership controls."""
+
+    code = "OwnershipControlsNotFoundError"
+    status = 404
+    message = "The bucket ownership controls were not found"
+
+
+class ObjectLockConfigurationNotFoundError(S3Error):
+    """A bucket without object lock."""
+
+    code = "ObjectLockConfigurationNotFoundError"
+    status = 404
+    message = "Object Lock configuration does not exist for this bucket"
+
+
+class InvalidTargetBucketForLogging(S3Error):
+    """A logging target S3 cannot deliver to."""
+
+    code = "InvalidTargetBucketForLogging"
+    status = 400
+    message = "The target bucket for logging does not exist"
+
+
+class CORSResponse(S3Error):
+    """A CORS preflight no rule allows."""
+
+    code = "CORSResponse"
+    status = 403
+    message = (
+        "This CORS request is not allowed. This is usually because the evalution of "
+        "Origin, request method / Access-Control-Request-Method or "
+        "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec."
+    )
+
+
+class InvalidEncryptionAlgorithmError(S3Error):
+    """An SSE-C algorithm other than AES256."""
+
+    code = "InvalidEncryptionAlgorithmError"
+    status = 400
+    message = "The encryption request you specified is not valid. The valid value is AES256."
+
+
+class InvalidBucketState(S3Error):
+    """The bucket's state forbids the request (versioning, object lock…)."""
+
+    code = "InvalidBucketState"
+    status = 409
+    message = "The request is not valid with the current state of the bucket."

@@ -1,0 +1,76 @@
+"""Bucket tagging: PutBucketTagging, GetBucketTagging, DeleteBucketTagging.
+
+The tag rules are shared with object tags (``operations/tagging.py``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from fakes3.errors import BadRequest, InvalidTag, NoSuchTagSet
+from fakes3.operations.config.declaration import BucketConfig
+from fakes3.operations.context import Context, Handler, Params
+
+MAX_BUCKET_TAGS = 50
+MAX_OBJECT_TAGS = 10
+# Letters, digits and white space in any script, and + - = . _ : / @
+_ALLOWED = re.compile(r"[\w\s+\-=._:/@]*")
+
+
+def check_tags(
+    pairs: Iterable[tuple[str, str]], limit: int, what: str
+) -> tuple[tuple[str, str], ...]:
+    """S3's tag rules (``what``: ``Object`` or ``Bucket``); InvalidTag or BadRequest if broken.
+
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
+    """
+    tags = tuple(pairs)
+    if len(tags) > limit:
+        if what == "Object":
+            raise BadRequest(f"Object tags cannot be greater than {limit}")
+        raise InvalidTag(f"Bucket tag count cannot be greater than {limit}")
+    seen: set[str] = set()
+    for key, value in tags:
+        if key in seen:
+            raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
+        seen.add(key)
+        if key.lower().startswith("aws:"):
+            raise InvalidTag("System tags cannot be added/updated by requester", TagKey=key)
+        if not key or not _ALLOWED.fullmatch(key):
+            raise InvalidTag("The TagKey you have provided is invalid", TagKey=key)
+        if len(key) > 128:
+            raise InvalidTag("The TagKey you have provided is too long, max 128", TagKey=key)
+        if not _ALLOWED.fullmatch(value):
+            raise InvalidTag("The TagValue you have provided is invalid", TagKey=key)
+        if len(value) > 256:
+            raise InvalidTag("The TagValue you have provided is too long, max 256", TagKey=key)
+    return tags
+
+
+def tag_pairs(tagging: dict[str, Any]) -> list[tuple[str, str]]:
+    """``{"TagSet": [{"Key": .., "Value": ..}]}`` as pairs; a tag without Key is malformed."""
+    pairs = []
+    for tag in tagging.get("TagSet") or []:
+        if "Key" not in tag or "Value" not in tag:
+            raise InvalidTag("The TagKey you have provided is invalid")
+        pairs.append((tag["Key"], tag["Value"]))
+    return pairs
+
+
+def _validate(_ctx: Context, _params: Params, tagging: dict[str, Any]) -> dict[str, Any]:
+    tags = check_tags(tag_pairs(tagging), MAX_BUCKET_TAGS, "Bucket")
+    return {"TagSet": [{"Key": key, "Value": value} for key, value in tags]}
+
+
+TAGGING = BucketConfig(
+    name="tagging",
+    get="GetBucketTagging",
+    put="PutBucketTagging",
+    delete="DeleteBucketTagging",
+    missing=NoSuchTagSet,
+    validate=_validate,
+)
+
+HANDLERS: dict[str, Handler] = TAGGING.handlers()

@@ -1,0 +1,7 @@
+"""Website configuration: PutBucketWebsite, GetBucketWebsite, DeleteBucketWebsite."""
+
+from __future__ import annotations
+
+from fakes3.operations.context import Handler
+
+HANDLERS: dict[str, Handler] = {}

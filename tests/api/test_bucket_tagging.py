@@ -1,0 +1,49 @@
+"""Bucket tagging over a live server: Put/Get/DeleteBucketTagging and S3's tag rules.
+
+https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketTagging.html
+"""
+
+from __future__ import annotations
+
+import pytest
+from api_helpers import raises_client_error
+from botocore.client import BaseClient
+
+
+def test_tags_round_trip_and_delete(s3: BaseClient, bucket: str) -> None:
+    with raises_client_error("NoSuchTagSet", 404):
+        s3.get_bucket_tagging(Bucket=bucket)
+    tags = [{"Key": "team", "Value": "data"}, {"Key": "cost centre", "Value": "ünï 42"}]
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags
+    s3.delete_bucket_tagging(Bucket=bucket)
+    with raises_client_error("NoSuchTagSet", 404):
+        s3.get_bucket_tagging(Bucket=bucket)
+
+
+@pytest.mark.parametrize(
+    "tags, message",
+    [
+        ([{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}], "multiple Tags"),
+        ([{"Key": "aws:owner", "Value": "x"}], "System tags"),
+        ([{"Key": "k" * 129, "Value": "x"}], "too long"),
+        ([{"Key": "k", "Value": "v" * 257}], "too long"),
+        ([{"Key": "bad<key>", "Value": "x"}], "invalid"),
+        ([{"Key": f"k{i}", "Value": "v"} for i in range(51)], "cannot be greater than 50"),
+    ],
+)
+def test_bad_tags_are_invalid_tag_and_keep_the_old_set(
+    s3: BaseClient, bucket: str, tags: list[dict[str, str]], message: str
+) -> None:
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "keep", "Value": "me"}]})
+    with raises_client_error("InvalidTag", 400) as caught:
+        s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    assert message in caught.value.response["Error"]["Message"]
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "keep", "Value": "me"}]
+
+
+def test_missing_bucket_is_no_such_bucket(s3: BaseClient) -> None:
+    with raises_client_error("NoSuchBucket", 404):
+        s3.get_bucket_tagging(Bucket="no-such-bucket-for-tags")
+    with raises_client_error("NoSuchBucket", 404):
+        s3.put_bucket_tagging(Bucket="no-such-bucket-for-tags", Tagging={"TagSet": []})
