@@ -8,6 +8,7 @@ from fakes3.operations import (
     multipart,
     object_attributes,
     objects,
+    tagging,
     versioning,
 )
 from fakes3.operations.context import Context, Handler
@@ -15,6 +16,7 @@ from fakes3.operations.context import Context, Handler
 HANDLERS: dict[str, Handler] = {
     **buckets.HANDLERS,
     **objects.HANDLERS,
+    **tagging.HANDLERS,
     **copy.HANDLERS,
     **listing.HANDLERS,
     **versioning.HANDLERS,

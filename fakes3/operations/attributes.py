@@ -6,13 +6,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fakes3.errors import (
-    BadRequest,
     InvalidArgument,
     InvalidStorageClass,
-    InvalidTag,
     KeyTooLongError,
     MetadataTooLarge,
 )
+from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags
 from fakes3.protocol.checksums import member_name
 from fakes3.protocol.chunked import strip_aws_chunked
 from fakes3.protocol.model import load_model
@@ -60,22 +59,10 @@ def validate_storage_class(value: str | None) -> str:
 
 
 def parse_tagging(value: str | None) -> tuple[tuple[str, str], ...]:
-    """The ``x-amz-tagging`` header: URL-query encoded ``k1=v1&k2=v2``, S3's tag limits."""
+    """The ``x-amz-tagging`` header: URL-query encoded ``k1=v1&k2=v2``, S3's tag rules."""
     if not value:
         return ()
-    tags = parse_qsl(value, keep_blank_values=True)
-    if len(tags) > 10:
-        raise BadRequest("Object tags cannot be greater than 10")
-    seen: set[str] = set()
-    for key, tag_value in tags:
-        if key in seen:
-            raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
-        seen.add(key)
-        if not key or len(key) > 128:
-            raise InvalidTag("The TagKey you have provided is invalid", TagKey=key)
-        if len(tag_value) > 256:
-            raise InvalidTag("The TagValue you have provided is too long, max 256", TagKey=key)
-    return tuple(tags)
+    return check_tags(parse_qsl(value, keep_blank_values=True), MAX_OBJECT_TAGS, "Object")
 
 
 def new_object(params: dict[str, Any], checksum_algorithm: str | None) -> NewObject:

@@ -233,23 +233,10 @@ def _deleted_entry(key: str, version: str | None, deletion: Deletion) -> dict[st
     return entry
 
 
-def get_object_tagging(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html
-
-    The tags given by ``x-amz-tagging`` on PutObject or CopyObject.
-    """
-    record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
-    output: Output = {"TagSet": [{"Key": key, "Value": value} for key, value in record.tags]}
-    if record.version_id is not None:
-        output["VersionId"] = record.version_id
-    return output
-
-
 HANDLERS: dict[str, Handler] = {
     "PutObject": put_object,
     "GetObject": get_object,
     "HeadObject": head_object,
     "DeleteObject": delete_object,
     "DeleteObjects": delete_objects,
-    "GetObjectTagging": get_object_tagging,
 }

@@ -7,9 +7,8 @@ calls ``post_object`` itself when a form POST matches no route. Identity comes f
 a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or SigV2
 (``AWSAccessKeyId``, ``signature``), under the server's auth mode like any other request.
 The file part streams into the store; ``content-length-range`` is enforced while it does, so
-a rejected upload stores nothing. fakes3 deviates in ignoring the ``tagging``,
-``x-amz-server-side-encryption*`` and ``acl`` fields' effects (they must still be allowed
-by the policy).
+a rejected upload stores nothing. The ``tagging`` field is an XML ``Tagging`` document, as
+in S3.
 """
 
 from __future__ import annotations
@@ -30,7 +29,9 @@ from fakes3.errors import (
     NoSuchBucket,
 )
 from fakes3.operations.attributes import new_object, validate_key
+from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
+from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse
 from fakes3.protocol.xmlbody import escape
 from fakes3.store import Store
@@ -153,6 +154,9 @@ def post_object(request: PostRequest) -> WireResponse:
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
     new = new_object(_params(fields), CHECKSUM)
+    if "tagging" in fields:  # an XML Tagging document, not the header's query form
+        document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
+        new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")
     stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
     return _response(request, fields, key, stored.etag)
 

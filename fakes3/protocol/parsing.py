@@ -218,6 +218,12 @@ def read_small_body(request: WireRequest) -> bytes:
     return b"".join(chunks)  # read to the end, so the body's digests have been checked
 
 
+def read_document(shape_name: str, body: bytes, root: str) -> Any:
+    """An XML document of a model shape that travels outside a request body (a POST form's
+    ``tagging`` field), as a model-shaped dict; MalformedXML if it is not one."""
+    return default_parser().xml.read(shape_name, parse_document(body, root))
+
+
 @functools.cache
 def default_parser() -> RequestParser:
     return RequestParser(load_model())
