@@ -140,7 +140,8 @@ class MemoryIndex:
         entry.version_keys = list(entry.keys)
 
     def get_config(self, bucket: str, name: str) -> str | None:
-        return self._buckets[bucket].configs.get(name)
+        entry = self._buckets.get(bucket)
+        return entry.configs.get(name) if entry else None
 
     def put_config(self, bucket: str, name: str, document: str) -> None:
         self._buckets[bucket].configs[name] = document
@@ -149,7 +150,8 @@ class MemoryIndex:
         return self._buckets[bucket].configs.pop(name, None) is not None
 
     def list_configs(self, bucket: str, prefix: str) -> list[tuple[str, str]]:
-        configs = self._buckets[bucket].configs
+        entry = self._buckets.get(bucket)
+        configs = entry.configs if entry else {}
         return sorted((name, doc) for name, doc in configs.items() if name.startswith(prefix))
 
     def clear(self) -> None:

@@ -176,6 +176,23 @@ def test_versioning_status_lags_in_bucket_config_lag(
         s3.delete_object(Bucket=bucket, Key=version["Key"], VersionId=version["VersionId"])
 
 
+def test_every_bucket_configuration_lags_in_bucket_config_lag(
+    app: FakeS3, clock: ManualClock, s3: BaseClient, bucket: str
+) -> None:
+    """Configurations lag through the one store port, whichever feature stored them."""
+    app.consistency.set("bucket-config-lag", seed=3, lag=10)
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchTagSet"):
+        s3.get_bucket_tagging(Bucket=bucket)
+    clock.advance(10.01)
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "a", "Value": "1"}]
+    s3.delete_bucket_tagging(Bucket=bucket)
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "a", "Value": "1"}]
+    app.consistency.settle()
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchTagSet"):
+        s3.get_bucket_tagging(Bucket=bucket)
+
+
 def test_a_deleted_bucket_is_still_seen_in_bucket_config_lag(
     app: FakeS3, clock: ManualClock, s3: BaseClient
 ) -> None:
@@ -185,6 +202,8 @@ def test_a_deleted_bucket_is_still_seen_in_bucket_config_lag(
     s3.head_bucket(Bucket="lagging-bucket")
     assert "lagging-bucket" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
     assert keys_of(s3, "lagging-bucket") == []
+    with pytest.raises(s3.exceptions.ClientError, match="NoSuchTagSet"):
+        s3.get_bucket_tagging(Bucket="lagging-bucket")
     with pytest.raises(s3.exceptions.NoSuchBucket):  # writes see the truth
         s3.put_object(Bucket="lagging-bucket", Key="k", Body=b"x")
     clock.advance(5.01)
