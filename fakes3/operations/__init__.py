@@ -4,6 +4,7 @@ from fakes3.operations import (
     buckets,
     config,
     copy,
+    defaults,
     listing,
     multipart,
     object_attributes,
@@ -23,6 +24,7 @@ HANDLERS: dict[str, Handler] = {
     **object_attributes.HANDLERS,
     **multipart.HANDLERS,
     **config.HANDLERS,
+    **defaults.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Context", "Handler"]
