@@ -7,6 +7,9 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/cors.html
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -229,6 +232,36 @@ def test_configuration_survives_a_restart(tmp_path: Path) -> None:
         )
         assert answer.status_code == 200
         assert answer.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_aws_cli_round_trip_and_refusal(endpoint: str, bucket: str, tmp_path: Path) -> None:
+    (tmp_path / "empty").write_text("")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "empty"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "empty"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def aws(*args: str) -> subprocess.CompletedProcess[str]:
+        command = ["aws", "--endpoint-url", endpoint, "s3api", *args, "--bucket", bucket]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    rules = json.dumps({"CORSRules": [APP_RULE]})
+    assert aws("put-bucket-cors", "--cors-configuration", rules).returncode == 0
+    assert json.loads(aws("get-bucket-cors").stdout) == {"CORSRules": [APP_RULE]}
+    bad = json.dumps({"CORSRules": [{**PUBLIC_RULE, "AllowedMethods": ["PATCH"]}]})
+    refused = aws("put-bucket-cors", "--cors-configuration", bad)
+    assert refused.returncode != 0
+    assert (
+        f"(InvalidRequest) when calling the PutBucketCors operation: {_unsupported('PATCH')}"
+        in (refused.stderr)
+    )
+    assert json.loads(aws("get-bucket-cors").stdout) == {"CORSRules": [APP_RULE]}
 
 
 # --- the preflight ---------------------------------------------------------------------------
