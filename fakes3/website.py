@@ -59,7 +59,7 @@ def _ours(domain: str, base_domain: str) -> bool:
 
 
 def _host_bucket(name: str, base_domain: str) -> str | None:
-    """``BUCKET`` of ``BUCKET.s3-website[-.]<region>.<domain>`` or ``BUCKET.s3-website.<domain>``."""
+    """``BUCKET`` of ``BUCKET.s3-website[-.]<region>.<domain>`` or ``BUCKET.s3-website.<dom>``."""
     index = name.find("." + _MARK)
     if index <= 0:
         return None
@@ -81,7 +81,7 @@ def website_bucket(host: str, base_domain: str, raw_path: str) -> Site | None:
 
     Runs on every request: a substring test and a prefix test answer None for the rest.
     """
-    if _MARK in host:
+    if _MARK in host.lower():  # Host names are case-insensitive
         bucket = _host_bucket(hostname(host), base_domain)
         if bucket is not None:
             return Site(bucket, "/")
