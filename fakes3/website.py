@@ -20,6 +20,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 from fakes3.errors import (
+    InvalidRequest,
     MethodNotAllowed,
     NoSuchKey,
     NoSuchWebsiteConfiguration,
@@ -43,6 +44,10 @@ from fakes3.website_rules import (
 PATH_PREFIX = "/_fakes3/website/"
 _MARK = "s3-website"
 _AWS_DOMAINS = ("amazonaws.com", "amazonaws.com.cn")
+_SSEC_MESSAGE = (
+    "The object was stored using a form of Server Side Encryption. "
+    "The correct parameters must be provided to retrieve the object."
+)
 
 
 @dataclass(frozen=True)
@@ -212,6 +217,8 @@ class _Request:
             target = record.headers.get("WebsiteRedirectLocation")
             if target:
                 raise Redirect(301, target)
+            if "SSECustomerAlgorithm" in record.encryption:  # no key can be sent here
+                raise InvalidRequest(_SSEC_MESSAGE)
             return span(record)
 
         if self.head:

@@ -8,6 +8,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteHosting.html
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -59,7 +60,12 @@ def html_fields(response: requests.Response) -> dict[str, str]:
 def assert_html_error(response: requests.Response, status: int, code: str) -> dict[str, str]:
     assert response.status_code == status, response.text
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
-    reason = {404: "Not Found", 405: "Method Not Allowed", 412: "Precondition Failed"}[status]
+    reason = {
+        400: "Bad Request",
+        404: "Not Found",
+        405: "Method Not Allowed",
+        412: "Precondition Failed",
+    }[status]
     assert response.text.startswith(
         f"<html>\n<head><title>{status} {reason}</title></head>\n<body>\n<h1>{status} {reason}</h1>"
     )
@@ -438,3 +444,14 @@ def test_website_bucket_claims_only_website_requests(
     host: str, path: str, expected: Site | None
 ) -> None:
     assert website_bucket(host, "localhost", path) == expected
+
+
+def test_sse_c_object_is_refused(raw: Raw, server: Server, site: str) -> None:
+    """S3 cannot decrypt an SSE-C object without its key, which no page request carries."""
+    encrypted = {"SSECustomerAlgorithm": "AES256", "SSECustomerKeyMD5": "bWQ1"}
+    server.app.store.rewrite_object(
+        site, "docs/page.html", None, lambda record: replace(record, encryption=encrypted)
+    )
+    response = page(raw, site, "/docs/page.html")
+    fields = assert_html_error(response, 400, "InvalidRequest")
+    assert fields["Message"].startswith("The object was stored using a form of Server Side")
