@@ -7,7 +7,10 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteHosting.html
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -455,3 +458,41 @@ def test_sse_c_object_is_refused(raw: Raw, server: Server, site: str) -> None:
     response = page(raw, site, "/docs/page.html")
     fields = assert_html_error(response, 400, "InvalidRequest")
     assert fields["Message"].startswith("The object was stored using a form of Server Side")
+
+
+def test_aws_cli_configures_and_reads_a_site(
+    endpoint: str, tmp_path: Path, s3: BaseClient, bucket: str
+) -> None:
+    """``aws s3 website`` (the CLI's own command) and ``s3api`` errors as S3 answers them."""
+    (tmp_path / "config").write_text("")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "config"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "config"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def aws(*args: str) -> subprocess.CompletedProcess[str]:
+        command = ["aws", "--endpoint-url", endpoint, *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    done = aws("s3", "website", f"s3://{bucket}", "--index-document", "home.html")
+    assert done.returncode == 0, done.stderr
+    s3.put_object(Bucket=bucket, Key="home.html", Body=b"hi", ContentType="text/html")
+    assert requests.get(f"{endpoint}/_fakes3/website/{bucket}/", timeout=30).content == b"hi"
+    bad = aws(
+        "s3api",
+        "put-bucket-website",
+        "--bucket",
+        bucket,
+        "--website-configuration",
+        json.dumps({"IndexDocument": {"Suffix": "a/home.html"}}),
+    )
+    assert bad.returncode != 0
+    assert "(InvalidArgument)" in bad.stderr and "Suffix is not well formed" in bad.stderr
+    shown = aws("s3api", "get-bucket-website", "--bucket", bucket)
+    assert json.loads(shown.stdout)["IndexDocument"] == {"Suffix": "home.html"}
