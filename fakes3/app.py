@@ -139,14 +139,18 @@ class FakeS3:
         query = environ.get("QUERY_STRING", "")
         try:
             length = _content_length(environ.get("CONTENT_LENGTH"), headers)
-            site = website.website_bucket(headers.get("host", ""), self.settings.base_domain)
-            if raw_path.startswith(CONTROL_PREFIXES) and self.control.claims(
+            site = website.website_bucket(
+                headers.get("host", ""), self.settings.base_domain, raw_path
+            )
+            if site is not None:  # before the control paths: /_fakes3/website/ is the site's
+                response = website.serve(
+                    self.store, method, site, raw_path, headers, request_id, host_id
+                )
+            elif raw_path.startswith(CONTROL_PREFIXES) and self.control.claims(
                 method, raw_path, query
             ):
                 data = environ["wsgi.input"].read(length) if length else b""
                 response = self.control.handle(method, raw_path, query, data)
-            elif site is not None:
-                response = website.serve(self.store, method, site, raw_path, headers)
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
