@@ -7,9 +7,9 @@ calls ``post_object`` itself when a form POST matches no route. Identity comes f
 a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or SigV2
 (``AWSAccessKeyId``, ``signature``), under the server's auth mode like any other request.
 The file part streams into the store; ``content-length-range`` is enforced while it does, so
-a rejected upload stores nothing. fakes3 deviates in ignoring the ``tagging``,
-``x-amz-server-side-encryption*`` and ``acl`` fields' effects (they must still be allowed
-by the policy).
+a rejected upload stores nothing. fakes3 deviates in ignoring the ``tagging`` and
+``x-amz-server-side-encryption*`` fields' effects (they must still be allowed by the policy);
+an ``acl`` field is refused as on an ACL-disabled bucket (``request_rules.check_form_acl``).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from fakes3.errors import (
     NoSuchBucket,
 )
 from fakes3.operations.attributes import new_object, validate_key
+from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.serializing import WireResponse
 from fakes3.protocol.xmlbody import escape
@@ -150,6 +151,7 @@ def post_object(request: PostRequest) -> WireResponse:
     check_access(request.auth.mode, account, "PostObject", record, request.auth.accounts.default)
     if not form.has_file:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
+    check_form_acl(request.store, request.bucket, fields.get("acl"))
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
     new = new_object(_params(fields), CHECKSUM)
