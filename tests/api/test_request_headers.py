@@ -257,9 +257,7 @@ def test_bucket_owner_full_control_is_accepted(s3: BaseClient, bucket: str) -> N
     s3.put_object(Bucket=bucket, Key="canned", Body=b"a", ACL="bucket-owner-full-control")
     s3.put_object(Bucket=bucket, Key="granted", Body=b"b", GrantFullControl=f'id="{owner}"')
     s3.copy_object(**_copy(bucket, ACL="bucket-owner-full-control"))
-    upload = s3.create_multipart_upload(
-        Bucket=bucket, Key="multi", ACL="bucket-owner-full-control"
-    )
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="multi", ACL="bucket-owner-full-control")
     s3.abort_multipart_upload(Bucket=bucket, Key="multi", UploadId=upload["UploadId"])
     assert s3.get_object(Bucket=bucket, Key="canned")["Body"].read() == b"a"
     assert s3.get_object(Bucket=bucket, Key="granted")["Body"].read() == b"b"
