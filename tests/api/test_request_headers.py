@@ -16,6 +16,7 @@ import pytest
 import requests
 from api_helpers import Raw, assert_s3_error, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
+from test_awscli import Aws, aws  # noqa: F401 - the CLI fixture
 
 ALL_USERS = 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'
 STRANGER = 'id="' + "ab" * 32 + '"'
@@ -249,6 +250,24 @@ def test_post_upload_acl_field_is_refused(s3: BaseClient, bucket: str, endpoint:
     assert post("bucket-owner-full-control").status_code == 204
     got = s3.get_object(Bucket=bucket, Key="posted-bucket-owner-full-control")
     assert got["Body"].read() == b"form data"
+
+
+def test_aws_cli_acl_is_refused(
+    aws: Aws,  # noqa: F811 - the fixture imported from test_awscli
+    s3: BaseClient,
+    bucket: str,
+    tmp_path: Any,
+) -> None:
+    source = tmp_path / "report.csv"
+    source.write_bytes(b"a,b")
+    refused = aws(
+        "s3", "cp", str(source), f"s3://{bucket}/report.csv", "--acl", "public-read", check=False
+    )
+    assert refused.returncode != 0
+    assert "AccessControlListNotSupported" in refused.stderr
+    assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
+    aws("s3", "cp", str(source), f"s3://{bucket}/report.csv", "--acl", "bucket-owner-full-control")
+    assert s3.get_object(Bucket=bucket, Key="report.csv")["Body"].read() == b"a,b"
 
 
 def test_bucket_owner_full_control_is_accepted(s3: BaseClient, bucket: str) -> None:
