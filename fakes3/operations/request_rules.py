@@ -176,6 +176,16 @@ def _namespace(ctx: Context, params: Params) -> None:
     )
 
 
+def _directory_bucket(ctx: Context, params: Params) -> None:
+    """``Location`` and ``Bucket`` in CreateBucketConfiguration describe a directory bucket."""
+    config = params["CreateBucketConfiguration"]
+    for member in ("Location", "Bucket"):
+        if config.get(member) is not None:
+            raise NotImplementedByFakeS3(
+                f"fakes3 does not implement directory buckets (CreateBucketConfiguration {member})."
+            )
+
+
 def _mfa(ctx: Context, params: Params) -> None:
     raise NotImplementedByFakeS3(
         "fakes3 does not implement MFA delete: it has no MFA devices to check x-amz-mfa against.",
@@ -264,6 +274,11 @@ RULES: dict[str, tuple[Rule, ...]] = {
             ("BucketNamespace",),
             _namespace,
             "global accepted; account-regional 501 NotImplemented",
+        ),
+        Rule(
+            ("CreateBucketConfiguration",),
+            _directory_bucket,
+            "Location/Bucket (directory buckets) 501 NotImplemented",
         ),
     ),
     "DeleteObject": (

@@ -99,6 +99,18 @@ REFUSED: list[tuple[str, Call, str, int]] = [
         "NotImplemented",
         501,
     ),
+    (
+        "create-directory-bucket",
+        lambda s3, b: _new_bucket(
+            s3,
+            CreateBucketConfiguration={
+                "Location": {"Type": "AvailabilityZone", "Name": "use1-az4"},
+                "Bucket": {"Type": "Directory", "DataRedundancy": "SingleAvailabilityZone"},
+            },
+        ),
+        "NotImplemented",
+        501,
+    ),
     # Object lock: no fakes3 bucket has an Object Lock configuration.
     (
         "put-legal-hold",
