@@ -29,7 +29,7 @@ from fakes3.errors import (
 from fakes3.faults import Faults, shape
 from fakes3.hooks import Exchange, response_hooks
 from fakes3.journal import Journal, record
-from fakes3.operations import HANDLERS, Context
+from fakes3.operations import HANDLERS, Context, request_rules
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.parsing import WireRequest, default_parser
@@ -254,6 +254,7 @@ class FakeS3:
             request.body.ignore_checksum_headers()  # type: ignore[attr-defined]
         params = self.parser.parse(operation, request)
         context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)
+        request_rules.check(operation, context, params)  # headers S3 honours, fakes3 cannot
         if self.consistency.active or HEADER in headers:
             with self.consistency.request(operation, headers):
                 output = handler(context, params)

@@ -78,7 +78,9 @@ from fakes3.errors.common import (
     XAmzContentSHA256Mismatch,
 )
 from fakes3.errors.configuration import (
+    AccessControlListNotSupported,
     CORSResponse,
+    InvalidBucketAclWithObjectOwnership,
     InvalidBucketState,
     InvalidEncryptionAlgorithmError,
     InvalidTargetBucketForLogging,
@@ -169,4 +171,6 @@ __all__ = [
     "IncorrectNumberOfFilesInPostRequest",
     "MalformedPOSTRequest",
     "MaxPostPreDataLengthExceededError",
+    "AccessControlListNotSupported",
+    "InvalidBucketAclWithObjectOwnership",
 ]

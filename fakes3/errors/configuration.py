@@ -127,3 +127,20 @@ class InvalidBucketState(S3Error):
     code = "InvalidBucketState"
     status = 409
     message = "The request is not valid with the current state of the bucket."
+
+
+class AccessControlListNotSupported(S3Error):
+    """An ACL other than bucket-owner-full-control on a bucket whose ACLs are disabled
+    (Object Ownership ``BucketOwnerEnforced``, the default for new buckets since April 2023)."""
+
+    code = "AccessControlListNotSupported"
+    status = 400
+    message = "The bucket does not allow ACLs"
+
+
+class InvalidBucketAclWithObjectOwnership(S3Error):
+    """CreateBucket with a bucket ACL granting anyone but the owner, under BucketOwnerEnforced."""
+
+    code = "InvalidBucketAclWithObjectOwnership"
+    status = 400
+    message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"

@@ -8,7 +8,8 @@ a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or Sig
 (``AWSAccessKeyId``, ``signature``), under the server's auth mode like any other request.
 The file part streams into the store; ``content-length-range`` is enforced while it does, so
 a rejected upload stores nothing. The ``tagging`` field is an XML ``Tagging`` document, as
-in S3.
+in S3; an ``acl`` field is refused as on an ACL-disabled bucket
+(``request_rules.check_form_acl``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
+from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse
@@ -151,6 +153,7 @@ def post_object(request: PostRequest) -> WireResponse:
     check_access(request.auth.mode, account, "PostObject", record, request.auth.accounts.default)
     if not form.has_file:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
+    check_form_acl(request.store, request.bucket, fields.get("acl"))
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
     new = new_object(_params(fields), CHECKSUM)
