@@ -13,7 +13,7 @@ request, after parsing, before the handler; a refusal therefore stores nothing).
   private bucket ACL, else 400 ``InvalidBucketAclWithObjectOwnership``.
   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
 - Object lock: no fakes3 bucket has Object Lock, so lock headers on a write are 400
-  ``InvalidRequest`` "Bucket is missing Object Lock Configuration", as on such a bucket in AWS;
+  ``InvalidRequest`` "Bucket is missing ObjectLockConfiguration", as on such a bucket in AWS;
   creating a bucket with lock enabled answers NotImplemented.
 - Directory-bucket-only headers (append, conditional deletes by time/size) and MFA: the
   header is named in a NotImplemented answer.
@@ -149,7 +149,7 @@ def _bucket_acl(ctx: Context, params: Params) -> None:
 
 def _object_lock(ctx: Context, params: Params) -> None:
     ctx.store.get_bucket(params["Bucket"])
-    raise InvalidRequest("Bucket is missing Object Lock Configuration")
+    raise InvalidRequest("Bucket is missing ObjectLockConfiguration")  # as AWS words it on writes
 
 
 def _bucket_lock(ctx: Context, params: Params) -> None:
@@ -234,7 +234,7 @@ _OBJECT_ACL = Rule(
     "400 AccessControlListNotSupported unless bucket-owner-full-control (ACLs disabled)",
 )
 _OBJECT_LOCK = Rule(
-    _LOCK_MEMBERS, _object_lock, "400 InvalidRequest: Bucket is missing Object Lock Configuration"
+    _LOCK_MEMBERS, _object_lock, "400 InvalidRequest: Bucket is missing ObjectLockConfiguration"
 )
 _MFA = Rule(("MFA",), _mfa, "501 NotImplemented (MFA delete)")
 

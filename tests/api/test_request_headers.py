@@ -228,7 +228,7 @@ def test_object_lock_message_and_not_implemented_names_the_header(
     with raises_client_error("InvalidRequest", 400) as caught:
         s3.put_object(Bucket=bucket, Key="k", Body=b"x", ObjectLockLegalHoldStatus="ON")
     assert caught.value.response["Error"]["Message"] == (
-        "Bucket is missing Object Lock Configuration"
+        "Bucket is missing ObjectLockConfiguration"
     )
     with raises_client_error("AccessControlListNotSupported", 400) as caught:
         s3.put_object(Bucket=bucket, Key="k", Body=b"x", ACL="public-read")
