@@ -79,8 +79,10 @@ from fakes3.errors.common import (
 )
 from fakes3.errors.configuration import (
     CORSResponse,
+    IdMismatch,
     InvalidBucketState,
     InvalidEncryptionAlgorithmError,
+    InvalidS3DestinationBucket,
     InvalidTargetBucketForLogging,
     NoSuchBucketPolicy,
     NoSuchConfiguration,
@@ -93,6 +95,7 @@ from fakes3.errors.configuration import (
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
     ServerSideEncryptionConfigurationNotFoundError,
+    TooManyConfigurations,
 )
 
 __all__ = [
@@ -112,6 +115,9 @@ __all__ = [
     "CORSResponse",
     "InvalidEncryptionAlgorithmError",
     "InvalidBucketState",
+    "TooManyConfigurations",
+    "IdMismatch",
+    "InvalidS3DestinationBucket",
     "AccessDenied",
     "BadDigest",
     "BucketAlreadyExists",

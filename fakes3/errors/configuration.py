@@ -127,3 +127,30 @@ class InvalidBucketState(S3Error):
     code = "InvalidBucketState"
     status = 409
     message = "The request is not valid with the current state of the bucket."
+
+
+class TooManyConfigurations(S3Error):
+    """A new analytics, inventory, metrics or intelligent-tiering Id past the 1,000 per bucket."""
+
+    code = "TooManyConfigurations"
+    status = 400
+    message = (
+        "You are attempting to create a new configuration but have already reached the "
+        "1,000-configuration limit."
+    )
+
+
+class IdMismatch(S3Error):
+    """An inventory configuration whose body Id is not the ``id`` of the request."""
+
+    code = "IdMismatch"
+    status = 400
+    message = "Document ID does not match the specified configuration ID."
+
+
+class InvalidS3DestinationBucket(S3Error):
+    """An inventory or analytics export destination that is not a bucket ARN."""
+
+    code = "InvalidS3DestinationBucket"
+    status = 400
+    message = "Invalid bucket ARN."
