@@ -49,7 +49,9 @@ ROOT_ELEMENTS = {
     "ListBucketAnalyticsConfigurations": "ListBucketAnalyticsConfigurationResult",
     "ListBucketInventoryConfigurations": "ListInventoryConfigurationsResult",
     "ListBucketMetricsConfigurations": "ListMetricsConfigurationsResult",
-    "ListBucketIntelligentTieringConfigurations": "ListBucketIntelligentTieringConfigurationsOutput",
+    "ListBucketIntelligentTieringConfigurations": (
+        "ListBucketIntelligentTieringConfigurationsOutput"
+    ),
 }
 
 Body = bytes | Iterable[bytes]

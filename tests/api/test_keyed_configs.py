@@ -31,7 +31,10 @@ def analytics(config_id: str) -> Body:
         "Id": config_id,
         "Filter": {"And": {"Prefix": "logs/", "Tags": [{"Key": "team", "Value": "data"}]}},
         "StorageClassAnalysis": {
-            "DataExport": {"OutputSchemaVersion": "V_1", "Destination": {"S3BucketDestination": export}}
+            "DataExport": {
+                "OutputSchemaVersion": "V_1",
+                "Destination": {"S3BucketDestination": export},
+            }
         },
     }
 
@@ -266,14 +269,24 @@ BAD_BODIES = [
     # intelligent-tiering: status, tiers and their day ranges
     ("intelligent_tiering", "Status", "On", "MalformedXML"),
     ("intelligent_tiering", "Tierings", [{"Days": 90, "AccessTier": "GLACIER"}], "MalformedXML"),
-    ("intelligent_tiering", "Tierings", [{"Days": 89, "AccessTier": "ARCHIVE_ACCESS"}], "InvalidArgument"),
+    (
+        "intelligent_tiering",
+        "Tierings",
+        [{"Days": 89, "AccessTier": "ARCHIVE_ACCESS"}],
+        "InvalidArgument",
+    ),
     (
         "intelligent_tiering",
         "Tierings",
         [{"Days": 179, "AccessTier": "DEEP_ARCHIVE_ACCESS"}],
         "InvalidArgument",
     ),
-    ("intelligent_tiering", "Tierings", [{"Days": 731, "AccessTier": "ARCHIVE_ACCESS"}], "InvalidArgument"),
+    (
+        "intelligent_tiering",
+        "Tierings",
+        [{"Days": 731, "AccessTier": "ARCHIVE_ACCESS"}],
+        "InvalidArgument",
+    ),
 ]
 
 
@@ -293,13 +306,21 @@ def test_bad_bodies_get_the_aws_error_and_keep_the_previous_configuration(
 @pytest.mark.parametrize(
     "query, document",
     [
-        ("inventory", "<InventoryConfiguration><Id>kept</Id><IsEnabled>true</IsEnabled>"
-         "</InventoryConfiguration>"),
+        (
+            "inventory",
+            "<InventoryConfiguration><Id>kept</Id><IsEnabled>true</IsEnabled>"
+            "</InventoryConfiguration>",
+        ),
         ("analytics", "<AnalyticsConfiguration><Id>kept</Id></AnalyticsConfiguration>"),
-        ("intelligent-tiering", "<IntelligentTieringConfiguration><Id>kept</Id>"
-         "<Status>Enabled</Status></IntelligentTieringConfiguration>"),
-        ("metrics", "<MetricsConfiguration><Filter><Prefix>a</Prefix></Filter>"
-         "</MetricsConfiguration>"),
+        (
+            "intelligent-tiering",
+            "<IntelligentTieringConfiguration><Id>kept</Id>"
+            "<Status>Enabled</Status></IntelligentTieringConfiguration>",
+        ),
+        (
+            "metrics",
+            "<MetricsConfiguration><Filter><Prefix>a</Prefix></Filter></MetricsConfiguration>",
+        ),
     ],
 )
 def test_a_body_without_required_members_is_malformed_xml(
@@ -355,19 +376,34 @@ def test_configurations_survive_a_directory_restart(tmp_path: Path) -> None:
 
 
 def test_aws_cli_puts_and_lists_an_inventory_configuration(
-    aws: Aws, bucket: str, tmp_path: Path  # noqa: F811
+    aws: Aws,  # noqa: F811 - the fixture imported above
+    bucket: str,
+    tmp_path: Path,
 ) -> None:
     document = tmp_path / "inventory.json"
     document.write_text(json.dumps(inventory("weekly")))
     aws(
-        "s3api", "put-bucket-inventory-configuration", "--bucket", bucket, "--id", "weekly",
-        "--inventory-configuration", f"file://{document}",
+        "s3api",
+        "put-bucket-inventory-configuration",
+        "--bucket",
+        bucket,
+        "--id",
+        "weekly",
+        "--inventory-configuration",
+        f"file://{document}",
     )
-    listed = json.loads(aws("s3api", "list-bucket-inventory-configurations", "--bucket", bucket).stdout)
+    listed = json.loads(
+        aws("s3api", "list-bucket-inventory-configurations", "--bucket", bucket).stdout
+    )
     assert listed["InventoryConfigurationList"] == [inventory("weekly")]
     assert listed["IsTruncated"] is False
     failed = aws(
-        "s3api", "get-bucket-inventory-configuration", "--bucket", bucket, "--id", "daily",
+        "s3api",
+        "get-bucket-inventory-configuration",
+        "--bucket",
+        bucket,
+        "--id",
+        "daily",
         check=False,
     )
     assert failed.returncode != 0

@@ -88,8 +88,6 @@ def check_tierings(tierings: list[dict[str, Any]]) -> None:
         tier, days = tiering["AccessTier"], tiering["Days"]
         least, most = TIER_DAYS[tier]
         if days < least:
-            raise InvalidArgument(
-                f"Days specified in {tier} tier should not be less than {least}."
-            )
+            raise InvalidArgument(f"Days specified in {tier} tier should not be less than {least}.")
         if days > most:
             raise InvalidArgument(f"Days specified in {tier} tier should not be more than {most}.")
