@@ -154,3 +154,19 @@ class InvalidS3DestinationBucket(S3Error):
     code = "InvalidS3DestinationBucket"
     status = 400
     message = "Invalid bucket ARN."
+
+
+class MetadataConfigurationNotFound(S3Error):
+    """A bucket with no S3 Metadata configuration."""
+
+    code = "MetadataConfigurationNotFound"
+    status = 404
+    message = "The metadata table configuration does not exist."
+
+
+class MetadataConfigurationAlreadyExists(S3Error):
+    """Creating an S3 Metadata configuration where one exists (delete it first)."""
+
+    code = "MetadataConfigurationAlreadyExists"
+    status = 409
+    message = "The metadata table configuration already exists."

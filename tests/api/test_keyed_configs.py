@@ -7,7 +7,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketInventoryConfigurat
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -334,7 +334,7 @@ def test_a_body_without_required_members_is_malformed_xml(
 
 
 @pytest.fixture(scope="module")
-def small_server() -> Any:
+def small_server() -> Iterator[Server]:
     with Server(FakeS3(), port=0) as running:
         yield running
 

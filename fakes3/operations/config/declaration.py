@@ -122,7 +122,7 @@ class BucketConfig:
             if document is None:
                 raise self.empty()
             if self.keyed:
-                check_id(self, params, document)
+                check_id(self, params)
             value = self.validate(ctx, params, document)
             if self.keyed:
                 check_body_id(self, params, document)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakes3.errors import IdMismatch, MalformedXML, NoSuchConfiguration
-from fakes3.operations.config.declaration import BucketConfig
+from fakes3.operations.config.declaration import BucketConfig, Validator
 from fakes3.operations.config.keyed_rules import (
     CONFIG_ID,
     check_access_point_arn,
@@ -67,7 +67,7 @@ def _intelligent_tiering(
     return document
 
 
-def _family(name: str, operations: str, validate: Any, **rules: Any) -> BucketConfig:
+def _family(name: str, operations: str, validate: Validator, **rules: Any) -> BucketConfig:
     return BucketConfig(
         name=name,
         get=f"GetBucket{operations}Configuration",

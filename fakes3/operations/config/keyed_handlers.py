@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from fakes3.operations.config.declaration import BucketConfig
 
 
-def check_id(config: BucketConfig, params: Params, _document: Any) -> None:
+def check_id(config: BucketConfig, params: Params) -> None:
     """The request's ``id`` must be a valid configuration Id."""
     config_id = params.get("Id")
     if config_id is None:
