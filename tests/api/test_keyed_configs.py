@@ -146,7 +146,7 @@ def test_families_do_not_see_each_other(s3: BaseClient, bucket: str, family: Fam
 
 @family_param
 def test_list_pages_of_100_sorted_by_id(s3: BaseClient, bucket: str, family: Family) -> None:
-    ids = [f"config-{n:03d}" for n in range(230)]
+    ids = [f"config-{n:03d}" for n in range(201)]
     for config_id in reversed(ids):
         family.put(s3, bucket, config_id, family.body(config_id))
     seen: list[str] = []
@@ -159,7 +159,7 @@ def test_list_pages_of_100_sorted_by_id(s3: BaseClient, bucket: str, family: Fam
         page = family.call(s3, "list", **kwargs)
         pages += 1
         listed = family.listed(page)
-        assert len(listed) == (100 if page["IsTruncated"] else 30)
+        assert len(listed) == (100 if page["IsTruncated"] else 1)
         assert page.get("ContinuationToken") == token
         seen += [config["Id"] for config in listed]
         if not page["IsTruncated"]:

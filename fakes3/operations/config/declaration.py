@@ -12,8 +12,8 @@ forgets it. A feature module declares that once::
     )
     HANDLERS = CORS.handlers()
 
-and gets three handlers (four for the Id-keyed families, ``keyed=True``: the List operation
-too, see ``keyed_handlers.py``): the model says which member carries the document (the Put input's
+and gets three handlers (four with ``keyed=True``, the Id-keyed families: List too, see
+``keyed_handlers.py``): the model says which member carries the document (the Put input's
 payload; the Get output's payload, or its members when it has none), the store's
 configuration port (``fakes3.store.bucket_configs``) keeps it, and bad documents raise the
 validator's S3 error before anything is stored, so the previous configuration stays.
