@@ -46,9 +46,9 @@ def check_room(config: BucketConfig, ctx: Context, bucket: str, params: Params) 
     """A new Id past ``max_count`` is TooManyConfigurations; replacing one never is."""
     if config.max_count is None:
         return
-    name = config.store_name(params)
-    existing = ctx.store.configs.list(bucket, config.name + "/")
-    if len(existing) >= config.max_count and all(stored != name for stored, _ in existing):
+    if ctx.store.configs.get(bucket, config.store_name(params)) is not None:
+        return  # a replacement (the store caches single documents: no listing needed)
+    if len(ctx.store.configs.list(bucket, config.name + "/")) >= config.max_count:
         raise TooManyConfigurations()
 
 
