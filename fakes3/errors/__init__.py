@@ -80,10 +80,14 @@ from fakes3.errors.common import (
 from fakes3.errors.configuration import (
     AccessControlListNotSupported,
     CORSResponse,
+    IdMismatch,
     InvalidBucketAclWithObjectOwnership,
     InvalidBucketState,
     InvalidEncryptionAlgorithmError,
+    InvalidS3DestinationBucket,
     InvalidTargetBucketForLogging,
+    MetadataConfigurationAlreadyExists,
+    MetadataConfigurationNotFound,
     NoSuchBucketPolicy,
     NoSuchConfiguration,
     NoSuchCORSConfiguration,
@@ -95,6 +99,7 @@ from fakes3.errors.configuration import (
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
     ServerSideEncryptionConfigurationNotFoundError,
+    TooManyConfigurations,
 )
 
 __all__ = [
@@ -114,6 +119,11 @@ __all__ = [
     "CORSResponse",
     "InvalidEncryptionAlgorithmError",
     "InvalidBucketState",
+    "TooManyConfigurations",
+    "IdMismatch",
+    "InvalidS3DestinationBucket",
+    "MetadataConfigurationNotFound",
+    "MetadataConfigurationAlreadyExists",
     "AccessDenied",
     "BadDigest",
     "BucketAlreadyExists",

@@ -144,3 +144,46 @@ class InvalidBucketAclWithObjectOwnership(S3Error):
     code = "InvalidBucketAclWithObjectOwnership"
     status = 400
     message = "Bucket cannot have ACLs set with ObjectOwnership's BucketOwnerEnforced setting"
+
+
+class TooManyConfigurations(S3Error):
+    """A new analytics, inventory, metrics or intelligent-tiering Id past the 1,000 per bucket."""
+
+    code = "TooManyConfigurations"
+    status = 400
+    message = (
+        "You are attempting to create a new configuration but have already reached the "
+        "1,000-configuration limit."
+    )
+
+
+class IdMismatch(S3Error):
+    """An inventory configuration whose body Id is not the ``id`` of the request."""
+
+    code = "IdMismatch"
+    status = 400
+    message = "Document ID does not match the specified configuration ID."
+
+
+class InvalidS3DestinationBucket(S3Error):
+    """An inventory or analytics export destination that is not a bucket ARN."""
+
+    code = "InvalidS3DestinationBucket"
+    status = 400
+    message = "Invalid bucket ARN."
+
+
+class MetadataConfigurationNotFound(S3Error):
+    """A bucket with no S3 Metadata configuration."""
+
+    code = "MetadataConfigurationNotFound"
+    status = 404
+    message = "The metadata table configuration does not exist."
+
+
+class MetadataConfigurationAlreadyExists(S3Error):
+    """Creating an S3 Metadata configuration where one exists (delete it first)."""
+
+    code = "MetadataConfigurationAlreadyExists"
+    status = 409
+    message = "The metadata table configuration already exists."

@@ -65,7 +65,7 @@ class ServiceModel:
             type=target["type"],
             location=spec.get("location"),
             wire_name=spec.get("locationName", name),
-            flattened=bool(target.get("flattened", False)),
+            flattened=bool(spec.get("flattened") or target.get("flattened", False)),
             xml_attribute=bool(spec.get("xmlAttribute", False)),
             timestamp_format=spec.get("timestampFormat") or target.get("timestampFormat"),
             streaming=bool(spec.get("streaming") or target.get("streaming")),

@@ -46,6 +46,12 @@ ROOT_ELEMENTS = {
     "GetBucketAccelerateConfiguration": "AccelerateConfiguration",
     "GetObjectAttributes": "GetObjectAttributesResponse",
     "CreateSession": "CreateSessionResult",
+    "ListBucketAnalyticsConfigurations": "ListBucketAnalyticsConfigurationResult",
+    "ListBucketInventoryConfigurations": "ListInventoryConfigurationsResult",
+    "ListBucketMetricsConfigurations": "ListMetricsConfigurationsResult",
+    "ListBucketIntelligentTieringConfigurations": (
+        "ListBucketIntelligentTieringConfigurationsOutput"
+    ),
 }
 
 Body = bytes | Iterable[bytes]

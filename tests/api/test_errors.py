@@ -76,10 +76,10 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
     "call",
     [
         lambda s3, b: s3.get_bucket_policy(Bucket=b),
-        lambda s3, b: s3.get_bucket_analytics_configuration(Bucket=b, Id="a"),
-        lambda s3, b: s3.get_bucket_inventory_configuration(Bucket=b, Id="i"),
+        lambda s3, b: s3.get_bucket_policy_status(Bucket=b),
+        lambda s3, b: s3.get_object_lock_configuration(Bucket=b),
     ],
-    ids=["policy", "analytics", "inventory"],
+    ids=["policy", "policy-status", "object-lock"],
 )
 def test_unimplemented_operation_is_not_implemented(
     s3: BaseClient, bucket: str, call: Callable[[BaseClient, str], object]

@@ -11,6 +11,7 @@ from fakes3.operations.config import (
     cors,
     encryption,
     keyed,
+    metadata,
     simple,
     tagging,
     website,
@@ -26,6 +27,7 @@ HANDLERS: dict[str, Handler] = {
     **bucket_logging.HANDLERS,
     **simple.HANDLERS,
     **keyed.HANDLERS,
+    **metadata.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]

@@ -12,7 +12,8 @@ forgets it. A feature module declares that once::
     )
     HANDLERS = CORS.handlers()
 
-and gets three handlers: the model says which member carries the document (the Put input's
+and gets three handlers (four with ``keyed=True``, the Id-keyed families: List too, see
+``keyed_handlers.py``): the model says which member carries the document (the Put input's
 payload; the Get output's payload, or its members when it has none), the store's
 configuration port (``fakes3.store.bucket_configs``) keeps it, and bad documents raise the
 validator's S3 error before anything is stored, so the previous configuration stays.
@@ -20,11 +21,18 @@ validator's S3 error before anything is stored, so the previous configuration st
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from fakes3.errors import MalformedXML, S3Error
+from fakes3.operations.config.keyed_handlers import (
+    check_body_id,
+    check_id,
+    check_room,
+    list_handler,
+)
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.model import load_model
 
@@ -55,6 +63,17 @@ class BucketConfig:
       encryption for every bucket since 2023), given the context and bucket name.
     - ``validate``: checks PutX's document and returns the value to store.
     - ``empty``: the error for a PutX without a document.
+
+    Id-keyed families only (``keyed=True``; AWS's analytics, inventory, metrics and
+    intelligent-tiering configurations):
+
+    - ``list``: the ListX operation, answered in pages of ``page_size`` sorted by Id, with an
+      opaque ``ContinuationToken``;
+    - ``max_count``: how many Ids a bucket may hold (``TooManyConfigurations`` for a new one
+      past it; replacing an existing Id is always allowed);
+    - ``id_pattern``: the Ids PutX accepts (``InvalidArgument`` otherwise);
+    - ``id_mismatch``: the error when the document's ``Id`` is not the request's ``id``;
+    - a DeleteX of an absent Id answers ``missing`` as GetX does (S3 does not treat it as done).
     """
 
     name: str
@@ -66,6 +85,11 @@ class BucketConfig:
     validate: Validator = _as_sent
     empty: Callable[[], S3Error] = MalformedXML
     keyed: bool = False
+    list: str | None = None
+    page_size: int = 100
+    max_count: int | None = None
+    id_pattern: re.Pattern[str] | None = None
+    id_mismatch: Callable[[], S3Error] = MalformedXML
 
     def store_name(self, params: Params) -> str:
         return f"{self.name}/{params['Id']}" if self.keyed else self.name
@@ -97,12 +121,20 @@ class BucketConfig:
             document = params.get(put_member)
             if document is None:
                 raise self.empty()
+            if self.keyed:
+                check_id(self, params)
             value = self.validate(ctx, params, document)
+            if self.keyed:
+                check_body_id(self, params, document)
+                check_room(self, ctx, bucket, params)
             ctx.store.configs.put(bucket, self.store_name(params), value)
             return {}
 
         def delete_handler(ctx: Context, params: Params) -> Output:
-            ctx.store.configs.delete(params["Bucket"], self.store_name(params))
+            bucket = params["Bucket"]
+            removed = ctx.store.configs.delete(bucket, self.store_name(params))
+            if not removed and self.keyed and self.missing is not None:
+                raise self.missing(BucketName=bucket)
             return {}
 
         for handler, operation in (
@@ -117,6 +149,8 @@ class BucketConfig:
         found: dict[str, Handler] = {self.get: get_handler, self.put: put_handler}
         if self.delete is not None:
             found[self.delete] = delete_handler
+        if self.list is not None:
+            found[self.list] = list_handler(self)
         return found
 
 
