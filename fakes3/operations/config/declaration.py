@@ -92,7 +92,11 @@ class BucketConfig:
     id_mismatch: Callable[[], S3Error] = MalformedXML
 
     def store_name(self, params: Params) -> str:
-        return f"{self.name}/{params['Id']}" if self.keyed else self.name
+        """``name``, or ``name/<Id>`` for a keyed family (the ``id`` query parameter)."""
+        if not self.keyed:
+            return self.name
+        config_id = params["Id"]
+        return f"{self.name}/{config_id}"
 
     def read(self, ctx: Context, bucket: str, params: Params | None = None) -> Any | None:
         """The stored value (as the consistency view serves it), or None: for the seams."""
