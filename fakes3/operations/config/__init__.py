@@ -11,6 +11,8 @@ from fakes3.operations.config import (
     cors,
     encryption,
     keyed,
+    notification,
+    replication,
     simple,
     tagging,
     website,
@@ -25,6 +27,8 @@ HANDLERS: dict[str, Handler] = {
     **website.HANDLERS,
     **bucket_logging.HANDLERS,
     **simple.HANDLERS,
+    **replication.HANDLERS,
+    **notification.HANDLERS,
     **keyed.HANDLERS,
 }
 
