@@ -305,6 +305,37 @@ def test_bad_replication_rules_keep_the_old_configuration(
     assert s3.get_bucket_replication(Bucket=vbucket)["ReplicationConfiguration"] == before
 
 
+def test_v1_rules_replicate_to_one_bucket(s3: BaseClient, vbucket: str, destination: str) -> None:
+    second = unique_bucket_name("replica")
+    s3.create_bucket(Bucket=second)
+    s3.put_bucket_versioning(Bucket=second, VersioningConfiguration={"Status": "Enabled"})
+    try:
+        rules = [
+            {
+                "ID": name,
+                "Prefix": f"{name}/",
+                "Status": "Enabled",
+                "Destination": {"Bucket": f"arn:aws:s3:::{name}"},
+            }
+            for name in (destination, second)
+        ]
+        with raises_client_error("InvalidRequest", 400) as caught:
+            s3.put_bucket_replication(
+                Bucket=vbucket, ReplicationConfiguration={"Role": ROLE, "Rules": rules}
+            )
+        assert caught.value.response["Error"]["Message"] == (
+            "Number of distinct destination bucket ARNs cannot exceed 1"
+        )
+        v2 = [rule(name, ID=name, Priority=i) for i, name in enumerate((destination, second))]
+        s3.put_bucket_replication(
+            Bucket=vbucket, ReplicationConfiguration={"Role": ROLE, "Rules": v2}
+        )
+        got = s3.get_bucket_replication(Bucket=vbucket)["ReplicationConfiguration"]
+        assert got["Rules"] == v2
+    finally:
+        s3.delete_bucket(Bucket=second)
+
+
 def test_replication_into_an_unversioned_bucket(s3: BaseClient, vbucket: str, bucket: str) -> None:
     with raises_client_error("InvalidRequest", 400) as caught:
         s3.put_bucket_replication(
@@ -479,6 +510,20 @@ def test_bad_notifications_keep_the_old_configuration(
     got = s3.get_bucket_notification_configuration(Bucket=bucket)
     del got["ResponseMetadata"]
     assert got == NOTIFICATIONS
+
+
+def test_an_overlap_names_the_two_events(s3: BaseClient, bucket: str) -> None:
+    document = {
+        "TopicConfigurations": [{"TopicArn": TOPIC, "Events": ["s3:ObjectRemoved:Delete"]}],
+        "QueueConfigurations": [queue_config(["s3:ObjectCreated:Put", "s3:ObjectRemoved:*"])],
+    }
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=document)
+    error = caught.value.response["Error"]
+    assert (error["ArgumentName"], error["ArgumentValue"]) == (
+        "Event",
+        "s3:ObjectRemoved:Delete, s3:ObjectRemoved:*",
+    )
 
 
 def test_disjoint_filters_on_one_event_do_not_overlap(s3: BaseClient, bucket: str) -> None:

@@ -98,16 +98,24 @@ def _covers(event: str) -> frozenset[str]:
     return frozenset({event})
 
 
-def _overlap(one: tuple[frozenset[str], dict[str, str]], two: Any) -> bool:
-    """Two configurations clash when they share an event type and a key can match both."""
-    (events_a, keys_a), (events_b, keys_b) = one, two
+Checked = tuple[list[str], dict[str, str]]
+
+
+def _clash(earlier: Checked, later: Checked) -> str | None:
+    """``"<event>, <event>"`` if two configurations share an event type and a key can match
+    both filters (S3 names the pair in ``ArgumentValue``); None if they cannot clash."""
+    (events_a, keys_a), (events_b, keys_b) = earlier, later
     prefix_a, prefix_b = keys_a.get("Prefix", ""), keys_b.get("Prefix", "")
     suffix_a, suffix_b = keys_a.get("Suffix", ""), keys_b.get("Suffix", "")
-    return (
-        bool(events_a & events_b)
-        and (prefix_a.startswith(prefix_b) or prefix_b.startswith(prefix_a))
-        and (suffix_a.endswith(suffix_b) or suffix_b.endswith(suffix_a))
-    )
+    if not (prefix_a.startswith(prefix_b) or prefix_b.startswith(prefix_a)):
+        return None
+    if not (suffix_a.endswith(suffix_b) or suffix_b.endswith(suffix_a)):
+        return None
+    for event_a in events_a:
+        for event_b in events_b:
+            if _covers(event_a) & _covers(event_b):
+                return f"{event_a}, {event_b}"
+    return None
 
 
 def _configurations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -125,7 +133,7 @@ def _validate(_ctx: Context, _params: Params, sent: dict[str, Any]) -> dict[str,
     }
     if "EventBridgeConfiguration" in sent:
         document["EventBridgeConfiguration"] = {}
-    checked: list[tuple[frozenset[str], dict[str, str]]] = []
+    checked: list[Checked] = []
     for member, config in _configurations(document):
         arn_member, service = DESTINATIONS[member]
         _check_arn(config.get(arn_member), arn_member, service)
@@ -135,9 +143,10 @@ def _validate(_ctx: Context, _params: Params, sent: dict[str, Any]) -> dict[str,
             rules = config["Filter"]["Key"].get("FilterRules") or []
             config["Filter"]["Key"]["FilterRules"] = [dict(rule) for rule in rules]
         config["Id"] = config.get("Id") or new_rule_id()
-        this = (frozenset().union(*map(_covers, config["Events"])), _filter_rules(config))
-        if any(_overlap(this, other) for other in checked):
-            raise InvalidArgument(_OVERLAP)
+        this = (config["Events"], _filter_rules(config))
+        for other in checked:
+            if (pair := _clash(other, this)) is not None:
+                raise InvalidArgument(_OVERLAP, ArgumentName="Event", ArgumentValue=pair)
         checked.append(this)
     return document
 

@@ -162,6 +162,10 @@ def _validate(ctx: Context, params: Params, config: dict[str, Any]) -> dict[str,
     seen: set[str] = set()
     for rule in document["Rules"]:
         _check_rule(ctx, source, rule, seen)
+    destinations = {rule["Destination"]["Bucket"] for rule in document["Rules"]}
+    if len(destinations) > 1 and any("Filter" not in rule for rule in document["Rules"]):
+        # V1 rules (no Filter) replicate to one bucket only.
+        raise InvalidRequest("Number of distinct destination bucket ARNs cannot exceed 1")
     return document
 
 
