@@ -581,6 +581,21 @@ def test_no_directory_buckets(server: Server, bucket: str) -> None:
     assert [child.tag for child in root.iter() if child.tag.endswith("Name")] == []
 
 
+@pytest.mark.parametrize(
+    "query, root",
+    [
+        ("accelerate", "AccelerateConfiguration"),
+        ("requestPayment", "RequestPaymentConfiguration"),
+        ("abac", "AbacStatus"),
+        ("notification", "NotificationConfiguration"),
+    ],
+)
+def test_xml_roots_as_s3_writes_them(raw: Raw, bucket: str, query: str, root: str) -> None:
+    response = raw("GET", f"/{bucket}?{query}")
+    assert response.status_code == 200, response.text
+    assert ET.fromstring(response.content).tag == "{http://s3.amazonaws.com/doc/2006-03-01/}" + root
+
+
 # --- missing buckets ----------------------------------------------------------------------
 
 MISSING = "no-such-bucket-for-configs"
