@@ -138,10 +138,13 @@ def _validate(_ctx: Context, _params: Params, sent: dict[str, Any]) -> dict[str,
         arn_member, service = DESTINATIONS[member]
         _check_arn(config.get(arn_member), arn_member, service)
         _check_events(config.get("Events"))
-        if "Filter" in config:
-            config["Filter"] = {"Key": dict((config["Filter"] or {}).get("Key") or {})}
-            rules = config["Filter"]["Key"].get("FilterRules") or []
-            config["Filter"]["Key"]["FilterRules"] = [dict(rule) for rule in rules]
+        if "Filter" in config:  # copied: the rule names are normalised in place below
+            key = dict((config["Filter"] or {}).get("Key") or {})
+            if key.get("FilterRules"):
+                key["FilterRules"] = [dict(rule) for rule in key["FilterRules"]]
+            else:
+                key.pop("FilterRules", None)
+            config["Filter"] = {"Key": key}
         config["Id"] = config.get("Id") or new_rule_id()
         this = (config["Events"], _filter_rules(config))
         for other in checked:
