@@ -234,7 +234,39 @@ BAD_RULES: list[tuple[str, Callable[[str, str], list[dict[str, Any]]], str, str]
         "a destination that is not an ARN",
         lambda src, dst: [rule(dst, Destination={"Bucket": dst})],
         "InvalidArgument",
-        "Invalid bucket ARN.",
+        "Invalid bucket ARN",
+    ),
+    (
+        "an empty destination",
+        lambda src, dst: [rule(dst, Destination={"Bucket": ""})],
+        "InvalidArgument",
+        "Destination bucket cannot be null or empty",
+    ),
+    (
+        "a destination ARN naming no valid bucket",
+        lambda src, dst: [rule(dst, Destination={"Bucket": "arn:aws:s3:::Not_A_Bucket"})],
+        "InvalidArgument",
+        "The specified bucket is not valid",
+    ),
+    (
+        "overlapping V1 prefixes",
+        lambda src, dst: [
+            {
+                "ID": i,
+                "Prefix": p,
+                "Status": "Enabled",
+                "Destination": {"Bucket": f"arn:aws:s3:::{dst}"},
+            }
+            for i, p in (("a", "tax/"), ("b", "tax/2015/"))
+        ],
+        "InvalidRequest",
+        "Found overlapping prefixes 'tax/' and 'tax/2015/'",
+    ),
+    (
+        "a prefix over 1024 characters",
+        lambda src, dst: [rule(dst, Filter={"Prefix": "p" * 1025})],
+        "InvalidArgument",
+        "Rule prefix cannot be longer than maximum allowed key length of 1024",
     ),
     (
         "the source as destination",
@@ -251,14 +283,14 @@ BAD_RULES: list[tuple[str, Callable[[str, str], list[dict[str, Any]]], str, str]
     (
         "two rules with one ID",
         lambda src, dst: [rule(dst), rule(dst, Priority=2)],
-        "InvalidArgument",
-        "Rule Id must be unique.",
+        "InvalidRequest",
+        "Rule Id must be unique",
     ),
     (
         "an ID over 255 characters",
         lambda src, dst: [rule(dst, ID="x" * 256)],
         "InvalidArgument",
-        "ID length should not exceed allowed limit of 255",
+        "Rule Id cannot be greater than 255",
     ),
     (
         "a rule status outside the schema",
@@ -278,7 +310,7 @@ BAD_RULES: list[tuple[str, Callable[[str, str], list[dict[str, Any]]], str, str]
             rule(dst, ID=f"r{i}", Priority=i, Filter={"Prefix": f"{i}/"}) for i in range(1001)
         ],
         "InvalidRequest",
-        "The number of replication rules must not exceed the allowed limit of 1000 rules.",
+        "Number of defined replication rules cannot exceed 1000",
     ),
 ]
 
@@ -344,6 +376,17 @@ def test_replication_into_an_unversioned_bucket(s3: BaseClient, vbucket: str, bu
     assert caught.value.response["Error"]["Message"] == (
         "Destination bucket must have versioning enabled."
     )
+
+
+def test_a_role_that_is_not_an_iam_role_arn(s3: BaseClient, vbucket: str, destination: str) -> None:
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.put_bucket_replication(
+            Bucket=vbucket,
+            ReplicationConfiguration={"Role": "replicator", "Rules": [rule(destination)]},
+        )
+    error = caught.value.response["Error"]
+    assert error["Message"] == "Invalid Role specified in replication configuration"
+    assert (error["ArgumentName"], error["ArgumentValue"]) == ("Role", "replicator")
 
 
 def test_replication_without_a_role_is_malformed(raw: Raw, vbucket: str, destination: str) -> None:

@@ -12,24 +12,29 @@ of them) and must then say their ``Priority`` and whether delete markers replica
 from __future__ import annotations
 
 import base64
+import re
 import uuid
 from typing import Any
 
 from fakes3.errors import (
     InvalidArgument,
+    InvalidBucketName,
     InvalidRequest,
     MalformedXML,
     NoSuchBucket,
     NotImplementedByFakeS3,
     ReplicationConfigurationNotFoundError,
 )
+from fakes3.operations.buckets import validate_bucket_name
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.context import Context, Handler, Params
 from fakes3.protocol.model import load_model
 
 MAX_RULES = 1000
 MAX_ID_LENGTH = 255
+MAX_PREFIX_LENGTH = 1024
 BUCKET_ARN_PREFIX = "arn:aws:s3:::"
+_ROLE_ARN = re.compile(r"arn:aws[a-z-]*:iam::[^:]+:role/\S+")
 _SCHEMA_NOTE = "Please refer to S3 Developer Guide for more information."
 
 
@@ -75,6 +80,7 @@ def _check_filter(rule: dict[str, Any]) -> None:
         )
     if "Prefix" in rule or sum(form in rule_filter for form in ("Prefix", "Tag", "And")) > 1:
         raise MalformedXML()
+    _check_prefix(rule_filter.get("Prefix") or (rule_filter.get("And") or {}).get("Prefix"))
     marker = rule.get("DeleteMarkerReplication")
     if marker is None:
         raise InvalidRequest(
@@ -93,14 +99,42 @@ def _check_filter(rule: dict[str, Any]) -> None:
         )
 
 
+def _check_prefix(prefix: str | None) -> None:
+    if prefix is not None and len(prefix) > MAX_PREFIX_LENGTH:
+        raise InvalidArgument(
+            "Rule prefix cannot be longer than maximum allowed key length of "
+            f"{MAX_PREFIX_LENGTH}"
+        )
+
+
+def _check_v1_prefixes(rules: list[dict[str, Any]]) -> None:
+    """V1 rules (no Filter) select by prefix, and no two prefixes may overlap."""
+    used: list[str] = []
+    for rule in rules:
+        if "Filter" in rule:
+            continue
+        prefix = rule.get("Prefix") or ""
+        _check_prefix(prefix)
+        for other in used:
+            if prefix.startswith(other) or other.startswith(prefix):
+                raise InvalidRequest(f"Found overlapping prefixes '{other}' and '{prefix}'")
+        used.append(prefix)
+
+
 def _check_destination(ctx: Context, source: str, destination: Any) -> None:
     """``arn:aws:s3:::name`` of another bucket that exists and keeps every version."""
-    arn = (destination or {}).get("Bucket")
-    if not arn:
+    if destination is None or "Bucket" not in destination:
         raise MalformedXML()
-    name = arn[len(BUCKET_ARN_PREFIX) :] if arn.startswith(BUCKET_ARN_PREFIX) else ""
-    if not name or "/" in name:
-        raise InvalidArgument("Invalid bucket ARN.", ArgumentName="Bucket", ArgumentValue=arn)
+    arn = destination["Bucket"]
+    if not arn:
+        raise InvalidArgument("Destination bucket cannot be null or empty")
+    if not arn.startswith(BUCKET_ARN_PREFIX):
+        raise InvalidArgument("Invalid bucket ARN")
+    name = arn[len(BUCKET_ARN_PREFIX) :]
+    try:
+        validate_bucket_name(name)
+    except InvalidBucketName:
+        raise InvalidArgument("The specified bucket is not valid") from None
     if name == source:
         raise InvalidRequest("Destination bucket cannot be the same as the source bucket.")
     storage_class = destination.get("StorageClass")
@@ -119,13 +153,9 @@ def _check_rule(ctx: Context, source: str, rule: dict[str, Any], seen: set[str])
         raise MalformedXML()
     rule_id = rule["ID"] = rule.get("ID") or new_rule_id()
     if len(rule_id) > MAX_ID_LENGTH:
-        raise InvalidArgument(
-            f"ID length should not exceed allowed limit of {MAX_ID_LENGTH}",
-            ArgumentName="ID",
-            ArgumentValue=rule_id,
-        )
+        raise InvalidArgument(f"Rule Id cannot be greater than {MAX_ID_LENGTH}")
     if rule_id in seen:
-        raise InvalidArgument("Rule Id must be unique.", ArgumentName="ID", ArgumentValue=rule_id)
+        raise InvalidRequest("Rule Id must be unique")
     seen.add(rule_id)
     for part in ("DeleteMarkerReplication", "ExistingObjectReplication"):
         _check_status(rule.get(part))
@@ -154,14 +184,18 @@ def _validate(ctx: Context, params: Params, config: dict[str, Any]) -> dict[str,
     if not config.get("Role") or not rules:
         raise MalformedXML()
     if len(rules) > MAX_RULES:
-        raise InvalidRequest(
-            f"The number of replication rules must not exceed the allowed limit of {MAX_RULES} "
-            "rules."
-        )
+        raise InvalidRequest(f"Number of defined replication rules cannot exceed {MAX_RULES}")
     document = {"Role": config["Role"], "Rules": [dict(rule) for rule in rules]}
     seen: set[str] = set()
     for rule in document["Rules"]:
         _check_rule(ctx, source, rule, seen)
+    _check_v1_prefixes(document["Rules"])
+    if not _ROLE_ARN.fullmatch(config["Role"]):
+        raise InvalidArgument(
+            "Invalid Role specified in replication configuration",
+            ArgumentName="Role",
+            ArgumentValue=config["Role"],
+        )
     destinations = {rule["Destination"]["Bucket"] for rule in document["Rules"]}
     if len(destinations) > 1 and any("Filter" not in rule for rule in document["Rules"]):
         # V1 rules (no Filter) replicate to one bucket only.
