@@ -26,6 +26,7 @@ from botocore.client import BaseClient
 from test_awscli import Aws, aws  # noqa: F401 - the CLI fixture
 
 from fakes3.app import FakeS3
+from fakes3.operations.config.replication import _lost_lists
 from fakes3.operations import HANDLERS, Context
 from fakes3.protocol.serializing import default_serializer
 from fakes3.server import Server
@@ -184,6 +185,15 @@ def test_a_v1_rule_without_an_id_gets_one(s3: BaseClient, vbucket: str, destinat
     (stored,) = s3.get_bucket_replication(Bucket=vbucket)["ReplicationConfiguration"]["Rules"]
     assert stored.pop("ID")  # S3 names a rule sent without an ID
     assert stored == v1
+
+
+def test_a_filter_list_the_parser_dropped_is_noticed() -> None:
+    """Lists flattened on the member (``And``'s ``Tag``) parse empty until protocol/model.py
+    reads that trait; replication refuses them (NotImplemented) rather than store a loss."""
+    assert _lost_lists({"And": {"Prefix": "a/", "Tags": []}})
+    assert _lost_lists({"And": {"Tags": [{}]}})
+    assert not _lost_lists({"And": {"Prefix": "a/", "Tags": [{"Key": "k", "Value": "v"}]}})
+    assert not _lost_lists({"Prefix": ""})
 
 
 def test_replication_needs_versioning_on_the_source(
