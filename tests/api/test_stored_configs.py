@@ -26,8 +26,8 @@ from botocore.client import BaseClient
 from test_awscli import Aws, aws  # noqa: F401 - the CLI fixture
 
 from fakes3.app import FakeS3
-from fakes3.operations.config.replication import _lost_lists
 from fakes3.operations import HANDLERS, Context
+from fakes3.operations.config.replication import _lost_lists
 from fakes3.protocol.serializing import default_serializer
 from fakes3.server import Server
 from fakes3.settings import Settings
