@@ -102,8 +102,7 @@ def _check_filter(rule: dict[str, Any]) -> None:
 def _check_prefix(prefix: str | None) -> None:
     if prefix is not None and len(prefix) > MAX_PREFIX_LENGTH:
         raise InvalidArgument(
-            "Rule prefix cannot be longer than maximum allowed key length of "
-            f"{MAX_PREFIX_LENGTH}"
+            f"Rule prefix cannot be longer than maximum allowed key length of {MAX_PREFIX_LENGTH}"
         )
 
 
