@@ -12,6 +12,8 @@ from fakes3.operations.config import (
     encryption,
     keyed,
     metadata,
+    notification,
+    replication,
     simple,
     tagging,
     website,
@@ -26,6 +28,8 @@ HANDLERS: dict[str, Handler] = {
     **website.HANDLERS,
     **bucket_logging.HANDLERS,
     **simple.HANDLERS,
+    **replication.HANDLERS,
+    **notification.HANDLERS,
     **keyed.HANDLERS,
     **metadata.HANDLERS,
 }
