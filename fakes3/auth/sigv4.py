@@ -176,7 +176,9 @@ def parse_credential(text: str, query: bool) -> Credential:
         raise _header_malformed(f"the Credential is mal-formed; expecting {_CREDENTIAL_FORM}.")
     credential = Credential(*parts)
     problem = None
-    if credential.service != "s3":
+    # fakes3 answers on one port what S3 splits over two endpoints: the general one ("s3")
+    # and the S3 Express control endpoint ("s3express", ListDirectoryBuckets).
+    if credential.service not in ("s3", "s3express"):
         problem = f'incorrect service "{credential.service}". This endpoint belongs to "s3".'
     elif credential.terminator != "aws4_request":
         problem = (

@@ -65,6 +65,10 @@ ACCEPTED: dict[str, str] = {
         "x-amz-request-payer: accepted; nobody is charged, so no x-amz-request-charged "
         "(AWS sends it only when a Requester Pays bucket charged the requester)"
     ),
+    "SkipDestinationValidation": (
+        "x-amz-skip-destination-validation: accepted; fakes3 never validates notification "
+        "destinations (no SNS, SQS or Lambda), as if it were always true"
+    ),
     "BypassGovernanceRetention": (
         "x-amz-bypass-governance-retention: accepted; no object is under retention (lock "
         "headers are refused), so there is nothing to bypass"

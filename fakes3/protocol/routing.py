@@ -109,11 +109,29 @@ class Router:
     def match(
         self, method: str, target: str, query: Mapping[str, str], headers: Container[str]
     ) -> Route | None:
-        """The most specific route that matches, or None (no route takes these parameters)."""
+        """The most specific route that matches, or None (no route takes these parameters).
+
+        S3 Express operations share their routes with general ones (ListDirectoryBuckets and
+        ListBuckets are both ``GET /``); a request signed for the ``s3express`` service gets
+        the Express one, as S3's separate Express endpoint would answer it.
+        """
+        found: Route | None = None
         for route in self._table.get((method, target), ()):
             if route.matches(query, headers):
-                return route
-        return None
+                if route.operation not in _EXPRESS_ONLY:
+                    if found is None:
+                        found = route
+                elif found is None or _signed_for_express(query, headers):
+                    return route
+        return found
+
+
+def _signed_for_express(query: Mapping[str, str], headers: Container[str]) -> bool:
+    """Whether the SigV4 credential scope names ``s3express`` (header or presigned query)."""
+    scope = query.get("X-Amz-Credential", "")
+    if not scope and isinstance(headers, Mapping):
+        scope = headers.get("authorization", "")
+    return "/s3express/aws4_request" in scope
 
 
 @functools.cache

@@ -21,8 +21,6 @@ from test_stored_notifications import NOTIFICATIONS
 from test_stored_replication import ROLE, rule
 
 from fakes3.app import FakeS3
-from fakes3.operations import HANDLERS, Context
-from fakes3.protocol.serializing import default_serializer
 from fakes3.server import Server
 from fakes3.settings import Settings
 
@@ -121,19 +119,13 @@ def test_no_object_has_a_torrent(s3: BaseClient, bucket: str) -> None:
         s3.get_object_torrent(Bucket="no-such-bucket-for-torrents", Key="film.mp4")
 
 
-def test_no_directory_buckets(server: Server, bucket: str) -> None:
-    """botocore sends ListDirectoryBuckets as ``GET /`` to the s3express-control host, which a
-    custom endpoint cannot tell from ListBuckets: the handler and its XML are checked here."""
-    app = server.app
-    assert isinstance(app, FakeS3)
-    ctx = Context(store=app.store, settings=app.settings, request=None)  # type: ignore[arg-type]
-    output = HANDLERS["ListDirectoryBuckets"](ctx, {})
-    assert output == {"Buckets": []}
-    wire = default_serializer().serialize("ListDirectoryBuckets", output)
-    body = wire.body if isinstance(wire.body, bytes) else b"".join(wire.body)
-    root = ET.fromstring(body)
-    assert root.tag.endswith("ListAllMyDirectoryBucketsResult")
-    assert [child.tag for child in root.iter() if child.tag.endswith("Name")] == []
+def test_list_directory_buckets_is_empty_and_not_list_buckets(s3: BaseClient, bucket: str) -> None:
+    """boto3 signs ListDirectoryBuckets for ``s3express`` (``GET /`` as ListBuckets): fakes3
+    has general-purpose buckets only, so the answer is empty while ListBuckets is not."""
+    assert s3.list_directory_buckets()["Buckets"] == []
+    assert bucket in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    with raises_client_error("InvalidArgument", 400):
+        s3.list_directory_buckets(MaxDirectoryBuckets=1001)
 
 
 @pytest.mark.parametrize(

@@ -20,8 +20,6 @@ from api_helpers import (
 )
 from botocore.client import BaseClient
 
-from fakes3.operations.config.replication import _lost_lists
-
 ROLE = "arn:aws:iam::123456789012:role/replication"
 
 
@@ -88,13 +86,15 @@ def test_a_v1_rule_without_an_id_gets_one(s3: BaseClient, vbucket: str, destinat
     assert stored == v1
 
 
-def test_a_filter_list_the_parser_dropped_is_noticed() -> None:
-    """Lists flattened on the member (``And``'s ``Tag``) parse empty until protocol/model.py
-    reads that trait; replication refuses them (NotImplemented) rather than store a loss."""
-    assert _lost_lists({"And": {"Prefix": "a/", "Tags": []}})
-    assert _lost_lists({"And": {"Tags": [{}]}})
-    assert not _lost_lists({"And": {"Prefix": "a/", "Tags": [{"Key": "k", "Value": "v"}]}})
-    assert not _lost_lists({"Prefix": ""})
+def test_and_filters_keep_their_tags(s3: BaseClient, vbucket: str, destination: str) -> None:
+    """``And``'s ``Tag`` list is flattened on the member: it must survive parsing."""
+    tags = [{"Key": "team", "Value": "data"}, {"Key": "tier", "Value": "gold"}]
+    anded = rule(destination, Filter={"And": {"Prefix": "logs/", "Tags": tags}})
+    s3.put_bucket_replication(
+        Bucket=vbucket, ReplicationConfiguration={"Role": ROLE, "Rules": [anded]}
+    )
+    got = s3.get_bucket_replication(Bucket=vbucket)["ReplicationConfiguration"]["Rules"]
+    assert got[0]["Filter"] == {"And": {"Prefix": "logs/", "Tags": tags}}
 
 
 def test_replication_needs_versioning_on_the_source(

@@ -41,6 +41,8 @@ HONOURED: dict[str, str] = {
     ),
     "GetObjectAttributes": "VersionId MaxParts PartNumberMarker ObjectAttributes",
     "GetObjectTagging": "VersionId",
+    "ListDirectoryBuckets": "ContinuationToken MaxDirectoryBuckets",
+    "PutBucketReplication": "Token",
     # The Id-keyed configuration families (operations/config/keyed*.py)
     "GetBucketAnalyticsConfiguration": "Id",
     "PutBucketAnalyticsConfiguration": "Id",
@@ -167,8 +169,12 @@ def test_every_header_of_a_handled_operation_has_an_answer(operation: str) -> No
 
 
 def _sources(operation: str) -> str:
+    """The handler's module, the helpers it shares, and for a handler made from a
+    BucketConfig declaration, the feature modules beside the declaration."""
     module = Path(HANDLERS[operation].__code__.co_filename)
     shared = [module.parent / name for name in SHARED if (module.parent / name).exists()]
+    if module.name == "declaration.py":
+        shared.extend(sorted(module.parent.glob("*.py")))
     return "\n".join(path.read_text() for path in (module, *shared))
 
 

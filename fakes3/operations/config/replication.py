@@ -61,23 +61,9 @@ def _has_tag(rule_filter: dict[str, Any]) -> bool:
     return "Tag" in rule_filter or bool((rule_filter.get("And") or {}).get("Tags"))
 
 
-def _lost_lists(node: Any) -> bool:
-    """True if a list in ``node`` came through parsing empty: lists flattened on the member
-    (``And``'s ``Tag``, ``Or``'s ``Prefix``/``Tag``) are not read yet (protocol/model.py)."""
-    if isinstance(node, list):
-        return not node or any(not item or _lost_lists(item) for item in node)
-    if isinstance(node, dict):
-        return any(_lost_lists(value) for value in node.values())
-    return False
-
-
 def _check_filter(rule: dict[str, Any]) -> None:
     """A V2 rule: one filter form, and the elements that schema version requires."""
     rule_filter = rule["Filter"]
-    if _lost_lists(rule_filter):
-        raise NotImplementedByFakeS3(
-            "Tags inside And and the Or operator of replication filters are not implemented"
-        )
     if "Prefix" in rule or sum(form in rule_filter for form in ("Prefix", "Tag", "And")) > 1:
         raise MalformedXML()
     _check_prefix(rule_filter.get("Prefix") or (rule_filter.get("And") or {}).get("Prefix"))

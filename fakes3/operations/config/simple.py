@@ -13,9 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fakes3.errors import InvalidRequest, MalformedXML, NoSuchKey
+from fakes3.errors import InvalidArgument, InvalidRequest, MalformedXML, NoSuchKey
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.operations.tokens import decode_token
 
 
 def _status_in(allowed: tuple[str, ...], member: str = "Status") -> Any:
@@ -84,11 +85,21 @@ def get_object_torrent(ctx: Context, params: Params) -> Output:
     raise NoSuchKey(Key=params["Key"])
 
 
-def list_directory_buckets(_ctx: Context, _params: Params) -> Output:
+def list_directory_buckets(_ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListDirectoryBuckets.html
 
-    fakes3 has general-purpose buckets only, so an account has no directory buckets.
+    fakes3 has general-purpose buckets only, so an account has no directory buckets. The
+    router sends it requests signed for ``s3express`` (``GET /``, as ListBuckets).
     """
+    limit = params.get("MaxDirectoryBuckets")
+    if limit is not None and not 0 <= limit <= 1000:
+        raise InvalidArgument(
+            "Argument max-directory-buckets must be an integer between 0 and 1000",
+            ArgumentName="max-directory-buckets",
+            ArgumentValue=limit,
+        )
+    if "ContinuationToken" in params:
+        decode_token(params["ContinuationToken"])  # none was issued: only a bad one is caught
     return {"Buckets": []}
 
 
