@@ -75,11 +75,15 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s3, b: s3.get_bucket_policy(Bucket=b),
-        lambda s3, b: s3.get_bucket_policy_status(Bucket=b),
-        lambda s3, b: s3.get_object_lock_configuration(Bucket=b),
+        lambda s3, b: s3.put_bucket_policy(Bucket=b, Policy="{}"),
+        lambda s3, b: s3.put_public_access_block(
+            Bucket=b, PublicAccessBlockConfiguration={"BlockPublicAcls": False}
+        ),
+        lambda s3, b: s3.put_object_lock_configuration(
+            Bucket=b, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"}
+        ),
     ],
-    ids=["policy", "policy-status", "object-lock"],
+    ids=["policy", "public-access-block", "object-lock"],
 )
 def test_unimplemented_operation_is_not_implemented(
     s3: BaseClient, bucket: str, call: Callable[[BaseClient, str], object]
@@ -89,7 +93,7 @@ def test_unimplemented_operation_is_not_implemented(
 
 
 def test_not_implemented_raw_body(raw: Raw, bucket: str) -> None:
-    fields = assert_s3_error(raw("GET", f"/{bucket}?policy"), "NotImplemented", 501)
+    fields = assert_s3_error(raw("PUT", f"/{bucket}?policy", data=b"{}"), "NotImplemented", 501)
     assert fields["Message"]
 
 
