@@ -16,6 +16,8 @@ from http import HTTPStatus
 from typing import Any
 
 from fakes3 import cors, website
+from fakes3.access_logs import ENVIRON_KEY as ACCESS_LOG
+from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
 from fakes3.control import CONTROL_PREFIXES, Control
@@ -124,6 +126,10 @@ class FakeS3:
         self.faults = Faults(self.settings.seed)
         self.control = Control(self.reset, self.journal, Realism(self.consistency, self.faults))
         self.response_hooks = response_hooks()  # CORS… (fakes3/hooks.py)
+        # Server access logs (docs/logging.md): buffered records, ``flush()``
+        self.access_logs = AccessLogs(
+            self.store, self.gate.accounts, self.settings.access_log_interval
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -149,6 +155,7 @@ class FakeS3:
                 response = website.serve(self.store, method, site, raw_path, headers)
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
+                environ[ACCESS_LOG] = (request_id, host_id, started, identity.account)
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
                 exchange = self._exchange(environ, method, raw_path, headers, body, length)
                 response = self._dispatch(exchange, identity)
@@ -282,6 +289,7 @@ class FakeS3:
         self.faults.clear(self.settings.seed)
         self.store.reset()
         self.journal.clear()
+        self.access_logs.clear()
 
 
 __all__ = ["FakeS3"]

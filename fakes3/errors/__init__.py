@@ -78,7 +78,9 @@ from fakes3.errors.common import (
     XAmzContentSHA256Mismatch,
 )
 from fakes3.errors.configuration import (
+    AccessControlListNotSupported,
     CORSResponse,
+    CrossLocationLoggingProhibitted,
     InvalidBucketState,
     InvalidEncryptionAlgorithmError,
     InvalidTargetBucketForLogging,
@@ -112,6 +114,8 @@ __all__ = [
     "CORSResponse",
     "InvalidEncryptionAlgorithmError",
     "InvalidBucketState",
+    "CrossLocationLoggingProhibitted",
+    "AccessControlListNotSupported",
     "AccessDenied",
     "BadDigest",
     "BucketAlreadyExists",

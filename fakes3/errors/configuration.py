@@ -127,3 +127,19 @@ class InvalidBucketState(S3Error):
     code = "InvalidBucketState"
     status = 409
     message = "The request is not valid with the current state of the bucket."
+
+
+class CrossLocationLoggingProhibitted(S3Error):
+    """A logging target in another region than the source bucket (S3's spelling)."""
+
+    code = "CrossLocationLoggingProhibitted"
+    status = 403
+    message = "Cross S3 location logging not allowed. "
+
+
+class AccessControlListNotSupported(S3Error):
+    """ACLs (or logging target grants) on a bucket whose object ownership disables them."""
+
+    code = "AccessControlListNotSupported"
+    status = 400
+    message = "The bucket does not allow ACLs"

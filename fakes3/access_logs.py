@@ -1,0 +1,286 @@
+"""Server access log delivery: requests to a logged bucket become log objects in its target.
+
+A response hook (``fakes3/hooks.py``) sees every bucket request. For a bucket without logging
+that costs the cached configuration lookup and nothing else. For a logged bucket it formats
+the request as one line of S3's access log format (``fakes3/access_log_format.py``) and
+buffers it per source bucket and destination. A buffer whose first record arrived at time T
+is delivered once the store's clock passes T + ``interval``: checked as requests arrive, and
+forced by ``flush()`` (``app.access_logs.flush()``, ``POST /_fakes3/access-logs/flush``).
+Delivery writes straight into the store, so log objects are not requests and are not logged.
+
+Buffered records live in memory: a restart loses the ones not yet delivered (S3 itself
+delivers "on a best-effort basis").
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import threading
+import time
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from fakes3.access_log_format import Record, format_record, operation_name
+from fakes3.auth.accounts import Accounts
+from fakes3.errors import S3Error
+from fakes3.hooks import Exchange
+from fakes3.protocol.serializing import WireResponse
+from fakes3.store import Store
+from fakes3.store.store import NewObject
+
+__all__ = ["DEFAULT_INTERVAL", "ENVIRON_KEY", "AccessLogs", "response_hook"]
+
+log = logging.getLogger("fakes3")
+
+DEFAULT_INTERVAL = 60
+"""Seconds between a buffer's first record and its delivery (``access_log_interval``)."""
+ENVIRON_KEY = "fakes3.access_log"
+"""``(request_id, host_id, perf_counter at arrival, account)``, set by the app per request."""
+CONFIG = "logging"  # the store's name for the configuration (operations/config/bucket_logging)
+
+_BY_STORE: weakref.WeakKeyDictionary[Store, AccessLogs] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class _Batch:
+    """Records of one source bucket bound for one destination, oldest first."""
+
+    source: str
+    target: str
+    prefix: str
+    key_format: dict[str, Any]
+    account_id: str
+    region: str
+    first: float
+    lines: list[tuple[float, str]] = field(default_factory=list)
+
+
+class AccessLogs:
+    """The buffered access log records of one store, and their delivery."""
+
+    def __init__(self, store: Store, accounts: Accounts, interval: float = DEFAULT_INTERVAL):
+        self._store = weakref.ref(store)
+        self.accounts = accounts
+        self.interval = interval
+        self._lock = threading.Lock()
+        self._batches: dict[tuple[str, str, str, str], _Batch] = {}
+        self._due: float | None = None  # the earliest delivery time of a buffered batch
+        _BY_STORE[store] = self
+
+    @classmethod
+    def of(cls, store: Store) -> AccessLogs | None:
+        return _BY_STORE.get(store)
+
+    @property
+    def pending(self) -> int:
+        """How many records wait for delivery."""
+        with self._lock:
+            return sum(len(batch.lines) for batch in self._batches.values())
+
+    def clear(self) -> None:
+        """Drop every buffered record (the app's reset)."""
+        with self._lock:
+            self._batches.clear()
+            self._due = None
+
+    def flush(self) -> list[tuple[str, str]]:
+        """Deliver every buffered record now; returns the ``(bucket, key)`` objects written."""
+        return self._deliver(None)
+
+    def deliver_due(self) -> list[tuple[str, str]]:
+        """Deliver the batches whose interval has passed on the store's clock."""
+        store = self._store()
+        return self._deliver(store.clock.time()) if store is not None else []
+
+    # The hook -------------------------------------------------------------------------------
+
+    def observe(self, exchange: Exchange, response: WireResponse) -> None:
+        """Buffer this request if its bucket is logged; deliver what is due first."""
+        store = exchange.store
+        if self._due is not None and store.clock.time() >= self._due:
+            self.deliver_due()
+        bucket = exchange.request.bucket
+        if bucket is None:
+            return
+        try:
+            config = store.configs.get(bucket, CONFIG)
+            if not config:
+                return
+            source = store.get_bucket(bucket)
+        except S3Error:  # the bucket is gone (DeleteBucket) or never was
+            return
+        enabled = config.get("LoggingEnabled")
+        if not enabled:
+            return
+        owner = self.accounts.by_canonical_id(source.owner) if source.owner else None
+        owner = owner or self.accounts.default
+        record = request_record(exchange, response, owner.canonical_id, store.clock.time())
+        self._buffer(bucket, enabled, owner.account_id, source.region, record)
+
+    def _buffer(
+        self, bucket: str, enabled: dict[str, Any], account_id: str, region: str, record: Record
+    ) -> None:
+        key_format = enabled.get("TargetObjectKeyFormat") or {"SimplePrefix": {}}
+        target, prefix = enabled["TargetBucket"], enabled.get("TargetPrefix") or ""
+        ident = (bucket, target, prefix, repr(sorted(key_format.items())))
+        line = format_record(record)
+        with self._lock:
+            batch = self._batches.get(ident)
+            if batch is None:
+                batch = _Batch(bucket, target, prefix, key_format, account_id, region, record.time)
+                self._batches[ident] = batch
+                due = record.time + self.interval
+                if self._due is None or due < self._due:
+                    self._due = due
+            batch.lines.append((record.time, line))
+
+    # Delivery -------------------------------------------------------------------------------
+
+    def _deliver(self, now: float | None) -> list[tuple[str, str]]:
+        store = self._store()
+        if store is None:
+            return []
+        with self._lock:
+            ready = [
+                ident
+                for ident, batch in self._batches.items()
+                if now is None or now >= batch.first + self.interval
+            ]
+            batches = [self._batches.pop(ident) for ident in ready]
+            remaining = [batch.first + self.interval for batch in self._batches.values()]
+            self._due = min(remaining) if remaining else None
+        written: list[tuple[str, str]] = []
+        delivered_at = store.clock.time()
+        for batch in batches:
+            for key, lines in _objects(batch, delivered_at):
+                body = "".join(line + "\n" for line in lines).encode("utf-8")
+                try:
+                    store.put_object(
+                        batch.target, key, io.BytesIO(body), NewObject(content_type="text/plain")
+                    )
+                except S3Error as error:  # the target went away: S3 drops the logs too
+                    log.info("access logs for %s not delivered: %s", batch.source, error)
+                    continue
+                written.append((batch.target, key))
+        return written
+
+
+def _objects(batch: _Batch, delivered_at: float) -> Iterable[tuple[str, list[str]]]:
+    """The log objects a batch becomes: one, or one per event day for EventTime partitions."""
+    partitioned = batch.key_format.get("PartitionedPrefix")
+    if partitioned is None:
+        yield batch.prefix + _stamp(delivered_at), [line for _, line in batch.lines]
+        return
+    base = f"{batch.prefix}{batch.account_id}/{batch.region}/{batch.source}/"
+    if partitioned.get("PartitionDateSource") == "DeliveryTime":
+        day = time.strftime("%Y/%m/%d/", time.gmtime(delivered_at))
+        yield base + day + _stamp(delivered_at), [line for _, line in batch.lines]
+        return
+    days: dict[str, list[str]] = {}
+    for when, line in batch.lines:
+        days.setdefault(time.strftime("%Y/%m/%d", time.gmtime(when)), []).append(line)
+    for day, lines in days.items():
+        yield f"{base}{day}/{day.replace('/', '-')}-00-00-00-{_unique()}", lines
+
+
+def _stamp(when: float) -> str:
+    return time.strftime("%Y-%m-%d-%H-%M-%S-", time.gmtime(when)) + _unique()
+
+
+def _unique() -> str:
+    return os.urandom(8).hex().upper()
+
+
+def _auth(method: str, headers: Any, query: Any) -> tuple[str | None, str | None]:
+    """(signature version, authentication type) as S3 logs them; (None, None) if unsigned."""
+    authorization = headers.get("authorization", "")
+    if authorization.startswith("AWS4-"):
+        return "SigV4", "AuthHeader"
+    if authorization.startswith("AWS "):
+        return "SigV2", "AuthHeader"
+    if "X-Amz-Signature" in query:
+        return "SigV4", "QueryString"
+    if "Signature" in query and "AWSAccessKeyId" in query:
+        return "SigV2", "QueryString"
+    return None, None  # unsigned, or a form upload (its signature is in the form)
+
+
+def _object_size(method: str, response: WireResponse, request: Any) -> int | None:
+    headers = {name.lower(): value for name, value in response.headers}
+    if method in ("GET", "HEAD") and request.key is not None:
+        total = headers.get("content-range", "").rpartition("/")[2]
+        length = total if total.isdigit() else headers.get("content-length", "")
+        return int(length) if length.isdigit() else None
+    if method == "PUT" and request.key is not None:
+        sent = request.headers.get("x-amz-decoded-content-length") or request.headers.get(
+            "content-length", ""
+        )
+        return int(sent) if sent.isdigit() else None
+    return None
+
+
+def _bytes_sent(method: str, response: WireResponse) -> int | None:
+    if method == "HEAD":
+        return None
+    if isinstance(response.body, bytes):
+        return len(response.body)
+    for name, value in response.headers:
+        if name.lower() == "content-length" and value.isdigit():
+            return int(value)
+    return None
+
+
+def request_record(
+    exchange: Exchange, response: WireResponse, bucket_owner: str, now: float
+) -> Record:
+    """The log record of one answered request (its body not sent yet: sizes come from the
+    response's length, times end when the response starts)."""
+    request = exchange.request
+    environ = request.environ
+    method = request.method
+    request_id, host_id, started, account = environ.get(ENVIRON_KEY) or (None, None, None, None)
+    elapsed = int((time.perf_counter() - started) * 1000) if started is not None else None
+    signature, authentication = _auth(method, request.headers, request.query)
+    requester = account.canonical_id if authentication and account is not None else None
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
+    protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
+    secure = environ.get("wsgi.url_scheme") == "https"
+    return Record(
+        bucket_owner=bucket_owner,
+        bucket=request.bucket,
+        time=now - (elapsed or 0) / 1000,
+        remote_ip=environ.get("REMOTE_ADDR"),
+        requester=requester,
+        request_id=request_id,
+        operation=operation_name(method, exchange.operation, request.key is not None, request.query),
+        key=request.key,
+        request_uri=f"{method} {uri} {protocol}",
+        http_status=response.status,
+        error_code=exchange.error_code,
+        bytes_sent=_bytes_sent(method, response),
+        object_size=_object_size(method, response, request),
+        total_time=elapsed,
+        turn_around_time=elapsed,
+        referrer=request.headers.get("referer"),
+        user_agent=request.headers.get("user-agent"),
+        version_id=request.query.get("versionId"),
+        host_id=host_id,
+        signature_version=signature,
+        cipher_suite=environ.get("SSL_CIPHER") if secure else None,
+        authentication_type=authentication,
+        host_header=request.headers.get("host"),
+        tls_version=environ.get("SSL_PROTOCOL") if secure else None,
+    )
+
+
+def response_hook(exchange: Exchange, response: WireResponse) -> WireResponse:
+    """The response hook: hand the request to its store's access logs, if the app has them."""
+    logs = _BY_STORE.get(exchange.store)
+    if logs is not None:
+        logs.observe(exchange, response)
+    return response
