@@ -119,7 +119,8 @@ class AccessLogs:
             return
         owner = self.accounts.by_canonical_id(source.owner) if source.owner else None
         owner = owner or self.accounts.default
-        record = request_record(exchange, response, owner.canonical_id, store.clock.time())
+        clock = store.clock
+        record = request_record(exchange, response, owner.canonical_id, clock.time(), clock.manual)
         self._buffer(bucket, enabled, owner.account_id, source.region, record)
 
     def _buffer(
@@ -236,10 +237,11 @@ def _bytes_sent(method: str, response: WireResponse) -> int | None:
 
 
 def request_record(
-    exchange: Exchange, response: WireResponse, bucket_owner: str, now: float
+    exchange: Exchange, response: WireResponse, bucket_owner: str, now: float, frozen: bool
 ) -> Record:
     """The log record of one answered request (its body not sent yet: sizes come from the
-    response's length, times end when the response starts)."""
+    response's length, times end when the response starts). The request arrived ``now``
+    less the time spent on it, unless the clock is ``frozen`` (a manual clock)."""
     request = exchange.request
     environ = request.environ
     method = request.method
@@ -253,7 +255,7 @@ def request_record(
     return Record(
         bucket_owner=bucket_owner,
         bucket=request.bucket,
-        time=now - (elapsed or 0) / 1000,
+        time=now if frozen else now - (elapsed or 0) / 1000,
         remote_ip=environ.get("REMOTE_ADDR"),
         requester=requester,
         request_id=request_id,
