@@ -105,7 +105,7 @@ def parse_line(line: str) -> dict[str, str]:
     tokens = _TOKEN.findall(line)
     parsed: dict[str, str] = {}
     for name, token in zip(FIELDS, tokens, strict=False):
-        if token.startswith("[") or token.startswith('"'):
+        if token.startswith(("[", '"')):
             token = token[1:-1]
             if name in _QUOTED:
                 token = re.sub(r"\\(.)", r"\1", token)

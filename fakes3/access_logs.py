@@ -259,7 +259,9 @@ def request_record(
         remote_ip=environ.get("REMOTE_ADDR"),
         requester=requester,
         request_id=request_id,
-        operation=operation_name(method, exchange.operation, request.key is not None, request.query),
+        operation=operation_name(
+            method, exchange.operation, request.key is not None, request.query
+        ),
         key=request.key,
         request_uri=f"{method} {uri} {protocol}",
         http_status=response.status,
