@@ -69,7 +69,7 @@ class AccessLogs:
         self.interval = interval
         self._lock = threading.Lock()
         self._batches: dict[tuple[str, str, str, str], _Batch] = {}
-        self._due: float | None = None  # the earliest delivery time of a buffered batch
+        self.due: float | None = None  # when the oldest batch is due; None if nothing waits
         _BY_STORE[store] = self
 
     @classmethod
@@ -86,7 +86,7 @@ class AccessLogs:
         """Drop every buffered record (the app's reset)."""
         with self._lock:
             self._batches.clear()
-            self._due = None
+            self.due = None
 
     def flush(self) -> list[tuple[str, str]]:
         """Deliver every buffered record now; returns the ``(bucket, key)`` objects written."""
@@ -99,11 +99,16 @@ class AccessLogs:
 
     # The hook -------------------------------------------------------------------------------
 
-    def observe(self, exchange: Exchange, response: WireResponse) -> None:
-        """Buffer this request if its bucket is logged; deliver what is due first."""
-        store = exchange.store
-        if self._due is not None and store.clock.time() >= self._due:
+    def arrived(self) -> None:
+        """A request arrived: deliver what is due, before it is answered (the app calls this
+        only when ``due`` is not None, so an idle buffer costs one attribute check)."""
+        store = self._store()
+        if store is not None and self.due is not None and store.clock.time() >= self.due:
             self.deliver_due()
+
+    def observe(self, exchange: Exchange, response: WireResponse) -> None:
+        """Buffer this request if its bucket is logged."""
+        store = exchange.store
         bucket = exchange.request.bucket
         if bucket is None:
             return
@@ -136,8 +141,8 @@ class AccessLogs:
                 batch = _Batch(bucket, target, prefix, key_format, account_id, region, record.time)
                 self._batches[ident] = batch
                 due = record.time + self.interval
-                if self._due is None or due < self._due:
-                    self._due = due
+                if self.due is None or due < self.due:
+                    self.due = due
             batch.lines.append((record.time, line))
 
     # Delivery -------------------------------------------------------------------------------
@@ -154,7 +159,7 @@ class AccessLogs:
             ]
             batches = [self._batches.pop(ident) for ident in ready]
             remaining = [batch.first + self.interval for batch in self._batches.values()]
-            self._due = min(remaining) if remaining else None
+            self.due = min(remaining) if remaining else None
         written: list[tuple[str, str]] = []
         delivered_at = store.clock.time()
         for batch in batches:

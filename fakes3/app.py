@@ -156,6 +156,8 @@ class FakeS3:
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
                 environ[ACCESS_LOG] = (request_id, host_id, started, identity.account)
+                if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
+                    self.access_logs.arrived()
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
                 exchange = self._exchange(environ, method, raw_path, headers, body, length)
                 response = self._dispatch(exchange, identity)
