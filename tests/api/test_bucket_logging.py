@@ -6,7 +6,10 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +17,7 @@ from typing import Any
 
 import pytest
 import requests
+import trustme
 from api_helpers import (
     Raw,
     assert_s3_error,
@@ -425,3 +429,139 @@ def test_reset_drops_buffered_records(s3: BaseClient, app: FakeS3, pair: tuple[s
     app.access_logs.clear()
     assert app.access_logs.pending == 0
     assert app.access_logs.flush() == []
+
+
+def _flushed(s3: BaseClient, app: FakeS3, target: str) -> list[dict[str, str]]:
+    """Deliver now and return every delivered record, oldest object first."""
+    app.access_logs.flush()
+    found = _delivered(s3, target)
+    return [_fields(line) for key in sorted(found) for line in found[key]]
+
+
+def test_multipart_copy_and_batch_operations(
+    s3: BaseClient, app: FakeS3, pair: tuple[str, str]
+) -> None:
+    source, target = pair
+    s3.put_object(Bucket=source, Key="orig", Body=b"abc")
+    _enable(s3, source, target, "")
+    upload = s3.create_multipart_upload(Bucket=source, Key="big")["UploadId"]
+    part = s3.upload_part(Bucket=source, Key="big", UploadId=upload, PartNumber=1, Body=b"p")
+    s3.list_parts(Bucket=source, Key="big", UploadId=upload)
+    s3.complete_multipart_upload(
+        Bucket=source,
+        Key="big",
+        UploadId=upload,
+        MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]},
+    )
+    s3.copy_object(Bucket=source, Key="copy", CopySource={"Bucket": source, "Key": "orig"})
+    s3.delete_objects(Bucket=source, Delete={"Objects": [{"Key": "copy"}]})
+    s3.get_object(Bucket=source, Key="orig", Range="bytes=0-1")["Body"].read()
+    s3.get_bucket_logging(Bucket=source)
+    records = _flushed(s3, app, target)
+    assert [(r["operation"], r["key"], r["status"]) for r in records[1:]] == [
+        ("REST.POST.UPLOADS", "big", "200"),
+        ("REST.PUT.PART", "big", "200"),
+        ("REST.GET.UPLOAD", "big", "200"),
+        ("REST.POST.UPLOAD", "big", "200"),
+        ("REST.COPY.OBJECT", "copy", "200"),
+        ("REST.POST.MULTI_OBJECT_DELETE", "-", "200"),
+        ("REST.GET.OBJECT", "orig", "206"),
+        ("REST.GET.LOGGING_STATUS", "-", "200"),
+    ]
+    ranged = records[-2]
+    assert (ranged["bytes_sent"], ranged["object_size"]) == ("2", "3")
+
+
+def test_presigned_and_unsigned_requests(
+    s3: BaseClient, app: FakeS3, endpoint: str, pair: tuple[str, str]
+) -> None:
+    source, target = pair
+    s3.put_object(Bucket=source, Key="k", Body=b"abc")
+    _enable(s3, source, target, "")
+    url = s3.generate_presigned_url("get_object", Params={"Bucket": source, "Key": "k"})
+    assert requests.get(url, timeout=10).content == b"abc"
+    v4 = client_for(endpoint, config=Config(signature_version="s3v4"))
+    url = v4.generate_presigned_url("get_object", Params={"Bucket": source, "Key": "k"})
+    assert requests.get(url, timeout=10).content == b"abc"
+    headers = {"Referer": "https://example.test/page", "User-Agent": 'curl/8 "quoted"'}
+    requests.get(f"{endpoint}/{source}/k?versionId=null", headers=headers, timeout=10)
+    records = _flushed(s3, app, target)[1:]
+    owner = s3.list_buckets()["Owner"]["ID"]
+    assert [(r["sig"], r["auth"], r["requester"]) for r in records] == [
+        ("SigV2", "QueryString", owner),
+        ("SigV4", "QueryString", owner),
+        ("-", "-", "-"),
+    ]
+    unsigned = records[2]
+    assert unsigned["referrer"] == "https://example.test/page"
+    assert unsigned["user_agent"] == 'curl/8 \\"quoted\\"'
+    assert unsigned["version_id"] == "null"
+    assert unsigned["uri"] == f"GET /{source}/k?versionId=null HTTP/1.1"
+
+
+def test_cli_put_and_get_bucket_logging(
+    endpoint: str, tmp_path: Path, s3: BaseClient, pair: tuple[str, str]
+) -> None:
+    source, target = pair
+    (tmp_path / "empty").write_text("")
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "empty"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "empty"),
+        "AWS_EC2_METADATA_DISABLED": "true",
+    }
+
+    def aws(*args: str) -> subprocess.CompletedProcess[str]:
+        command = ["aws", "--endpoint-url", endpoint, "s3api", *args]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+
+    status = {"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": "cli/"}}
+    done = aws(
+        "put-bucket-logging", "--bucket", source, "--bucket-logging-status", json.dumps(status)
+    )
+    assert done.returncode == 0, done.stderr
+    shown = aws("get-bucket-logging", "--bucket", source)
+    assert json.loads(shown.stdout) == status
+    missing = {"LoggingEnabled": {"TargetBucket": "no-such-bucket-cli", "TargetPrefix": "x"}}
+    refused = aws(
+        "put-bucket-logging", "--bucket", source, "--bucket-logging-status", json.dumps(missing)
+    )
+    assert refused.returncode != 0
+    assert "InvalidTargetBucketForLogging" in refused.stderr
+    assert _logging(s3, source) == status["LoggingEnabled"]
+
+
+@pytest.fixture(scope="module")
+def https_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, str]]:
+    """A memory-backed fakes3 over HTTPS and the CA file that trusts it."""
+    ca = trustme.CA()
+    cert = ca.issue_cert("127.0.0.1", "localhost")
+    folder = tmp_path_factory.mktemp("logging-tls")
+    ca.cert_pem.write_to_path(str(folder / "ca.pem"))
+    cert.cert_chain_pems[0].write_to_path(str(folder / "cert.pem"))
+    cert.private_key_pem.write_to_path(str(folder / "key.pem"))
+    app = FakeS3(Settings())
+    with Server(
+        app, port=0, tls_cert=str(folder / "cert.pem"), tls_key=str(folder / "key.pem")
+    ) as running:
+        yield running, str(folder / "ca.pem")
+    assert not app.errors
+
+
+def test_tls_fields_over_https(https_server: tuple[Server, str]) -> None:
+    server, ca_file = https_server
+    app = server.app
+    assert isinstance(app, FakeS3)
+    s3 = client_for(server.endpoint_url, verify=ca_file)
+    s3.create_bucket(Bucket="tls-source")
+    s3.create_bucket(Bucket="tls-target")
+    _enable(s3, "tls-source", "tls-target", "")
+    s3.head_bucket(Bucket="tls-source")
+    [record] = _flushed(s3, app, "tls-target")[1:]
+    assert record["tls"].startswith("TLSv1.")
+    assert record["cipher"] not in ("", "-")
+    assert record["uri"] == "HEAD /tls-source HTTP/1.1"
