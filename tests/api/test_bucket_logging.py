@@ -565,3 +565,43 @@ def test_tls_fields_over_https(https_server: tuple[Server, str]) -> None:
     assert record["tls"].startswith("TLSv1.")
     assert record["cipher"] not in ("", "-")
     assert record["uri"] == "HEAD /tls-source HTTP/1.1"
+
+
+def test_target_grants_kept_when_the_target_allows_acls(
+    s3: BaseClient, app: FakeS3, pair: tuple[str, str]
+) -> None:
+    """Once ownership controls exist (stored as ``ownership``), ACL-enabled targets take grants."""
+    source, target = pair
+    rules = {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    app.store.configs.put(target, "ownership", rules)
+    grants = [
+        {
+            "Grantee": {"Type": "CanonicalUser", "ID": OTHER_OWNER},
+            "Permission": "READ",
+        },
+        {
+            "Grantee": {
+                "Type": "Group",
+                "URI": "http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+            },
+            "Permission": "WRITE",
+        },
+    ]
+    _enable(s3, source, target, "g/", TargetGrants=grants)
+    assert _logging(s3, source) == {
+        "TargetBucket": target,
+        "TargetPrefix": "g/",
+        "TargetGrants": grants,
+    }
+
+
+def test_logs_for_a_deleted_target_are_dropped(s3: BaseClient, app: FakeS3, bucket: str) -> None:
+    target = unique_bucket_name("gone-logs")
+    s3.create_bucket(Bucket=target)
+    _enable(s3, bucket, target)
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    s3.delete_bucket(Bucket=target)
+    assert app.access_logs.pending == 2
+    assert app.access_logs.flush() == []
+    assert app.access_logs.pending == 0
+    s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={})
