@@ -222,7 +222,7 @@ def _object_size(method: str, response: WireResponse, request: Any) -> int | Non
         total = headers.get("content-range", "").rpartition("/")[2]
         length = total if total.isdigit() else headers.get("content-length", "")
         return int(length) if length.isdigit() else None
-    if method == "PUT" and request.key is not None:
+    if method == "PUT" and request.key is not None and "x-amz-copy-source" not in request.headers:
         sent = request.headers.get("x-amz-decoded-content-length") or request.headers.get(
             "content-length", ""
         )

@@ -605,3 +605,21 @@ def test_logs_for_a_deleted_target_are_dropped(s3: BaseClient, app: FakeS3, buck
     assert app.access_logs.flush() == []
     assert app.access_logs.pending == 0
     s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={})
+
+
+def test_interval_is_a_setting() -> None:
+    settings = Settings.from_env({"FAKES3_ACCESS_LOG_INTERVAL": "5"})
+    assert settings.access_log_interval == 5
+    app = FakeS3(settings)
+    clock = app.consistency.manual_clock()
+    with Server(app, port=0) as running:
+        s3 = client_for(running.endpoint_url)
+        s3.create_bucket(Bucket="source")
+        s3.create_bucket(Bucket="target")
+        _enable(s3, "source", "target", "")
+        clock.advance(4.9)
+        assert _delivered(s3, "target") == {}
+        clock.advance(0.1)
+        [lines] = _delivered(s3, "target").values()
+        assert [_fields(line)["operation"] for line in lines] == ["REST.PUT.LOGGING_STATUS"]
+    assert not app.errors
