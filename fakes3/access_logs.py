@@ -39,6 +39,9 @@ log = logging.getLogger("fakes3")
 
 DEFAULT_INTERVAL = 60
 """Seconds between a buffer's first record and its delivery (``access_log_interval``)."""
+MAX_BATCH = 10_000
+"""Records in one batch at most: a full batch is delivered at the next request, so a busy
+logged bucket cannot grow the buffer without bound."""
 ENVIRON_KEY = "fakes3.access_log"
 """``(request_id, host_id, perf_counter at arrival, account)``, set by the app per request."""
 CONFIG = "logging"  # the store's name for the configuration (operations/config/bucket_logging)
@@ -58,6 +61,9 @@ class _Batch:
     region: str
     first: float
     lines: list[tuple[float, str]] = field(default_factory=list)
+
+    def ready(self, now: float | None, interval: float) -> bool:
+        return now is None or now >= self.first + interval or len(self.lines) >= MAX_BATCH
 
 
 class AccessLogs:
@@ -144,6 +150,8 @@ class AccessLogs:
                 if self.due is None or due < self.due:
                     self.due = due
             batch.lines.append((record.time, line))
+            if len(batch.lines) >= MAX_BATCH:
+                self.due = float("-inf")  # full: the next request delivers it
 
     # Delivery -------------------------------------------------------------------------------
 
@@ -153,9 +161,7 @@ class AccessLogs:
             return []
         with self._lock:
             ready = [
-                ident
-                for ident, batch in self._batches.items()
-                if now is None or now >= batch.first + self.interval
+                ident for ident, batch in self._batches.items() if batch.ready(now, self.interval)
             ]
             batches = [self._batches.pop(ident) for ident in ready]
             remaining = [batch.first + self.interval for batch in self._batches.values()]

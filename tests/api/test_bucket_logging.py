@@ -30,6 +30,7 @@ from botocore import UNSIGNED
 from botocore.client import BaseClient
 from botocore.config import Config
 
+from fakes3 import access_logs
 from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
@@ -623,3 +624,17 @@ def test_interval_is_a_setting() -> None:
         [lines] = _delivered(s3, "target").values()
         assert [_fields(line)["operation"] for line in lines] == ["REST.PUT.LOGGING_STATUS"]
     assert not app.errors
+
+
+def test_a_full_batch_is_delivered_at_the_next_request(
+    s3: BaseClient, app: FakeS3, clock: ManualClock, pair: tuple[str, str], monkeypatch: Any
+) -> None:
+    monkeypatch.setattr(access_logs, "MAX_BATCH", 3)
+    source, target = pair
+    _enable(s3, source, target)
+    s3.put_object(Bucket=source, Key="a", Body=b"x")
+    assert _delivered(s3, target) == {}
+    s3.put_object(Bucket=source, Key="b", Body=b"x")  # the third record fills the batch
+    [lines] = _delivered(s3, target).values()  # this listing arrives and delivers it first
+    assert [_fields(line)["key"] for line in lines] == ["-", "a", "b"]
+    assert app.access_logs.pending == 0
