@@ -1,10 +1,11 @@
 """Server access log delivery: requests to a logged bucket become log objects in its target.
 
-A response hook (``fakes3/hooks.py``) sees every bucket request. For a bucket without logging
-that costs the cached configuration lookup and nothing else. For a logged bucket it formats
-the request as one line of S3's access log format (``fakes3/access_log_format.py``) and
-buffers it per source bucket and destination. A buffer whose first record arrived at time T
-is delivered once the store's clock passes T + ``interval``: checked as requests arrive, and
+A response hook (``fakes3/hooks.py``) sees every bucket request. A bucket that never had a
+PutBucketLogging (nor a logging configuration when the app started) costs one set lookup;
+the others read their cached configuration, as the consistency view serves it. A logged
+bucket's request becomes one line of S3's access log format (``fakes3/access_log_format.py``),
+buffered per source bucket and destination. A buffer whose first record arrived at time T is
+delivered once the store's clock passes T + ``interval``: checked as requests arrive, and
 forced by ``flush()`` (``app.access_logs.flush()``, ``POST /_fakes3/access-logs/flush``).
 Delivery writes straight into the store, so log objects are not requests and are not logged.
 
@@ -76,6 +77,12 @@ class AccessLogs:
         self._lock = threading.Lock()
         self._batches: dict[tuple[str, str, str, str], _Batch] = {}
         self.due: float | None = None  # when the oldest batch is due; None if nothing waits
+        # Buckets that may have logging on: those with a configuration when the app started and
+        # those a PutBucketLogging named since. Any other bucket is skipped with one lookup.
+        self._watched: set[str] = set()
+        for bucket in store.list_buckets():
+            if store.configs.get(bucket.name, CONFIG):
+                self._watched.add(bucket.name)
         _BY_STORE[store] = self
 
     @classmethod
@@ -89,10 +96,15 @@ class AccessLogs:
             return sum(len(batch.lines) for batch in self._batches.values())
 
     def clear(self) -> None:
-        """Drop every buffered record (the app's reset)."""
+        """Drop every buffered record."""
         with self._lock:
             self._batches.clear()
             self.due = None
+
+    def reset(self) -> None:
+        """The app's reset: no records, and no buckets (the store was emptied too)."""
+        self.clear()
+        self._watched.clear()
 
     def flush(self) -> list[tuple[str, str]]:
         """Deliver every buffered record now; returns the ``(bucket, key)`` objects written."""
@@ -114,10 +126,12 @@ class AccessLogs:
 
     def observe(self, exchange: Exchange, response: WireResponse) -> None:
         """Buffer this request if its bucket is logged."""
-        store = exchange.store
         bucket = exchange.request.bucket
-        if bucket is None:
-            return
+        if bucket not in self._watched:
+            if bucket is None or exchange.operation != "PutBucketLogging":
+                return
+            self._watched.add(bucket)
+        store = exchange.store
         try:
             config = store.configs.get(bucket, CONFIG)
             if not config:

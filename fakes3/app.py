@@ -291,7 +291,7 @@ class FakeS3:
         self.faults.clear(self.settings.seed)
         self.store.reset()
         self.journal.clear()
-        self.access_logs.clear()
+        self.access_logs.reset()
 
 
 __all__ = ["FakeS3"]

@@ -250,14 +250,22 @@ def test_configuration_survives_a_restart(tmp_path: Path) -> None:
         s3.create_bucket(Bucket="target")
         _enable(s3, "source", "target", "p/", TargetObjectKeyFormat=partitioned)
         running.app.store.close()  # type: ignore[attr-defined]
-    with Server(FakeS3(settings), port=0) as running:
+    app = FakeS3(settings)
+    with Server(app, port=0) as running:
         s3 = client_for(running.endpoint_url)
         assert _logging(s3, "source") == {
             "TargetBucket": "target",
             "TargetPrefix": "p/",
             "TargetObjectKeyFormat": partitioned,
         }
-        running.app.store.close()  # type: ignore[attr-defined]
+        s3.head_bucket(Bucket="source")  # still logged by the new app
+        [(_, key)] = app.access_logs.flush()
+        lines = _delivered(s3, "target")[key]
+        assert [_fields(line)["operation"] for line in lines] == [
+            "REST.GET.LOGGING_STATUS",
+            "REST.HEAD.BUCKET",
+        ]
+        app.store.close()
 
 
 # Delivery ---------------------------------------------------------------------------------
