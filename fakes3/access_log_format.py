@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from dataclasses import astuple, dataclass, fields
 from urllib.parse import quote
 
@@ -177,8 +178,13 @@ _SUBRESOURCES = {
 }
 
 
-def operation_name(method: str, operation: str | None, has_key: bool, query: object) -> str:
-    """S3's log name for a request: ``REST.GET.OBJECT``, ``REST.PUT.LOGGING_STATUS`` …"""
+def operation_name(
+    method: str, operation: str | None, has_key: bool, query: Iterable[str] = ()
+) -> str:
+    """S3's log name for a request: ``REST.GET.OBJECT``, ``REST.PUT.LOGGING_STATUS`` …
+
+    ``query`` is the request's query parameter names (a sub-resource names the operation).
+    """
     if operation in _NAMES:
         return _NAMES[operation]
     if method == "OPTIONS":
@@ -186,10 +192,9 @@ def operation_name(method: str, operation: str | None, has_key: bool, query: obj
     if method == "POST" and operation is None and not has_key:
         return "REST.POST.OBJECT"  # a browser form upload
     resource = "OBJECT" if has_key else "BUCKET"
-    if isinstance(query, dict | list | tuple | set | frozenset):
-        for name in query:
-            sub = _SUBRESOURCES.get(str(name))
-            if sub is not None:
-                resource = f"OBJECT_{sub}" if has_key and sub == "TAGGING" else sub
-                break
+    for name in query:
+        sub = _SUBRESOURCES.get(name)
+        if sub is not None:
+            resource = f"OBJECT_{sub}" if has_key and sub == "TAGGING" else sub
+            break
     return f"REST.{method}.{resource}"
