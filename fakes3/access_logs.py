@@ -23,10 +23,11 @@ import threading
 import time
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fakes3.access_log_format import Record, format_record, operation_name
+from fakes3.auth.access import copy_source
 from fakes3.auth.accounts import Accounts
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
@@ -46,6 +47,8 @@ logged bucket cannot grow the buffer without bound."""
 ENVIRON_KEY = "fakes3.access_log"
 """``(request_id, host_id, perf_counter at arrival, account)``, set by the app per request."""
 CONFIG = "logging"  # the store's name for the configuration (operations/config/bucket_logging)
+# The record a copy leaves in its source bucket's log.
+_COPY_GETS = {"CopyObject": "REST.COPY.OBJECT_GET", "UploadPartCopy": "REST.COPY.PART_GET"}
 
 _BY_STORE: weakref.WeakKeyDictionary[Store, AccessLogs] = weakref.WeakKeyDictionary()
 
@@ -125,28 +128,48 @@ class AccessLogs:
             self.deliver_due()
 
     def observe(self, exchange: Exchange, response: WireResponse) -> None:
-        """Buffer this request if its bucket is logged."""
+        """Buffer this request if its bucket is logged (and, for a copy, if its source is)."""
         bucket = exchange.request.bucket
-        if bucket not in self._watched:
-            if bucket is None or exchange.operation != "PutBucketLogging":
-                return
+        if bucket in self._watched:
+            self._log(exchange, response, bucket)
+        elif bucket is not None and exchange.operation == "PutBucketLogging":
             self._watched.add(bucket)
+            self._log(exchange, response, bucket)
+        if self._watched and exchange.operation in _COPY_GETS:
+            source = copy_source(exchange.request.headers)
+            if source is not None and source[0] in self._watched:
+                self._log(exchange, response, source[0], source[1])
+
+    def _log(
+        self,
+        exchange: Exchange,
+        response: WireResponse,
+        bucket: str,
+        copied_key: str | None = None,
+    ) -> None:
+        """One record in ``bucket``'s log: the request, or the read of a copy's source."""
         store = exchange.store
         try:
             config = store.configs.get(bucket, CONFIG)
-            if not config:
+            if not config or not config.get("LoggingEnabled"):
                 return
             source = store.get_bucket(bucket)
         except S3Error:  # the bucket is gone (DeleteBucket) or never was
             return
-        enabled = config.get("LoggingEnabled")
-        if not enabled:
-            return
-        owner = self.accounts.by_canonical_id(source.owner) if source.owner else None
-        owner = owner or self.accounts.default
+        owner_id = source.owner or self.accounts.default.canonical_id
+        account = self.accounts.by_canonical_id(owner_id) or self.accounts.default
         clock = store.clock
-        record = request_record(exchange, response, owner.canonical_id, clock.time(), clock.manual)
-        self._buffer(bucket, enabled, owner.account_id, source.region, record)
+        record = request_record(exchange, response, owner_id, clock.time(), clock.manual)
+        if copied_key is not None:  # S3 logs a copy's read in the source bucket too
+            record = replace(
+                record,
+                bucket=bucket,
+                operation=_COPY_GETS[str(exchange.operation)],
+                key=copied_key,
+                bytes_sent=None,
+                object_size=None,
+            )
+        self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, record)
 
     def _buffer(
         self, bucket: str, enabled: dict[str, Any], account_id: str, region: str, record: Record

@@ -440,10 +440,10 @@ def test_reset_drops_buffered_records(s3: BaseClient, app: FakeS3, pair: tuple[s
     assert app.access_logs.flush() == []
 
 
-def _flushed(s3: BaseClient, app: FakeS3, target: str) -> list[dict[str, str]]:
+def _flushed(s3: BaseClient, app: FakeS3, target: str, prefix: str = "") -> list[dict[str, str]]:
     """Deliver now and return every delivered record, oldest object first."""
     app.access_logs.flush()
-    found = _delivered(s3, target)
+    found = _delivered(s3, target, prefix)
     return [_fields(line) for key in sorted(found) for line in found[key]]
 
 
@@ -452,7 +452,7 @@ def test_multipart_copy_and_batch_operations(
 ) -> None:
     source, target = pair
     s3.put_object(Bucket=source, Key="orig", Body=b"abc")
-    _enable(s3, source, target, "")
+    _enable(s3, source, target, "l/")
     upload = s3.create_multipart_upload(Bucket=source, Key="big")["UploadId"]
     part = s3.upload_part(Bucket=source, Key="big", UploadId=upload, PartNumber=1, Body=b"p")
     s3.list_parts(Bucket=source, Key="big", UploadId=upload)
@@ -463,22 +463,28 @@ def test_multipart_copy_and_batch_operations(
         MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]},
     )
     s3.copy_object(Bucket=source, Key="copy", CopySource={"Bucket": source, "Key": "orig"})
+    s3.copy_object(Bucket=target, Key="out", CopySource={"Bucket": source, "Key": "orig"})
     s3.delete_objects(Bucket=source, Delete={"Objects": [{"Key": "copy"}]})
     s3.get_object(Bucket=source, Key="orig", Range="bytes=0-1")["Body"].read()
     s3.get_bucket_logging(Bucket=source)
-    records = _flushed(s3, app, target)
+    records = _flushed(s3, app, target, "l/")
     assert [(r["operation"], r["key"], r["status"]) for r in records[1:]] == [
         ("REST.POST.UPLOADS", "big", "200"),
         ("REST.PUT.PART", "big", "200"),
         ("REST.GET.UPLOAD", "big", "200"),
         ("REST.POST.UPLOAD", "big", "200"),
         ("REST.COPY.OBJECT", "copy", "200"),
+        ("REST.COPY.OBJECT_GET", "orig", "200"),  # the read of a copy's source
+        ("REST.COPY.OBJECT_GET", "orig", "200"),  # copied into the (unlogged) target
         ("REST.POST.MULTI_OBJECT_DELETE", "-", "200"),
         ("REST.GET.OBJECT", "orig", "206"),
         ("REST.GET.LOGGING_STATUS", "-", "200"),
     ]
     ranged = records[-2]
     assert (ranged["bytes_sent"], ranged["object_size"]) == ("2", "3")
+    out_copy = records[7]
+    assert out_copy["uri"] == f"PUT /{target}/out HTTP/1.1"
+    assert out_copy["bucket"] == source
 
 
 def test_presigned_and_unsigned_requests(
