@@ -130,15 +130,15 @@ class AccessLogs:
     def observe(self, exchange: Exchange, response: WireResponse) -> None:
         """Buffer this request if its bucket is logged (and, for a copy, if its source is)."""
         bucket = exchange.request.bucket
+        if self._watched and exchange.operation in _COPY_GETS:  # the source is read first
+            source = copy_source(exchange.request.headers)
+            if source is not None and source[0] in self._watched:
+                self._log(exchange, response, source[0], source[1])
         if bucket in self._watched:
             self._log(exchange, response, bucket)
         elif bucket is not None and exchange.operation == "PutBucketLogging":
             self._watched.add(bucket)
             self._log(exchange, response, bucket)
-        if self._watched and exchange.operation in _COPY_GETS:
-            source = copy_source(exchange.request.headers)
-            if source is not None and source[0] in self._watched:
-                self._log(exchange, response, source[0], source[1])
 
     def _log(
         self,
@@ -166,8 +166,13 @@ class AccessLogs:
                 bucket=bucket,
                 operation=_COPY_GETS[str(exchange.operation)],
                 key=copied_key,
+                request_uri=None,
                 bytes_sent=None,
                 object_size=None,
+                total_time=None,
+                turn_around_time=None,
+                referrer=None,
+                user_agent=None,
             )
         self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, record)
 
