@@ -653,3 +653,27 @@ def test_a_full_batch_is_delivered_at_the_next_request(
     [lines] = _delivered(s3, target).values()  # this listing arrives and delivers it first
     assert [_fields(line)["key"] for line in lines] == ["-", "a", "b"]
     assert app.access_logs.pending == 0
+
+
+def test_upload_part_copy_logs_the_source_read(
+    s3: BaseClient, app: FakeS3, pair: tuple[str, str]
+) -> None:
+    source, target = pair
+    s3.put_object(Bucket=source, Key="orig", Body=b"abc")
+    _enable(s3, source, target, "l/")
+    upload = s3.create_multipart_upload(Bucket=source, Key="pc")["UploadId"]
+    s3.upload_part_copy(
+        Bucket=source,
+        Key="pc",
+        UploadId=upload,
+        PartNumber=1,
+        CopySource={"Bucket": source, "Key": "orig"},
+    )
+    s3.abort_multipart_upload(Bucket=source, Key="pc", UploadId=upload)
+    records = _flushed(s3, app, target, "l/")[1:]
+    assert [(r["operation"], r["key"], r["status"]) for r in records] == [
+        ("REST.POST.UPLOADS", "pc", "200"),
+        ("REST.COPY.PART_GET", "orig", "200"),
+        ("REST.COPY.PART", "pc", "200"),
+        ("REST.DELETE.UPLOAD", "pc", "204"),
+    ]
