@@ -32,6 +32,7 @@ from fakes3.auth.accounts import Accounts
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
 from fakes3.protocol.serializing import WireResponse
+from fakes3.protocol.xmlbody import parse_document
 from fakes3.store import Store
 from fakes3.store.store import NewObject
 
@@ -161,20 +162,16 @@ class AccessLogs:
         clock = store.clock
         record = request_record(exchange, response, owner_id, clock.time(), clock.manual)
         if copied_key is not None:  # S3 logs a copy's read in the source bucket too
-            record = replace(
-                record,
-                bucket=bucket,
-                operation=_COPY_GETS[str(exchange.operation)],
-                key=copied_key,
-                request_uri=None,
-                bytes_sent=None,
-                object_size=None,
-                total_time=None,
-                turn_around_time=None,
-                referrer=None,
-                user_agent=None,
-            )
-        self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, record)
+            operation = _COPY_GETS[str(exchange.operation)]
+            records = [replace(_derived(record, operation, copied_key), bucket=bucket)]
+        elif exchange.operation == "DeleteObjects":  # and each key a batch delete removed
+            records = [record]
+            for key, version_id in _deleted(response):
+                records.append(_derived(record, "BATCH.DELETE.OBJECT", key, version_id, 204))
+        else:
+            records = [record]
+        for each in records:
+            self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, each)
 
     def _buffer(
         self, bucket: str, enabled: dict[str, Any], account_id: str, region: str, record: Record
@@ -222,6 +219,49 @@ class AccessLogs:
                     continue
                 written.append((batch.target, key))
         return written
+
+
+def _derived(
+    record: Record,
+    operation: str,
+    key: str,
+    version_id: str | None = None,
+    status: int | None = None,
+) -> Record:
+    """A record S3 adds for part of a request (a copy's source read, one key of a batch
+    delete): the request's identity, none of its HTTP details."""
+    return replace(
+        record,
+        operation=operation,
+        key=key,
+        version_id=version_id,
+        request_uri=None,
+        http_status=status or record.http_status,
+        error_code=None if status else record.error_code,
+        bytes_sent=None,
+        object_size=None,
+        total_time=None,
+        turn_around_time=None,
+        referrer=None,
+        user_agent=None,
+    )
+
+
+def _deleted(response: WireResponse) -> list[tuple[str, str | None]]:
+    """(key, version id) of each object a DeleteObjects answer reports deleted."""
+    if response.status != 200 or not isinstance(response.body, bytes):
+        return []
+    try:
+        result = parse_document(response.body, "DeleteResult")
+    except S3Error:
+        return []
+    deleted = result.get("Deleted") if isinstance(result, dict) else None
+    entries = deleted if isinstance(deleted, list) else [deleted] if deleted else []
+    return [
+        (str(entry["Key"]), entry.get("VersionId"))
+        for entry in entries
+        if isinstance(entry, dict) and entry.get("Key")
+    ]
 
 
 def _objects(batch: _Batch, delivered_at: float) -> Iterable[tuple[str, list[str]]]:

@@ -477,6 +477,7 @@ def test_multipart_copy_and_batch_operations(
         ("REST.COPY.OBJECT", "copy", "200"),
         ("REST.COPY.OBJECT_GET", "orig", "200"),  # copied into the (unlogged) target
         ("REST.POST.MULTI_OBJECT_DELETE", "-", "200"),
+        ("BATCH.DELETE.OBJECT", "copy", "204"),  # one per key the batch deleted
         ("REST.GET.OBJECT", "orig", "206"),
         ("REST.GET.LOGGING_STATUS", "-", "200"),
     ]
@@ -486,6 +487,9 @@ def test_multipart_copy_and_batch_operations(
     assert (out_copy["bucket"], out_copy["uri"], out_copy["user_agent"]) == (source, "-", "-")
     # One CopyObject request, two records (source read, destination write), one request id.
     assert records[5]["request_id"] == records[6]["request_id"] != out_copy["request_id"]
+    batch, deleted = records[8], records[9]
+    assert deleted["request_id"] == batch["request_id"]
+    assert (deleted["uri"], deleted["bytes_sent"], deleted["error"]) == ("-", "-", "-")
 
 
 def test_presigned_and_unsigned_requests(
