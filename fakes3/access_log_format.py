@@ -8,10 +8,11 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Iterable
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from urllib.parse import quote
 
 __all__ = ["FIELDS", "Record", "format_record", "log_time", "operation_name", "parse_line"]
@@ -58,6 +59,11 @@ _QUOTED = frozenset({"request_uri", "referrer", "user_agent"})
 
 def log_time(when: float) -> str:
     """``[06/Feb/2019:00:00:38 +0000]``, with English month names whatever the locale."""
+    return _second(int(when))
+
+
+@functools.lru_cache(maxsize=64)  # consecutive records mostly share their second
+def _second(when: int) -> str:
     t = time.gmtime(when)
     return (
         f"[{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:"
@@ -80,19 +86,38 @@ def _plain(value: object) -> str:
 
 def format_record(record: Record) -> str:
     """The record as one log line (no newline)."""
-    parts: list[str] = []
-    for name, value in zip(FIELDS, astuple(record), strict=True):
-        if name == "time":
-            parts.append(log_time(value))
-        elif name in _QUOTED:
-            parts.append(_quoted(value))
-        elif name == "key":
-            parts.append(quote(value, safe="/") if value else "-")
-        elif name == "bytes_sent":
-            parts.append(str(value) if value else "-")
-        else:
-            parts.append(_plain(value))
-    return " ".join(parts)
+    r = record
+    return " ".join(
+        (
+            _plain(r.bucket_owner),
+            _plain(r.bucket),
+            log_time(r.time),
+            _plain(r.remote_ip),
+            _plain(r.requester),
+            _plain(r.request_id),
+            _plain(r.operation),
+            quote(r.key, safe="/") if r.key else "-",
+            _quoted(r.request_uri),
+            _plain(r.http_status),
+            _plain(r.error_code),
+            str(r.bytes_sent) if r.bytes_sent else "-",
+            _plain(r.object_size),
+            _plain(r.total_time),
+            _plain(r.turn_around_time),
+            _quoted(r.referrer),
+            _quoted(r.user_agent),
+            _plain(r.version_id),
+            _plain(r.host_id),
+            _plain(r.signature_version),
+            _plain(r.cipher_suite),
+            _plain(r.authentication_type),
+            _plain(r.host_header),
+            _plain(r.tls_version),
+            _plain(r.access_point_arn),
+            _plain(r.acl_required),
+            _plain(r.source_region),
+        )
+    )
 
 
 _TOKEN = re.compile(r'\[[^\]]*\]|"(?:[^"\\]|\\.)*"|\S+')
