@@ -16,6 +16,8 @@ from http import HTTPStatus
 from typing import Any
 
 from fakes3 import cors, website
+from fakes3.access_logs import ENVIRON_KEY as ACCESS_LOG
+from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
 from fakes3.control import CONTROL_PREFIXES, Control
@@ -124,6 +126,10 @@ class FakeS3:
         self.faults = Faults(self.settings.seed)
         self.control = Control(self.reset, self.journal, Realism(self.consistency, self.faults))
         self.response_hooks = response_hooks()  # CORS… (fakes3/hooks.py)
+        # Server access logs (docs/logging.md): buffered records, ``flush()``
+        self.access_logs = AccessLogs(
+            self.store, self.gate.accounts, self.settings.access_log_interval
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -153,6 +159,9 @@ class FakeS3:
                 response = self.control.handle(method, raw_path, query, data)
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
+                environ[ACCESS_LOG] = (request_id, host_id, started, identity.account)
+                if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
+                    self.access_logs.arrived()
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
                 exchange = self._exchange(environ, method, raw_path, headers, body, length)
                 response = self._dispatch(exchange, identity)
@@ -287,6 +296,7 @@ class FakeS3:
         self.faults.clear(self.settings.seed)
         self.store.reset()
         self.journal.clear()
+        self.access_logs.reset()
 
 
 __all__ = ["FakeS3"]

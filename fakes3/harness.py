@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 from fakes3.settings import Settings
 
 if TYPE_CHECKING:
+    from fakes3.access_logs import AccessLogs
     from fakes3.app import FakeS3
     from fakes3.faults import Faults
     from fakes3.journal import Journal
@@ -232,6 +233,11 @@ class Fakes3:
     def faults(self) -> Faults:
         """The fault rules (docs/faults.md): ``add(operation="PutObject", error="SlowDown")``."""
         return self.app.faults
+
+    @property
+    def access_logs(self) -> AccessLogs:
+        """Server access logs waiting for delivery (docs/logging.md): ``flush()``."""
+        return self.app.access_logs
 
     def settle(self) -> None:
         """Make every change visible to every read now."""

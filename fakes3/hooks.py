@@ -30,6 +30,6 @@ ResponseHook = Callable[[Exchange, WireResponse], WireResponse]
 
 def response_hooks() -> list[ResponseHook]:
     """The hooks every app runs on a bucket request's response, in order."""
-    from fakes3 import cors
+    from fakes3 import access_logs, cors
 
-    return [cors.response_headers]
+    return [cors.response_headers, access_logs.response_hook]

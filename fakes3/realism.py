@@ -10,6 +10,8 @@ language and a CI service container drive what ``app.consistency`` and ``app.fau
   server to a manual clock first if it runs on the wall clock).
 - ``GET /_fakes3/faults``; ``POST /_fakes3/faults`` (a rule's fields) answers 201 and the rule
   with its ``id``; ``DELETE /_fakes3/faults/<id>``; ``DELETE /_fakes3/faults`` removes all.
+- ``GET /_fakes3/access-logs``: records waiting and the interval; ``POST
+  /_fakes3/access-logs/flush`` delivers them now and lists the log objects written.
 """
 
 from __future__ import annotations
@@ -40,6 +42,8 @@ class Realism:
 
     def handle(self, method: str, name: str, body: bytes) -> WireResponse | None:
         route = name.split("/")
+        if route[0] == "access-logs":
+            return _access_logs(self.consistency.store, method, route)
         if route[0] not in ("consistency", "clock", "faults"):
             return None
         try:
@@ -91,3 +95,20 @@ class Realism:
     def _clock(self) -> dict[str, Any]:
         clock = self.consistency.clock
         return {"manual": clock.manual, "time": clock.time(), "now": clock.now().isoformat()}
+
+
+def _access_logs(store: Any, method: str, route: list[str]) -> WireResponse:
+    """Server access logs (fakes3/access_logs.py): what waits, and delivery on demand."""
+    from fakes3.access_logs import AccessLogs
+
+    logs = AccessLogs.of(store)
+    if logs is None:
+        return _json(404, {"error": "this app has no access logs"})
+    if route == ["access-logs"] and method in ("GET", "HEAD"):
+        return _json(200, {"pending": logs.pending, "interval": logs.interval})
+    if route == ["access-logs", "flush"] and method == "POST":
+        written = logs.flush()
+        return _json(200, {"delivered": [{"bucket": b, "key": k} for b, k in written]})
+    if route not in (["access-logs"], ["access-logs", "flush"]):
+        return _json(404, {"error": f"no control endpoint /_fakes3/{'/'.join(route)}"})
+    return _json(405, {"error": f"{method} is not allowed on /_fakes3/{'/'.join(route)}"})

@@ -31,6 +31,7 @@ class Settings:
     journal_size: int = 1000  # requests the journal keeps (the oldest are dropped)
     consistency: str = "strong"  # a preset of docs/consistency.md
     seed: int = 0  # seeds consistency lags, replica choice and fault probabilities
+    access_log_interval: int = 60  # seconds a server access log record waits (docs/logging.md)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

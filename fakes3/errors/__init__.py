@@ -80,6 +80,7 @@ from fakes3.errors.common import (
 from fakes3.errors.configuration import (
     AccessControlListNotSupported,
     CORSResponse,
+    CrossLocationLoggingProhibitted,
     IdMismatch,
     InvalidBucketAclWithObjectOwnership,
     InvalidBucketState,
@@ -124,6 +125,8 @@ __all__ = [
     "InvalidS3DestinationBucket",
     "MetadataConfigurationNotFound",
     "MetadataConfigurationAlreadyExists",
+    "CrossLocationLoggingProhibitted",
+    "AccessControlListNotSupported",
     "AccessDenied",
     "BadDigest",
     "BucketAlreadyExists",
@@ -181,6 +184,5 @@ __all__ = [
     "IncorrectNumberOfFilesInPostRequest",
     "MalformedPOSTRequest",
     "MaxPostPreDataLengthExceededError",
-    "AccessControlListNotSupported",
     "InvalidBucketAclWithObjectOwnership",
 ]

@@ -129,9 +129,17 @@ class InvalidBucketState(S3Error):
     message = "The request is not valid with the current state of the bucket."
 
 
+class CrossLocationLoggingProhibitted(S3Error):
+    """A logging target in another region than the source bucket (S3's spelling)."""
+
+    code = "CrossLocationLoggingProhibitted"
+    status = 403
+    message = "Cross S3 location logging not allowed. "
+
+
 class AccessControlListNotSupported(S3Error):
-    """An ACL other than bucket-owner-full-control on a bucket whose ACLs are disabled
-    (Object Ownership ``BucketOwnerEnforced``, the default for new buckets since April 2023)."""
+    """An ACL other than bucket-owner-full-control (or logging target grants) on a bucket
+    whose ACLs are disabled (``BucketOwnerEnforced``, the default since April 2023)."""
 
     code = "AccessControlListNotSupported"
     status = 400
