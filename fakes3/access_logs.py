@@ -36,7 +36,7 @@ from fakes3.protocol.xmlbody import parse_document
 from fakes3.store import Store
 from fakes3.store.store import NewObject
 
-__all__ = ["DEFAULT_INTERVAL", "ENVIRON_KEY", "AccessLogs", "response_hook"]
+__all__ = ["DEFAULT_INTERVAL", "AccessLogs"]
 
 log = logging.getLogger("fakes3")
 
@@ -45,13 +45,9 @@ DEFAULT_INTERVAL = 60
 MAX_BATCH = 10_000
 """Records in one batch at most: a full batch is delivered at the next request, so a busy
 logged bucket cannot grow the buffer without bound."""
-ENVIRON_KEY = "fakes3.access_log"
-"""``(request_id, host_id, perf_counter at arrival, account)``, set by the app per request."""
 CONFIG = "logging"  # the store's name for the configuration (operations/config/bucket_logging)
 # The record a copy leaves in its source bucket's log.
 _COPY_GETS = {"CopyObject": "REST.COPY.OBJECT_GET", "UploadPartCopy": "REST.COPY.PART_GET"}
-
-_BY_STORE: weakref.WeakKeyDictionary[Store, AccessLogs] = weakref.WeakKeyDictionary()
 
 
 @dataclass
@@ -87,11 +83,6 @@ class AccessLogs:
         for bucket in store.list_buckets():
             if store.configs.get(bucket.name, CONFIG):
                 self._watched.add(bucket.name)
-        _BY_STORE[store] = self
-
-    @classmethod
-    def of(cls, store: Store) -> AccessLogs | None:
-        return _BY_STORE.get(store)
 
     @property
     def pending(self) -> int:
@@ -127,6 +118,11 @@ class AccessLogs:
         store = self._store()
         if store is not None and self.due is not None and store.clock.time() >= self.due:
             self.deliver_due()
+
+    def response_hook(self, exchange: Exchange, response: WireResponse) -> WireResponse:
+        """The app's response hook (fakes3/hooks.py): buffer the request, pass the answer on."""
+        self.observe(exchange, response)
+        return response
 
     def observe(self, exchange: Exchange, response: WireResponse) -> None:
         """Buffer this request if its bucket is logged (and, for a copy, if its source is)."""
@@ -338,8 +334,9 @@ def request_record(
     request = exchange.request
     environ = request.environ
     method = request.method
-    request_id, host_id, started, account = environ.get(ENVIRON_KEY) or (None, None, None, None)
-    elapsed = int((time.perf_counter() - started) * 1000) if started is not None else None
+    request_id, host_id, account = exchange.request_id, exchange.host_id, exchange.account
+    started = exchange.started
+    elapsed = int((time.perf_counter() - started) * 1000) if started else None
     signature, authentication = _auth(method, request.headers, request.query)
     requester = account.canonical_id if authentication and account is not None else None
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or environ.get("PATH_INFO", "/")
@@ -373,11 +370,3 @@ def request_record(
         host_header=request.headers.get("host"),
         tls_version=environ.get("SSL_PROTOCOL") if secure else None,
     )
-
-
-def response_hook(exchange: Exchange, response: WireResponse) -> WireResponse:
-    """The response hook: hand the request to its store's access logs, if the app has them."""
-    logs = _BY_STORE.get(exchange.store)
-    if logs is not None:
-        logs.observe(exchange, response)
-    return response

@@ -16,7 +16,6 @@ from http import HTTPStatus
 from typing import Any
 
 from fakes3 import cors, website
-from fakes3.access_logs import ENVIRON_KEY as ACCESS_LOG
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
@@ -124,12 +123,14 @@ class FakeS3:
         # Realism controls (docs/consistency.md, docs/faults.md)
         self.consistency = Consistency(self.store, self.settings.consistency, self.settings.seed)
         self.faults = Faults(self.settings.seed)
-        self.control = Control(self.reset, self.journal, Realism(self.consistency, self.faults))
-        self.response_hooks = response_hooks()  # CORS… (fakes3/hooks.py)
         # Server access logs (docs/logging.md): buffered records, ``flush()``
         self.access_logs = AccessLogs(
             self.store, self.gate.accounts, self.settings.access_log_interval
         )
+        realism = Realism(self.consistency, self.faults, self.access_logs)
+        self.control = Control(self.reset, self.journal, realism)
+        # CORS… (fakes3/hooks.py), then this app's access logs
+        self.response_hooks = [*response_hooks(), self.access_logs.response_hook]
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -159,11 +160,12 @@ class FakeS3:
                 response = self.control.handle(method, raw_path, query, data)
             else:
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
-                environ[ACCESS_LOG] = (request_id, host_id, started, identity.account)
                 if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
                     self.access_logs.arrived()
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
                 exchange = self._exchange(environ, method, raw_path, headers, body, length)
+                exchange.request_id, exchange.host_id = request_id, host_id
+                exchange.started, exchange.account = started, identity.account
                 response = self._dispatch(exchange, identity)
         except S3Error as error:
             error_code = error.code

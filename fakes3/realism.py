@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fakes3.access_logs import AccessLogs
 from fakes3.errors import S3Error
 from fakes3.faults import Faults
 from fakes3.protocol.serializing import WireResponse
@@ -36,14 +37,15 @@ def _json(status: int, document: Any) -> WireResponse:
 class Realism:
     """Answers the realism control paths; None for a path it does not own."""
 
-    def __init__(self, consistency: Consistency, faults: Faults) -> None:
+    def __init__(self, consistency: Consistency, faults: Faults, access_logs: AccessLogs) -> None:
         self.consistency = consistency
         self.faults = faults
+        self.access_logs = access_logs
 
     def handle(self, method: str, name: str, body: bytes) -> WireResponse | None:
         route = name.split("/")
         if route[0] == "access-logs":
-            return _access_logs(self.consistency.store, method, route)
+            return _access_logs(self.access_logs, method, route)
         if route[0] not in ("consistency", "clock", "faults"):
             return None
         try:
@@ -97,13 +99,8 @@ class Realism:
         return {"manual": clock.manual, "time": clock.time(), "now": clock.now().isoformat()}
 
 
-def _access_logs(store: Any, method: str, route: list[str]) -> WireResponse:
+def _access_logs(logs: AccessLogs, method: str, route: list[str]) -> WireResponse:
     """Server access logs (fakes3/access_logs.py): what waits, and delivery on demand."""
-    from fakes3.access_logs import AccessLogs
-
-    logs = AccessLogs.of(store)
-    if logs is None:
-        return _json(404, {"error": "this app has no access logs"})
     if route == ["access-logs"] and method in ("GET", "HEAD"):
         return _json(200, {"pending": logs.pending, "interval": logs.interval})
     if route == ["access-logs", "flush"] and method == "POST":
