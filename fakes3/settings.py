@@ -31,6 +31,9 @@ class Settings:
     journal_size: int = 1000  # requests the journal keeps (the oldest are dropped)
     consistency: str = "strong"  # a preset of docs/consistency.md
     seed: int = 0  # seeds consistency lags, replica choice and fault probabilities
+    # SSE-C over plain HTTP: S3 refuses it (400 InvalidRequest); True accepts it, for local
+    # servers without TLS (docs/encryption.md).
+    allow_insecure_ssec: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -18,8 +18,8 @@ from fakes3.errors import (
     MissingContentLength,
     NotImplementedByFakeS3,
 )
+from fakes3.operations import encryption
 from fakes3.operations.attributes import (
-    DEFAULT_ENCRYPTION,
     new_object,
     validate_key,
 )
@@ -93,14 +93,22 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
     validate_key(key)
     algorithm, kind = _checksum_choice(params)
     new = new_object(params, algorithm)
+    scope = encryption.scope_of(ctx, params["Bucket"])
+    new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
     upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
     return {
         "Bucket": upload.bucket,
         "Key": upload.key,
         "UploadId": upload.upload_id,
-        **DEFAULT_ENCRYPTION,
+        **encryption.echo(new.encryption),
         **_upload_checksum(upload),
     }
+
+
+def _upload_encryption(upload: UploadRecord) -> dict[str, Any]:
+    """The encryption CreateMultipartUpload chose (``fakes3.operations.encryption``)."""
+    value: dict[str, Any] = upload.attrs.get("encryption") or {}
+    return value
 
 
 def _part_output(upload: UploadRecord, part: PartRecord) -> Output:
@@ -123,10 +131,12 @@ def upload_part(ctx: Context, params: Params) -> Output:
         raise EntityTooLarge(ProposedSize=length, MaxSizeAllowed=MAX_PART_SIZE)
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    sse = _upload_encryption(upload)
+    encryption.check_part(params, sse, encryption.transport_of(ctx))
     body: RequestBody = params["Body"]
     client_algorithm = body.checksum_algorithm
     part, values = multipart.upload_part(upload, params["PartNumber"], body, client_algorithm)
-    output: Output = {"ETag": part.etag, **DEFAULT_ENCRYPTION}
+    output: Output = {"ETag": part.etag, **encryption.echo(sse)}
     shown = client_algorithm or upload.checksum_algorithm
     if shown is not None:
         output[member_name(shown)] = values[shown]
@@ -176,17 +186,22 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     check_part_number(params["PartNumber"])
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    sse, transport = _upload_encryption(upload), encryption.transport_of(ctx)
+    encryption.check_part(params, sse, transport)
+
+    def span(src: ObjectRecord) -> tuple[int, int]:
+        encryption.check_read(params, src.encryption, transport, copy_source=True)
+        return _copy_span(params, src)
+
     try:
-        src, part = multipart.copy_part(
-            upload, params["PartNumber"], source, lambda src: _copy_span(params, src)
-        )
+        src, part = multipart.copy_part(upload, params["PartNumber"], source, span)
     except MethodNotAllowed:  # the version asked for is a delete marker
         raise InvalidRequest(
             "The source of a copy request may not specifically refer to a delete marker by "
             "version id."
         ) from None
     result = {"ETag": part.etag, "LastModified": part.last_modified, **_part_output(upload, part)}
-    output: Output = {"CopyPartResult": result, **DEFAULT_ENCRYPTION}
+    output: Output = {"CopyPartResult": result, **encryption.echo(sse)}
     if src.version_id is not None:
         output["CopySourceVersionId"] = src.version_id
     return output
@@ -235,13 +250,16 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
         object_size=params.get("MpuObjectSize"),
     )
     bucket, key = params["Bucket"], params["Key"]
+    if encryption.customer_key(params, encryption.transport_of(ctx)) is not None:
+        upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
+        encryption.check_part(params, _upload_encryption(upload), encryption.transport_of(ctx))
     record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
     output: Output = {
         "Location": _location(ctx, bucket, key),
         "Bucket": bucket,
         "Key": key,
         "ETag": record.etag,
-        **DEFAULT_ENCRYPTION,
+        **encryption.echo(record.encryption),
     }
     if record.checksum_algorithm is not None and record.checksum is not None:
         output[member_name(record.checksum_algorithm)] = record.checksum
@@ -282,6 +300,7 @@ def list_parts(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html"""
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    encryption.check_optional_key(params, _upload_encryption(upload), encryption.transport_of(ctx))
     limit = _limit(params, "MaxParts", "max-parts")
     marker = max(int(params.get("PartNumberMarker") or 0), 0)
     parts, truncated = multipart.list_parts(upload, marker, limit)

@@ -7,9 +7,9 @@ calls ``post_object`` itself when a form POST matches no route. Identity comes f
 a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or SigV2
 (``AWSAccessKeyId``, ``signature``), under the server's auth mode like any other request.
 The file part streams into the store; ``content-length-range`` is enforced while it does, so
-a rejected upload stores nothing. fakes3 deviates in ignoring the ``tagging``,
-``x-amz-server-side-encryption*`` and ``acl`` fields' effects (they must still be allowed
-by the policy).
+a rejected upload stores nothing. The ``x-amz-server-side-encryption*`` fields encrypt as
+their headers do on PutObject (``fakes3.operations.encryption``). fakes3 deviates in ignoring
+the ``tagging`` and ``acl`` fields' effects (they must still be allowed by the policy).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from fakes3.errors import (
     InvalidArgument,
     NoSuchBucket,
 )
+from fakes3.operations import encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.serializing import WireResponse
@@ -45,6 +46,15 @@ _ATTRIBUTES = {
     "content-language": "ContentLanguage",
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
     "x-amz-storage-class": "StorageClass",
+}
+# Encryption form fields, by model member name (as PutObject's headers).
+_ENCRYPTION = {
+    "x-amz-server-side-encryption": "ServerSideEncryption",
+    "x-amz-server-side-encryption-aws-kms-key-id": "SSEKMSKeyId",
+    "x-amz-server-side-encryption-context": "SSEKMSEncryptionContext",
+    "x-amz-server-side-encryption-customer-algorithm": "SSECustomerAlgorithm",
+    "x-amz-server-side-encryption-customer-key": "SSECustomerKey",
+    "x-amz-server-side-encryption-customer-key-md5": "SSECustomerKeyMD5",
 }
 
 
@@ -67,6 +77,7 @@ class PostRequest:
     body: Readable
     base_url: str  # scheme://host, for the Location of the new object
     path_style: bool
+    allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
 
 
 class _Limited:
@@ -128,6 +139,23 @@ def _params(fields: dict[str, str]) -> dict[str, Any]:
     return params
 
 
+def _encryption(
+    request: PostRequest, fields: dict[str, str], account: Account | None
+) -> dict[str, Any]:
+    """The encryption the form's ``x-amz-server-side-encryption*`` fields ask for."""
+    params: dict[str, Any] = {
+        member: fields[name] for name, member in _ENCRYPTION.items() if name in fields
+    }
+    bucket_key = fields.get("x-amz-server-side-encryption-bucket-key-enabled")
+    if bucket_key is not None:
+        params["BucketKeyEnabled"] = bucket_key.strip().lower() == "true"
+    owner = account or request.auth.accounts.default
+    scope = encryption.Scope(request.store, request.bucket, owner.account_id)
+    secure = request.base_url.startswith("https://")
+    transport = encryption.Transport(secure, request.allow_insecure_ssec)
+    return encryption.resolve_write(params, scope, transport)
+
+
 def post_object(request: PostRequest) -> WireResponse:
     form = FormData(request.body, boundary_of(request.headers.get("content-type", "")))
     form.read_fields()
@@ -153,6 +181,7 @@ def post_object(request: PostRequest) -> WireResponse:
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
     new = new_object(_params(fields), CHECKSUM)
+    new.encryption = _encryption(request, fields, account)
     stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
     return _response(request, fields, key, stored.etag)
 

@@ -1,0 +1,371 @@
+"""Server-side encryption of objects: what a write asks for, what a read must present.
+
+The rules every object handler calls, so PutObject, CopyObject, multipart uploads, POST
+uploads, GetObject and HeadObject answer the same way:
+
+- ``resolve_write``: the encryption a write asks for (SSE-S3, SSE-KMS, DSSE-KMS or SSE-C),
+  checked as S3 checks it, or the bucket's default encryption when the write names none;
+- ``check_read``: an SSE-C object is read only with its key (and only over TLS); any other
+  object refuses SSE-C headers;
+- ``check_part``: every part of an SSE-C upload presents the key the upload began with;
+- ``echo``: the response members that say how an object is encrypted.
+
+The resolved encryption is a dict of model member names (``ServerSideEncryption``,
+``SSEKMSKeyId``, ``BucketKeyEnabled``, ``SSEKMSEncryptionContext``, ``SSECustomerAlgorithm``,
+``SSECustomerKeyMD5``) stored on the object record; SSE-S3 is stored as ``{}`` (what every
+object without one has). An SSE-C key is never stored: only a salted HMAC of it, under a name
+no response member has, enough to recognise the key again.
+
+https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from fakes3.errors import (
+    AccessDenied,
+    InvalidArgument,
+    InvalidEncryptionAlgorithmError,
+    InvalidRequest,
+    NoSuchBucket,
+)
+from fakes3.operations.context import Context
+from fakes3.store import Store
+
+SSE_S3 = "AES256"
+KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
+ALGORITHMS = frozenset({SSE_S3, *KMS_ALGORITHMS})
+# Since January 2023 S3 encrypts every new object with SSE-S3 and says so on every response.
+DEFAULT_ENCRYPTION: dict[str, Any] = {"ServerSideEncryption": SSE_S3}
+CONFIG_NAME = "encryption"  # the bucket configuration (operations/config/encryption.py)
+
+_DIGEST = "_SSECustomerKeyHMAC"  # private: never a response member
+_SSE = "x-amz-server-side-encryption"
+_CUSTOMER = "x-amz-server-side-encryption-customer-"
+_COPY_CUSTOMER = "x-amz-copy-source-server-side-encryption-customer-"
+_CONTEXT = "x-amz-server-side-encryption-context"
+# Members a write may use to ask for encryption.
+REQUEST_MEMBERS = (
+    "ServerSideEncryption",
+    "SSEKMSKeyId",
+    "SSEKMSEncryptionContext",
+    "BucketKeyEnabled",
+    "SSECustomerAlgorithm",
+    "SSECustomerKey",
+    "SSECustomerKeyMD5",
+)
+_ECHOED = (
+    "ServerSideEncryption",
+    "SSEKMSKeyId",
+    "BucketKeyEnabled",
+    "SSEKMSEncryptionContext",
+    "SSECustomerAlgorithm",
+    "SSECustomerKeyMD5",
+)
+_PREFIX = "Requests specifying Server Side Encryption with Customer provided keys must"
+_NAMESPACE = uuid.UUID("6f1c1c8e-9d3f-4d5e-a3c1-5e2b7f9a0d41")  # fakes3's aws/s3 key ids
+
+
+@dataclass(frozen=True)
+class Transport:
+    """What the SSE-C rules need of the exchange: TLS, and whether plain HTTP is allowed."""
+
+    secure: bool
+    allow_insecure: bool = False
+
+
+@dataclass(frozen=True)
+class CustomerKey:
+    """A checked SSE-C key: 32 raw bytes and the base64 MD5 the client sent."""
+
+    key: bytes
+    md5: str
+
+    def digest(self, salt: bytes | None = None) -> str:
+        """A salted HMAC of the key: what the object keeps instead of it."""
+        salt = salt if salt is not None else os.urandom(16)
+        mac = hmac.new(salt, self.key, hashlib.sha256).hexdigest()
+        return f"{salt.hex()}:{mac}"
+
+    def matches(self, digest: str) -> bool:
+        salt, _, _mac = digest.partition(":")
+        return hmac.compare_digest(self.digest(bytes.fromhex(salt)), digest)
+
+
+def customer_key(
+    params: dict[str, Any], transport: Transport, copy_source: bool = False
+) -> CustomerKey | None:
+    """The SSE-C triple (``CopySource``-prefixed for a copy's source), checked as S3 does;
+    None if the request has none of it."""
+    prefix, header = ("CopySource", _COPY_CUSTOMER) if copy_source else ("", _CUSTOMER)
+    algorithm = params.get(prefix + "SSECustomerAlgorithm")
+    key = params.get(prefix + "SSECustomerKey")
+    md5 = params.get(prefix + "SSECustomerKeyMD5")
+    if algorithm is None and key is None and md5 is None:
+        return None
+    if not transport.secure and not transport.allow_insecure:
+        raise InvalidRequest(f"{_PREFIX} be made over a secure connection.")
+    if algorithm is None:
+        raise InvalidArgument(
+            f"{_PREFIX} provide a valid encryption algorithm.",
+            ArgumentName=header + "algorithm",
+            ArgumentValue="null",
+        )
+    if algorithm != SSE_S3:
+        raise InvalidEncryptionAlgorithmError(
+            ArgumentName=header + "algorithm", ArgumentValue=algorithm
+        )
+    if key is None:
+        raise InvalidArgument(
+            f"{_PREFIX} provide an appropriate secret key.",
+            ArgumentName=header + "key",
+            ArgumentValue="null",
+        )
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise InvalidArgument(
+            "The secret key was invalid for the specified algorithm.",
+            ArgumentName=header + "key",
+            ArgumentValue="null",
+        )
+    if md5 is None:
+        raise InvalidArgument(
+            f"{_PREFIX} provide the client calculated MD5 of the secret key.",
+            ArgumentName=header + "MD5",
+            ArgumentValue="null",
+        )
+    if base64.b64encode(hashlib.md5(raw).digest()).decode("ascii") != md5:
+        raise InvalidArgument(
+            "The calculated MD5 hash of the key did not match the hash that was provided.",
+            ArgumentName=header + "MD5",
+            ArgumentValue="null",
+        )
+    return CustomerKey(raw, md5)
+
+
+def asks_for_encryption(params: dict[str, Any]) -> bool:
+    """Whether a write names any encryption (a copy onto itself may then change nothing else)."""
+    return any(params.get(name) is not None for name in REQUEST_MEMBERS)
+
+
+def kms_key_arn(key_id: str, region: str, account_id: str) -> str:
+    """A KMS key as S3 echoes it: a key id or alias made into an ARN, an ARN as given."""
+    if key_id.startswith("arn:"):
+        return key_id
+    if key_id.startswith("alias/"):
+        return f"arn:aws:kms:{region}:{account_id}:{key_id}"
+    return f"arn:aws:kms:{region}:{account_id}:key/{key_id}"
+
+
+def default_kms_key(region: str, account_id: str) -> str:
+    """The ARN of the account's AWS managed key ``aws/s3`` in ``region`` (a stable key id:
+    S3 reports the key's ARN, not its alias)."""
+    key_id = uuid.uuid5(_NAMESPACE, f"aws/s3:{account_id}:{region}")
+    return f"arn:aws:kms:{region}:{account_id}:key/{key_id}"
+
+
+def _check_context(value: str) -> None:
+    """``x-amz-server-side-encryption-context``: base64 of a JSON string-to-string map."""
+    try:
+        decoded = json.loads(base64.b64decode(value, validate=True).decode("utf-8"))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        decoded = None
+    if not isinstance(decoded, dict) or not all(isinstance(v, str) for v in decoded.values()):
+        raise InvalidArgument(
+            f"The header '{_CONTEXT}' shall be Base64-encoded UTF-8 string holding JSON which "
+            "represents a string-string map",
+            ArgumentName=_CONTEXT,
+            ArgumentValue=value,
+        )
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a write lands: the store and bucket (for the default and the region) and the
+    account whose ``aws/s3`` key SSE-KMS uses when the request names none."""
+
+    store: Store
+    bucket: str
+    account_id: str
+
+    def default_rule(self) -> dict[str, Any] | None:
+        """The bucket's default encryption rule, if one was put (a dict lookup, cached)."""
+        try:
+            config = self.store.configs.get(self.bucket, CONFIG_NAME)
+        except NoSuchBucket:  # the write itself says so, as the store checks it
+            return None
+        if not config:
+            return None
+        rules = config.get("Rules") or [{}]
+        rule: dict[str, Any] = rules[0]
+        return rule
+
+    def region(self) -> str:
+        return self.store.bucket_now(self.bucket).region
+
+    def kms(self, algorithm: str, key_id: str | None, bucket_key: bool) -> dict[str, Any]:
+        region = self.region()
+        arn = (
+            kms_key_arn(key_id, region, self.account_id)
+            if key_id
+            else default_kms_key(region, self.account_id)
+        )
+        resolved: dict[str, Any] = {"ServerSideEncryption": algorithm, "SSEKMSKeyId": arn}
+        if bucket_key and algorithm == "aws:kms":
+            resolved["BucketKeyEnabled"] = True
+        return resolved
+
+
+def resolve_write(params: dict[str, Any], scope: Scope, transport: Transport) -> dict[str, Any]:
+    """The encryption a new object gets from a write's request members, as S3 decides it.
+
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html
+    """
+    customer = customer_key(params, transport)
+    sse = params.get("ServerSideEncryption")
+    key_id = params.get("SSEKMSKeyId")
+    context = params.get("SSEKMSEncryptionContext")
+    if sse is not None and sse not in ALGORITHMS:
+        raise InvalidArgument(
+            "The encryption method specified is not supported",
+            ArgumentName=_SSE,
+            ArgumentValue=sse,
+        )
+    if customer is not None and sse is not None:
+        raise InvalidArgument(
+            "Server Side Encryption with Customer provided key is incompatible with the "
+            "encryption method specified",
+            ArgumentName=_SSE,
+            ArgumentValue=sse,
+        )
+    if (key_id is not None or context is not None) and sse not in KMS_ALGORITHMS:
+        raise InvalidArgument(
+            f"Server Side Encryption with AWS KMS managed key requires HTTP header {_SSE} : "
+            "aws:kms",
+            ArgumentName=_SSE,
+            ArgumentValue=sse or "null",
+        )
+    if context is not None:
+        _check_context(context)
+    rule = scope.default_rule()
+    if customer is not None:
+        if _blocks_customer_keys(rule):
+            raise AccessDenied()
+        return {
+            "SSECustomerAlgorithm": SSE_S3,
+            "SSECustomerKeyMD5": customer.md5,
+            _DIGEST: customer.digest(),
+        }
+    bucket_key = params.get("BucketKeyEnabled")
+    if sse in KMS_ALGORITHMS:
+        if bucket_key is None and rule is not None:
+            bucket_key = bool(rule.get("BucketKeyEnabled"))
+        resolved = scope.kms(sse, key_id, bool(bucket_key))
+        if context is not None:
+            resolved["SSEKMSEncryptionContext"] = context
+        return resolved
+    if sse is None and rule is not None:
+        default = rule.get("ApplyServerSideEncryptionByDefault") or {}
+        algorithm = default.get("SSEAlgorithm", SSE_S3)
+        if algorithm in KMS_ALGORITHMS:
+            if bucket_key is None:
+                bucket_key = bool(rule.get("BucketKeyEnabled"))
+            return scope.kms(algorithm, default.get("KMSMasterKeyID"), bool(bucket_key))
+    return {}
+
+
+def _blocks_customer_keys(rule: dict[str, Any] | None) -> bool:
+    """Whether the bucket's rule blocks SSE-C writes (``BlockedEncryptionTypes``)."""
+    if rule is None:
+        return False
+    blocked = rule.get("BlockedEncryptionTypes") or {}
+    return "SSE-C" in (blocked.get("EncryptionType") or ())
+
+
+def check_read(
+    params: dict[str, Any],
+    encryption: dict[str, Any],
+    transport: Transport,
+    copy_source: bool = False,
+) -> None:
+    """GET/HEAD of an object, or a copy's source: an SSE-C object needs its key, any other
+    object refuses SSE-C headers.
+
+    https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+    """
+    customer = customer_key(params, transport, copy_source)
+    digest = encryption.get(_DIGEST) if encryption else None
+    if digest is None:
+        if customer is not None:
+            raise InvalidRequest("The encryption parameters are not applicable to this object.")
+        return
+    if customer is None:
+        raise InvalidRequest(
+            "The object was stored using a form of Server Side Encryption. The correct "
+            "parameters must be provided to retrieve the object."
+        )
+    if not customer.matches(digest):
+        if copy_source:
+            raise AccessDenied()
+        raise AccessDenied(f"{_PREFIX} provide the correct secret key.")
+
+
+def check_part(params: dict[str, Any], encryption: dict[str, Any], transport: Transport) -> None:
+    """UploadPart / UploadPartCopy (and the optional triple of ListParts and
+    CompleteMultipartUpload): the key the upload was created with, or none if it had none."""
+    customer = customer_key(params, transport)
+    digest = encryption.get(_DIGEST) if encryption else None
+    if digest is None:
+        if customer is not None:
+            raise InvalidRequest("The encryption parameters are not applicable to this object.")
+        return
+    if customer is None:
+        raise InvalidRequest(
+            "The multipart upload initiate requested encryption. Subsequent part requests "
+            "must include the appropriate encryption parameters."
+        )
+    if not customer.matches(digest):
+        raise InvalidArgument(
+            "The provided encryption parameters did not match the ones used originally."
+        )
+
+
+def check_optional_key(
+    params: dict[str, Any], encryption: dict[str, Any], transport: Transport
+) -> None:
+    """ListParts and CompleteMultipartUpload take an SSE-C triple S3 needs only in some
+    cases: when one is sent it must be well formed and the upload's key."""
+    if customer_key(params, transport) is not None:
+        check_part(params, encryption, transport)
+
+
+def echo(encryption: dict[str, Any]) -> dict[str, Any]:
+    """The response members that say how an object is encrypted."""
+    if not encryption:
+        return DEFAULT_ENCRYPTION
+    return {name: encryption[name] for name in _ECHOED if name in encryption}
+
+
+def is_customer_key(encryption: dict[str, Any]) -> bool:
+    return bool(encryption) and _DIGEST in encryption
+
+
+def transport_of(ctx: Context) -> Transport:
+    return Transport(ctx.request.secure, ctx.settings.allow_insecure_ssec)
+
+
+def scope_of(ctx: Context, bucket: str) -> Scope:
+    account = ctx.account or ctx.accounts.default
+    return Scope(ctx.store, bucket, account.account_id)
