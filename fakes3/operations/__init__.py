@@ -7,6 +7,7 @@ from fakes3.operations import (
     listing,
     multipart,
     object_attributes,
+    object_encryption,
     objects,
     versioning,
 )
@@ -19,6 +20,7 @@ HANDLERS: dict[str, Handler] = {
     **listing.HANDLERS,
     **versioning.HANDLERS,
     **object_attributes.HANDLERS,
+    **object_encryption.HANDLERS,
     **multipart.HANDLERS,
     **config.HANDLERS,
 }

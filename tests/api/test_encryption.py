@@ -45,7 +45,10 @@ KMS_RULE = {
 }
 SSE_S3_RULE = {
     "Rules": [
-        {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": False}
+        {
+            "ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"},
+            "BucketKeyEnabled": False,
+        }
     ]
 }
 
@@ -157,7 +160,10 @@ def test_configuration_of_a_missing_bucket(s3: BaseClient) -> None:
         (None, None),
         ("1234abcd-12ab-34cd-56ef-1234567890ab", "key/1234abcd-12ab-34cd-56ef-1234567890ab"),
         ("alias/my-key", "alias/my-key"),
-        ("arn:aws:kms:eu-west-1:111122223333:key/abc", "arn:aws:kms:eu-west-1:111122223333:key/abc"),
+        (
+            "arn:aws:kms:eu-west-1:111122223333:key/abc",
+            "arn:aws:kms:eu-west-1:111122223333:key/abc",
+        ),
     ],
 )
 def test_sse_kms_key_is_echoed_as_an_arn(
@@ -309,9 +315,9 @@ def test_sse_c_round_trip_needs_the_key(tls: BaseClient, tls_bucket: str) -> Non
     assert (head["SSECustomerAlgorithm"], head["ContentLength"]) == ("AES256", 1000)
     with raises_client_error("InvalidRequest", 400) as error:
         tls.get_object(Bucket=tls_bucket, Key="k")
-    assert "stored using a form of Server Side Encryption" in error.value.response["Error"][
-        "Message"
-    ]
+    assert (
+        "stored using a form of Server Side Encryption" in error.value.response["Error"]["Message"]
+    )
     with raises_client_error("400", 400):
         tls.head_object(Bucket=tls_bucket, Key="k")
     with raises_client_error("AccessDenied", 403):
@@ -492,3 +498,51 @@ def test_aws_cli_put_bucket_encryption(endpoint: str, s3: BaseClient, bucket: st
     assert json.loads(result.stdout)["ServerSideEncryptionConfiguration"] == KMS_RULE
     assert _encryption(s3, bucket) == KMS_RULE
 
+
+# UpdateObjectEncryption ----------------------------------------------------------------------
+
+
+def test_update_object_encryption_to_sse_kms(s3: BaseClient, bucket: str) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"data")
+    before = s3.head_object(Bucket=bucket, Key="k")
+    account = s3.put_object(Bucket=bucket, Key="probe", Body=b"", ServerSideEncryption="aws:kms")[
+        "SSEKMSKeyId"
+    ].split(":")[4]
+    arn = f"arn:aws:kms:us-east-1:{account}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    for bad, code, status in (
+        ("arn:aws:kms:us-east-1:alias/not-a-key", "InvalidRequest", 400),
+        ("arn:aws:kms:us-east-1:999999999999:key/other-account", "AccessDenied", 403),
+    ):
+        with raises_client_error(code, status):
+            s3.update_object_encryption(
+                Bucket=bucket, Key="k", ObjectEncryption={"SSEKMS": {"KMSKeyArn": bad}}
+            )
+        assert s3.head_object(Bucket=bucket, Key="k")["ServerSideEncryption"] == "AES256"
+    s3.update_object_encryption(
+        Bucket=bucket,
+        Key="k",
+        ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn, "BucketKeyEnabled": True}},
+    )
+    head = s3.head_object(Bucket=bucket, Key="k")
+    assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", arn)
+    assert head["BucketKeyEnabled"] is True
+    assert (head["ETag"], head["LastModified"]) == (before["ETag"], before["LastModified"])
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"data"
+    with raises_client_error("NoSuchKey", 404):
+        s3.update_object_encryption(
+            Bucket=bucket, Key="missing", ObjectEncryption={"SSEKMS": {"KMSKeyArn": arn}}
+        )
+
+
+def test_update_object_encryption_refuses_sse_c_sources(tls: BaseClient, tls_bucket: str) -> None:
+    tls.put_object(Bucket=tls_bucket, Key="c", Body=b"x", **SSE_C)
+    account = tls.put_object(
+        Bucket=tls_bucket, Key="probe", Body=b"", ServerSideEncryption="aws:kms"
+    )["SSEKMSKeyId"].split(":")[4]
+    with raises_client_error("InvalidRequest", 400):
+        tls.update_object_encryption(
+            Bucket=tls_bucket,
+            Key="c",
+            ObjectEncryption={"SSEKMS": {"KMSKeyArn": f"arn:aws:kms:us-east-1:{account}:key/k"}},
+        )
+    assert tls.head_object(Bucket=tls_bucket, Key="c", **SSE_C)["SSECustomerAlgorithm"]

@@ -65,9 +65,7 @@ def test_the_key_is_kept_only_as_a_salted_hmac(scope: Scope) -> None:
         ({"SSECustomerKeyMD5": "AAAA"}, InvalidArgument, "did not match"),
     ],
 )
-def test_customer_key_triple(
-    change: dict[str, Any], error: type[S3Error], message: str
-) -> None:
+def test_customer_key_triple(change: dict[str, Any], error: type[S3Error], message: str) -> None:
     params = {**_triple(), **change}
     params = {name: value for name, value in params.items() if value is not None}
     with pytest.raises(error) as raised:
