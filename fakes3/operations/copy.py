@@ -68,7 +68,8 @@ def copy_object(ctx: Context, params: Params) -> Output:
     tagging_directive = _directive(params, "TaggingDirective", "x-amz-tagging-directive")
     requested_checksum = params.get("ChecksumAlgorithm")
     transport = encryption.transport_of(ctx)
-    encrypted = encryption.resolve_write(params, encryption.scope_of(ctx, dst_bucket), transport)
+    scope = encryption.scope_of(ctx, dst_bucket, dst_key, "s3:CopyObject")
+    encrypted = encryption.resolve_write(params, scope, transport)
 
     def describe(src: ObjectRecord) -> NewObject:
         encryption.check_read(params, src.encryption, transport, copy_source=True)
@@ -77,7 +78,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
             metadata_directive == "REPLACE"
             or params.get("StorageClass")
             or params.get("WebsiteRedirectLocation")
-            or encryption.asks_for_encryption(params)
+            or encryption.copy_in_place_allowed(params, scope)
         )
         if (src_bucket, src_key) == (dst_bucket, dst_key) and unchanged:
             raise InvalidRequest(

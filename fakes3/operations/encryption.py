@@ -114,30 +114,24 @@ def customer_key(
         return None
     if not transport.secure and not transport.allow_insecure:
         raise InvalidRequest(f"{_PREFIX} be made over a secure connection.")
+    # S3's order, as recorded: algorithm, key, MD5, the MD5 against the key, then its length;
+    # most answers name x-amz-server-side-encryption whichever header is wrong.
     if algorithm is None:
         raise InvalidArgument(
             f"{_PREFIX} provide a valid encryption algorithm.",
-            ArgumentName=header + "algorithm",
+            ArgumentName=_SSE,
             ArgumentValue="null",
         )
     if algorithm != SSE_S3:
         raise InvalidEncryptionAlgorithmError(
-            ArgumentName=header + "algorithm", ArgumentValue=algorithm
+            "The Encryption request you specified is not valid. Supported value: AES256.",
+            ArgumentName=_SSE,
+            ArgumentValue=algorithm,
         )
     if key is None:
         raise InvalidArgument(
             f"{_PREFIX} provide an appropriate secret key.",
-            ArgumentName=header + "key",
-            ArgumentValue="null",
-        )
-    try:
-        raw = base64.b64decode(key, validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if len(raw) != 32:
-        raise InvalidArgument(
-            "The secret key was invalid for the specified algorithm.",
-            ArgumentName=header + "key",
+            ArgumentName=_SSE,
             ArgumentValue="null",
         )
     if md5 is None:
@@ -146,18 +140,44 @@ def customer_key(
             ArgumentName=header + "MD5",
             ArgumentValue="null",
         )
-    if base64.b64encode(hashlib.md5(raw).digest()).decode("ascii") != md5:
+    try:
+        raw = base64.b64decode(key, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if raw and base64.b64encode(hashlib.md5(raw).digest()).decode("ascii") != md5:
         raise InvalidArgument(
             "The calculated MD5 hash of the key did not match the hash that was provided.",
-            ArgumentName=header + "MD5",
+            ArgumentName=_SSE,
+            ArgumentValue="null",
+        )
+    if len(raw) != 32:
+        raise InvalidArgument(
+            "The secret key was invalid for the specified algorithm.",
+            ArgumentName=_SSE,
             ArgumentValue="null",
         )
     return CustomerKey(raw, md5)
 
 
 def asks_for_encryption(params: dict[str, Any]) -> bool:
-    """Whether a write names any encryption (a copy onto itself may then change nothing else)."""
+    """Whether a write names any encryption."""
     return any(params.get(name) is not None for name in REQUEST_MEMBERS)
+
+
+def copy_in_place_allowed(params: dict[str, Any], scope: Scope) -> bool:
+    """A copy onto itself changes the object's encryption when it names any, or when its
+    bucket has a default encryption configured (S3 allows both)."""
+    return asks_for_encryption(params) or scope.default_rule() is not None
+
+
+def refuse_sse_header(value: str | None) -> None:
+    """GET, HEAD and UploadPart do not take ``x-amz-server-side-encryption``: 400."""
+    if value is not None:
+        raise InvalidArgument(
+            f"{_SSE} header is not supported for this operation.",
+            ArgumentName=_SSE,
+            ArgumentValue=value,
+        )
 
 
 def kms_key_arn(key_id: str, region: str, account_id: str) -> str:
@@ -199,6 +219,8 @@ class Scope:
     store: Store
     bucket: str
     account_id: str
+    key: str = ""
+    action: str = "s3:PutObject"  # what a refusal says was not allowed
 
     def default_rule(self) -> dict[str, Any] | None:
         """The bucket's default encryption rule, if one was put (a dict lookup, cached)."""
@@ -211,6 +233,16 @@ class Scope:
         rules = config.get("Rules") or [{}]
         rule: dict[str, Any] = rules[0]
         return rule
+
+    def denied(self) -> AccessDenied:
+        """The 403 of an SSE-C write to a bucket that blocks SSE-C."""
+        return AccessDenied(
+            f"User: arn:aws:iam::{self.account_id}:root is not authorized to perform: "
+            f'{self.action} on resource: "arn:aws:s3:::{self.bucket}/{self.key}" because this '
+            "bucket has blocked upload requests that specify Server Side Encryption with "
+            "Customer provided keys (SSE-C). Please specify a different server-side "
+            "encryption type"
+        )
 
     def region(self) -> str:
         return self.store.bucket_now(self.bucket).region
@@ -262,7 +294,7 @@ def resolve_write(params: dict[str, Any], scope: Scope, transport: Transport) ->
     rule = scope.default_rule()
     if customer is not None:
         if _blocks_customer_keys(rule):
-            raise AccessDenied()
+            raise scope.denied()
         return {
             "SSECustomerAlgorithm": SSE_S3,
             "SSECustomerKeyMD5": customer.md5,
@@ -322,33 +354,42 @@ def check_read(
         raise AccessDenied(f"{_PREFIX} provide the correct secret key.")
 
 
-def check_part(params: dict[str, Any], encryption: dict[str, Any], transport: Transport) -> None:
+def check_part(
+    params: dict[str, Any],
+    encryption: dict[str, Any],
+    transport: Transport,
+    blocked: Scope | None = None,
+) -> None:
     """UploadPart / UploadPartCopy (and the optional triple of ListParts and
-    CompleteMultipartUpload): the key the upload was created with, or none if it had none."""
+    CompleteMultipartUpload): the key the upload was created with, or none if it had none.
+    With ``blocked`` (a write of new data), a bucket that now blocks SSE-C refuses it."""
     customer = customer_key(params, transport)
     digest = encryption.get(_DIGEST) if encryption else None
-    if digest is None:
-        if customer is not None:
-            raise InvalidRequest("The encryption parameters are not applicable to this object.")
-        return
-    if customer is None:
+    if (digest is None) != (customer is None):  # S3 says the same both ways round
         raise InvalidRequest(
             "The multipart upload initiate requested encryption. Subsequent part requests "
             "must include the appropriate encryption parameters."
         )
+    if customer is None or digest is None:
+        return
+    if blocked is not None and _blocks_customer_keys(blocked.default_rule()):
+        raise blocked.denied()
     if not customer.matches(digest):
-        raise InvalidArgument(
+        raise InvalidRequest(
             "The provided encryption parameters did not match the ones used originally."
         )
 
 
 def check_optional_key(
-    params: dict[str, Any], encryption: dict[str, Any], transport: Transport
+    params: dict[str, Any],
+    encryption: dict[str, Any],
+    transport: Transport,
+    blocked: Scope | None = None,
 ) -> None:
     """ListParts and CompleteMultipartUpload take an SSE-C triple S3 needs only in some
     cases: when one is sent it must be well formed and the upload's key."""
     if customer_key(params, transport) is not None:
-        check_part(params, encryption, transport)
+        check_part(params, encryption, transport, blocked)
 
 
 def echo(encryption: dict[str, Any]) -> dict[str, Any]:
@@ -366,6 +407,6 @@ def transport_of(ctx: Context) -> Transport:
     return Transport(ctx.request.secure, ctx.settings.allow_insecure_ssec)
 
 
-def scope_of(ctx: Context, bucket: str) -> Scope:
+def scope_of(ctx: Context, bucket: str, key: str = "", action: str = "s3:PutObject") -> Scope:
     account = ctx.account or ctx.accounts.default
-    return Scope(ctx.store, bucket, account.account_id)
+    return Scope(ctx.store, bucket, account.account_id, key, action)

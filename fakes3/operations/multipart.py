@@ -93,7 +93,7 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
     validate_key(key)
     algorithm, kind = _checksum_choice(params)
     new = new_object(params, algorithm)
-    scope = encryption.scope_of(ctx, params["Bucket"])
+    scope = encryption.scope_of(ctx, params["Bucket"], key)
     new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
     upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
     return {
@@ -109,6 +109,14 @@ def _upload_encryption(upload: UploadRecord) -> dict[str, Any]:
     """The encryption CreateMultipartUpload chose (``fakes3.operations.encryption``)."""
     value: dict[str, Any] = upload.attrs.get("encryption") or {}
     return value
+
+
+def _check_part(ctx: Context, params: Params, sse: dict[str, Any]) -> None:
+    """A part (or completion) of an upload: no SSE header, the upload's SSE-C key if it has
+    one, and none while the bucket blocks SSE-C writes."""
+    encryption.refuse_sse_header(ctx.request.sse_header)
+    blocked = encryption.scope_of(ctx, params["Bucket"], params["Key"])
+    encryption.check_part(params, sse, encryption.transport_of(ctx), blocked)
 
 
 def _part_output(upload: UploadRecord, part: PartRecord) -> Output:
@@ -132,7 +140,7 @@ def upload_part(ctx: Context, params: Params) -> Output:
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
     sse = _upload_encryption(upload)
-    encryption.check_part(params, sse, encryption.transport_of(ctx))
+    _check_part(ctx, params, sse)
     body: RequestBody = params["Body"]
     client_algorithm = body.checksum_algorithm
     part, values = multipart.upload_part(upload, params["PartNumber"], body, client_algorithm)
@@ -187,7 +195,7 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
     sse, transport = _upload_encryption(upload), encryption.transport_of(ctx)
-    encryption.check_part(params, sse, transport)
+    _check_part(ctx, params, sse)
 
     def span(src: ObjectRecord) -> tuple[int, int]:
         encryption.check_read(params, src.encryption, transport, copy_source=True)
@@ -252,7 +260,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     bucket, key = params["Bucket"], params["Key"]
     if encryption.customer_key(params, encryption.transport_of(ctx)) is not None:
         upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
-        encryption.check_part(params, _upload_encryption(upload), encryption.transport_of(ctx))
+        _check_part(ctx, params, _upload_encryption(upload))
     record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
     output: Output = {
         "Location": _location(ctx, bucket, key),

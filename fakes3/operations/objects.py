@@ -68,7 +68,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     body: RequestBody = params["Body"]
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())
-    scope = encryption.scope_of(ctx, params["Bucket"])
+    scope = encryption.scope_of(ctx, params["Bucket"], key)
     new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
@@ -133,6 +133,7 @@ def get_object(ctx: Context, params: Params) -> Output:
 
     ``response-*`` query parameters override the stored headers, as for signed requests.
     """
+    encryption.refuse_sse_header(ctx.request.sse_header)
     state: dict[str, Any] = {}
     transport = encryption.transport_of(ctx)
 
@@ -154,6 +155,7 @@ def get_object(ctx: Context, params: Params) -> Output:
 
 def head_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
+    encryption.refuse_sse_header(ctx.request.sse_header)
     record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}

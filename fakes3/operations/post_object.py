@@ -32,7 +32,7 @@ from fakes3.errors import (
 from fakes3.operations import encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
-from fakes3.protocol.serializing import WireResponse
+from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
 from fakes3.store import Store
 
@@ -140,7 +140,7 @@ def _params(fields: dict[str, str]) -> dict[str, Any]:
 
 
 def _encryption(
-    request: PostRequest, fields: dict[str, str], account: Account | None
+    request: PostRequest, fields: dict[str, str], key: str, account: Account | None
 ) -> dict[str, Any]:
     """The encryption the form's ``x-amz-server-side-encryption*`` fields ask for."""
     params: dict[str, Any] = {
@@ -150,7 +150,7 @@ def _encryption(
     if bucket_key is not None:
         params["BucketKeyEnabled"] = bucket_key.strip().lower() == "true"
     owner = account or request.auth.accounts.default
-    scope = encryption.Scope(request.store, request.bucket, owner.account_id)
+    scope = encryption.Scope(request.store, request.bucket, owner.account_id, key)
     secure = request.base_url.startswith("https://")
     transport = encryption.Transport(secure, request.allow_insecure_ssec)
     return encryption.resolve_write(params, scope, transport)
@@ -181,9 +181,13 @@ def post_object(request: PostRequest) -> WireResponse:
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
     new = new_object(_params(fields), CHECKSUM)
-    new.encryption = _encryption(request, fields, account)
+    new.encryption = _encryption(request, fields, key, account)
     stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
-    return _response(request, fields, key, stored.etag)
+    response = _response(request, fields, key, stored.etag)
+    echoed = encryption.echo(stored.encryption)
+    echoed = {k: v for k, v in echoed.items() if k != "SSEKMSEncryptionContext"}
+    response.headers.extend(default_serializer().header_members("PutObject", echoed))
+    return response
 
 
 def _response(request: PostRequest, fields: dict[str, str], key: str, etag: str) -> WireResponse:

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import requests
 import trustme
-from api_helpers import client_for, raises_client_error, unique_bucket_name
+from api_helpers import Raw, assert_s3_error, client_for, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
 
 from fakes3.app import FakeS3
@@ -95,6 +95,9 @@ def test_bucket_default_applies_to_writes_that_name_none(s3: BaseClient, bucket:
     assert own["ServerSideEncryption"] == "AES256" and "SSEKMSKeyId" not in own
     copy = s3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/s3")
     assert copy["ServerSideEncryption"] == "aws:kms"  # the destination bucket's default
+    # With a default configured, a copy onto itself re-encrypts, so S3 allows it.
+    in_place = s3.copy_object(Bucket=bucket, Key="s3", CopySource=f"{bucket}/s3")
+    assert in_place["ServerSideEncryption"] == "aws:kms"
     upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")
     assert upload["ServerSideEncryption"] == "aws:kms"
     s3.abort_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload["UploadId"])
@@ -240,6 +243,23 @@ def test_invalid_encryption_is_refused_and_stores_nothing(
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
 
 
+def test_reads_and_parts_refuse_the_sse_header(s3: BaseClient, bucket: str, raw: Raw) -> None:
+    """GET, HEAD and UploadPart do not take x-amz-server-side-encryption: S3 answers 400."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", ServerSideEncryption="aws:kms")
+    sse = {"x-amz-server-side-encryption": "aws:kms"}
+    fields = assert_s3_error(raw("GET", f"/{bucket}/k", headers=sse), "InvalidArgument", 400)
+    assert (
+        fields["Message"]
+        == "x-amz-server-side-encryption header is not supported for this operation."
+    )
+    assert raw("HEAD", f"/{bucket}/k", headers=sse).status_code == 400
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="mp")["UploadId"]
+    part = raw("PUT", f"/{bucket}/mp?partNumber=1&uploadId={upload}", headers=sse, data=b"x")
+    assert_s3_error(part, "InvalidArgument", 400)
+    assert s3.list_parts(Bucket=bucket, Key="mp", UploadId=upload).get("Parts", []) == []
+    s3.abort_multipart_upload(Bucket=bucket, Key="mp", UploadId=upload)
+
+
 def test_sse_c_over_plain_http_is_refused(s3: BaseClient, bucket: str) -> None:
     with raises_client_error("InvalidRequest", 400) as error:
         s3.put_object(Bucket=bucket, Key="k", Body=b"x", **SSE_C)
@@ -252,6 +272,7 @@ def test_post_upload_encryption_fields(s3: BaseClient, bucket: str) -> None:
     post = s3.generate_presigned_post(bucket, "posted", Fields=fields, Conditions=[fields])
     response = requests.post(post["url"], data=post["fields"], files={"file": ("f", b"data")})
     assert response.status_code == 204, response.text
+    assert response.headers["x-amz-server-side-encryption"] == "aws:kms"
     head = s3.head_object(Bucket=bucket, Key="posted")
     assert head["ServerSideEncryption"] == "aws:kms"
     assert DEFAULT_KEY_ARN.fullmatch(head["SSEKMSKeyId"])
@@ -324,6 +345,8 @@ def test_sse_c_round_trip_needs_the_key(tls: BaseClient, tls_bucket: str) -> Non
         tls.get_object(Bucket=tls_bucket, Key="k", **OTHER)
     with raises_client_error("403", 403):
         tls.head_object(Bucket=tls_bucket, Key="k", **OTHER)
+    with raises_client_error("InvalidRequest", 400):
+        tls.get_object_attributes(Bucket=tls_bucket, Key="k", ObjectAttributes=["ObjectSize"])
 
 
 def test_sse_c_headers_on_an_unencrypted_object(tls: BaseClient, tls_bucket: str) -> None:
@@ -360,7 +383,7 @@ def test_sse_c_headers_on_an_unencrypted_object(tls: BaseClient, tls_bucket: str
         (
             {"SSECustomerAlgorithm": "AES128", "SSECustomerKey": KEY},
             "InvalidEncryptionAlgorithmError",
-            "The valid value is AES256.",
+            "Supported value: AES256.",
         ),
         (
             {"SSECustomerKey": KEY},
@@ -401,8 +424,9 @@ def test_multipart_sse_c_parts_need_the_upload_key(tls: BaseClient, tls_bucket: 
     ids = {"Bucket": tls_bucket, "Key": "mp", "UploadId": upload["UploadId"]}
     with raises_client_error("InvalidRequest", 400):
         tls.upload_part(**ids, PartNumber=1, Body=b"a" * 10)
-    with raises_client_error("InvalidArgument", 400):
+    with raises_client_error("InvalidRequest", 400) as error:
         tls.upload_part(**ids, PartNumber=1, Body=b"a" * 10, **OTHER)
+    assert "did not match the ones used originally" in error.value.response["Error"]["Message"]
     assert tls.list_parts(**ids).get("Parts", []) == []
     first = b"a" * (5 * 1024 * 1024)  # every part but the last is at least 5 MiB
     part = tls.upload_part(**ids, PartNumber=1, Body=first, **SSE_C)
@@ -435,12 +459,25 @@ def test_blocked_sse_c_is_access_denied(tls: BaseClient, tls_bucket: str) -> Non
         ]
     }
     tls.put_object(Bucket=tls_bucket, Key="before", Body=b"old", **SSE_C)
+    started = tls.create_multipart_upload(Bucket=tls_bucket, Key="mp", **SSE_C)["UploadId"]
     tls.put_bucket_encryption(Bucket=tls_bucket, ServerSideEncryptionConfiguration=blocked)
+    with raises_client_error("AccessDenied", 403):
+        tls.upload_part(
+            Bucket=tls_bucket, Key="mp", UploadId=started, PartNumber=1, Body=b"x", **SSE_C
+        )
     assert _encryption(tls, tls_bucket) == blocked
     with raises_client_error("AccessDenied", 403):
         tls.put_object(Bucket=tls_bucket, Key="k", Body=b"x", **SSE_C)
     with raises_client_error("AccessDenied", 403):
         tls.create_multipart_upload(Bucket=tls_bucket, Key="k", **SSE_C)
+    with raises_client_error("AccessDenied", 403) as error:
+        tls.copy_object(
+            Bucket=tls_bucket, Key="k", CopySource=f"{tls_bucket}/before", **SOURCE_C, **SSE_C
+        )
+    assert (
+        "has blocked upload requests that specify Server Side Encryption with Customer"
+        in (error.value.response["Error"]["Message"])
+    )
     _absent(tls, tls_bucket, "k")
     # Objects already encrypted with SSE-C stay readable.
     assert tls.get_object(Bucket=tls_bucket, Key="before", **SSE_C)["Body"].read() == b"old"
