@@ -14,7 +14,8 @@ The resolved encryption is a dict of model member names (``ServerSideEncryption`
 ``SSEKMSKeyId``, ``BucketKeyEnabled``, ``SSEKMSEncryptionContext``, ``SSECustomerAlgorithm``,
 ``SSECustomerKeyMD5``) stored on the object record; SSE-S3 is stored as ``{}`` (what every
 object without one has). An SSE-C key is never stored: only a salted HMAC of it, under a name
-no response member has, enough to recognise the key again.
+no response member has, enough to recognise the key again (``customer_keys.py`` checks the
+keys requests carry).
 
 https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
 """
@@ -23,10 +24,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
-import os
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -34,11 +32,13 @@ from typing import Any
 from fakes3.errors import (
     AccessDenied,
     InvalidArgument,
-    InvalidEncryptionAlgorithmError,
     InvalidRequest,
     NoSuchBucket,
 )
 from fakes3.operations.context import Context
+from fakes3.operations.customer_keys import SSE_C_MUST, SSE_HEADER
+from fakes3.operations.customer_keys import Transport as Transport
+from fakes3.operations.customer_keys import customer_key as customer_key
 from fakes3.store import Store
 
 SSE_S3 = "AES256"
@@ -49,9 +49,7 @@ DEFAULT_ENCRYPTION: dict[str, Any] = {"ServerSideEncryption": SSE_S3}
 CONFIG_NAME = "encryption"  # the bucket configuration (operations/config/encryption.py)
 
 _DIGEST = "_SSECustomerKeyHMAC"  # private: never a response member
-_SSE = "x-amz-server-side-encryption"
-_CUSTOMER = "x-amz-server-side-encryption-customer-"
-_COPY_CUSTOMER = "x-amz-copy-source-server-side-encryption-customer-"
+_SSE = SSE_HEADER
 _CONTEXT = "x-amz-server-side-encryption-context"
 # Members a write may use to ask for encryption.
 REQUEST_MEMBERS = (
@@ -71,92 +69,7 @@ _ECHOED = (
     "SSECustomerAlgorithm",
     "SSECustomerKeyMD5",
 )
-_PREFIX = "Requests specifying Server Side Encryption with Customer provided keys must"
 _NAMESPACE = uuid.UUID("6f1c1c8e-9d3f-4d5e-a3c1-5e2b7f9a0d41")  # fakes3's aws/s3 key ids
-
-
-@dataclass(frozen=True)
-class Transport:
-    """What the SSE-C rules need of the exchange: TLS, and whether plain HTTP is allowed."""
-
-    secure: bool
-    allow_insecure: bool = False
-
-
-@dataclass(frozen=True)
-class CustomerKey:
-    """A checked SSE-C key: 32 raw bytes and the base64 MD5 the client sent."""
-
-    key: bytes
-    md5: str
-
-    def digest(self, salt: bytes | None = None) -> str:
-        """A salted HMAC of the key: what the object keeps instead of it."""
-        salt = salt if salt is not None else os.urandom(16)
-        mac = hmac.new(salt, self.key, hashlib.sha256).hexdigest()
-        return f"{salt.hex()}:{mac}"
-
-    def matches(self, digest: str) -> bool:
-        salt, _, _mac = digest.partition(":")
-        return hmac.compare_digest(self.digest(bytes.fromhex(salt)), digest)
-
-
-def customer_key(
-    params: dict[str, Any], transport: Transport, copy_source: bool = False
-) -> CustomerKey | None:
-    """The SSE-C triple (``CopySource``-prefixed for a copy's source), checked as S3 does;
-    None if the request has none of it."""
-    prefix, header = ("CopySource", _COPY_CUSTOMER) if copy_source else ("", _CUSTOMER)
-    algorithm = params.get(prefix + "SSECustomerAlgorithm")
-    key = params.get(prefix + "SSECustomerKey")
-    md5 = params.get(prefix + "SSECustomerKeyMD5")
-    if algorithm is None and key is None and md5 is None:
-        return None
-    if not transport.secure and not transport.allow_insecure:
-        raise InvalidRequest(f"{_PREFIX} be made over a secure connection.")
-    # S3's order, as recorded: algorithm, key, MD5, the MD5 against the key, then its length;
-    # most answers name x-amz-server-side-encryption whichever header is wrong.
-    if algorithm is None:
-        raise InvalidArgument(
-            f"{_PREFIX} provide a valid encryption algorithm.",
-            ArgumentName=_SSE,
-            ArgumentValue="null",
-        )
-    if algorithm != SSE_S3:
-        raise InvalidEncryptionAlgorithmError(
-            "The Encryption request you specified is not valid. Supported value: AES256.",
-            ArgumentName=_SSE,
-            ArgumentValue=algorithm,
-        )
-    if key is None:
-        raise InvalidArgument(
-            f"{_PREFIX} provide an appropriate secret key.",
-            ArgumentName=_SSE,
-            ArgumentValue="null",
-        )
-    if md5 is None:
-        raise InvalidArgument(
-            f"{_PREFIX} provide the client calculated MD5 of the secret key.",
-            ArgumentName=header + "MD5",
-            ArgumentValue="null",
-        )
-    try:
-        raw = base64.b64decode(key, validate=True)
-    except (binascii.Error, ValueError):
-        raw = b""
-    if raw and base64.b64encode(hashlib.md5(raw).digest()).decode("ascii") != md5:
-        raise InvalidArgument(
-            "The calculated MD5 hash of the key did not match the hash that was provided.",
-            ArgumentName=_SSE,
-            ArgumentValue="null",
-        )
-    if len(raw) != 32:
-        raise InvalidArgument(
-            "The secret key was invalid for the specified algorithm.",
-            ArgumentName=_SSE,
-            ArgumentValue="null",
-        )
-    return CustomerKey(raw, md5)
 
 
 def asks_for_encryption(params: dict[str, Any]) -> bool:
@@ -351,7 +264,7 @@ def check_read(
     if not customer.matches(digest):
         if copy_source:
             raise AccessDenied()
-        raise AccessDenied(f"{_PREFIX} provide the correct secret key.")
+        raise AccessDenied(f"{SSE_C_MUST} provide the correct secret key.")
 
 
 def check_part(
