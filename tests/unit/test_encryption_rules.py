@@ -132,3 +132,20 @@ def test_reads_and_parts_of_unencrypted_objects() -> None:
         encryption.check_part(_triple(), {}, TLS)
     assert encryption.asks_for_encryption({"BucketKeyEnabled": False})
     assert not encryption.asks_for_encryption({"ContentType": "text/plain"})
+
+
+def test_allow_insecure_ssec_flag_and_variable(capsys: pytest.CaptureFixture[str]) -> None:
+    from fakes3.cli import build_parser, main, settings_from_args
+
+    def settings(argv: list[str], environ: dict[str, str]) -> bool:
+        args = build_parser().parse_args(["serve", *argv])
+        return settings_from_args(args, environ).allow_insecure_ssec
+
+    assert settings([], {}) is False
+    assert settings(["--allow-insecure-ssec"], {}) is True
+    assert settings([], {"FAKES3_ALLOW_INSECURE_SSEC": "1"}) is True
+    assert settings(["--no-allow-insecure-ssec"], {"FAKES3_ALLOW_INSECURE_SSEC": "1"}) is False
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    out = capsys.readouterr().out
+    assert "--allow-insecure-ssec" in out and "FAKES3_ALLOW_INSECURE_SSEC" in out
