@@ -70,9 +70,10 @@ def copy_object(ctx: Context, params: Params) -> Output:
     transport = encryption.transport_of(ctx)
     scope = encryption.scope_of(ctx, dst_bucket, dst_key, "s3:CopyObject")
     encrypted = encryption.resolve_write(params, scope, transport)
+    seal = encryption.seal(params, transport, encrypted)
 
     def describe(src: ObjectRecord) -> NewObject:
-        encryption.check_read(params, src.encryption, transport, copy_source=True)
+        source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
         check_copy_source_conditions(params, src)
         unchanged = not (
             metadata_directive == "REPLACE"
@@ -102,6 +103,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
             )
         new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
         new.encryption = encrypted
+        new.seal, new.unseal = seal, encryption.opened(src.encryption, source_key)
         return new
 
     try:

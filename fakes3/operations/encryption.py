@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import os
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -36,10 +37,11 @@ from fakes3.errors import (
     NoSuchBucket,
 )
 from fakes3.operations.context import Context
-from fakes3.operations.customer_keys import SSE_C_MUST, SSE_HEADER
+from fakes3.operations.customer_keys import SSE_C_MUST, SSE_HEADER, CustomerKey
 from fakes3.operations.customer_keys import Transport as Transport
 from fakes3.operations.customer_keys import customer_key as customer_key
 from fakes3.store import Store
+from fakes3.store.sealing import Seal
 
 SSE_S3 = "AES256"
 KMS_ALGORITHMS = frozenset({"aws:kms", "aws:kms:dsse"})
@@ -49,6 +51,7 @@ DEFAULT_ENCRYPTION: dict[str, Any] = {"ServerSideEncryption": SSE_S3}
 CONFIG_NAME = "encryption"  # the bucket configuration (operations/config/encryption.py)
 
 _DIGEST = "_SSECustomerKeyHMAC"  # private: never a response member
+_SEAL = "_SealIV"  # private: the initial counter block of bytes stored encrypted
 _SSE = SSE_HEADER
 _CONTEXT = "x-amz-server-side-encryption-context"
 # Members a write may use to ask for encryption.
@@ -244,7 +247,7 @@ def check_read(
     encryption: dict[str, Any],
     transport: Transport,
     copy_source: bool = False,
-) -> None:
+) -> CustomerKey | None:
     """GET/HEAD of an object, or a copy's source: an SSE-C object needs its key, any other
     object refuses SSE-C headers.
 
@@ -255,7 +258,7 @@ def check_read(
     if digest is None:
         if customer is not None:
             raise InvalidRequest("The encryption parameters are not applicable to this object.")
-        return
+        return None
     if customer is None:
         raise InvalidRequest(
             "The object was stored using a form of Server Side Encryption. The correct "
@@ -265,6 +268,29 @@ def check_read(
         if copy_source:
             raise AccessDenied()
         raise AccessDenied(f"{SSE_C_MUST} provide the correct secret key.")
+    return customer
+
+
+def seal(params: dict[str, Any], transport: Transport, resolved: dict[str, Any]) -> Seal | None:
+    """For a write whose bytes go through fakes3 (PutObject, POST, CopyObject): the seal an
+    SSE-C object's bytes are stored under (``fakes3.store.sealing``), its initial counter
+    block noted in ``resolved``; None for any other encryption."""
+    if _DIGEST not in resolved:
+        return None
+    customer = customer_key(params, transport)
+    assert customer is not None  # resolve_write found it
+    iv = os.urandom(16)
+    resolved[_SEAL] = iv.hex()
+    return Seal(customer.key, iv)
+
+
+def opened(encryption: dict[str, Any], customer: CustomerKey | None) -> Seal | None:
+    """The seal of an object stored encrypted, given the key ``check_read`` accepted; None
+    for bytes stored as they are (every object but single-part SSE-C ones)."""
+    iv = encryption.get(_SEAL) if encryption else None
+    if iv is None or customer is None:
+        return None
+    return Seal(customer.key, bytes.fromhex(iv))
 
 
 def check_part(

@@ -6,6 +6,7 @@ model members into its arguments and its records into output members.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +39,7 @@ from fakes3.store.multipart import (
 )
 from fakes3.store.multipart_math import COMPOSITE_ALGORITHMS, FULL_OBJECT_ALGORITHMS
 from fakes3.store.records import ObjectRecord
+from fakes3.store.sealing import Seal, Unsealed
 from fakes3.store.uploads import PartRecord, UploadRecord
 
 _COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
@@ -197,12 +199,22 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     sse, transport = _upload_encryption(upload), encryption.transport_of(ctx)
     _check_part(ctx, params, sse)
 
+    def pick(src: ObjectRecord) -> tuple[int, int, Seal | None]:
+        source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
+        start, end = _copy_span(params, src)
+        return start, end, encryption.opened(src.encryption, source_key)
+
     def span(src: ObjectRecord) -> tuple[int, int]:
-        encryption.check_read(params, src.encryption, transport, copy_source=True)
-        return _copy_span(params, src)
+        start, end, seal = pick(src)
+        if seal is not None:
+            raise _Sealed()
+        return start, end
 
     try:
-        src, part = multipart.copy_part(upload, params["PartNumber"], source, span)
+        try:
+            src, part = multipart.copy_part(upload, params["PartNumber"], source, span)
+        except _Sealed:
+            src, part = _copy_sealed(ctx, upload, params["PartNumber"], source, pick)
     except MethodNotAllowed:  # the version asked for is a delete marker
         raise InvalidRequest(
             "The source of a copy request may not specifically refer to a delete marker by "
@@ -213,6 +225,37 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     if src.version_id is not None:
         output["CopySourceVersionId"] = src.version_id
     return output
+
+
+class _Sealed(Exception):
+    """The copy source's bytes are stored encrypted: they cannot be copied as they are."""
+
+
+def _copy_sealed(
+    ctx: Context,
+    upload: UploadRecord,
+    number: int,
+    source: tuple[str, str, str | None],
+    pick: Callable[[ObjectRecord], tuple[int, int, Seal | None]],
+) -> tuple[ObjectRecord, PartRecord]:
+    """UploadPartCopy from an SSE-C object stored encrypted: its range, decrypted, becomes
+    the part (as UploadPart would store it)."""
+    chosen: dict[str, Any] = {}
+
+    def span(src: ObjectRecord) -> tuple[int, int]:
+        start, end, chosen["seal"] = pick(src)
+        chosen["start"] = start
+        return start, end
+
+    src, reader = ctx.store.read_object(source[0], source[1], span, source[2])
+    if chosen["seal"] is not None:
+        reader = chosen["seal"].reading(reader, chosen["start"])
+    stream = Unsealed(reader)
+    try:
+        part, _values = ctx.store.multipart.upload_part(upload, number, stream, upload.algorithm)
+    finally:
+        stream.close()
+    return src, part
 
 
 def _chosen_parts(params: Params) -> list[ChosenPart]:

@@ -68,8 +68,9 @@ def put_object(ctx: Context, params: Params) -> Output:
     body: RequestBody = params["Body"]
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())
-    scope = encryption.scope_of(ctx, params["Bucket"], key)
-    new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
+    scope, transport = encryption.scope_of(ctx, params["Bucket"], key), encryption.transport_of(ctx)
+    new.encryption = encryption.resolve_write(params, scope, transport)
+    new.seal = encryption.seal(params, transport, new.encryption)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     if record.version_id is not None:
@@ -138,12 +139,15 @@ def get_object(ctx: Context, params: Params) -> Output:
     transport = encryption.transport_of(ctx)
 
     def span(rec: ObjectRecord) -> tuple[int, int]:
-        encryption.check_read(params, rec.encryption, transport)
+        state["customer"] = encryption.check_read(params, rec.encryption, transport)
         return _span(params, rec, state)
 
     record, reader = ctx.store.read_object(
         params["Bucket"], params["Key"], span, params.get("VersionId")
     )
+    seal = encryption.opened(record.encryption, state["customer"])
+    if seal is not None:  # an SSE-C object stored encrypted: decrypt the bytes chosen
+        reader = seal.reading(reader, state["range"][0] if state.get("range") else 0)
     try:
         output = _read_output(params, record, state)
     except BaseException:

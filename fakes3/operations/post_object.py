@@ -35,6 +35,7 @@ from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
 from fakes3.store import Store
+from fakes3.store.store import NewObject
 
 CHECKSUM = "CRC64NVME"  # what S3 computes for objects uploaded without one
 # Form fields that become object attributes, by model member name.
@@ -139,9 +140,9 @@ def _params(fields: dict[str, str]) -> dict[str, Any]:
     return params
 
 
-def _encryption(
-    request: PostRequest, fields: dict[str, str], key: str, account: Account | None
-) -> dict[str, Any]:
+def _encrypt(
+    new: NewObject, request: PostRequest, fields: dict[str, str], key: str, account: Account | None
+) -> None:
     """The encryption the form's ``x-amz-server-side-encryption*`` fields ask for."""
     params: dict[str, Any] = {
         member: fields[name] for name, member in _ENCRYPTION.items() if name in fields
@@ -153,7 +154,8 @@ def _encryption(
     scope = encryption.Scope(request.store, request.bucket, owner.account_id, key)
     secure = request.base_url.startswith("https://")
     transport = encryption.Transport(secure, request.allow_insecure_ssec)
-    return encryption.resolve_write(params, scope, transport)
+    new.encryption = encryption.resolve_write(params, scope, transport)
+    new.seal = encryption.seal(params, transport, new.encryption)
 
 
 def post_object(request: PostRequest) -> WireResponse:
@@ -181,7 +183,7 @@ def post_object(request: PostRequest) -> WireResponse:
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
     new = new_object(_params(fields), CHECKSUM)
-    new.encryption = _encryption(request, fields, key, account)
+    _encrypt(new, request, fields, key, account)
     stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
     response = _response(request, fields, key, stored.etag)
     echoed = encryption.echo(stored.encryption)

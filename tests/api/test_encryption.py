@@ -332,6 +332,7 @@ def test_sse_c_round_trip_needs_the_key(tls: BaseClient, tls_bucket: str) -> Non
     got = tls.get_object(Bucket=tls_bucket, Key="k", Range="bytes=10-19", **SSE_C)
     assert got["Body"].read() == data[10:20]
     assert got["SSECustomerKeyMD5"] == _md5(KEY)
+    assert tls.get_object(Bucket=tls_bucket, Key="k", PartNumber=1, **SSE_C)["Body"].read() == data
     head = tls.head_object(Bucket=tls_bucket, Key="k", **SSE_C)
     assert (head["SSECustomerAlgorithm"], head["ContentLength"]) == ("AES256", 1000)
     with raises_client_error("InvalidRequest", 400) as error:
@@ -347,6 +348,26 @@ def test_sse_c_round_trip_needs_the_key(tls: BaseClient, tls_bucket: str) -> Non
         tls.head_object(Bucket=tls_bucket, Key="k", **OTHER)
     with raises_client_error("InvalidRequest", 400):
         tls.get_object_attributes(Bucket=tls_bucket, Key="k", ObjectAttributes=["ObjectSize"])
+
+
+def test_post_upload_with_a_customer_key(
+    tls: BaseClient, tls_bucket: str, tls_files: tuple[str, str, str]
+) -> None:
+    fields = {
+        "x-amz-server-side-encryption-customer-algorithm": "AES256",
+        "x-amz-server-side-encryption-customer-key": base64.b64encode(KEY).decode(),
+        "x-amz-server-side-encryption-customer-key-MD5": _md5(KEY),
+    }
+    conditions: list[Any] = [{name: value} for name, value in fields.items()]
+    post = tls.generate_presigned_post(tls_bucket, "posted", Fields=fields, Conditions=conditions)
+    response = requests.post(
+        post["url"], data=post["fields"], files={"file": ("f", b"data")}, verify=tls_files[0]
+    )
+    assert response.status_code == 204, response.text
+    assert response.headers["x-amz-server-side-encryption-customer-key-MD5"] == _md5(KEY)
+    with raises_client_error("InvalidRequest", 400):
+        tls.get_object(Bucket=tls_bucket, Key="posted")
+    assert tls.get_object(Bucket=tls_bucket, Key="posted", **SSE_C)["Body"].read() == b"data"
 
 
 def test_sse_c_headers_on_an_unencrypted_object(tls: BaseClient, tls_bucket: str) -> None:
@@ -486,22 +507,37 @@ def test_blocked_sse_c_is_access_denied(tls: BaseClient, tls_bucket: str) -> Non
 # The setting, and a restart ------------------------------------------------------------------
 
 
+def _stored_bytes(data_dir: Path) -> bytes:
+    """Every blob file of a directory backend, concatenated."""
+    return b"".join(
+        path.read_bytes() for path in sorted((data_dir / "blobs").rglob("*")) if path.is_file()
+    )
+
+
 def test_allow_insecure_ssec_and_restart(tmp_path: Path) -> None:
     settings = Settings(data_dir=str(tmp_path), allow_insecure_ssec=True)
     name = unique_bucket_name("restart")
+    secret = b"customer-" + os.urandom(400_000)  # several chunks
     with Server(FakeS3(settings), port=0) as running:
         s3 = client_for(running.endpoint_url)
         s3.create_bucket(Bucket=name)
         s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration=KMS_RULE)
-        s3.put_object(Bucket=name, Key="c", Body=b"customer", **SSE_C)
+        s3.put_object(Bucket=name, Key="c", Body=secret, **SSE_C)
+        s3.copy_object(Bucket=name, Key="c2", CopySource=f"{name}/c", **SOURCE_C, **OTHER)
         kms = s3.put_object(Bucket=name, Key="k", Body=b"kms")
+    # SSE-C bytes are encrypted at rest: no blob holds any part of the plaintext.
+    stored = _stored_bytes(tmp_path)
+    assert b"kms" in stored and secret[:64] not in stored and secret[-64:] not in stored
     with Server(FakeS3(settings), port=0) as running:
         s3 = client_for(running.endpoint_url)
         assert _encryption(s3, name) == KMS_RULE
         assert s3.head_object(Bucket=name, Key="k")["SSEKMSKeyId"] == kms["SSEKMSKeyId"]
         with raises_client_error("AccessDenied", 403):
             s3.get_object(Bucket=name, Key="c", **OTHER)
-        assert s3.get_object(Bucket=name, Key="c", **SSE_C)["Body"].read() == b"customer"
+        assert s3.get_object(Bucket=name, Key="c", **SSE_C)["Body"].read() == secret
+        ranged = s3.get_object(Bucket=name, Key="c", Range="bytes=70001-350000", **SSE_C)
+        assert ranged["Body"].read() == secret[70001:350001]
+        assert s3.get_object(Bucket=name, Key="c2", **OTHER)["Body"].read() == secret
         assert s3.put_object(Bucket=name, Key="d", Body=b"", **SSE_C)["SSECustomerAlgorithm"]
 
 
