@@ -92,6 +92,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"seed of consistency lags and fault probabilities [FAKES3_SEED, {defaults.seed}]",
     )
+    option(
+        "--allow-insecure-ssec",
+        action=argparse.BooleanOptionalAction,
+        help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
+        "docs/encryption.md [FAKES3_ALLOW_INSECURE_SSEC, off]",
+    )
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
     return parser
 

@@ -32,6 +32,9 @@ class Settings:
     consistency: str = "strong"  # a preset of docs/consistency.md
     seed: int = 0  # seeds consistency lags, replica choice and fault probabilities
     access_log_interval: int = 60  # seconds a server access log record waits (docs/logging.md)
+    # SSE-C over plain HTTP: S3 refuses it (400 InvalidRequest); True accepts it, for local
+    # servers without TLS (docs/encryption.md).
+    allow_insecure_ssec: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -112,6 +112,14 @@ class Gate:
         path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None
         base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
         request = PostRequest(
-            self.store, self.auth, identity, bucket, headers, body, base_url, path_style
+            self.store,
+            self.auth,
+            identity,
+            bucket,
+            headers,
+            body,
+            base_url,
+            path_style,
+            self.settings.allow_insecure_ssec,
         )
         return post_object(request)

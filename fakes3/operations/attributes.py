@@ -12,6 +12,8 @@ from fakes3.errors import (
     MetadataTooLarge,
 )
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags
+from fakes3.operations.encryption import DEFAULT_ENCRYPTION as DEFAULT_ENCRYPTION
+from fakes3.operations.encryption import echo as encryption_echo
 from fakes3.protocol.checksums import member_name
 from fakes3.protocol.chunked import strip_aws_chunked
 from fakes3.protocol.model import load_model
@@ -95,8 +97,6 @@ def checksum_output(record: ObjectRecord) -> dict[str, Any]:
     }
 
 
-# Since January 2023 S3 encrypts every new object with SSE-S3 and says so on every response.
-DEFAULT_ENCRYPTION = {"ServerSideEncryption": "AES256"}
 _OVERRIDES = {
     "ResponseCacheControl": "CacheControl",
     "ResponseContentDisposition": "ContentDisposition",
@@ -147,7 +147,7 @@ def representation(record: ObjectRecord) -> dict[str, Any]:
         "ETag": record.etag,
         "LastModified": record.last_modified,
         "Metadata": {name: metadata_header(value) for name, value in record.metadata.items()},
-        **(record.encryption or DEFAULT_ENCRYPTION),
+        **encryption_echo(record.encryption),
         **record.headers,
     }
     if record.storage_class != "STANDARD":

@@ -10,8 +10,8 @@ from fakes3.errors import (
     MethodNotAllowed,
     NotImplementedByFakeS3,
 )
+from fakes3.operations import encryption
 from fakes3.operations.attributes import (
-    DEFAULT_ENCRYPTION,
     checksum_output,
     new_object,
     parse_tagging,
@@ -67,14 +67,19 @@ def copy_object(ctx: Context, params: Params) -> Output:
     metadata_directive = _directive(params, "MetadataDirective", "x-amz-metadata-directive")
     tagging_directive = _directive(params, "TaggingDirective", "x-amz-tagging-directive")
     requested_checksum = params.get("ChecksumAlgorithm")
+    transport = encryption.transport_of(ctx)
+    scope = encryption.scope_of(ctx, dst_bucket, dst_key, "s3:CopyObject")
+    encrypted = encryption.resolve_write(params, scope, transport)
+    seal = encryption.seal(params, transport, encrypted)
 
     def describe(src: ObjectRecord) -> NewObject:
+        source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
         check_copy_source_conditions(params, src)
         unchanged = not (
             metadata_directive == "REPLACE"
             or params.get("StorageClass")
             or params.get("WebsiteRedirectLocation")
-            or params.get("ServerSideEncryption")
+            or encryption.copy_in_place_allowed(params, scope)
         )
         if (src_bucket, src_key) == (dst_bucket, dst_key) and unchanged:
             raise InvalidRequest(
@@ -97,6 +102,8 @@ def copy_object(ctx: Context, params: Params) -> Output:
                 storage_class=validate_storage_class(params.get("StorageClass")),
             )
         new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
+        new.encryption = encrypted
+        new.seal, new.unseal = seal, encryption.opened(src.encryption, source_key)
         return new
 
     try:
@@ -109,7 +116,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
             "version id."
         ) from None
     result = {"ETag": record.etag, "LastModified": record.last_modified, **checksum_output(record)}
-    output: Output = {"CopyObjectResult": result, **DEFAULT_ENCRYPTION}
+    output: Output = {"CopyObjectResult": result, **encryption.echo(record.encryption)}
     if src.version_id is not None:
         output["CopySourceVersionId"] = src.version_id
     if record.version_id is not None:

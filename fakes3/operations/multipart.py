@@ -6,6 +6,7 @@ model members into its arguments and its records into output members.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -18,8 +19,8 @@ from fakes3.errors import (
     MissingContentLength,
     NotImplementedByFakeS3,
 )
+from fakes3.operations import encryption
 from fakes3.operations.attributes import (
-    DEFAULT_ENCRYPTION,
     new_object,
     validate_key,
 )
@@ -38,6 +39,7 @@ from fakes3.store.multipart import (
 )
 from fakes3.store.multipart_math import COMPOSITE_ALGORITHMS, FULL_OBJECT_ALGORITHMS
 from fakes3.store.records import ObjectRecord
+from fakes3.store.sealing import Seal, Unsealed
 from fakes3.store.uploads import PartRecord, UploadRecord
 
 _COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
@@ -93,14 +95,30 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
     validate_key(key)
     algorithm, kind = _checksum_choice(params)
     new = new_object(params, algorithm)
+    scope = encryption.scope_of(ctx, params["Bucket"], key)
+    new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
     upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
     return {
         "Bucket": upload.bucket,
         "Key": upload.key,
         "UploadId": upload.upload_id,
-        **DEFAULT_ENCRYPTION,
+        **encryption.echo(new.encryption),
         **_upload_checksum(upload),
     }
+
+
+def _upload_encryption(upload: UploadRecord) -> dict[str, Any]:
+    """The encryption CreateMultipartUpload chose (``fakes3.operations.encryption``)."""
+    value: dict[str, Any] = upload.attrs.get("encryption") or {}
+    return value
+
+
+def _check_part(ctx: Context, params: Params, sse: dict[str, Any]) -> None:
+    """A part (or completion) of an upload: no SSE header, the upload's SSE-C key if it has
+    one, and none while the bucket blocks SSE-C writes."""
+    encryption.refuse_sse_header(ctx.request.sse_header)
+    blocked = encryption.scope_of(ctx, params["Bucket"], params["Key"])
+    encryption.check_part(params, sse, encryption.transport_of(ctx), blocked)
 
 
 def _part_output(upload: UploadRecord, part: PartRecord) -> Output:
@@ -123,10 +141,12 @@ def upload_part(ctx: Context, params: Params) -> Output:
         raise EntityTooLarge(ProposedSize=length, MaxSizeAllowed=MAX_PART_SIZE)
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    sse = _upload_encryption(upload)
+    _check_part(ctx, params, sse)
     body: RequestBody = params["Body"]
     client_algorithm = body.checksum_algorithm
     part, values = multipart.upload_part(upload, params["PartNumber"], body, client_algorithm)
-    output: Output = {"ETag": part.etag, **DEFAULT_ENCRYPTION}
+    output: Output = {"ETag": part.etag, **encryption.echo(sse)}
     shown = client_algorithm or upload.checksum_algorithm
     if shown is not None:
         output[member_name(shown)] = values[shown]
@@ -176,20 +196,66 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     check_part_number(params["PartNumber"])
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    sse, transport = _upload_encryption(upload), encryption.transport_of(ctx)
+    _check_part(ctx, params, sse)
+
+    def pick(src: ObjectRecord) -> tuple[int, int, Seal | None]:
+        source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
+        start, end = _copy_span(params, src)
+        return start, end, encryption.opened(src.encryption, source_key)
+
+    def span(src: ObjectRecord) -> tuple[int, int]:
+        start, end, seal = pick(src)
+        if seal is not None:
+            raise _Sealed()
+        return start, end
+
     try:
-        src, part = multipart.copy_part(
-            upload, params["PartNumber"], source, lambda src: _copy_span(params, src)
-        )
+        try:
+            src, part = multipart.copy_part(upload, params["PartNumber"], source, span)
+        except _Sealed:
+            src, part = _copy_sealed(ctx, upload, params["PartNumber"], source, pick)
     except MethodNotAllowed:  # the version asked for is a delete marker
         raise InvalidRequest(
             "The source of a copy request may not specifically refer to a delete marker by "
             "version id."
         ) from None
     result = {"ETag": part.etag, "LastModified": part.last_modified, **_part_output(upload, part)}
-    output: Output = {"CopyPartResult": result, **DEFAULT_ENCRYPTION}
+    output: Output = {"CopyPartResult": result, **encryption.echo(sse)}
     if src.version_id is not None:
         output["CopySourceVersionId"] = src.version_id
     return output
+
+
+class _Sealed(Exception):
+    """The copy source's bytes are stored encrypted: they cannot be copied as they are."""
+
+
+def _copy_sealed(
+    ctx: Context,
+    upload: UploadRecord,
+    number: int,
+    source: tuple[str, str, str | None],
+    pick: Callable[[ObjectRecord], tuple[int, int, Seal | None]],
+) -> tuple[ObjectRecord, PartRecord]:
+    """UploadPartCopy from an SSE-C object stored encrypted: its range, decrypted, becomes
+    the part (as UploadPart would store it)."""
+    chosen: dict[str, Any] = {}
+
+    def span(src: ObjectRecord) -> tuple[int, int]:
+        start, end, chosen["seal"] = pick(src)
+        chosen["start"] = start
+        return start, end
+
+    src, reader = ctx.store.read_object(source[0], source[1], span, source[2])
+    if chosen["seal"] is not None:
+        reader = chosen["seal"].reading(reader, chosen["start"])
+    stream = Unsealed(reader)
+    try:
+        part, _values = ctx.store.multipart.upload_part(upload, number, stream, upload.algorithm)
+    finally:
+        stream.close()
+    return src, part
 
 
 def _chosen_parts(params: Params) -> list[ChosenPart]:
@@ -235,13 +301,16 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
         object_size=params.get("MpuObjectSize"),
     )
     bucket, key = params["Bucket"], params["Key"]
+    if encryption.customer_key(params, encryption.transport_of(ctx)) is not None:
+        upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
+        _check_part(ctx, params, _upload_encryption(upload))
     record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
     output: Output = {
         "Location": _location(ctx, bucket, key),
         "Bucket": bucket,
         "Key": key,
         "ETag": record.etag,
-        **DEFAULT_ENCRYPTION,
+        **encryption.echo(record.encryption),
     }
     if record.checksum_algorithm is not None and record.checksum is not None:
         output[member_name(record.checksum_algorithm)] = record.checksum
@@ -282,6 +351,7 @@ def list_parts(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListParts.html"""
     multipart = ctx.store.multipart
     upload = multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+    encryption.check_optional_key(params, _upload_encryption(upload), encryption.transport_of(ctx))
     limit = _limit(params, "MaxParts", "max-parts")
     marker = max(int(params.get("PartNumberMarker") or 0), 0)
     parts, truncated = multipart.list_parts(upload, marker, limit)

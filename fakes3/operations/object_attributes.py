@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fakes3.errors import InvalidArgument
+from fakes3.operations import encryption
 from fakes3.operations.attributes import checksum_output
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.checksums import member_name
@@ -65,6 +66,7 @@ def get_object_attributes(ctx: Context, params: Params) -> Output:
     """
     wanted = _requested(params)
     record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
+    encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     output: Output = {"LastModified": record.last_modified}
     if record.version_id is not None:
         output["VersionId"] = record.version_id

@@ -17,8 +17,8 @@ from fakes3.errors import (
     PreconditionFailed,
     S3Error,
 )
+from fakes3.operations import encryption
 from fakes3.operations.attributes import (
-    DEFAULT_ENCRYPTION,
     apply_overrides,
     checksum_output,
     new_object,
@@ -68,8 +68,11 @@ def put_object(ctx: Context, params: Params) -> Output:
     body: RequestBody = params["Body"]
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
     new = new_object(params, algorithm.upper())
+    scope, transport = encryption.scope_of(ctx, params["Bucket"], key), encryption.transport_of(ctx)
+    new.encryption = encryption.resolve_write(params, scope, transport)
+    new.seal = encryption.seal(params, transport, new.encryption)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
-    output = {"ETag": record.etag, **DEFAULT_ENCRYPTION, **checksum_output(record)}
+    output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     if record.version_id is not None:
         output["VersionId"] = record.version_id
     return output
@@ -131,13 +134,20 @@ def get_object(ctx: Context, params: Params) -> Output:
 
     ``response-*`` query parameters override the stored headers, as for signed requests.
     """
+    encryption.refuse_sse_header(ctx.request.sse_header)
     state: dict[str, Any] = {}
+    transport = encryption.transport_of(ctx)
+
+    def span(rec: ObjectRecord) -> tuple[int, int]:
+        state["customer"] = encryption.check_read(params, rec.encryption, transport)
+        return _span(params, rec, state)
+
     record, reader = ctx.store.read_object(
-        params["Bucket"],
-        params["Key"],
-        lambda rec: _span(params, rec, state),
-        params.get("VersionId"),
+        params["Bucket"], params["Key"], span, params.get("VersionId")
     )
+    seal = encryption.opened(record.encryption, state["customer"])
+    if seal is not None:  # an SSE-C object stored encrypted: decrypt the bytes chosen
+        reader = seal.reading(reader, state["range"][0] if state.get("range") else 0)
     try:
         output = _read_output(params, record, state)
     except BaseException:
@@ -149,7 +159,9 @@ def get_object(ctx: Context, params: Params) -> Output:
 
 def head_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
+    encryption.refuse_sse_header(ctx.request.sse_header)
     record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
+    encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}
     _span(params, record, state)
     return _read_output(params, record, state)

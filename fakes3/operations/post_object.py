@@ -7,8 +7,9 @@ calls ``post_object`` itself when a form POST matches no route. Identity comes f
 a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or SigV2
 (``AWSAccessKeyId``, ``signature``), under the server's auth mode like any other request.
 The file part streams into the store; ``content-length-range`` is enforced while it does, so
-a rejected upload stores nothing. The ``tagging`` field is an XML ``Tagging`` document, as
-in S3; an ``acl`` field is refused as on an ACL-disabled bucket
+a rejected upload stores nothing. The ``x-amz-server-side-encryption*`` fields encrypt as
+their headers do on PutObject (``fakes3.operations.encryption``); the ``tagging`` field is an
+XML ``Tagging`` document, as in S3; an ``acl`` field is refused as on an ACL-disabled bucket
 (``request_rules.check_form_acl``).
 """
 
@@ -29,14 +30,16 @@ from fakes3.errors import (
     InvalidArgument,
     NoSuchBucket,
 )
+from fakes3.operations import encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
 from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.parsing import read_document
-from fakes3.protocol.serializing import WireResponse
+from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
 from fakes3.store import Store
+from fakes3.store.store import NewObject
 
 CHECKSUM = "CRC64NVME"  # what S3 computes for objects uploaded without one
 # Form fields that become object attributes, by model member name.
@@ -48,6 +51,15 @@ _ATTRIBUTES = {
     "content-language": "ContentLanguage",
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
     "x-amz-storage-class": "StorageClass",
+}
+# Encryption form fields, by model member name (as PutObject's headers).
+_ENCRYPTION = {
+    "x-amz-server-side-encryption": "ServerSideEncryption",
+    "x-amz-server-side-encryption-aws-kms-key-id": "SSEKMSKeyId",
+    "x-amz-server-side-encryption-context": "SSEKMSEncryptionContext",
+    "x-amz-server-side-encryption-customer-algorithm": "SSECustomerAlgorithm",
+    "x-amz-server-side-encryption-customer-key": "SSECustomerKey",
+    "x-amz-server-side-encryption-customer-key-md5": "SSECustomerKeyMD5",
 }
 
 
@@ -70,6 +82,7 @@ class PostRequest:
     body: Readable
     base_url: str  # scheme://host, for the Location of the new object
     path_style: bool
+    allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
 
 
 class _Limited:
@@ -131,6 +144,24 @@ def _params(fields: dict[str, str]) -> dict[str, Any]:
     return params
 
 
+def _encrypt(
+    new: NewObject, request: PostRequest, fields: dict[str, str], key: str, account: Account | None
+) -> None:
+    """The encryption the form's ``x-amz-server-side-encryption*`` fields ask for."""
+    params: dict[str, Any] = {
+        member: fields[name] for name, member in _ENCRYPTION.items() if name in fields
+    }
+    bucket_key = fields.get("x-amz-server-side-encryption-bucket-key-enabled")
+    if bucket_key is not None:
+        params["BucketKeyEnabled"] = bucket_key.strip().lower() == "true"
+    owner = account or request.auth.accounts.default
+    scope = encryption.Scope(request.store, request.bucket, owner.account_id, key)
+    secure = request.base_url.startswith("https://")
+    transport = encryption.Transport(secure, request.allow_insecure_ssec)
+    new.encryption = encryption.resolve_write(params, scope, transport)
+    new.seal = encryption.seal(params, transport, new.encryption)
+
+
 def post_object(request: PostRequest) -> WireResponse:
     form = FormData(request.body, boundary_of(request.headers.get("content-type", "")))
     form.read_fields()
@@ -160,8 +191,13 @@ def post_object(request: PostRequest) -> WireResponse:
     if "tagging" in fields:  # an XML Tagging document, not the header's query form
         document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")
+    _encrypt(new, request, fields, key, account)
     stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
-    return _response(request, fields, key, stored.etag)
+    response = _response(request, fields, key, stored.etag)
+    echoed = encryption.echo(stored.encryption)
+    echoed = {k: v for k, v in echoed.items() if k != "SSEKMSEncryptionContext"}
+    response.headers.extend(default_serializer().header_members("PutObject", echoed))
+    return response
 
 
 def _response(request: PostRequest, fields: dict[str, str], key: str, etag: str) -> WireResponse:

@@ -52,6 +52,12 @@ class WireRequest:
         return f"{self.environ.get('wsgi.url_scheme', 'http')}://{self.host}"
 
     @property
+    def sse_header(self) -> str | None:
+        """``x-amz-server-side-encryption`` as sent: GET, HEAD and UploadPart do not take it
+        (so their input dicts cannot carry it) and S3 refuses it there."""
+        return self.headers.get("x-amz-server-side-encryption")
+
+    @property
     def announces_length(self) -> bool:
         """A ``Content-Length`` header, or a chunked transfer (S3 wants one or the other)."""
         headers = self.headers

@@ -35,6 +35,7 @@ from fakes3.store.index_sqlite import SqliteIndex
 from fakes3.store.listing import ListPage, list_page
 from fakes3.store.multipart import Multipart
 from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.sealing import Seal, SealedBlobs, Unsealed
 from fakes3.store.uploads import UploadIndex
 from fakes3.store.uploads_memory import MemoryUploads
 from fakes3.store.uploads_sqlite import SqliteUploads
@@ -54,6 +55,10 @@ class NewObject:
     tags: tuple[tuple[str, str], ...] = ()
     checksum_algorithm: str | None = None
     encryption: dict[str, Any] = field(default_factory=dict)
+    # SSE-C at rest (never stored): the seal the new bytes are written under, and for a copy
+    # the seal the source's bytes were written under.
+    seal: Seal | None = None
+    unseal: Seal | None = None
 
     def record_fields(self) -> dict[str, Any]:
         """These attributes as ObjectRecord fields (the checksum is the store's to compute)."""
@@ -155,8 +160,9 @@ class Store:
         self.bucket_now(bucket)  # fail before reading a body that cannot be stored
         algorithm = new.checksum_algorithm
         watch = self._conflicts.watch(bucket, key) if precondition is not None else None
+        blobs = self.blobs if new.seal is None else SealedBlobs(self.blobs, new.seal)
         try:
-            written = write_stream(self.blobs, source, [algorithm] if algorithm else [])
+            written = write_stream(blobs, source, [algorithm] if algorithm else [])
         except BaseException:
             if watch is not None:
                 self._conflicts.forget(watch)
@@ -325,16 +331,21 @@ class Store:
             self.bucket_now(dst_bucket)
             src = self.head_object(src_bucket, src_key, src_version)
             new = describe(src)
-            record = replace(
-                src,
-                key=dst_key,
-                blob_id=self.blobs.copy(src.blob_id),
-                last_modified=self.clock.now(),
-                version_id=None,
-                **new.record_fields(),
-            )
-            if not src.parts:
-                return src, self.commit_object(dst_bucket, record, precondition)
+            if new.seal is not None or new.unseal is not None:
+                reader = self.blobs.open(src.blob_id, 0, src.size)  # under the lock, as GET
+            else:
+                record = replace(
+                    src,
+                    key=dst_key,
+                    blob_id=self.blobs.copy(src.blob_id),
+                    last_modified=self.clock.now(),
+                    version_id=None,
+                    **new.record_fields(),
+                )
+                if not src.parts:
+                    return src, self.commit_object(dst_bucket, record, precondition)
+        if new.seal is not None or new.unseal is not None:
+            return src, self._recode(src, dst_bucket, dst_key, new, reader, precondition)
         try:
             algorithm = record.checksum_algorithm
             etag, checksum = digest(
@@ -347,6 +358,41 @@ class Store:
         if checksum is not None:
             record = replace(record, checksum_type="FULL_OBJECT")
         return src, self.commit_object(dst_bucket, record, precondition)
+
+    def _recode(
+        self,
+        src: ObjectRecord,
+        bucket: str,
+        key: str,
+        new: NewObject,
+        reader: BlobReader,
+        precondition: Precondition | None,
+    ) -> ObjectRecord:
+        """A copy whose bytes change at rest (an SSE-C source or destination): decrypt and
+        re-encrypt them into a new blob, outside the lock."""
+        if new.unseal is not None:
+            reader = new.unseal.reading(reader, 0)
+        blobs = self.blobs if new.seal is None else SealedBlobs(self.blobs, new.seal)
+        algorithm = src.checksum_algorithm
+        stream = Unsealed(reader)
+        try:
+            written = write_stream(blobs, stream, [algorithm] if algorithm else [])
+        finally:
+            stream.close()
+        record = replace(
+            src,
+            key=key,
+            blob_id=written.blob_id,
+            size=written.size,
+            etag=written.etag,
+            last_modified=self.clock.now(),
+            version_id=None,
+            parts=(),
+            checksum=written.checksums.get(algorithm) if algorithm else None,
+            checksum_type="FULL_OBJECT" if algorithm else None,
+            **new.record_fields(),
+        )
+        return self.commit_object(bucket, record, precondition)
 
     def list_objects(
         self,
