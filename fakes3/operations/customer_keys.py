@@ -49,15 +49,23 @@ class CustomerKey:
         return hmac.compare_digest(self.digest(bytes.fromhex(salt)), digest)
 
 
+# The SSE-C triple's model members, for the object written and for a copy's source.
+_MEMBERS = ("SSECustomerAlgorithm", "SSECustomerKey", "SSECustomerKeyMD5")
+_COPY_SOURCE_MEMBERS = (
+    "CopySourceSSECustomerAlgorithm",
+    "CopySourceSSECustomerKey",
+    "CopySourceSSECustomerKeyMD5",
+)
+
+
 def customer_key(
     params: dict[str, Any], transport: Transport, copy_source: bool = False
 ) -> CustomerKey | None:
     """The SSE-C triple (``CopySource``-prefixed for a copy's source), checked as S3 does;
     None if the request has none of it."""
-    prefix, header = ("CopySource", _COPY_CUSTOMER) if copy_source else ("", _CUSTOMER)
-    algorithm = params.get(prefix + "SSECustomerAlgorithm")
-    key = params.get(prefix + "SSECustomerKey")
-    md5 = params.get(prefix + "SSECustomerKeyMD5")
+    names = _COPY_SOURCE_MEMBERS if copy_source else _MEMBERS
+    header = _COPY_CUSTOMER if copy_source else _CUSTOMER
+    algorithm, key, md5 = (params.get(name) for name in names)
     if algorithm is None and key is None and md5 is None:
         return None
     if not transport.secure and not transport.allow_insecure:
