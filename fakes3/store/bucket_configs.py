@@ -67,6 +67,10 @@ class BucketConfigs:
         """The configuration as reads see it, or None; NoSuchBucket if there is no bucket."""
         store = self._store
         with store.lock:
+            if store.view is None:  # the hot path of the seams: one dict lookup when cached
+                cached = self._cache.get((bucket, name))
+                if cached is not None:  # only buckets that exist have entries (forget_bucket)
+                    return None if cached is _ABSENT else cached
             store.get_bucket(bucket)
             value = self._current(bucket, name)
             if store.view is not None:
@@ -108,9 +112,11 @@ class BucketConfigs:
     def _current(self, bucket: str, name: str) -> Any | None:
         cached = self._cache.get((bucket, name))
         if cached is None:
-            document = self._store.index.get_config(bucket, name)
+            index = self._store.index
+            document = index.get_config(bucket, name)
             cached = _ABSENT if document is None else loads(document)
-            self._cache[(bucket, name)] = cached
+            if index.get_bucket(bucket) is not None:  # a lagging view may show a gone bucket
+                self._cache[(bucket, name)] = cached
         return None if cached is _ABSENT else cached
 
     def forget_bucket(self, bucket: str) -> None:
