@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import subprocess
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ from botocore.exceptions import ClientError
 from s3clients import client_for  # noqa: F401 - re-exported for the API tests
 
 Raw = Callable[..., requests.Response]
+Aws = Callable[..., "subprocess.CompletedProcess[str]"]  # the ``aws`` fixture: the AWS CLI
 S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
 
 

@@ -10,48 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from api_helpers import unique_bucket_name
+from api_helpers import Aws, unique_bucket_name
 from botocore.client import BaseClient
-
-Aws = Callable[..., subprocess.CompletedProcess[str]]
-
-
-@pytest.fixture
-def aws(endpoint: str, tmp_path: Path) -> Aws:
-    """``aws(*args, config="")``: run the CLI against the server; fails the test on error."""
-    credentials = tmp_path / "credentials"
-    credentials.write_text("")
-
-    def run(*args: str, config: str = "", check: bool = True) -> subprocess.CompletedProcess[str]:
-        config_file = tmp_path / "config"
-        config_file.write_text(config)
-        env = {
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "AWS_ACCESS_KEY_ID": "test",
-            "AWS_SECRET_ACCESS_KEY": "test",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            "AWS_CONFIG_FILE": str(config_file),
-            "AWS_SHARED_CREDENTIALS_FILE": str(credentials),
-            "AWS_EC2_METADATA_DISABLED": "true",
-        }
-        result = subprocess.run(
-            ["aws", "--endpoint-url", endpoint, *args],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        if check:
-            assert result.returncode == 0, (args, result.stdout, result.stderr)
-        return result
-
-    return run
 
 
 def test_cli_make_list_and_remove_bucket(aws: Aws, s3: BaseClient) -> None:

@@ -7,7 +7,6 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import time
@@ -19,6 +18,7 @@ import pytest
 import requests
 import trustme
 from api_helpers import (
+    Aws,
     Raw,
     assert_s3_error,
     client_for,
@@ -520,24 +520,12 @@ def test_presigned_and_unsigned_requests(
 
 
 def test_cli_put_and_get_bucket_logging(
-    endpoint: str, tmp_path: Path, s3: BaseClient, pair: tuple[str, str]
+    aws_cli: Aws, s3: BaseClient, pair: tuple[str, str]
 ) -> None:
     source, target = pair
-    (tmp_path / "empty").write_text("")
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "empty"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "empty"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
 
     def aws(*args: str) -> subprocess.CompletedProcess[str]:
-        command = ["aws", "--endpoint-url", endpoint, "s3api", *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        return aws_cli("s3api", *args, check=False)
 
     status = {"LoggingEnabled": {"TargetBucket": target, "TargetPrefix": "cli/"}}
     done = aws(

@@ -7,14 +7,13 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketCors.html
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from api_helpers import Raw, assert_s3_error, md5_b64, raises_client_error, unique_bucket_name
+from api_helpers import Aws, Raw, assert_s3_error, md5_b64, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
 from cors_rules import APP_RULE, ORIGIN, PUBLIC_RULE, put_cors
 from s3clients import client_for
@@ -194,22 +193,9 @@ def test_configuration_survives_a_restart(tmp_path: Path) -> None:
         assert answer.headers["Access-Control-Allow-Origin"] == ORIGIN
 
 
-def test_aws_cli_round_trip_and_refusal(endpoint: str, bucket: str, tmp_path: Path) -> None:
-    (tmp_path / "empty").write_text("")
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "empty"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "empty"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
-
+def test_aws_cli_round_trip_and_refusal(aws_cli: Aws, bucket: str) -> None:
     def aws(*args: str) -> subprocess.CompletedProcess[str]:
-        command = ["aws", "--endpoint-url", endpoint, "s3api", *args, "--bucket", bucket]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        return aws_cli("s3api", *args, "--bucket", bucket, check=False)
 
     rules = json.dumps({"CORSRules": [APP_RULE]})
     assert aws("put-bucket-cors", "--cors-configuration", rules).returncode == 0

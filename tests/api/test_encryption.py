@@ -18,7 +18,6 @@ from typing import Any
 
 import pytest
 import requests
-import trustme
 from api_helpers import Raw, assert_s3_error, client_for, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
 
@@ -284,18 +283,6 @@ def test_post_upload_encryption_fields(s3: BaseClient, bucket: str) -> None:
 
 
 # SSE-C, over HTTPS ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    folder = tmp_path_factory.mktemp("tls")
-    ca_file, cert_file, key_file = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    cert.cert_chain_pems[0].write_to_path(str(cert_file))
-    cert.private_key_pem.write_to_path(str(key_file))
-    return str(ca_file), str(cert_file), str(key_file)
 
 
 @pytest.fixture(scope="module")

@@ -14,26 +14,12 @@ from typing import Any
 
 import boto3
 import pytest
-import trustme
 from api_helpers import BOTO_CHECKSUMS, checksum_b64, etag_of, unique_bucket_name
 from botocore.client import BaseClient
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
-
-
-@pytest.fixture(scope="module")
-def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
-    """(ca.pem, cert.pem, key.pem) for 127.0.0.1 and localhost."""
-    ca = trustme.CA()
-    cert = ca.issue_cert("127.0.0.1", "localhost")
-    folder = tmp_path_factory.mktemp("tls")
-    ca_file, cert_file, key_file = folder / "ca.pem", folder / "cert.pem", folder / "key.pem"
-    ca.cert_pem.write_to_path(str(ca_file))
-    cert.cert_chain_pems[0].write_to_path(str(cert_file))
-    cert.private_key_pem.write_to_path(str(key_file))
-    return str(ca_file), str(cert_file), str(key_file)
 
 
 @pytest.fixture(scope="module")

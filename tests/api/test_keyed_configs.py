@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import Raw, assert_s3_error, client_for, raises_client_error
+from api_helpers import Aws, Raw, assert_s3_error, client_for, raises_client_error
 from botocore.client import BaseClient
-from test_awscli import Aws, aws  # noqa: F401 - the AWS CLI fixture
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
@@ -376,7 +375,7 @@ def test_configurations_survive_a_directory_restart(tmp_path: Path) -> None:
 
 
 def test_aws_cli_puts_and_lists_an_inventory_configuration(
-    aws: Aws,  # noqa: F811 - the fixture imported above
+    aws: Aws,
     bucket: str,
     tmp_path: Path,
 ) -> None:

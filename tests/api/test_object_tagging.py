@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 import requests
-from api_helpers import raises_client_error
+from api_helpers import Aws, raises_client_error
 from auth_servers import Running
 from botocore.client import BaseClient
-from test_awscli import Aws, aws  # noqa: F401 - the CLI fixture
 
 ONE = [{"Key": "team", "Value": "data"}]
 
@@ -105,7 +104,7 @@ def test_post_form_tagging_document_becomes_tags(
     assert tags == [{"Key": "source", "Value": "browser"}, {"Key": "kind", "Value": "photo"}]
 
 
-def test_cli_bucket_and_object_tagging(aws: Aws, s3: BaseClient, bucket: str) -> None:  # noqa: F811
+def test_cli_bucket_and_object_tagging(aws: Aws, s3: BaseClient, bucket: str) -> None:
     aws(
         "s3api", "put-bucket-tagging", "--bucket", bucket,
         "--tagging", "TagSet=[{Key=env,Value=test}]",

@@ -14,9 +14,8 @@ from typing import Any
 
 import pytest
 import requests
-from api_helpers import Raw, assert_s3_error, raises_client_error, unique_bucket_name
+from api_helpers import Aws, Raw, assert_s3_error, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
-from test_awscli import Aws, aws  # noqa: F401 - the CLI fixture
 
 ALL_USERS = 'uri="http://acs.amazonaws.com/groups/global/AllUsers"'
 STRANGER = 'id="' + "ab" * 32 + '"'
@@ -265,7 +264,7 @@ def test_post_upload_acl_field_is_refused(s3: BaseClient, bucket: str, endpoint:
 
 
 def test_aws_cli_acl_is_refused(
-    aws: Aws,  # noqa: F811 - the fixture imported from test_awscli
+    aws: Aws,
     s3: BaseClient,
     bucket: str,
     tmp_path: Any,

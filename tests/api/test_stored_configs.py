@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import Raw, client_for, raises_client_error, unique_bucket_name
+from api_helpers import Aws, Raw, client_for, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
-from test_awscli import Aws, aws  # noqa: F401 - the CLI fixture
 from test_stored_notifications import NOTIFICATIONS
 from test_stored_replication import ROLE, rule
 
@@ -172,7 +171,7 @@ def test_a_missing_bucket_is_no_such_bucket(
 # --- the AWS CLI, and a restart of the directory backend -----------------------------------
 
 
-def test_cli_puts_and_gets_acceleration(aws: Aws, bucket: str) -> None:  # noqa: F811
+def test_cli_puts_and_gets_acceleration(aws: Aws, bucket: str) -> None:
     aws(
         "s3api",
         "put-bucket-accelerate-configuration",

@@ -8,7 +8,6 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteHosting.html
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 from dataclasses import replace
@@ -18,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from api_helpers import Raw, raises_client_error
+from api_helpers import Aws, Raw, raises_client_error
 from botocore.client import BaseClient
 from s3clients import client_for
 
@@ -461,24 +460,12 @@ def test_sse_c_object_is_refused(raw: Raw, server: Server, site: str) -> None:
 
 
 def test_aws_cli_configures_and_reads_a_site(
-    endpoint: str, tmp_path: Path, s3: BaseClient, bucket: str
+    aws_cli: Aws, endpoint: str, s3: BaseClient, bucket: str
 ) -> None:
     """``aws s3 website`` (the CLI's own command) and ``s3api`` errors as S3 answers them."""
-    (tmp_path / "config").write_text("")
-    env = {
-        "PATH": os.environ["PATH"],
-        "HOME": str(tmp_path),
-        "AWS_ACCESS_KEY_ID": "test",
-        "AWS_SECRET_ACCESS_KEY": "test",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        "AWS_CONFIG_FILE": str(tmp_path / "config"),
-        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "config"),
-        "AWS_EC2_METADATA_DISABLED": "true",
-    }
 
     def aws(*args: str) -> subprocess.CompletedProcess[str]:
-        command = ["aws", "--endpoint-url", endpoint, *args]
-        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        return aws_cli(*args, check=False)
 
     done = aws("s3", "website", f"s3://{bucket}", "--index-document", "home.html")
     assert done.returncode == 0, done.stderr
