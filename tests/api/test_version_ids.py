@@ -101,7 +101,8 @@ def test_an_id_never_issued_is_invalid_argument(s3: BaseClient, raw: Raw, vbucke
     InvalidArgument "Invalid version id specified" (LocalStack's test_delete_object_versioned)."""
     real = s3.put_object(Bucket=vbucket, Key="k", Body=b"1")["VersionId"]
     for bad in (INVENTED, _tampered(real), "not a version"):
-        error = assert_s3_error(raw("DELETE", f"/{vbucket}/k?versionId={bad}"), "InvalidArgument", 400)
+        response = raw("DELETE", f"/{vbucket}/k?versionId={bad}")
+        error = assert_s3_error(response, "InvalidArgument", 400)
         assert error["Message"] == "Invalid version id specified"
         assert (error["ArgumentName"], error["ArgumentValue"]) == ("versionId", bad)
         error = assert_s3_error(raw("GET", f"/{vbucket}/k?versionId={bad}"), "InvalidArgument", 400)

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from fakes3.errors import InvalidArgument, NoSuchVersion
-from fakes3.store import open_store
-from fakes3.store import versioning
+from fakes3.store import open_store, versioning
 from fakes3.store.store import NewObject
 
 
