@@ -69,6 +69,10 @@ def check_version_id(bucket: BucketRecord, version_id: str) -> None:
     but ``null`` in a bucket that never had versioning, anything not shaped like an id."""
     if version_id == NULL:
         return
+    if not version_id:
+        raise InvalidArgument(
+            "Version id cannot be the empty string", ArgumentName="versionId", ArgumentValue=""
+        )
     if bucket.versioning is None or not _VERSION_ID.fullmatch(version_id):
         raise invalid_version_id(version_id)
 

@@ -161,3 +161,24 @@ def test_delete_objects_reports_ids_never_issued_as_no_such_version(
         ]
         assert [d["Key"] for d in result["Deleted"]] == ["absent"]
         assert s3.get_object(Bucket=name, Key="k")["Body"].read() == b"1"
+
+
+def test_an_empty_version_id_is_invalid_argument(
+    s3: BaseClient, raw: Raw, bucket: str, vbucket: str
+) -> None:
+    """``?versionId=`` is 400 InvalidArgument "Version id cannot be the empty string" in any
+    bucket (AWS's message, as S3-compatible test suites run against AWS record it)."""
+    for name in (bucket, vbucket):
+        s3.put_object(Bucket=name, Key="k", Body=b"1")
+        for method, query in (("GET", ""), ("DELETE", ""), ("GET", "tagging&")):
+            response = raw(method, f"/{name}/k?{query}versionId=")
+            error = assert_s3_error(response, "InvalidArgument", 400)
+            assert error["Message"] == "Version id cannot be the empty string"
+            assert (error["ArgumentName"], error["ArgumentValue"]) == ("versionId", "")
+        assert raw("HEAD", f"/{name}/k?versionId=").status_code == 400
+        assert s3.get_object(Bucket=name, Key="k")["Body"].read() == b"1"
+
+
+def test_the_null_version_of_a_missing_key_is_no_such_version(s3: BaseClient, vbucket: str) -> None:
+    with raises_client_error("NoSuchVersion", 404):
+        s3.get_object(Bucket=vbucket, Key="missing", VersionId="null")
