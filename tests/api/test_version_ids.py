@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 from api_helpers import Raw, assert_s3_error, empty_versioned, raises_client_error
 from api_helpers import unique_bucket_name as unique
 from botocore.client import BaseClient
@@ -182,3 +183,25 @@ def test_an_empty_version_id_is_invalid_argument(
 def test_the_null_version_of_a_missing_key_is_no_such_version(s3: BaseClient, vbucket: str) -> None:
     with raises_client_error("NoSuchVersion", 404):
         s3.get_object(Bucket=vbucket, Key="missing", VersionId="null")
+
+
+def test_post_upload_sends_the_new_version(
+    auth_server: Any, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html (Versioning): with
+    versioning enabled POST "returns this ID in the response by using the x-amz-version-id
+    response header"; suspended, it sends none, as PutObject."""
+    alice = auth_server.client("alice", "alice-secret")
+    alice.put_bucket_versioning(Bucket=alice_bucket, VersioningConfiguration={"Status": "Enabled"})
+    presigned = alice.generate_presigned_post(alice_bucket, "posted")
+    sent = auth_http.post(presigned["url"], data=presigned["fields"], files={"file": ("f", b"1")})
+    assert sent.status_code == 204, sent.text
+    version = sent.headers["x-amz-version-id"]
+    assert alice.head_object(Bucket=alice_bucket, Key="posted")["VersionId"] == version
+    alice.put_bucket_versioning(
+        Bucket=alice_bucket, VersioningConfiguration={"Status": "Suspended"}
+    )
+    again = auth_http.post(presigned["url"], data=presigned["fields"], files={"file": ("f", b"2")})
+    assert again.status_code == 204, again.text
+    assert "x-amz-version-id" not in again.headers
+    assert alice.head_object(Bucket=alice_bucket, Key="posted")["VersionId"] == "null"
