@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
 
@@ -20,14 +21,15 @@ from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.addressing import hostname, region_from_host
 
 
-def _known_regions() -> frozenset[str]:
+@functools.cache
+def known_regions() -> frozenset[str]:
     """Every region of every partition in botocore's endpoints data (aws, aws-cn, aws-us-gov,
-    aws-iso, aws-iso-b, ...), so a region botocore knows is a region fakes3 knows."""
+    aws-iso, aws-iso-b, ...), so a region botocore knows is a region fakes3 knows. Read on
+    the first CreateBucket with a constraint, not at import."""
     endpoints = botocore.loaders.create_loader().load_data("endpoints")
     return frozenset(name for part in endpoints["partitions"] for name in part["regions"])
 
 
-REGIONS = _known_regions()
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
@@ -122,7 +124,7 @@ def _bucket_region(ctx: Context, params: Params) -> str:
         return "us-east-1"
     region = "eu-west-1" if constraint == "EU" else str(constraint)
     if endpoint == "us-east-1":
-        if region not in REGIONS or region == "us-east-1":
+        if region not in known_regions() or region == "us-east-1":
             # The us-east-1 quirk: naming it explicitly is an error; it is the default instead.
             raise InvalidLocationConstraint(LocationConstraint=constraint)
     elif region != endpoint:
