@@ -78,6 +78,10 @@ def list_buckets(ctx: Context, params: Params) -> Output:
             ArgumentName="max-buckets",
             ArgumentValue=max_buckets,
         )
+    if region is not None and region not in known_regions():
+        raise InvalidArgument(
+            f"Argument value {region} is not a valid AWS Region", ArgumentName="bucket-region"
+        )
     token = params.get("ContinuationToken")
     after = decode_token(token) if token else ""  # S3 reads an empty token as the start
     chosen = [

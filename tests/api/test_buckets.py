@@ -354,3 +354,15 @@ def test_general_purpose_buckets_carry_no_bucket_arn(s3: BaseClient, new_name: s
     for response in (created, head):
         assert "BucketArn" not in response
         assert "x-amz-bucket-arn" not in response["ResponseMetadata"]["HTTPHeaders"]
+
+
+def test_list_buckets_by_an_unknown_region_is_invalid_argument(s3: BaseClient, raw: Raw) -> None:
+    """The answer LocalStack's AWS-validated test_list_buckets_region_validation pins."""
+    with raises_client_error("InvalidArgument", 400) as info:
+        s3.list_buckets(BucketRegion="mars-north-1")
+    assert info.value.response["Error"]["Message"] == (
+        "Argument value mars-north-1 is not a valid AWS Region"
+    )
+    fields = assert_s3_error(raw("GET", "/", params={"bucket-region": "x"}), "InvalidArgument", 400)
+    assert fields["ArgumentName"] == "bucket-region"
+    assert s3.list_buckets(BucketRegion="us-isob-east-1")["Buckets"] == []
