@@ -6,6 +6,8 @@
   does not send it either (moto's S3 answers carry it; botocore reads x-amz-request-id).
 - HeadBucket says ``Content-Type: application/xml`` though it has no body, and PutObject says
   none (moto's AWS-verified tests/test_s3/test_s3_response_headers.py).
+- Object listings say ``x-amz-bucket-region`` (LocalStack's AWS-validated
+  test_region_header_exists).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from api_helpers import Raw
+from api_helpers import Raw, unique_bucket_name
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 
@@ -67,3 +69,17 @@ def test_head_bucket_says_xml_and_put_object_says_nothing(s3: BaseClient, bucket
     assert listed["content-type"] == "application/xml"
     got = s3.get_object(Bucket=bucket, Key="key")["ResponseMetadata"]["HTTPHeaders"]
     assert got["content-type"] == "binary/octet-stream"
+
+
+def test_object_listings_name_the_bucket_region(s3: BaseClient, raw: Raw) -> None:
+    """LocalStack's AWS-validated test_region_header_exists: ListObjectsV2 answers carry
+    ``x-amz-bucket-region`` as HeadBucket's do."""
+    name = unique_bucket_name("regional")
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    try:
+        for answer in (s3.list_objects_v2(Bucket=name), s3.list_objects(Bucket=name)):
+            assert answer["ResponseMetadata"]["HTTPHeaders"]["x-amz-bucket-region"] == "eu-west-1"
+        head = s3.head_bucket(Bucket=name)["ResponseMetadata"]["HTTPHeaders"]
+        assert head["x-amz-bucket-region"] == "eu-west-1"
+    finally:
+        s3.delete_bucket(Bucket=name)
