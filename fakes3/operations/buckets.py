@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import re
+
+import botocore.loaders
 
 from fakes3.errors import (
     BucketAlreadyExists,
@@ -17,17 +20,22 @@ from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.addressing import hostname, region_from_host
 
-REGIONS = frozenset(
-    """af-south-1 ap-east-1 ap-east-2 ap-northeast-1 ap-northeast-2 ap-northeast-3 ap-south-1
-    ap-south-2 ap-southeast-1 ap-southeast-2 ap-southeast-3 ap-southeast-4 ap-southeast-5
-    ap-southeast-6 ap-southeast-7 ca-central-1 ca-west-1 cn-north-1 cn-northwest-1 eu-central-1
-    eu-central-2 eu-north-1 eu-south-1 eu-south-2 eu-west-1 eu-west-2 eu-west-3 il-central-1
-    me-central-1 me-south-1 mx-central-1 sa-east-1 us-east-1 us-east-2 us-gov-east-1
-    us-gov-west-1 us-west-1 us-west-2""".split()
-)
+
+@functools.cache
+def known_regions() -> frozenset[str]:
+    """Every region of every partition in botocore's endpoints data (aws, aws-cn, aws-us-gov,
+    aws-iso, aws-iso-b, ...), so a region botocore knows is a region fakes3 knows. Read on
+    the first CreateBucket with a constraint, not at import."""
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    return frozenset(name for part in endpoints["partitions"] for name in part["regions"])
+
+
 _BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
 _RESERVED_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
 _RESERVED_SUFFIXES = ("-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3")
+# Only a bucket in an account regional namespace (bucket-accountId-region-an) ends in "-an";
+# fakes3 creates buckets in the global namespace (request_rules refuses account-regional).
+_ACCOUNT_REGIONAL_SUFFIX = "-an"
 
 
 def validate_bucket_name(name: str) -> None:
@@ -51,8 +59,16 @@ def validate_bucket_name(name: str) -> None:
         raise InvalidBucketName(BucketName=name)
 
 
+_LIST_PARAMETERS = ("Prefix", "BucketRegion", "MaxBuckets", "ContinuationToken")
+
+
 def list_buckets(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html"""
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListBuckets.html
+
+    Entries carry ``BucketRegion`` only when the request has a parameter, as the API reference
+    says of ``Bucket.BucketRegion``; ``BucketArn`` is for directory buckets only, so general
+    purpose buckets never carry it (https://docs.aws.amazon.com/AmazonS3/latest/API/API_Bucket.html).
+    """
     prefix = params.get("Prefix", "")
     region = params.get("BucketRegion")
     max_buckets = params.get("MaxBuckets")
@@ -62,7 +78,12 @@ def list_buckets(ctx: Context, params: Params) -> Output:
             ArgumentName="max-buckets",
             ArgumentValue=max_buckets,
         )
-    after = decode_token(params["ContinuationToken"]) if "ContinuationToken" in params else ""
+    if region is not None and region not in known_regions():
+        raise InvalidArgument(
+            f"Argument value {region} is not a valid AWS Region", ArgumentName="bucket-region"
+        )
+    token = params.get("ContinuationToken")
+    after = decode_token(token) if token else ""  # S3 reads an empty token as the start
     chosen = [
         bucket
         for bucket in ctx.store.list_buckets()
@@ -75,8 +96,15 @@ def list_buckets(ctx: Context, params: Params) -> Output:
     if max_buckets is not None and len(chosen) > max_buckets:
         chosen = chosen[:max_buckets]
         output["ContinuationToken"] = encode_token(chosen[-1].name)
+    # "If the request contains at least one valid parameter, [BucketRegion] is included".
+    with_region = any(name in params for name in _LIST_PARAMETERS)
     output["Buckets"] = [
-        {"Name": b.name, "CreationDate": b.created, "BucketRegion": b.region} for b in chosen
+        {
+            "Name": b.name,
+            "CreationDate": b.created,
+            **({"BucketRegion": b.region} if with_region else {}),
+        }
+        for b in chosen
     ]
     if "Prefix" in params:
         output["Prefix"] = prefix
@@ -84,8 +112,13 @@ def list_buckets(ctx: Context, params: Params) -> Output:
 
 
 def _bucket_region(ctx: Context, params: Params) -> str:
-    """Where a new bucket goes, by S3's LocationConstraint rules for this endpoint's region:
-    the one an AWS host name says (in-process mode answers them), else ``--region``."""
+    """Where a new bucket goes, by S3's LocationConstraint rules for this endpoint's region
+    (the one an AWS host name says, in-process mode answers them, else ``--region``).
+
+    Only the us-east-1 endpoint checks that a constraint names a region
+    (``InvalidLocationConstraint``); any other endpoint accepts only its own region ("EU" too
+    at eu-west-1) and answers anything else ``IllegalLocationConstraintException``.
+    """
     endpoint = region_from_host(hostname(ctx.request.host)) or (ctx.settings.region)
     config = params.get("CreateBucketConfiguration") or {}
     constraint = config.get("LocationConstraint")
@@ -93,17 +126,17 @@ def _bucket_region(ctx: Context, params: Params) -> str:
         if endpoint != "us-east-1":
             raise IllegalLocationConstraintException()
         return "us-east-1"
-    if constraint == "EU":
-        constraint = "eu-west-1"
-    if constraint not in REGIONS or constraint == "us-east-1":
-        # The us-east-1 quirk: naming it explicitly is an error; it is the default instead.
-        raise InvalidLocationConstraint(LocationConstraint=constraint)
-    if endpoint != "us-east-1" and constraint != endpoint:
+    region = "eu-west-1" if constraint == "EU" else str(constraint)
+    if endpoint == "us-east-1":
+        if region not in known_regions() or region == "us-east-1":
+            # The us-east-1 quirk: naming it explicitly is an error; it is the default instead.
+            raise InvalidLocationConstraint(LocationConstraint=constraint)
+    elif region != endpoint:
         raise IllegalLocationConstraintException(
             f"The {constraint} location constraint is incompatible for the region specific "
             "endpoint this request was sent to."
         )
-    return str(constraint)
+    return region
 
 
 def create_bucket(ctx: Context, params: Params) -> Output:
@@ -115,6 +148,9 @@ def create_bucket(ctx: Context, params: Params) -> Output:
     """
     name = params["Bucket"]
     validate_bucket_name(name)
+    if name.endswith(_ACCOUNT_REGIONAL_SUFFIX):
+        # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+        raise InvalidBucketName(BucketName=name)
     region = _bucket_region(ctx, params)
     try:
         ctx.store.create_bucket(name, region, ctx.owner_id)

@@ -20,7 +20,7 @@ from fakes3.operations.attributes import (
 )
 from fakes3.operations.conditions import check_copy_source_conditions
 from fakes3.operations.context import Context, Handler, Output, Params
-from fakes3.operations.objects import write_condition
+from fakes3.operations.objects import write_condition, written_version
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
 
@@ -119,8 +119,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
     output: Output = {"CopyObjectResult": result, **encryption.echo(record.encryption)}
     if src.version_id is not None:
         output["CopySourceVersionId"] = src.version_id
-    if record.version_id is not None:
-        output["VersionId"] = record.version_id
+    output.update(written_version(record))  # none for a null version, as PutObject
     return output
 
 

@@ -107,7 +107,9 @@ def _common(
 def list_objects_v2(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html
 
-    The continuation token is the last key or common prefix returned, base64url-encoded.
+    The continuation token is the last key or common prefix returned, base64url-encoded; an
+    empty one is InvalidArgument, as in S3. With ``encoding-type=url``, Delimiter, Prefix, Key
+    (and common prefixes) and StartAfter are URL-encoded, the elements the API reference lists.
     """
     encode = _encoder(params)
     start_after = params.get("StartAfter", "")
@@ -117,10 +119,12 @@ def list_objects_v2(ctx: Context, params: Params) -> Output:
     owner = _owner(ctx, params) if params.get("FetchOwner") else None
     output = _common(params, page, encode, owner)
     output["KeyCount"] = len(page.objects) + len(page.prefixes)
-    if "StartAfter" in params:
-        output["StartAfter"] = encode(params["StartAfter"])
     if "ContinuationToken" in params:
         output["ContinuationToken"] = params["ContinuationToken"]
+    elif "StartAfter" in params:
+        # A token overrides StartAfter, and S3 then leaves StartAfter out of the answer (as
+        # LocalStack recorded AWS answering, test_list_objects_v2_continuation_start_after).
+        output["StartAfter"] = encode(params["StartAfter"])
     if page.truncated and page.last is not None:
         output["NextContinuationToken"] = encode_token(page.last)
     return output
@@ -130,7 +134,10 @@ def list_objects(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
 
     ``NextMarker`` is sent only when the page is truncated and a delimiter was given; without
-    a delimiter clients use the last key, as S3 documents.
+    a delimiter clients use the last key, as S3 documents. With ``encoding-type=url``,
+    Delimiter, Marker, Prefix, NextMarker and Key are URL-encoded, as the API reference lists
+    (boto3 decodes all of them but Prefix, so ``list_objects(Prefix="\\n")["Prefix"]`` reads
+    ``%0A`` against AWS too).
     """
     encode = _encoder(params)
     marker = params.get("Marker", "")

@@ -28,7 +28,7 @@ from fakes3.operations.conditions import check_copy_source_conditions
 from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
 from fakes3.operations.copy import parse_copy_source
 from fakes3.operations.listing import _encoder
-from fakes3.operations.objects import write_condition
+from fakes3.operations.objects import write_condition, written_version
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.checksums import ALGORITHMS, member_name
 from fakes3.store.multipart import (
@@ -315,8 +315,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     if record.checksum_algorithm is not None and record.checksum is not None:
         output[member_name(record.checksum_algorithm)] = record.checksum
         output["ChecksumType"] = record.checksum_type
-    if record.version_id is not None:
-        output["VersionId"] = record.version_id
+    output.update(written_version(record))  # none for a null version, as PutObject
     return output
 
 

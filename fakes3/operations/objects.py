@@ -13,6 +13,7 @@ from fakes3.errors import (
     MalformedXML,
     MissingContentLength,
     NoSuchKey,
+    NoSuchVersion,
     NotImplementedByFakeS3,
     PreconditionFailed,
     S3Error,
@@ -30,7 +31,7 @@ from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.serializing import STATUS
 from fakes3.store.records import ObjectRecord
-from fakes3.store.versioning import Deletion
+from fakes3.store.versioning import NULL, Deletion
 
 # S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
 DEFAULT_CHECKSUM = "CRC64NVME"
@@ -73,9 +74,20 @@ def put_object(ctx: Context, params: Params) -> Output:
     new.seal = encryption.seal(params, transport, new.encryption)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
-    if record.version_id is not None:
-        output["VersionId"] = record.version_id
-    return output
+    return {**output, **written_version(record)}
+
+
+def written_version(record: ObjectRecord) -> Output:
+    """``x-amz-version-id`` of a write: only the new id in a versioning-enabled bucket.
+
+    S3 sends none for a write that made (or replaced) the ``null`` version in a suspended
+    bucket, as for one in a bucket never versioned (AWS's answer as LocalStack recorded it in
+    test_put_object_on_suspended_bucket); a later GET or HEAD does send ``null``.
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_ResponseSyntax
+    """
+    if record.version_id is None or record.version_id == NULL:
+        return {}
+    return {"VersionId": record.version_id}
 
 
 def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[int, int]:
@@ -223,6 +235,10 @@ def delete_objects(ctx: Context, params: Params) -> Output:
             condition = _etag_condition(etag, key) if etag is not None else None
             deletion = ctx.store.delete_object(bucket, key, condition, version)
         except S3Error as error:
+            if version is not None and error.fields.get("ArgumentName") == "versionId":
+                # DeleteObjects reports an id S3 never issued as NoSuchVersion, where
+                # DeleteObject answers InvalidArgument (AWS, as LocalStack recorded it).
+                error = NoSuchVersion()
             entry = {"Key": key, "Code": error.code, "Message": error.text}
             errors.append({**entry, "VersionId": version} if version else entry)
             continue

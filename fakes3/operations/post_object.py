@@ -33,6 +33,7 @@ from fakes3.errors import (
 from fakes3.operations import encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
+from fakes3.operations.objects import written_version
 from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.parsing import read_document
@@ -196,6 +197,7 @@ def post_object(request: PostRequest) -> WireResponse:
     response = _response(request, fields, key, stored.etag)
     echoed = encryption.echo(stored.encryption)
     echoed = {k: v for k, v in echoed.items() if k != "SSEKMSEncryptionContext"}
+    echoed.update(written_version(stored))  # POST sends x-amz-version-id as PUT does
     response.headers.extend(default_serializer().header_members("PutObject", echoed))
     return response
 

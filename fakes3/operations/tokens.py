@@ -24,5 +24,5 @@ def decode_token(token: str) -> str:
         raise InvalidArgument(
             "The continuation token provided is incorrect",
             ArgumentName="continuation-token",
-            ArgumentValue=token,
+            ArgumentValue=token or None,  # S3 names no value for an empty token
         ) from None

@@ -16,6 +16,8 @@ more, for the store to delete once the index has changed.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
 import secrets
 from dataclasses import dataclass, replace
@@ -29,20 +31,50 @@ NULL = "null"
 ENABLED, SUSPENDED = "Enabled", "Suspended"
 # fakes3's version ids: 32 URL-safe characters, as S3's are; anything else is malformed.
 _VERSION_ID = re.compile(r"[A-Za-z0-9._-]{32}")
+_CHECK = 4  # trailing characters that check the rest, so an id S3 never issued is "invalid"
+
+
+def _check_of(body: str) -> str:
+    digest = hashlib.sha256(b"fakes3-version-id:" + body.encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:_CHECK]
 
 
 def new_version_id() -> str:
-    return secrets.token_urlsafe(24)
+    """32 URL-safe characters whose last 4 check the first 28.
+
+    S3's version ids carry structure: an id it never issued (made up, or an issued one with
+    characters changed) is ``InvalidArgument: Invalid version id specified`` (400), while
+    one it issued whose version is gone is ``NoSuchVersion`` (404). The check lets fakes3 tell
+    the two apart the same way.
+    """
+    body = secrets.token_urlsafe(21)
+    return body + _check_of(body)
+
+
+def issued(version_id: str) -> bool:
+    """Could fakes3 have issued this id? (Ids from before the check are found in the index
+    instead: callers treat an id found there as issued.)"""
+    body, check = version_id[:-_CHECK], version_id[-_CHECK:]
+    return _VERSION_ID.fullmatch(version_id) is not None and _check_of(body) == check
+
+
+def invalid_version_id(version_id: str) -> InvalidArgument:
+    return InvalidArgument(
+        "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version_id
+    )
 
 
 def check_version_id(bucket: BucketRecord, version_id: str) -> None:
-    """A version id that cannot exist in this bucket is InvalidArgument, as in S3."""
+    """A version id that cannot exist in this bucket is InvalidArgument, as in S3: anything
+    but ``null`` in a bucket that never had versioning, anything not shaped like an id."""
     if version_id == NULL:
         return
-    if bucket.versioning is None or not _VERSION_ID.fullmatch(version_id):
+    if not version_id:
         raise InvalidArgument(
-            "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version_id
+            "Version id cannot be the empty string", ArgumentName="versionId", ArgumentValue=""
         )
+    if bucket.versioning is None or not _VERSION_ID.fullmatch(version_id):
+        raise invalid_version_id(version_id)
 
 
 @dataclass(frozen=True)
@@ -103,7 +135,8 @@ def delete_version(
     """DeleteObject with a version id: remove exactly that version, for good.
 
     If it was the newest, the next newest becomes current (none, if that is a delete marker).
-    Deleting a version that does not exist succeeds and changes nothing, as in S3.
+    Deleting a version fakes3 issued that is gone succeeds and changes nothing; an id it
+    never issued is InvalidArgument, as S3 answers (see ``new_version_id``).
     """
     check_version_id(bucket, version_id)
     name = bucket.name
@@ -112,6 +145,8 @@ def delete_version(
         return Deletion(), [previous.blob_id] if previous is not None else []
     removed = index.remove_version(name, key, version_id)
     if removed is None:
+        if version_id != NULL and not issued(version_id):
+            raise invalid_version_id(version_id)
         return Deletion(version_id), []
     latest = index.latest_version(name, key)  # what is current now
     if latest is None or latest.delete_marker:
@@ -155,6 +190,8 @@ def find(
         return record
     record = index.get_version(name, key, version_id)
     if record is None:
+        if version_id != NULL and not issued(version_id):
+            raise invalid_version_id(version_id)
         raise NoSuchVersion(Key=key, VersionId=version_id)
     if record.delete_marker:
         error = MethodNotAllowed(Method="GET", ResourceType="DeleteMarker")

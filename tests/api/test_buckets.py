@@ -13,6 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterator
 
+import botocore.loaders
 import pytest
 from api_helpers import Raw, assert_s3_error, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
@@ -77,6 +78,7 @@ def test_valid_bucket_names_are_accepted(s3: BaseClient, name: str) -> None:
         "sthree-reserved-prefix",
         "reserved-suffix-s3alias",
         "reserved-suffix--ol-s3",
+        "account-regional-suffix-an",  # only account regional namespace names end in -an
     ],
 )
 def test_invalid_bucket_names_are_refused(s3: BaseClient, name: str) -> None:
@@ -233,3 +235,134 @@ def test_new_bucket_has_never_been_versioned(s3: BaseClient, bucket: str) -> Non
     assert "MFADelete" not in response
     with raises_client_error("NoSuchBucket", 404):
         s3.get_bucket_versioning(Bucket="no-such-bucket-here")
+
+
+def _botocore_regions() -> list[str]:
+    endpoints = botocore.loaders.create_loader().load_data("endpoints")
+    return sorted({name for part in endpoints["partitions"] for name in part["regions"]})
+
+
+def test_botocore_knows_every_partition() -> None:
+    regions = _botocore_regions()
+    for region in ("cn-north-1", "us-gov-west-1", "us-iso-east-1", "us-isob-east-1", "eu-west-1"):
+        assert region in regions
+
+
+@pytest.mark.parametrize("region", [r for r in _botocore_regions() if r != "us-east-1"])
+def test_every_botocore_region_is_a_location_constraint(
+    s3: BaseClient, new_name: str, region: str
+) -> None:
+    """Each region of every partition in botocore's endpoints data (aws, aws-cn, aws-us-gov,
+    aws-iso, aws-iso-b, ...) is a LocationConstraint the us-east-1 endpoint accepts."""
+    s3.create_bucket(Bucket=new_name, CreateBucketConfiguration={"LocationConstraint": region})
+    assert s3.get_bucket_location(Bucket=new_name)["LocationConstraint"] == region
+    assert s3.head_bucket(Bucket=new_name)["BucketRegion"] == region
+
+
+def _create_at(raw: Raw, host: str, name: str, constraint: str | None) -> object:
+    body = None
+    if constraint is not None:
+        body = (
+            '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+            f"<LocationConstraint>{constraint}</LocationConstraint></CreateBucketConfiguration>"
+        )
+    return raw("PUT", f"/{name}", headers={"Host": host}, data=body)
+
+
+@pytest.mark.parametrize(
+    ("endpoint_region", "constraint"),
+    [
+        ("eu-west-2", None),
+        ("eu-west-2", "eu-west-1"),
+        ("eu-west-2", "us-east-1"),
+        ("eu-west-2", "EU"),
+        ("eu-west-2", "mars-north-1"),  # not a region, but a regional endpoint says Illegal
+        ("ap-southeast-2", "ap-southeast-1"),
+    ],
+)
+def test_regional_endpoints_refuse_other_constraints_as_illegal(
+    raw: Raw, new_name: str, endpoint_region: str, constraint: str | None
+) -> None:
+    """A regional endpoint creates buckets only in its own region; anything else, a region
+    name or not, is IllegalLocationConstraintException naming the constraint as sent
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html; LocalStack's
+    AWS-validated validate_location_constraint draws the same line)."""
+    host = f"s3.{endpoint_region}.amazonaws.com"
+    response = _create_at(raw, host, new_name, constraint)
+    fields = assert_s3_error(response, "IllegalLocationConstraintException", 400)
+    named = "unspecified" if constraint is None else constraint
+    assert fields["Message"] == (
+        f"The {named} location constraint is incompatible for the region specific endpoint "
+        "this request was sent to."
+    )
+    assert raw("HEAD", f"/{new_name}").status_code == 404
+
+
+def test_regional_endpoints_accept_their_own_region(raw: Raw, s3: BaseClient) -> None:
+    own = unique_bucket_name("own")
+    eu = unique_bucket_name("eu")
+    try:
+        assert _create_at(raw, "s3.eu-west-2.amazonaws.com", own, "eu-west-2").status_code == 200
+        assert s3.get_bucket_location(Bucket=own)["LocationConstraint"] == "eu-west-2"
+        assert _create_at(raw, "s3.eu-west-1.amazonaws.com", eu, "EU").status_code == 200
+        assert s3.get_bucket_location(Bucket=eu)["LocationConstraint"] == "eu-west-1"
+    finally:
+        _delete_quietly(s3, own)
+        _delete_quietly(s3, eu)
+
+
+def test_us_east_1_endpoint_says_invalid_for_a_non_region(raw: Raw, new_name: str) -> None:
+    response = _create_at(raw, "s3.amazonaws.com", new_name, "mars-north-1")
+    fields = assert_s3_error(response, "InvalidLocationConstraint", 400)
+    assert fields["Message"] == "The specified location-constraint is not valid"
+    assert fields["LocationConstraint"] == "mars-north-1"
+
+
+def test_list_buckets_region_only_with_a_parameter(
+    s3: BaseClient, three_buckets: tuple[str, list[str]]
+) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_Bucket.html: BucketRegion "If the
+    request contains at least one valid parameter, it is included in the response"; BucketArn
+    is "only supported for S3 directory buckets"."""
+    prefix, names = three_buckets
+    plain = [b for b in s3.list_buckets()["Buckets"] if b["Name"] in names]
+    assert len(plain) == 3 and all(set(b) == {"Name", "CreationDate"} for b in plain)
+    for kwargs in ({"Prefix": prefix}, {"MaxBuckets": 10000}, {"BucketRegion": "us-east-1"}):
+        listed = [b for b in s3.list_buckets(**kwargs)["Buckets"] if b["Name"] in names]
+        assert [b["BucketRegion"] for b in listed] == ["us-east-1"] * 3, kwargs
+        assert all("BucketArn" not in b for b in listed)
+
+
+def test_list_buckets_empty_continuation_token_starts_at_the_beginning(
+    s3: BaseClient, three_buckets: tuple[str, list[str]]
+) -> None:
+    """AWS reads an empty continuation-token as no token (LocalStack's AWS-validated
+    test_list_buckets_when_continuation_token_is_empty)."""
+    prefix, names = three_buckets
+    page = s3.list_buckets(Prefix=prefix, MaxBuckets=2, ContinuationToken="")
+    assert [b["Name"] for b in page["Buckets"]] == names[:2]
+    assert page["ContinuationToken"]
+    with raises_client_error("InvalidArgument", 400):
+        s3.list_buckets(Prefix=prefix, ContinuationToken="!!not a token!!")
+
+
+def test_general_purpose_buckets_carry_no_bucket_arn(s3: BaseClient, new_name: str) -> None:
+    """BucketArn (x-amz-bucket-arn) is for directory buckets only, per the API reference of
+    CreateBucket and HeadBucket."""
+    created = s3.create_bucket(Bucket=new_name)
+    head = s3.head_bucket(Bucket=new_name)
+    for response in (created, head):
+        assert "BucketArn" not in response
+        assert "x-amz-bucket-arn" not in response["ResponseMetadata"]["HTTPHeaders"]
+
+
+def test_list_buckets_by_an_unknown_region_is_invalid_argument(s3: BaseClient, raw: Raw) -> None:
+    """The answer LocalStack's AWS-validated test_list_buckets_region_validation pins."""
+    with raises_client_error("InvalidArgument", 400) as info:
+        s3.list_buckets(BucketRegion="mars-north-1")
+    assert info.value.response["Error"]["Message"] == (
+        "Argument value mars-north-1 is not a valid AWS Region"
+    )
+    fields = assert_s3_error(raw("GET", "/", params={"bucket-region": "x"}), "InvalidArgument", 400)
+    assert fields["ArgumentName"] == "bucket-region"
+    assert s3.list_buckets(BucketRegion="us-isob-east-1")["Buckets"] == []

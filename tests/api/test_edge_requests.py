@@ -86,7 +86,11 @@ def test_continuation_token_not_issued_by_s3_is_invalid_argument(
 ) -> None:
     response = raw("GET", f"/{stored}", params={"list-type": "2", "continuation-token": token})
     assert_s3_error(response, "InvalidArgument", 400)
-    assert_s3_error(raw("GET", "/", params={"continuation-token": token}), "InvalidArgument", 400)
+    buckets = raw("GET", "/", params={"continuation-token": token})
+    if token:
+        assert_s3_error(buckets, "InvalidArgument", 400)
+    else:  # ListBuckets reads an empty token as none (test_buckets.py)
+        assert buckets.status_code == 200, buckets.text
 
 
 def _raw_exchange(endpoint: str, request: bytes) -> bytes:

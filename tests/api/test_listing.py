@@ -12,7 +12,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from api_helpers import (
@@ -454,3 +454,78 @@ def test_paginated_listing_matches_model(
         if keys:
             s3.delete_objects(Bucket=name, Delete={"Objects": [{"Key": k} for k in keys]})
         s3.delete_bucket(Bucket=name)
+
+
+def test_empty_continuation_token_is_invalid_argument(
+    s3: BaseClient, raw: Raw, listed: str
+) -> None:
+    """AWS answers an empty token 400 InvalidArgument naming continuation-token and no value
+    (LocalStack's test_list_objects_v2_continuation_start_after, recorded against AWS)."""
+    with raises_client_error("InvalidArgument", 400) as info:
+        s3.list_objects_v2(Bucket=listed, ContinuationToken="")
+    assert info.value.response["Error"]["Message"] == "The continuation token provided is incorrect"
+    response = raw("GET", f"/{listed}", params={"list-type": "2", "continuation-token": ""})
+    fields = assert_s3_error(response, "InvalidArgument", 400)
+    assert fields["ArgumentName"] == "continuation-token"
+    assert "ArgumentValue" not in fields
+
+
+def test_v2_start_after_is_echoed_only_without_a_token(s3: BaseClient, listed: str) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjectsV2.html: StartAfter is
+    echoed "if StartAfter was sent"; with a continuation token AWS leaves it out (LocalStack's
+    recorded list-objects-start-after-token)."""
+    first = s3.list_objects_v2(Bucket=listed, MaxKeys=2, StartAfter="a")
+    assert first["StartAfter"] == "a"
+    token = first["NextContinuationToken"]
+    second = s3.list_objects_v2(Bucket=listed, MaxKeys=2, StartAfter="a", ContinuationToken=token)
+    assert "StartAfter" not in second
+    assert second["ContinuationToken"] == token
+    assert _keys(second) == [k for k in utf8_sorted(KEYS) if k.encode() > b"a"][2:4]
+
+
+def test_v1_unreadable_prefix(s3: BaseClient, raw: Raw, listed: str) -> None:
+    """A control-character prefix matches nothing and comes back URL-encoded when boto3 asks
+    for encoding-type=url, as https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListObjects.html
+    lists Prefix among the encoded elements; boto3 decodes v1's Delimiter, Marker, NextMarker
+    and keys but not Prefix (see ceph/s3-tests#327), so the caller reads "%0A" from AWS too."""
+    page = s3.list_objects(Bucket=listed, Prefix="\n")
+    assert (page["Prefix"], page["EncodingType"], page["IsTruncated"]) == ("%0A", "url", False)
+    assert "Contents" not in page and "CommonPrefixes" not in page
+    v2 = s3.list_objects_v2(Bucket=listed, Prefix="\n")
+    assert (v2["Prefix"], v2["KeyCount"]) == ("\n", 0)  # boto3 decodes v2's Prefix
+    root = xml_root(raw("GET", f"/{listed}", params={"prefix": "\x01", "encoding-type": "url"}))
+    assert find_text(root, "Prefix") == "%01"
+
+
+@pytest.mark.parametrize("version", ["list_objects", "list_objects_v2"])
+def test_encoding_type_on_every_truncated_page(raw: Raw, listed: str, version: str) -> None:
+    """Each page of a walk with encoding-type=url says EncodingType and encodes its markers:
+    NextMarker (v1, with a delimiter) and StartAfter (v2) as well as keys and prefixes."""
+    params: dict[str, str] = {"encoding-type": "url", "max-keys": "1", "delimiter": "+"}
+    if version == "list_objects_v2":
+        params.update({"list-type": "2", "start-after": "e f"})
+    else:
+        params["marker"] = "e f"
+    seen: list[str] = []
+    while True:
+        root = xml_root(raw("GET", f"/{listed}", params=params))
+        assert find_text(root, "EncodingType") == "url"
+        assert find_text(root, "Delimiter") == "%2B"
+        page = find_all_text(root, "Contents/Key") + find_all_text(root, "CommonPrefixes/Prefix")
+        seen += page
+        if version == "list_objects":
+            assert find_text(root, "Marker") == quote(params["marker"])
+        elif "continuation-token" not in params:
+            assert find_text(root, "StartAfter") == "e%20f"
+        else:
+            assert find_text(root, "StartAfter") is None
+        if find_text(root, "IsTruncated") != "true":
+            break
+        if version == "list_objects":
+            assert find_text(root, "NextMarker") == page[-1]
+            params["marker"] = unquote(page[-1])
+        else:
+            params["continuation-token"] = find_text(root, "NextContinuationToken") or ""
+    after = [k for k in utf8_sorted(KEYS) if k.encode() > b"e f"]
+    expected = [quote("plus+") if k == "plus+key" else quote(k) for k in after]
+    assert seen == expected

@@ -80,8 +80,12 @@ def test_bad_tagging_header_stores_nothing(s3: BaseClient, bucket: str) -> None:
 def test_missing_object_and_version(s3: BaseClient, vbucket: str) -> None:
     with raises_client_error("NoSuchKey", 404):
         s3.put_object_tagging(Bucket=vbucket, Key="nope", Tagging={"TagSet": ONE})
-    s3.put_object(Bucket=vbucket, Key="k", Body=b"1")
+    gone = s3.put_object(Bucket=vbucket, Key="k", Body=b"1")["VersionId"]
+    s3.put_object(Bucket=vbucket, Key="k", Body=b"2")
+    s3.delete_object(Bucket=vbucket, Key="k", VersionId=gone)
     with raises_client_error("NoSuchVersion", 404):
+        s3.put_object_tagging(Bucket=vbucket, Key="k", VersionId=gone, Tagging={"TagSet": ONE})
+    with raises_client_error("InvalidArgument", 400):  # an id S3 never issued
         s3.put_object_tagging(Bucket=vbucket, Key="k", VersionId="A" * 32, Tagging={"TagSet": ONE})
 
 
