@@ -65,11 +65,12 @@ class EntityTooLarge(S3Error):
 
 
 class EntityTooSmall(S3Error):
-    """A multipart part is smaller than the minimum."""
+    """A multipart part is smaller than the minimum. The message is the one AWS documents
+    (ErrorResponses.html, API_CompleteMultipartUpload.html "Special errors")."""
 
     code = "EntityTooSmall"
     status = 400
-    message = "Your proposed upload is smaller than the minimum allowed size"
+    message = "Your proposed upload is smaller than the minimum allowed object size."
 
 
 class IllegalLocationConstraintException(S3Error):
