@@ -17,6 +17,7 @@ from fakes3.errors import (
     MalformedXML,
     MethodNotAllowed,
     MissingContentLength,
+    NoSuchUpload,
     NotImplementedByFakeS3,
 )
 from fakes3.operations import encryption
@@ -292,7 +293,8 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
 
     ``If-None-Match: *`` / ``If-Match`` are checked when the request arrives (412) and again,
     atomically, at commit: a write that slipped in between makes it 409
-    ConditionalRequestConflict, as S3 answers a racing conditional write.
+    ConditionalRequestConflict, as S3 answers a racing conditional write. The same request
+    sent again after it succeeded (an SDK retry after a lost answer) gets the same answer.
     """
     kind = params.get("ChecksumType")
     completion = Completion(
@@ -304,8 +306,12 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     )
     bucket, key = params["Bucket"], params["Key"]
     if encryption.customer_key(params, encryption.transport_of(ctx)) is not None:
-        upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
-        _check_part(ctx, params, _upload_encryption(upload))
+        try:
+            upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
+        except NoSuchUpload:  # perhaps a retry of a completion that succeeded (see below)
+            pass
+        else:
+            _check_part(ctx, params, _upload_encryption(upload))
     record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
     output: Output = {
         "Location": _location(ctx, bucket, key),
