@@ -58,6 +58,17 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
     return result
 
 
+def _checksum(record: ObjectRecord) -> dict[str, Any]:
+    """The object's checksum; a COMPOSITE one without the ``-N`` part count that HEAD and
+    CompleteMultipartUpload show (what S3 answered: floci-io/floci#3083, checked against S3
+    on 2026-09-03; the count is ``ObjectParts.TotalPartsCount`` here)."""
+    output = checksum_output(record)
+    if record.checksum_type == "COMPOSITE" and record.parts and record.checksum_algorithm:
+        name = member_name(record.checksum_algorithm)
+        output[name] = output[name].rpartition("-")[0] or output[name]
+    return output
+
+
 def get_object_attributes(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectAttributes.html
 
@@ -73,7 +84,7 @@ def get_object_attributes(ctx: Context, params: Params) -> Output:
     if "ETag" in wanted:
         output["ETag"] = record.etag.strip('"')
     if "Checksum" in wanted and record.checksum is not None:
-        output["Checksum"] = checksum_output(record)
+        output["Checksum"] = _checksum(record)
     if "ObjectParts" in wanted:
         parts = _parts(record, params)
         if parts is not None:
