@@ -372,7 +372,10 @@ class Multipart:
         previous = 0
         parts: list[PartRecord] = []
         for item in chosen:
-            check_part_number(item.part_number, "PartNumber")
+            # What S3 answers for a part number below 1 here (versity/versitygw#1072, checked
+            # against S3); one above 10000 was never uploaded, so it is InvalidPart below.
+            if item.part_number < 1:
+                raise InvalidArgument("PartNumber must be >= 1")
             if item.part_number <= previous:
                 raise InvalidPartOrder()
             previous = item.part_number

@@ -1,4 +1,6 @@
-"""CompleteMultipartUpload sent again: what S3 answers within its retention of completed uploads.
+"""CompleteMultipartUpload: a retry of one that succeeded, and the part lists S3 refuses.
+
+Sent again: what S3 answers within its retention of completed uploads.
 
 https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html asks clients to
 retry a failed completion; what real S3 answers to the retry of one that had succeeded (200, the
@@ -13,7 +15,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from api_helpers import raises_client_error
+import pytest
+from api_helpers import Raw, assert_s3_error, etag_of, raises_client_error
 from botocore.client import BaseClient
 from s3clients import client_for
 
@@ -130,3 +133,83 @@ def test_completions_are_remembered_in_memory_only(tmp_path: Path) -> None:
         with raises_client_error("NoSuchUpload", 404):
             _complete(s3, "restart", "k", upload_id, done)
         assert s3.get_object(Bucket="restart", Key="k")["Body"].read() == b"x"
+
+
+# Part lists S3 refuses ----------------------------------------------------------------------
+
+
+def test_a_part_number_below_one_is_invalid_argument(s3: BaseClient, bucket: str) -> None:
+    """S3's answer recorded in versity/versitygw#1072 (aws s3api against S3): InvalidArgument
+    "PartNumber must be >= 1", before the part list is looked at any further."""
+    upload_id, done = _upload(s3, bucket, "k", [b"x"])
+    for number in (0, -4):
+        with raises_client_error("InvalidArgument", 400) as info:
+            _complete(s3, bucket, "k", upload_id, [{"PartNumber": number, "ETag": done[0]["ETag"]}])
+        assert info.value.response["Error"]["Message"] == "PartNumber must be >= 1"
+    _complete(s3, bucket, "k", upload_id, done)  # the upload is intact
+
+
+def test_a_part_number_above_10000_is_a_part_never_uploaded(s3: BaseClient, bucket: str) -> None:
+    """No part above 10000 can exist (UploadPart refuses it), so S3 finds no such part."""
+    upload_id, done = _upload(s3, bucket, "k", [b"x"])
+    with raises_client_error("InvalidPart", 400) as info:
+        _complete(s3, bucket, "k", upload_id, [*done, {"PartNumber": 10001, "ETag": '"0"'}])
+    assert info.value.response["Error"]["PartNumber"] == "10001"
+
+
+@pytest.mark.parametrize("order", [[2, 1], [1, 1], [1, 3, 2]])
+def test_parts_out_of_order_or_repeated_are_invalid_part_order(
+    s3: BaseClient, bucket: str, raw: Raw, order: list[int]
+) -> None:
+    """API_CompleteMultipartUpload.html, InvalidPartOrder: "The list of parts was not in
+    ascending order. The parts list must be specified in order by part number." A part named
+    twice is not ascending either. Sent as raw XML: the order is the client's, not boto3's."""
+    upload_id, done = _upload(s3, bucket, "k", [os.urandom(5 * MiB), os.urandom(5 * MiB), b"z"])
+    etags = {part["PartNumber"]: part["ETag"] for part in done}
+    body = "".join(
+        f"<Part><PartNumber>{n}</PartNumber><ETag>{etags[n]}</ETag></Part>" for n in order
+    )
+    response = raw(
+        "POST",
+        f"/{bucket}/k?uploadId={upload_id}",
+        data=f"<CompleteMultipartUpload>{body}</CompleteMultipartUpload>".encode(),
+    )
+    fields = assert_s3_error(response, "InvalidPartOrder", 400)
+    assert fields["Message"] == (
+        "The list of parts was not in ascending order. Parts must be ordered by part number."
+    )
+    assert s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)["Parts"]
+
+
+def test_a_part_uploaded_again_while_the_first_is_in_flight_keeps_the_last_one(
+    s3: BaseClient, bucket: str
+) -> None:
+    """API_UploadPart.html: a part uploaded again under the same number replaces the first;
+    the completion must name the ETag of the copy that finished last, any other is InvalidPart."""
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key="k")["UploadId"]
+    bodies = [os.urandom(MiB) for _ in range(4)]
+    etags: list[str] = []
+    lock = threading.Lock()
+
+    def send(data: bytes) -> None:
+        etag = s3.upload_part(Bucket=bucket, Key="k", UploadId=upload_id, PartNumber=1, Body=data)[
+            "ETag"
+        ]
+        with lock:
+            etags.append(etag)
+
+    threads = [threading.Thread(target=send, args=(data,)) for data in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    listed = s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)["Parts"]
+    assert len(listed) == 1 and listed[0]["ETag"] in etags
+    kept = listed[0]["ETag"]
+    for etag in set(etags) - {kept}:
+        with raises_client_error("InvalidPart", 400):
+            _complete(s3, bucket, "k", upload_id, [{"PartNumber": 1, "ETag": etag}])
+    _complete(s3, bucket, "k", upload_id, [{"PartNumber": 1, "ETag": kept}])
+    assert s3.get_object(Bucket=bucket, Key="k")["ETag"] != kept  # "<md5 of md5s>-1"
+    body = s3.get_object(Bucket=bucket, Key="k")["Body"].read()
+    assert body in bodies and etag_of(body) == kept
