@@ -325,6 +325,13 @@ class Multipart:
                 upload = self.get(bucket, key, upload_id)
             except NoSuchUpload:
                 return self._replay(bucket, key, upload_id, request)
+            if request.checksum_type is not None and request.checksum_type != upload.kind:
+                # InvalidRequest, before the parts are looked at (versity/versitygw's
+                # AWS-checked answer; the message names the upload's mode)
+                raise InvalidRequest(
+                    f"The upload was created using the {upload.kind} checksum mode. The "
+                    "complete request must use the same checksum mode."
+                )
             parts = self._choose(upload, request.parts)
             if request.precondition is not None:
                 request.precondition(self.store.index.get(bucket, key))
@@ -416,11 +423,6 @@ class Multipart:
             raise InvalidRequest(
                 f"The provided 'x-amz-mp-object-size' header value {request.object_size} does "
                 f"not match what was computed: {size}"
-            )
-        if request.checksum_type is not None and request.checksum_type != upload.kind:
-            raise BadDigest(
-                f"The upload was created using the {upload.kind} checksum mode. The complete "
-                f"request must use the same checksum mode."
             )
         if upload.kind == "COMPOSITE":
             checksum = composite_checksum(upload.algorithm, [part.checksum for part in parts])
