@@ -356,9 +356,7 @@ class Multipart:
             self._unpin(upload_id)
         return record
 
-    def _replay(
-        self, bucket: str, key: str, upload_id: str, request: Completion
-    ) -> ObjectRecord:
+    def _replay(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
         """A CompleteMultipartUpload retried after it succeeded (its answer lost on the way):
         S3 answers it again, 200 with the same ETag, while it still knows the upload; any
         other request for a finished upload is NoSuchUpload. fakes3 remembers the last
