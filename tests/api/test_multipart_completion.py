@@ -213,3 +213,28 @@ def test_a_part_uploaded_again_while_the_first_is_in_flight_keeps_the_last_one(
     assert s3.get_object(Bucket=bucket, Key="k")["ETag"] != kept  # "<md5 of md5s>-1"
     body = s3.get_object(Bucket=bucket, Key="k")["Body"].read()
     assert body in bodies and etag_of(body) == kept
+
+
+# partNumber on GET / HEAD -------------------------------------------------------------------
+
+
+def test_part_numbers_an_object_does_not_have(s3: BaseClient, bucket: str, raw: Raw) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html (partNumber): an
+    object from a single PUT is one part, read whole by partNumber=1 (206); a number past the
+    object's part count is 416 InvalidPartNumber with PartNumberRequested and ActualPartCount
+    (HEAD: the status alone, as every HEAD error)."""
+    s3.put_object(Bucket=bucket, Key="plain", Body=b"0123456789")
+    whole = s3.get_object(Bucket=bucket, Key="plain", PartNumber=1)
+    assert whole["Body"].read() == b"0123456789"
+    assert whole["ContentRange"] == "bytes 0-9/10" and "PartsCount" not in whole
+    response = raw("GET", f"/{bucket}/plain?partNumber=2")
+    fields = assert_s3_error(response, "InvalidPartNumber", 416)
+    assert fields["Message"] == "The requested partnumber is not satisfiable"
+    assert (fields["PartNumberRequested"], fields["ActualPartCount"]) == ("2", "1")
+    assert raw("HEAD", f"/{bucket}/plain?partNumber=2").status_code == 416
+    upload_id, done = _upload(s3, bucket, "mp", [os.urandom(5 * MiB), b"tail"])
+    _complete(s3, bucket, "mp", upload_id, done)
+    fields = assert_s3_error(raw("GET", f"/{bucket}/mp?partNumber=3"), "InvalidPartNumber", 416)
+    assert (fields["PartNumberRequested"], fields["ActualPartCount"]) == ("3", "2")
+    assert raw("HEAD", f"/{bucket}/mp?partNumber=3").status_code == 416
+    assert s3.head_object(Bucket=bucket, Key="mp", PartNumber=2)["PartsCount"] == 2
