@@ -28,7 +28,10 @@ def _requested(params: Params) -> set[str]:
 
 
 def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
-    """The ``ObjectParts`` page; S3 lists parts only when the object has a checksum."""
+    """The ``ObjectParts`` page. S3 lists the parts, with their checksums, of a COMPOSITE
+    object only; of a FULL_OBJECT one it gives the part count alone (what S3 answered in
+    floci-io/floci#3093, wire captured 2026-09-03; API_GetObjectAttributesParts.html: no
+    ``Part`` element without an additional checksum)."""
     if not record.parts:
         return None
     marker = params.get("PartNumberMarker") or 0
@@ -39,6 +42,8 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
             ArgumentName="x-amz-part-number-marker" if marker < 0 else "x-amz-max-parts",
             ArgumentValue=marker if marker < 0 else max_parts,
         )
+    if record.checksum_type != "COMPOSITE":
+        return {"TotalPartsCount": len(record.parts)}
     chosen = [part for part in record.parts if part.part_number > marker]
     page = chosen[: min(max_parts, 1000)]
     result: dict[str, Any] = {
@@ -47,8 +52,7 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
         "MaxParts": max_parts,
         "IsTruncated": len(chosen) > len(page),
     }
-    if page:
-        result["NextPartNumberMarker"] = page[-1].part_number
+    result["NextPartNumberMarker"] = page[-1].part_number if page else marker
     algorithm = record.checksum_algorithm
     if algorithm is not None and all(part.checksum for part in page):
         result["Parts"] = [
