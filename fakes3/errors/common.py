@@ -150,7 +150,7 @@ class InvalidPart(S3Error):
     code = "InvalidPart"
     status = 400
     message = (
-        "One or more of the specified parts could not be found. The part may not have been "
+        "One or more of the specified parts could not be found.  The part may not have been "
         "uploaded, or the specified entity tag may not match the part's entity tag."
     )
 
@@ -160,7 +160,10 @@ class InvalidPartOrder(S3Error):
 
     code = "InvalidPartOrder"
     status = 400
-    message = "The list of parts was not in ascending order. Parts must be ordered by part number."
+    message = (
+        "The list of parts was not in ascending order. The parts list must be specified in order "
+        "by part number."
+    )
 
 
 class InvalidRange(S3Error):

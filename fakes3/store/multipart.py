@@ -386,7 +386,11 @@ class Multipart:
             previous = item.part_number
             part = stored.get(item.part_number)
             if part is None or part.etag.strip('"') != item.etag.strip().strip('"'):
-                raise InvalidPart(UploadId=upload.upload_id, PartNumber=item.part_number)
+                raise InvalidPart(
+                    UploadId=upload.upload_id,
+                    PartNumber=item.part_number,
+                    ETag=item.etag.strip().strip('"'),
+                )
             self._check_part_checksum(upload, item, part)
             parts.append(part)
         for part in parts[:-1]:
@@ -404,7 +408,11 @@ class Multipart:
         declared = upload.checksum_algorithm
         for algorithm, value in item.checksums.items():
             if algorithm != declared or value != part.checksum:
-                raise InvalidPart(UploadId=upload.upload_id, PartNumber=item.part_number)
+                raise InvalidPart(
+                    UploadId=upload.upload_id,
+                    PartNumber=item.part_number,
+                    ETag=item.etag.strip().strip('"'),
+                )
         if declared is not None and upload.kind == "COMPOSITE" and declared not in item.checksums:
             raise InvalidRequest(
                 f"The upload was created using a {declared.lower()} checksum. The complete "

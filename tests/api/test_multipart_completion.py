@@ -153,8 +153,15 @@ def test_a_part_number_above_10000_is_a_part_never_uploaded(s3: BaseClient, buck
     """No part above 10000 can exist (UploadPart refuses it), so S3 finds no such part."""
     upload_id, done = _upload(s3, bucket, "k", [b"x"])
     with raises_client_error("InvalidPart", 400) as info:
-        _complete(s3, bucket, "k", upload_id, [*done, {"PartNumber": 10001, "ETag": '"0"'}])
-    assert info.value.response["Error"]["PartNumber"] == "10001"
+        _complete(s3, bucket, "k", upload_id, [*done, {"PartNumber": 10001, "ETag": '"0a"'}])
+    error = info.value.response["Error"]
+    assert (error["PartNumber"], error["ETag"], error["UploadId"]) == ("10001", "0a", upload_id)
+    # the message as S3 sends it, two spaces after the first sentence (as versitygw, which
+    # checks its messages against S3, has it; the API reference words it otherwise)
+    assert error["Message"] == (
+        "One or more of the specified parts could not be found.  The part may not have been "
+        "uploaded, or the specified entity tag may not match the part's entity tag."
+    )
 
 
 @pytest.mark.parametrize("order", [[2, 1], [1, 1], [1, 3, 2]])
@@ -176,7 +183,8 @@ def test_parts_out_of_order_or_repeated_are_invalid_part_order(
     )
     fields = assert_s3_error(response, "InvalidPartOrder", 400)
     assert fields["Message"] == (
-        "The list of parts was not in ascending order. Parts must be ordered by part number."
+        "The list of parts was not in ascending order. The parts list must be specified in "
+        "order by part number."
     )
     assert s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)["Parts"]
 
