@@ -65,10 +65,12 @@ class EntityTooLarge(S3Error):
 
 
 class EntityTooSmall(S3Error):
-    """A multipart part is smaller than the minimum."""
+    """A multipart part is smaller than the minimum. The message is the one AWS documents
+    (ErrorResponses.html, API_CompleteMultipartUpload.html "Special errors")."""
 
     code = "EntityTooSmall"
     status = 400
+    # What S3 sends on the wire (the ErrorResponses page words it "... allowed object size.").
     message = "Your proposed upload is smaller than the minimum allowed size"
 
 
@@ -149,7 +151,7 @@ class InvalidPart(S3Error):
     code = "InvalidPart"
     status = 400
     message = (
-        "One or more of the specified parts could not be found. The part may not have been "
+        "One or more of the specified parts could not be found.  The part may not have been "
         "uploaded, or the specified entity tag may not match the part's entity tag."
     )
 
@@ -159,7 +161,10 @@ class InvalidPartOrder(S3Error):
 
     code = "InvalidPartOrder"
     status = 400
-    message = "The list of parts was not in ascending order. Parts must be ordered by part number."
+    message = (
+        "The list of parts was not in ascending order. The parts list must be specified in order "
+        "by part number."
+    )
 
 
 class InvalidRange(S3Error):

@@ -21,6 +21,7 @@ from fakes3.operations.attributes import (
 from fakes3.operations.conditions import check_copy_source_conditions
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.objects import write_condition, written_version
+from fakes3.protocol.checksums import ALGORITHMS
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
 
@@ -54,19 +55,35 @@ def _directive(params: Params, name: str, header: str) -> str:
     return str(value)
 
 
+def _checksum_algorithm(params: Params) -> str | None:
+    """``x-amz-checksum-algorithm``: the copy's checksum is computed with it (None: the
+    source's algorithm, as S3 copies the checksum by default)."""
+    value = params.get("ChecksumAlgorithm")
+    if value is None:
+        return None
+    if value.upper() not in ALGORITHMS:
+        raise InvalidRequest(
+            "Checksum algorithm provided is unsupported. Please try again with any of the "
+            "valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]"
+        )
+    return str(value.upper())
+
+
 def copy_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 
     Copying an object onto itself is allowed only when something changes (REPLACE metadata,
     a new storage class or website redirect), as in S3. The destination's storage class is
-    STANDARD unless the request names one.
+    STANDARD unless the request names one. ``x-amz-checksum-algorithm`` gives the copy a
+    FULL_OBJECT checksum of that algorithm (user guide, checking-object-integrity-upload.html:
+    "To change the checksum algorithm for an upload, you can copy an individual object").
     """
     src_bucket, src_key, version = parse_copy_source(params["CopySource"])
     dst_bucket, dst_key = params["Bucket"], params["Key"]
     validate_key(dst_key)
     metadata_directive = _directive(params, "MetadataDirective", "x-amz-metadata-directive")
     tagging_directive = _directive(params, "TaggingDirective", "x-amz-tagging-directive")
-    requested_checksum = params.get("ChecksumAlgorithm")
+    algorithm = _checksum_algorithm(params)
     transport = encryption.transport_of(ctx)
     scope = encryption.scope_of(ctx, dst_bucket, dst_key, "s3:CopyObject")
     encrypted = encryption.resolve_write(params, scope, transport)
@@ -87,10 +104,8 @@ def copy_object(ctx: Context, params: Params) -> Output:
                 "without changing the object's metadata, storage class, website redirect "
                 "location or encryption attributes."
             )
-        if requested_checksum and requested_checksum.upper() != src.checksum_algorithm:
-            raise NotImplementedByFakeS3("fakes3 cannot change an object's checksum on copy yet.")
         if metadata_directive == "REPLACE":
-            new = new_object(params, src.checksum_algorithm)
+            new = new_object(params, algorithm)
         else:
             headers = {k: v for k, v in src.headers.items() if k != "WebsiteRedirectLocation"}
             if params.get("WebsiteRedirectLocation"):
@@ -100,6 +115,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
                 headers=headers,
                 metadata=dict(src.metadata),
                 storage_class=validate_storage_class(params.get("StorageClass")),
+                checksum_algorithm=algorithm,
             )
         new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
         new.encryption = encrypted

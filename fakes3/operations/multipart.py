@@ -17,6 +17,7 @@ from fakes3.errors import (
     MalformedXML,
     MethodNotAllowed,
     MissingContentLength,
+    NoSuchUpload,
     NotImplementedByFakeS3,
 )
 from fakes3.operations import encryption
@@ -165,7 +166,9 @@ def _copy_span(params: Params, src: ObjectRecord) -> tuple[int, int]:
             )
         return 0, src.size
     match = _COPY_RANGE.fullmatch(header.strip())
-    if match is None:
+    # A reversed range (bytes=200-100) is a malformed one for S3, like bytes=0- or bytes=-5;
+    # only a well-formed range past the end names the source's size.
+    if match is None or int(match[1]) > int(match[2]):
         raise InvalidArgument(
             "The x-amz-copy-source-range value must be of the form bytes=first-last where "
             "first and last are the zero-based offsets of the first and last bytes to copy",
@@ -173,7 +176,7 @@ def _copy_span(params: Params, src: ObjectRecord) -> tuple[int, int]:
             ArgumentValue=header,
         )
     first, last = int(match[1]), int(match[2])
-    if first > last or last >= src.size:
+    if last >= src.size:
         raise InvalidArgument(
             f"Range specified is not valid for source object of size: {src.size}",
             ArgumentName="x-amz-copy-source-range",
@@ -290,7 +293,8 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
 
     ``If-None-Match: *`` / ``If-Match`` are checked when the request arrives (412) and again,
     atomically, at commit: a write that slipped in between makes it 409
-    ConditionalRequestConflict, as S3 answers a racing conditional write.
+    ConditionalRequestConflict, as S3 answers a racing conditional write. The same request
+    sent again after it succeeded (an SDK retry after a lost answer) gets the same answer.
     """
     kind = params.get("ChecksumType")
     completion = Completion(
@@ -302,8 +306,12 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     )
     bucket, key = params["Bucket"], params["Key"]
     if encryption.customer_key(params, encryption.transport_of(ctx)) is not None:
-        upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
-        _check_part(ctx, params, _upload_encryption(upload))
+        try:
+            upload = ctx.store.multipart.get(bucket, key, params["UploadId"])
+        except NoSuchUpload:  # perhaps a retry of a completion that succeeded (see below)
+            pass
+        else:
+            _check_part(ctx, params, _upload_encryption(upload))
     record = ctx.store.multipart.complete(bucket, key, params["UploadId"], completion)
     output: Output = {
         "Location": _location(ctx, bucket, key),

@@ -28,7 +28,10 @@ def _requested(params: Params) -> set[str]:
 
 
 def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
-    """The ``ObjectParts`` page; S3 lists parts only when the object has a checksum."""
+    """The ``ObjectParts`` page. S3 lists the parts, with their checksums, of a COMPOSITE
+    object only; of a FULL_OBJECT one it gives the part count alone (what S3 answered in
+    floci-io/floci#3093, wire captured 2026-09-03; API_GetObjectAttributesParts.html: no
+    ``Part`` element without an additional checksum)."""
     if not record.parts:
         return None
     marker = params.get("PartNumberMarker") or 0
@@ -39,6 +42,8 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
             ArgumentName="x-amz-part-number-marker" if marker < 0 else "x-amz-max-parts",
             ArgumentValue=marker if marker < 0 else max_parts,
         )
+    if record.checksum_type != "COMPOSITE":
+        return {"TotalPartsCount": len(record.parts)}
     chosen = [part for part in record.parts if part.part_number > marker]
     page = chosen[: min(max_parts, 1000)]
     result: dict[str, Any] = {
@@ -47,8 +52,7 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
         "MaxParts": max_parts,
         "IsTruncated": len(chosen) > len(page),
     }
-    if page:
-        result["NextPartNumberMarker"] = page[-1].part_number
+    result["NextPartNumberMarker"] = page[-1].part_number if page else marker
     algorithm = record.checksum_algorithm
     if algorithm is not None and all(part.checksum for part in page):
         result["Parts"] = [
@@ -56,6 +60,17 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
             for p in page
         ]
     return result
+
+
+def _checksum(record: ObjectRecord) -> dict[str, Any]:
+    """The object's checksum; a COMPOSITE one without the ``-N`` part count that HEAD and
+    CompleteMultipartUpload show (what S3 answered: floci-io/floci#3083, checked against S3
+    on 2026-09-03; the count is ``ObjectParts.TotalPartsCount`` here)."""
+    output = checksum_output(record)
+    if record.checksum_type == "COMPOSITE" and record.parts and record.checksum_algorithm:
+        name = member_name(record.checksum_algorithm)
+        output[name] = output[name].rpartition("-")[0] or output[name]
+    return output
 
 
 def get_object_attributes(ctx: Context, params: Params) -> Output:
@@ -73,7 +88,7 @@ def get_object_attributes(ctx: Context, params: Params) -> Output:
     if "ETag" in wanted:
         output["ETag"] = record.etag.strip('"')
     if "Checksum" in wanted and record.checksum is not None:
-        output["Checksum"] = checksum_output(record)
+        output["Checksum"] = _checksum(record)
     if "ObjectParts" in wanted:
         parts = _parts(record, params)
         if parts is not None:

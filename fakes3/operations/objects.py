@@ -134,7 +134,10 @@ def _read_output(params: Params, record: ObjectRecord, state: dict[str, Any]) ->
     if state.get("parts_count"):
         output["PartsCount"] = state["parts_count"]
         part = record.parts[params["PartNumber"] - 1]
-        if params.get("ChecksumMode") == "ENABLED" and record.checksum_type == "COMPOSITE":
+        # A part's own checksum: for COMPOSITE objects, and for a FULL_OBJECT one of a single
+        # part, where it is the object's (localstack/localstack#12842 records what S3 answers).
+        composite = record.checksum_type == "COMPOSITE" or len(record.parts) == 1
+        if params.get("ChecksumMode") == "ENABLED" and composite and part.checksum:
             output.update(checksum_output(replace(record, checksum=part.checksum)))
     elif chosen is None and params.get("ChecksumMode") == "ENABLED":
         output.update(checksum_output(record))

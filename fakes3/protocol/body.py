@@ -112,6 +112,7 @@ class RequestBody:
         self._done = False
         self._digests: Digests | None = None  # made at the first read, once checks are final
         self.checksum_algorithm: str | None = None
+        self._sdk_error: Exception | None = None  # see check_sdk_algorithm
         self._setup(headers, length)
 
     def _setup(self, headers: Mapping[str, str], length: int | None) -> None:
@@ -191,14 +192,23 @@ class RequestBody:
             self._checks.append(self._header_check)
             self.checksum_algorithm = algorithm
         if sdk_algorithm and self.checksum_algorithm is None:
-            raise InvalidRequest(
+            self._sdk_error = InvalidRequest(
                 "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* "
                 "or x-amz-trailer headers were found."
             )
-        if sdk_algorithm and sdk_algorithm != self.checksum_algorithm:
-            raise InvalidRequest(
-                f"Value for x-amz-sdk-checksum-algorithm header is invalid: {sdk_algorithm}"
+        elif sdk_algorithm and sdk_algorithm != self.checksum_algorithm:
+            # API_PutObject.html (ChecksumAlgorithm): a value of another algorithm than the one
+            # x-amz-sdk-checksum-algorithm names "fails the request with a BadDigest error".
+            self._sdk_error = BadDigest(
+                f"The {sdk_algorithm} you specified did not match the calculated checksum."
             )
+
+    def check_sdk_algorithm(self) -> None:
+        """``x-amz-sdk-checksum-algorithm`` against the checksum sent, for the operations whose
+        model has that header (``httpChecksum.requestAlgorithmMember``); on others, such as
+        the listings, it is a header S3 does not read."""
+        if self._sdk_error is not None:
+            raise self._sdk_error
 
     def ignore_checksum_headers(self) -> None:
         """Leave ``x-amz-checksum-*`` headers to the operation: CompleteMultipartUpload's name

@@ -114,6 +114,7 @@ class _Plan:
     payload: Member | None
     payload_root: str | None
     digest_required: bool  # the model's httpChecksum.requestChecksumRequired
+    sdk_algorithm: bool  # httpChecksum.requestAlgorithmMember: x-amz-sdk-checksum-algorithm
 
 
 class RequestParser:
@@ -160,12 +161,17 @@ class RequestParser:
             payload,
             payload_root,
             bool(checksum_trait.get("requestChecksumRequired")),
+            "requestAlgorithmMember" in checksum_trait,
         )
         self._plans[operation] = plan
         return plan
 
     def parse(self, operation: str, request: WireRequest) -> dict[str, Any]:
         plan = self._plan(operation)
+        if plan.sdk_algorithm:
+            check: Callable[[], None] | None = getattr(request.body, "check_sdk_algorithm", None)
+            if check is not None:
+                check()
         if plan.digest_required and not getattr(request.body, "has_integrity_check", True):
             # S3 insists on proof of these bodies: Content-MD5 or an x-amz-checksum-* value.
             raise InvalidRequest("Missing required header for this request: Content-MD5")

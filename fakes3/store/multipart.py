@@ -13,6 +13,7 @@ import itertools
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -47,6 +48,8 @@ if TYPE_CHECKING:
 MIN_PART_SIZE = 5 * 1024 * 1024  # every part but the last
 MAX_PART_SIZE = 5 * 1024**3
 MAX_PART_NUMBER = 10000
+# Completed uploads remembered for a retried CompleteMultipartUpload (oldest forgotten first).
+COMPLETED_KEPT = 1000
 
 
 def check_part_number(number: int, name: str = "partNumber") -> None:
@@ -82,6 +85,19 @@ def _upload_id(upload: UploadRecord) -> str:
     return upload.upload_id
 
 
+@dataclass(frozen=True)
+class _Completed:
+    """What a completed upload answered, for a retry of the same request."""
+
+    key: str
+    parts: tuple[tuple[int, str], ...]  # (part number, unquoted ETag) as completed
+    record: ObjectRecord
+
+
+def _part_list(chosen: list[ChosenPart]) -> tuple[tuple[int, str], ...]:
+    return tuple((item.part_number, item.etag.strip().strip('"')) for item in chosen)
+
+
 def _mismatch(expected: str | None, actual: str | None) -> InvalidRequest:
     return InvalidRequest(
         "Checksum Type mismatch occurred, expected checksum Type: "
@@ -112,6 +128,8 @@ class Multipart:
         self._deferred: dict[str, list[str]] = {}  # upload id -> blobs to delete when unpinned
         self._counter = itertools.count()
         self._id_lock = threading.Lock()
+        # (bucket, upload id) -> its completion, oldest first; in memory only (see ``_replay``)
+        self._completed: OrderedDict[tuple[str, str], _Completed] = OrderedDict()
 
     # Uploads ------------------------------------------------------------------------------
 
@@ -159,6 +177,8 @@ class Multipart:
                 for upload in batch:
                     parts = self.uploads.remove(bucket, upload.upload_id)
                     self._discard(upload.upload_id, [part.blob_id for part in parts])
+            for done in [done for done in self._completed if done[0] == bucket]:
+                del self._completed[done]
 
     def clear(self) -> None:
         """Forget every upload (the store's reset clears the blobs)."""
@@ -166,6 +186,7 @@ class Multipart:
             self.uploads.clear()
             self._pins.clear()
             self._deferred.clear()
+            self._completed.clear()
 
     def close(self) -> None:
         with self.store.lock:
@@ -300,7 +321,17 @@ class Multipart:
 
     def complete(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
         with self.store.lock:
-            upload = self.get(bucket, key, upload_id)
+            try:
+                upload = self.get(bucket, key, upload_id)
+            except NoSuchUpload:
+                return self._replay(bucket, key, upload_id, request)
+            if request.checksum_type is not None and request.checksum_type != upload.kind:
+                # InvalidRequest, before the parts are looked at (versity/versitygw's
+                # AWS-checked answer; the message names the upload's mode)
+                raise InvalidRequest(
+                    f"The upload was created using the {upload.kind} checksum mode. The "
+                    "complete request must use the same checksum mode."
+                )
             parts = self._choose(upload, request.parts)
             if request.precondition is not None:
                 request.precondition(self.store.index.get(bucket, key))
@@ -310,15 +341,30 @@ class Multipart:
             with self.store.lock:
                 if self.uploads.get(bucket, upload_id) is None:  # aborted, or completed twice
                     self.store.blobs.delete(record.blob_id)
-                    raise NoSuchUpload(UploadId=upload_id)
+                    return self._replay(bucket, key, upload_id, request)
                 precondition = request.precondition
                 racing = _racing(precondition) if precondition is not None else None
                 record = self.store.commit_object(bucket, record, racing)
                 leftovers = self.uploads.remove(bucket, upload_id)
                 self._discard(upload_id, [part.blob_id for part in leftovers])
+                self._completed[(bucket, upload_id)] = _Completed(
+                    key, _part_list(request.parts), record
+                )
+                while len(self._completed) > COMPLETED_KEPT:
+                    self._completed.popitem(last=False)
         finally:
             self._unpin(upload_id)
         return record
+
+    def _replay(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
+        """A CompleteMultipartUpload retried after it succeeded (its answer lost on the way):
+        S3 answers it again, 200 with the same ETag, while it still knows the upload; any
+        other request for a finished upload is NoSuchUpload. fakes3 remembers the last
+        ``COMPLETED_KEPT`` completions in memory (not across a restart). Lock held."""
+        done = self._completed.get((bucket, upload_id))
+        if done is None or done.key != key or done.parts != _part_list(request.parts):
+            raise NoSuchUpload(UploadId=upload_id)
+        return done.record
 
     def _choose(self, upload: UploadRecord, chosen: list[ChosenPart]) -> list[PartRecord]:
         """S3's checks of the part list, in its order: all before a byte is copied."""
@@ -331,13 +377,20 @@ class Multipart:
         previous = 0
         parts: list[PartRecord] = []
         for item in chosen:
-            check_part_number(item.part_number, "PartNumber")
+            # What S3 answers for a part number below 1 here (versity/versitygw#1072, checked
+            # against S3); one above 10000 was never uploaded, so it is InvalidPart below.
+            if item.part_number < 1:
+                raise InvalidArgument("PartNumber must be >= 1")
             if item.part_number <= previous:
                 raise InvalidPartOrder()
             previous = item.part_number
             part = stored.get(item.part_number)
             if part is None or part.etag.strip('"') != item.etag.strip().strip('"'):
-                raise InvalidPart(UploadId=upload.upload_id, PartNumber=item.part_number)
+                raise InvalidPart(
+                    UploadId=upload.upload_id,
+                    PartNumber=item.part_number,
+                    ETag=item.etag.strip().strip('"'),
+                )
             self._check_part_checksum(upload, item, part)
             parts.append(part)
         for part in parts[:-1]:
@@ -355,7 +408,11 @@ class Multipart:
         declared = upload.checksum_algorithm
         for algorithm, value in item.checksums.items():
             if algorithm != declared or value != part.checksum:
-                raise InvalidPart(UploadId=upload.upload_id, PartNumber=item.part_number)
+                raise InvalidPart(
+                    UploadId=upload.upload_id,
+                    PartNumber=item.part_number,
+                    ETag=item.etag.strip().strip('"'),
+                )
         if declared is not None and upload.kind == "COMPOSITE" and declared not in item.checksums:
             raise InvalidRequest(
                 f"The upload was created using a {declared.lower()} checksum. The complete "
@@ -372,11 +429,6 @@ class Multipart:
             raise InvalidRequest(
                 f"The provided 'x-amz-mp-object-size' header value {request.object_size} does "
                 f"not match what was computed: {size}"
-            )
-        if request.checksum_type is not None and request.checksum_type != upload.kind:
-            raise BadDigest(
-                f"The upload was created using the {upload.kind} checksum mode. The complete "
-                f"request must use the same checksum mode."
             )
         if upload.kind == "COMPOSITE":
             checksum = composite_checksum(upload.algorithm, [part.checksum for part in parts])

@@ -20,7 +20,12 @@ import awscrt.checksums
 from fakes3.protocol.checksums import DIGEST_SIZES, compute, encode
 
 FULL_OBJECT_ALGORITHMS = frozenset({"CRC32", "CRC32C", "CRC64NVME"})
-COMPOSITE_ALGORITHMS = frozenset({"CRC32", "CRC32C", "SHA1", "SHA256"})
+# The hashes and xxHashes have no combinable form: an upload with one is COMPOSITE only
+# (API_ObjectPart.html: a part's ChecksumMD5/SHA512/XXHASH* is present "if the multipart upload
+# request was created with" that algorithm).
+COMPOSITE_ALGORITHMS = frozenset(
+    {"CRC32", "CRC32C", "SHA1", "SHA256", "SHA512", "MD5", "XXHASH64", "XXHASH3", "XXHASH128"}
+)
 
 
 def _combine_crc32(first: int, second: int, length: int) -> int:

@@ -323,8 +323,9 @@ class Store:
 
         ``source`` is ``(bucket, key, version_id or None)``; ``precondition`` is the
         destination's write condition. Returns ``(source_record, new_record)``. A copy is a
-        single-part object: copying a multipart one reads it once, outside the lock, for the
-        MD5 ETag and full-object checksum S3 gives the copy.
+        single-part object: copying a multipart one, or naming a checksum algorithm other than
+        the source's (``new.checksum_algorithm``; None keeps the source's), reads it once,
+        outside the lock, for the MD5 ETag and full-object checksum S3 gives the copy.
         """
         (src_bucket, src_key, src_version), (dst_bucket, dst_key) = source, target
         with self.lock:
@@ -342,19 +343,21 @@ class Store:
                     version_id=None,
                     **new.record_fields(),
                 )
-                if not src.parts:
+                algorithm = new.checksum_algorithm or src.checksum_algorithm
+                if not src.parts and algorithm == src.checksum_algorithm:
                     return src, self.commit_object(dst_bucket, record, precondition)
         if new.seal is not None or new.unseal is not None:
             return src, self._recode(src, dst_bucket, dst_key, new, reader, precondition)
         try:
-            algorithm = record.checksum_algorithm
             etag, checksum = digest(
                 self.blobs, record.blob_id, new_checksum(algorithm) if algorithm else None
             )
         except BaseException:
             self.blobs.delete(record.blob_id)
             raise
-        record = replace(record, etag=etag, checksum=checksum, parts=())
+        record = replace(
+            record, etag=etag, checksum_algorithm=algorithm, checksum=checksum, parts=()
+        )
         if checksum is not None:
             record = replace(record, checksum_type="FULL_OBJECT")
         return src, self.commit_object(dst_bucket, record, precondition)
@@ -373,7 +376,7 @@ class Store:
         if new.unseal is not None:
             reader = new.unseal.reading(reader, 0)
         blobs = self.blobs if new.seal is None else SealedBlobs(self.blobs, new.seal)
-        algorithm = src.checksum_algorithm
+        algorithm = new.checksum_algorithm or src.checksum_algorithm
         stream = Unsealed(reader)
         try:
             written = write_stream(blobs, stream, [algorithm] if algorithm else [])
@@ -388,6 +391,7 @@ class Store:
             last_modified=self.clock.now(),
             version_id=None,
             parts=(),
+            checksum_algorithm=algorithm,
             checksum=written.checksums.get(algorithm) if algorithm else None,
             checksum_type="FULL_OBJECT" if algorithm else None,
             **new.record_fields(),

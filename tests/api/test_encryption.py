@@ -426,6 +426,22 @@ def test_copy_of_an_sse_c_source_needs_its_key(tls: BaseClient, tls_bucket: str)
     assert tls.get_object(Bucket=tls_bucket, Key="src", **OTHER)["Body"].read() == b"payload"
 
 
+def test_copy_of_an_sse_c_source_with_a_new_checksum_algorithm(
+    tls: BaseClient, tls_bucket: str
+) -> None:
+    """API_CopyObject.html, x-amz-checksum-algorithm: the copy's checksum is of the plaintext,
+    also when the bytes are decrypted and encrypted again on the way."""
+    tls.put_object(Bucket=tls_bucket, Key="src", Body=b"payload", **SSE_C)
+    source = f"{tls_bucket}/src"
+    copied = tls.copy_object(
+        Bucket=tls_bucket, Key="dst", CopySource=source, ChecksumAlgorithm="SHA1", **SOURCE_C
+    )["CopyObjectResult"]
+    expected = base64.b64encode(hashlib.sha1(b"payload").digest()).decode()
+    assert (copied["ChecksumSHA1"], copied["ChecksumType"]) == (expected, "FULL_OBJECT")
+    head = tls.head_object(Bucket=tls_bucket, Key="dst", ChecksumMode="ENABLED")
+    assert head["ChecksumSHA1"] == expected
+
+
 def test_multipart_sse_c_parts_need_the_upload_key(tls: BaseClient, tls_bucket: str) -> None:
     upload = tls.create_multipart_upload(Bucket=tls_bucket, Key="mp", **SSE_C)
     assert upload["SSECustomerKeyMD5"] == _md5(KEY)

@@ -148,9 +148,13 @@ def test_raw_checksum_header_accepted(
 def test_wrong_checksum_header_is_bad_digest(
     raw: Raw, s3: BaseClient, guarded: str, algorithm: str
 ) -> None:
+    """A well-formed value of another body: BadDigest, naming the algorithm."""
     header = {f"x-amz-checksum-{algorithm.lower()}": checksum_b64(algorithm, b"other")}
     response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers=header)
-    assert_s3_error(response, "BadDigest", 400)
+    fields = assert_s3_error(response, "BadDigest", 400)
+    assert fields["Message"] == (
+        f"The {algorithm} you specified did not match the calculated checksum."
+    )
     _unchanged(s3, guarded)
 
 
@@ -159,9 +163,11 @@ def test_wrong_checksum_header_is_bad_digest(
 def test_malformed_checksum_header_is_invalid_request(
     raw: Raw, s3: BaseClient, guarded: str, algorithm: str, value: str
 ) -> None:
+    """Not base64 of the algorithm's digest size: InvalidRequest before any byte is compared."""
     header = {f"x-amz-checksum-{algorithm.lower()}": value}
     response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers=header)
-    assert_s3_error(response, "InvalidRequest", 400)
+    fields = assert_s3_error(response, "InvalidRequest", 400)
+    assert fields["Message"] == f"Value for x-amz-checksum-{algorithm.lower()} header is invalid."
     _unchanged(s3, guarded)
 
 
@@ -173,6 +179,48 @@ def test_two_checksum_headers_are_invalid_request(raw: Raw, s3: BaseClient, guar
     response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers=headers)
     assert_s3_error(response, "InvalidRequest", 400)
     _unchanged(s3, guarded)
+
+
+def test_sdk_checksum_algorithm_without_a_checksum_is_invalid_request(
+    raw: Raw, s3: BaseClient, guarded: str
+) -> None:
+    """API_PutObject.html, x-amz-sdk-checksum-algorithm: "there must be a corresponding
+    x-amz-checksum-algorithm or x-amz-trailer header sent. Otherwise ... 400"."""
+    headers = {"x-amz-sdk-checksum-algorithm": "CRC32"}
+    response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers=headers)
+    fields = assert_s3_error(response, "InvalidRequest", 400)
+    assert fields["Message"] == (
+        "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or "
+        "x-amz-trailer headers were found."
+    )
+    _unchanged(s3, guarded)
+
+
+def test_sdk_checksum_algorithm_naming_another_algorithm_is_bad_digest(
+    raw: Raw, s3: BaseClient, guarded: str
+) -> None:
+    """API_PutObject.html: a checksum of another algorithm than x-amz-sdk-checksum-algorithm
+    names "fails the request with a BadDigest error"."""
+    headers = {
+        "x-amz-sdk-checksum-algorithm": "SHA256",
+        "x-amz-checksum-crc32": checksum_b64("CRC32", NEW),
+    }
+    response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers=headers)
+    assert_s3_error(response, "BadDigest", 400)
+    _unchanged(s3, guarded)
+    headers["x-amz-sdk-checksum-algorithm"] = "crc32"  # the same algorithm, any case
+    assert raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["list-type=2", "", "versions", "uploads"])
+def test_sdk_checksum_algorithm_on_a_listing_is_not_read(
+    raw: Raw, guarded: str, query: str
+) -> None:
+    """The listings have no x-amz-sdk-checksum-algorithm member in S3's model (API_ListObjectsV2
+    and the others carry no body to check): the header is one S3 does not read there."""
+    headers = {"x-amz-sdk-checksum-algorithm": "CRC32"}
+    response = raw("GET", f"/{guarded}?{query}", headers=headers)
+    assert response.status_code == 200, response.text
 
 
 # --- aws-chunked bodies built by hand, over plain HTTP ------------------------------------

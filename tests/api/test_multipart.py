@@ -251,12 +251,19 @@ def test_completing_with_parts_out_of_order_is_invalid_part_order(
 def test_small_parts_are_accepted_and_refused_only_at_completion(
     s3: BaseClient, bucket: str
 ) -> None:
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CompleteMultipartUpload.html and
+    ErrorResponses.html: EntityTooSmall, with the message AWS documents and the part's
+    ProposedSize, MinSizeAllowed, PartNumber and unquoted ETag."""
     upload_id, parts = upload_parts(s3, bucket, "small", {1: b"a" * 100, 2: b"b"})
     with raises_client_error("EntityTooSmall", 400) as info:
         complete(s3, bucket, "small", upload_id, parts)
     error = info.value.response["Error"]
+    assert error["Message"] == (
+        "Your proposed upload is smaller than the minimum allowed size"
+    )
     assert (error["ProposedSize"], error["MinSizeAllowed"]) == ("100", str(5 * MiB))
     assert error["PartNumber"] == "1"
+    assert error["ETag"] == parts[0]["ETag"].strip('"')
     assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
     complete(s3, bucket, "small", upload_id, parts[1:])  # one small part alone is the last one
     assert s3.get_object(Bucket=bucket, Key="small")["Body"].read() == b"b"
