@@ -12,7 +12,7 @@ ARG BASE=python:3.12-slim
 FROM ${BASE} AS build
 # PIP_CERT_PEM: extra CA certificates (PEM text) for building behind a TLS-intercepting proxy.
 ARG PIP_CERT_PEM=""
-ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 PYTHONDONTWRITEBYTECODE=1
+ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 COPY pyproject.toml README.md CHANGELOG.md /src/
 COPY fakes3 /src/fakes3
 RUN set -eu; \
@@ -22,12 +22,12 @@ RUN set -eu; \
         export PIP_CERT=/tmp/ca.pem; \
     fi; \
     python3 -m venv /opt/fakes3; \
-    /opt/fakes3/bin/pip install --no-cache-dir --no-compile /src; \
+    /opt/fakes3/bin/pip install --no-cache-dir /src; \
     /opt/fakes3/bin/pip uninstall --yes pip setuptools 2>/dev/null || true; \
     # fakes3 reads only botocore's S3 model: drop the other ~400 services' models (~80 MB).
     data=$(echo /opt/fakes3/lib/python3*/site-packages/botocore/data); \
     find "$data" -mindepth 1 -maxdepth 1 -type d ! -name s3 -exec rm -rf {} +; \
-    find /opt/fakes3 -name '__pycache__' -prune -exec rm -rf {} +; \
+    # Byte-compiled modules stay: without them every start compiles botocore and fakes3 (~1 s).
     /opt/fakes3/bin/python -c "from fakes3.protocol.model import load_model; load_model()"; \
     mkdir -p /data
 
