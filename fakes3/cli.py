@@ -164,6 +164,7 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
 
         previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
     storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
+    launch.write_ready_file(server.endpoint_url, settings)  # there when the line below is
     print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
     launch.announce(server.endpoint_url, settings)
     try:

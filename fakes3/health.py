@@ -26,7 +26,9 @@ def check(environ: Mapping[str, str], timeout: float = 2.0) -> str | None:
         context = ssl.create_default_context()
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
-        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=timeout, context=context)
+        connection = http.client.HTTPSConnection(
+            "127.0.0.1", port, timeout=timeout, context=context
+        )
     else:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Launch", "add_launch_flags", "client_environment", "launch_from_args"]
 
+_TRUE = {"1", "true", "yes", "on"}  # as Settings.from_env reads booleans
+
 
 def add_launch_flags(parser: argparse.ArgumentParser) -> None:
     """The flags of this module, in their own help group."""
@@ -114,17 +116,21 @@ class Launch:
         return True
 
     def announce(self, endpoint_url: str, settings: Settings) -> None:
-        """The export lines and the ready file: the server answers from here on."""
+        """The lines after the start-up line: extra ports, then the export lines."""
         for extra in self._servers:
             print(f"fakes3 also listening on {extra.endpoint_url}")
-        variables = client_environment(endpoint_url, settings)
         if self.print_env:
-            for name, value in variables.items():
+            for name, value in client_environment(endpoint_url, settings).items():
                 print(f"export {name}={value}")
         sys.stdout.flush()
-        if self.ready_file:
-            text = "".join(f"{name}={value}\n" for name, value in variables.items())
-            self._write_ready_file(self.ready_file, text)
+
+    def write_ready_file(self, endpoint_url: str, settings: Settings) -> None:
+        """The client variables as ``NAME=value`` lines, once the server answers."""
+        if not self.ready_file:
+            return
+        variables = client_environment(endpoint_url, settings)
+        text = "".join(f"{name}={value}\n" for name, value in variables.items())
+        self._write_ready_file(self.ready_file, text)
 
     def _write_ready_file(self, path: str, text: str) -> None:
         try:
@@ -200,6 +206,11 @@ def launch_from_args(args: argparse.Namespace, environ: Mapping[str, str] | None
             raise ValueError(f"{name!r} is not a valid S3 bucket name") from None
     print_env = args.launch_print_env
     if print_env is None:
-        print_env = environ.get("FAKES3_PRINT_ENV", "").strip().lower() in {"1", "true", "yes", "on"}
+        print_env = environ.get("FAKES3_PRINT_ENV", "").strip().lower() in {
+            "1",
+            "true",
+            "yes",
+            "on",
+        }
     ready_file = args.launch_ready_file or environ.get("FAKES3_READY_FILE") or None
     return Launch(tuple(buckets), tuple(also_ports), print_env, ready_file)

@@ -26,7 +26,7 @@ import fakes3
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ["pyproject.toml", "README.md", "CHANGELOG.md", "MANIFEST.in", "Dockerfile", "fakes3"]
 
-SAMPLE_TEST = '''
+SAMPLE_TEST = """
 import fakes3
 import requests
 from fakes3 import mock_aws
@@ -51,7 +51,7 @@ def test_presigned_url_fetched_by_requests_stays_in_process():
 
 def test_installed_copy_is_used():
     assert "site-packages" in fakes3.__file__
-'''
+"""
 
 
 @pytest.fixture(scope="module")
