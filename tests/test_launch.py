@@ -207,3 +207,20 @@ def test_ready_fifo_blocks_a_reader_until_the_server_answers(tmp_path: Path) -> 
         assert time.monotonic() - started < 5
         stop(process)
     assert fifo.exists()  # the user's FIFO is left alone
+
+
+def test_server_doc_script_block_runs_as_written(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parent.parent / "docs" / "server.md").read_text()
+    (block,) = [b for b in re.findall(r"```sh\n(.*?)```", text, flags=re.S) if "mkfifo" in b]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "FAKES3_"))}
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment['PATH']}"
+    result = subprocess.run(
+        ["bash", "-e", "-c", block],
+        cwd=tmp_path,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "my-bucket"
