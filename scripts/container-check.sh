@@ -67,7 +67,7 @@ if [ "$base" = "$DEBIAN_BASE" ] && ! $engine image inspect "$DEBIAN_BASE" >/dev/
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mmdebstrap >/dev/null
     fi
     say "making $DEBIAN_BASE from Debian's packages"
-    mmdebstrap --variant=minbase --include=python3,python3-venv,ca-certificates \
+    mmdebstrap --variant=minbase --include=python3,python3-venv \
         --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/doc/*' \
         --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/info/*' \
         bookworm - | $engine import - "$DEBIAN_BASE" >/dev/null
@@ -79,7 +79,11 @@ if compgen -G '/usr/local/share/ca-certificates/*.crt' >/dev/null; then
 fi
 say "building $IMAGE on $base"
 started=$(date +%s)
-$engine build --quiet --build-arg BASE="$base" --build-arg PIP_CERT_PEM="$extra_ca" -t "$IMAGE" . >/dev/null
+if ! $engine build --build-arg BASE="$base" --build-arg PIP_CERT_PEM="$extra_ca" -t "$IMAGE" . \
+    >/tmp/fakes3-build.log 2>&1; then
+    tail -30 /tmp/fakes3-build.log
+    say "FAILED: the build (log: /tmp/fakes3-build.log)"; exit 1
+fi
 size=$($engine image inspect -f '{{.Size}}' "$IMAGE")
 say "built in $(( $(date +%s) - started )) s; image size $(( size / 1000000 )) MB ($size bytes)"
 

@@ -110,3 +110,20 @@ def _pythonpath() -> dict[str, str]:
     import os
 
     return {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
+
+
+def test_documented_build_steps_are_the_check_scripts() -> None:
+    """docs/container.md's Debian-base commands are the ones scripts/container-check.sh runs."""
+
+    def options(text: str) -> list[str]:
+        command = re.search(r"mmdebstrap (--variant.*?bookworm -)", text, flags=re.DOTALL)
+        assert command
+        return command.group(1).replace("\\\n", " ").split()
+
+    doc = (ROOT / "docs" / "container.md").read_text()
+    script = (ROOT / "scripts" / "container-check.sh").read_text()
+    assert options(doc) == options(script)
+    assert "--build-arg BASE=fakes3-debian-base:bookworm" in doc
+    assert "DEBIAN_BASE=fakes3-debian-base:bookworm" in script
+    for argument in re.findall(r"--build-arg (\w+)=", doc + script):
+        assert re.search(rf"^ARG {argument}=", DOCKERFILE, flags=re.MULTILINE), argument
