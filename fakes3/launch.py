@@ -95,7 +95,9 @@ class Launch:
         """Serve ``server``'s app on the extra ports; False (and said why) if one is taken."""
         from fakes3.server import Server
 
-        for port in self.also_ports:
+        for port in dict.fromkeys(self.also_ports):
+            if port == server.port:  # FAKES3_PORT=4566 in the image: one listener is enough
+                continue
             extra = Server(
                 server.app,
                 server.host,

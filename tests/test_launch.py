@@ -224,3 +224,27 @@ def test_server_doc_script_block_runs_as_written(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == "my-bucket"
+
+
+def test_also_port_equal_to_the_port_is_one_listener() -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {"FAKES3_PORT": str(port), "FAKES3_ALSO_PORTS": f"{port},{port}"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "fakes3", "serve", "--quiet"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("FAKES3_")}, **env},
+    )
+    try:
+        assert read_startup(process) == f"http://127.0.0.1:{port}"
+        assert stop(process) == ["fakes3 stopped"]  # no "also listening" line
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        assert process.stdout is not None
+        process.stdout.close()
