@@ -2,7 +2,7 @@
 
 One module-scoped build (about a minute with the install): the console script, the pytest11
 entry point with its fixtures, and ``mock_aws`` answering a presigned URL fetched by requests,
-all from the installed wheel with nothing but its declared dependencies (and pytest).
+all from the installed wheel with nothing but its declared dependencies (and pytest, xdist).
 """
 
 from __future__ import annotations
@@ -106,13 +106,13 @@ def test_sdist_carries_the_changelog_and_the_package(dist: Path) -> None:
 
 @pytest.fixture(scope="module")
 def clean_venv(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """A fresh venv with the wheel, its dependencies and pytest: nothing else."""
+    """A fresh venv with the wheel, its dependencies, pytest and xdist: nothing else."""
     where = tmp_path_factory.mktemp("venv")
     venv.EnvBuilder(with_pip=True).create(where)
     (wheel,) = dist.glob("fakes3-*.whl")
     python = where / "bin" / "python"
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel), "pytest"],
+        [str(python), "-m", "pip", "install", "--quiet", str(wheel), "pytest", "pytest-xdist"],
         check=True,
         capture_output=True,
         timeout=600,
@@ -143,7 +143,16 @@ def test_pytest_plugin_and_mock_aws_from_the_clean_venv(clean_venv: Path, tmp_pa
         if name.startswith("AWS_"):
             del environment[name]
     result = subprocess.run(
-        [str(clean_venv / "bin" / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [
+            str(clean_venv / "bin" / "python"),
+            "-m",
+            "pytest",
+            "-q",
+            "-n",
+            "2",
+            "-p",
+            "no:cacheprovider",
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,
