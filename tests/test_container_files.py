@@ -127,3 +127,33 @@ def test_documented_build_steps_are_the_check_scripts() -> None:
     assert "DEBIAN_BASE=fakes3-debian-base:bookworm" in script
     for argument in re.findall(r"--build-arg (\w+)=", doc + script):
         assert re.search(rf"^ARG {argument}=", DOCKERFILE, flags=re.MULTILINE), argument
+
+
+@pytest.mark.parametrize(
+    ("flags", "status", "line"),
+    [
+        (["--if-available"], 0, "container-check: NOT RUN: no container runtime here"),
+        ([], 1, "container-check: FAILED: no container runtime here"),
+    ],
+)
+def test_check_script_says_so_where_no_runtime_exists(
+    tmp_path: Path, flags: list[str], status: int, line: str
+) -> None:
+    """A PATH with no docker, dockerd or podman: the script's first words are its verdict."""
+    import shutil
+
+    for tool in ("dirname", "id"):
+        found = shutil.which(tool)
+        assert found
+        (tmp_path / tool).symlink_to(found)
+    bash = shutil.which("bash")
+    assert bash
+    result = subprocess.run(
+        [bash, str(ROOT / "scripts" / "container-check.sh"), *flags],
+        env={"PATH": str(tmp_path)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == status, result.stderr
+    assert result.stdout.startswith(line)
