@@ -1,5 +1,6 @@
-"""docs/ci.md: each CI file is parsed and checked against the image and fakes3; the GitHub job
-without a container is run step by step against the real ``fakes3 serve``."""
+"""docs/ci.md: each CI file is validated against its published schema and checked against the
+image and fakes3; the GitHub job without a container is run step by step against the real
+``fakes3 serve``."""
 
 from __future__ import annotations
 
@@ -59,6 +60,28 @@ def assert_client_variables(variables: dict[str, str], host: str, port: int) -> 
 
 def test_doc_has_the_three_files() -> None:
     assert set(yaml_files()) == {".github/workflows/s3-tests.yml", ".gitlab-ci.yml", "compose.yaml"}
+
+
+SCHEMAS = {
+    ".github/workflows/s3-tests.yml": "github-workflows",
+    ".gitlab-ci.yml": "gitlab-ci",
+    "compose.yaml": "compose-spec",
+}
+
+
+@pytest.mark.parametrize(("name", "schema"), SCHEMAS.items())
+def test_file_is_valid_against_its_schema(name: str, schema: str, tmp_path: Path) -> None:
+    """The schemas GitHub, GitLab and compose-spec publish, as check-jsonschema ships them."""
+    blocks = re.findall(r"```yaml\n# (\S+)\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
+    path = tmp_path / Path(name).name
+    path.write_text(dict(blocks)[name])
+    result = subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", f"vendor.{schema}", path],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_github_service_job_uses_the_image_port_health_and_variables() -> None:
