@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from types import FrameType
 
 from fakes3 import __version__
+from fakes3.launch import Launch, add_launch_flags, launch_from_args
 from fakes3.settings import Settings
 from fakes3.store.consistency_rules import PRESETS
 
@@ -98,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
         "docs/encryption.md [FAKES3_ALLOW_INSECURE_SSEC, off]",
     )
+    add_launch_flags(serve)  # buckets, extra ports, export lines, ready file (fakes3/launch.py)
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
     return parser
 
@@ -135,12 +137,14 @@ def settings_from_args(
     return settings
 
 
-def serve(settings: Settings) -> int:
+def serve(settings: Settings, launch: Launch | None = None) -> int:
     """Run the server in the foreground until SIGINT or SIGTERM; 0 on a clean stop."""
     from fakes3.app import FakeS3  # the whole S3 stack loads only when serving
     from fakes3.server import Server
 
     app = FakeS3(settings)
+    launch = launch or Launch()
+    launch.create_buckets(app)
     server = Server(
         app,
         settings.host,
@@ -155,6 +159,9 @@ def serve(settings: Settings) -> int:
     except OSError as exc:
         print(f"fakes3: cannot listen on {settings.host}:{settings.port}: {exc}", file=sys.stderr)
         return 1
+    if not launch.start_also_ports(server):
+        server.stop()
+        return 1
     previous = {}
     if threading.current_thread() is threading.main_thread():
 
@@ -163,7 +170,9 @@ def serve(settings: Settings) -> int:
 
         previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
     storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
+    launch.write_ready_file(server.endpoint_url, settings)  # there when the line below is
     print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
+    launch.announce(server.endpoint_url, settings)
     try:
         server.serve_forever()
     finally:
@@ -172,6 +181,7 @@ def serve(settings: Settings) -> int:
         close = getattr(app, "close", None)
         if close is not None:
             close()
+        launch.finish()
     return 0
 
 
@@ -181,10 +191,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = settings_from_args(args)
+        launch = launch_from_args(args)
     except ValueError as exc:
         serve_parser: argparse.ArgumentParser = args.parser
         serve_parser.error(str(exc))  # exits 2 with serve's usage line
-    return serve(settings)
+    return serve(settings, launch)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,9 @@ handler registered on enter could not reach clients that already exist; instead,
 ``before-send.s3.*`` event nobody else answered gets the app's answer. On exit the original
 method is put back. Nothing is registered at import time; other services are untouched.
 
-If the ``responses`` library is installed, ``requests`` calls to S3 host names (presigned
-URLs, for instance) are answered by the same app during the block, and every other URL
-passes through to the network.
+``requests`` calls to S3 host names (presigned URLs, for instance) are answered by the same
+app during the block through the ``responses`` library (a dependency of fakes3, as of moto),
+and every other URL passes through to the network.
 
 ``mock_aws`` is the same thing under moto's name, so a moto S3 test module switches with one
 import; docs/in-process.md lists what differs.
@@ -312,11 +312,10 @@ def _uninstall() -> None:
 
 
 def _start_responses(mocked: MockS3) -> Any:
-    """A ``responses`` mock answering S3 URLs from ``mocked``'s app; None without the library."""
-    try:
-        import responses
-    except ImportError:
-        return None
+    """A ``responses`` mock answering S3 URLs from ``mocked``'s app.
+
+    Imported here, not at module level, so ``import fakes3.mock`` does not load requests."""
+    import responses
 
     def callback(request: Any) -> tuple[int, dict[str, str], bytes]:
         status, headers, chunks = call_app(

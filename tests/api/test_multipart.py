@@ -258,9 +258,7 @@ def test_small_parts_are_accepted_and_refused_only_at_completion(
     with raises_client_error("EntityTooSmall", 400) as info:
         complete(s3, bucket, "small", upload_id, parts)
     error = info.value.response["Error"]
-    assert error["Message"] == (
-        "Your proposed upload is smaller than the minimum allowed size"
-    )
+    assert error["Message"] == ("Your proposed upload is smaller than the minimum allowed size")
     assert (error["ProposedSize"], error["MinSizeAllowed"]) == ("100", str(5 * MiB))
     assert error["PartNumber"] == "1"
     assert error["ETag"] == parts[0]["ETag"].strip('"')
