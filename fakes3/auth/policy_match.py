@@ -47,7 +47,7 @@ def _parts(pattern: str, variables: bool) -> tuple[tuple[str, str, str | None], 
     return tuple(parts)
 
 
-def _wild(text: str, ignore_case: bool = False) -> str:
+def _wild(text: str) -> str:
     """Regex text of a literal piece: ``*`` any run, ``?`` one character."""
     out = []
     for char in text:
@@ -81,21 +81,29 @@ def substitute(pattern: str, lookup: Lookup, variables: bool, wildcards: bool) -
     return "".join(pieces)
 
 
+@lru_cache(maxsize=4096)
+def _static(pattern: str, wildcards: bool, ignore_case: bool) -> re.Pattern[str]:
+    """A pattern without variables, compiled once."""
+    return _compiled(_wild(pattern) if wildcards else re.escape(pattern), ignore_case)
+
+
 def wildcard_match(
     pattern: str, text: str, lookup: Lookup | None = None, ignore_case: bool = False
 ) -> bool:
     """``pattern`` (``*``, ``?``, and ``${…}`` variables when ``lookup`` is given) matches
     all of ``text``."""
-    regex = substitute(pattern, lookup or _nothing, lookup is not None, wildcards=True)
+    if lookup is None or "${" not in pattern:
+        return _static(pattern, True, ignore_case).fullmatch(text) is not None
+    regex = substitute(pattern, lookup, True, wildcards=True)
     return regex is not None and _compiled(regex, ignore_case).fullmatch(text) is not None
 
 
-def _nothing(_key: str) -> Value | None:
-    return None
-
-
 def _equals(pattern: str, text: str, lookup: Lookup | None, ignore_case: bool) -> bool:
-    regex = substitute(pattern, lookup or _nothing, lookup is not None, wildcards=False)
+    if lookup is None or "${" not in pattern:
+        if not ignore_case:
+            return pattern == text
+        return _static(pattern, False, True).fullmatch(text) is not None
+    regex = substitute(pattern, lookup, True, wildcards=False)
     return regex is not None and _compiled(regex, ignore_case).fullmatch(text) is not None
 
 
