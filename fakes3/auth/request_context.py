@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from fakes3.auth.accounts import Account
 from fakes3.auth.policy_match import Value
@@ -78,6 +78,9 @@ class RequestContext:
         simple = _SIMPLE.get(key)
         if simple is not None:
             return simple(self)
+        if key == "s3:x-amz-copy-source":  # as S3 compares it: "bucket/key", decoded
+            source = self.headers.get("x-amz-copy-source")
+            return unquote(source).lstrip("/") if source is not None else None
         if key.startswith("s3:") and key[3:] in _HEADER_KEYS:
             return self.headers.get(key[3:])
         if key in _LIST_KEYS:

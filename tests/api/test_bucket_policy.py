@@ -347,3 +347,67 @@ def test_lenient_mode_decides_for_signed_accounts_only() -> None:
         assert unsigned.status_code == 200 and unsigned.content == b"v"
     finally:
         site.stop()
+
+
+def test_context_keys_over_the_wire(
+    site: Site, alice: BaseClient, bob: BaseClient, bucket: str
+) -> None:
+    """aws:SourceIp narrows a policy (so BlockPublicPolicy lets it in), s3:ExistingObjectTag
+    reads the object's tags, s3:x-amz-copy-source is "bucket/key", aws:SecureTransport is
+    false over http."""
+    alice.put_object(Bucket=bucket, Key="private/untagged", Body=b"u")
+    alice.put_object_tagging(
+        Bucket=bucket, Key="private/secret", Tagging={"TagSet": [{"Key": "team", "Value": "blue"}]}
+    )
+    alice.put_bucket_policy(
+        Bucket=bucket,
+        Policy=policy(
+            {
+                "Sid": "Loopback",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/public/*",
+                "Condition": {"IpAddress": {"aws:SourceIp": "127.0.0.0/8"}},
+            },
+            {
+                "Sid": "BlueTeam",
+                "Effect": "Allow",
+                "Principal": {"AWS": BOB.account_id},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+                "Condition": {"StringEquals": {"s3:ExistingObjectTag/team": "blue"}},
+            },
+            {
+                "Sid": "CopiesFromPublicOnly",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/copies/*",
+                "Condition": {"StringNotLike": {"s3:x-amz-copy-source": f"{bucket}/public/*"}},
+            },
+            {
+                "Sid": "NoPlainHttpForDeletes",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:DeleteObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            },
+        ),
+    )
+    assert alice.get_bucket_policy_status(Bucket=bucket)["PolicyStatus"] == {"IsPublic": False}
+    anonymous = requests.get(f"{site.url}/{bucket}/public/page.html", timeout=10)
+    assert anonymous.status_code == 200
+    assert bob.get_object(Bucket=bucket, Key="private/secret")["Body"].read() == b"hush"
+    with raises_client_error("AccessDenied", 403):
+        bob.get_object(Bucket=bucket, Key="private/untagged")
+    alice.copy_object(
+        Bucket=bucket, Key="copies/ok", CopySource={"Bucket": bucket, "Key": "public/page.html"}
+    )
+    with raises_client_error("AccessDenied", 403):
+        alice.copy_object(
+            Bucket=bucket, Key="copies/no", CopySource={"Bucket": bucket, "Key": "private/secret"}
+        )
+    with raises_client_error("AccessDenied", 403):
+        alice.delete_object(Bucket=bucket, Key="copies/ok")
