@@ -23,9 +23,10 @@ from typing import Any
 from fakes3.auth.accounts import Account, Accounts
 from fakes3.auth.actions import OBJECT, action_of
 from fakes3.auth.policy import ALLOW, DENY, Policy, Principal, Request, cached
+from fakes3.auth.policy_match import Value
 from fakes3.auth.public import is_public
 from fakes3.auth.request_context import RequestContext
-from fakes3.errors import AccessDenied, MethodNotAllowed, NotImplementedByFakeS3
+from fakes3.errors import AccessDenied, MethodNotAllowed, NotImplementedByFakeS3, S3Error
 from fakes3.store import Store
 from fakes3.store.records import BucketRecord
 
@@ -39,6 +40,7 @@ BLOCK_SWITCHES = (
 )
 NEW_BUCKET_BLOCK = dict.fromkeys(BLOCK_SWITCHES, True)  # S3's default since April 2023
 _POLICY_OPERATIONS = frozenset(("GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"))
+_READS = frozenset(("GetObject", "HeadObject"))
 
 
 def public_access_block(store: Store, bucket: str) -> dict[str, bool]:
@@ -132,9 +134,38 @@ class Authorizer:
                 raise MethodNotAllowed(
                     Method=environ.get("REQUEST_METHOD", ""), ResourceType="BUCKET"
                 )
+            if operation in _READS and key is not None:
+                self._missing_needs_list(policy, account, bucket, key, version_id, context)
             return
         if not is_owner:
             raise _refusal(account, action, resource, explicit=False)
+
+    def _missing_needs_list(
+        self,
+        policy: Policy,
+        account: Account | None,
+        bucket: BucketRecord,
+        key: str,
+        version_id: str | None,
+        context: RequestContext,
+    ) -> None:
+        """S3 answers a missing key with 404 only to a caller who may list the bucket
+        (``s3:ListBucket`` with ``s3:prefix`` the key); others get 403, so that reading does
+        not reveal which keys exist (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)."""
+        try:
+            self.store.head_object(bucket.name, key, version_id)
+            return
+        except S3Error:
+            pass
+
+        def lookup(name: str) -> Value | None:
+            return key if name.lower() == "s3:prefix" else context.get(name)
+
+        listing = Request(
+            principal_of(account), "s3:ListBucket", f"arn:aws:s3:::{bucket.name}", lookup
+        )
+        if policy.decide(listing) != ALLOW or self._restricted(bucket, policy, account):
+            raise _refusal(account, "s3:ListBucket", listing.resource, explicit=False)
 
     def _owner_account(self, bucket: BucketRecord) -> str | None:
         owner = self.accounts.by_canonical_id(self.owner_of(bucket))

@@ -303,9 +303,23 @@ def test_conditions_on_listing_prefix(
                 "Action": "s3:ListBucket",
                 "Resource": f"arn:aws:s3:::{bucket}",
                 "Condition": {"StringLike": {"s3:prefix": "public/*"}},
-            }
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": BOB.account_id},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            },
         ),
     )
+    # a missing key is 404 only to a caller who may list it (s3:prefix is the key), else 403
+    with raises_client_error("404", 404):
+        bob.head_object(Bucket=bucket, Key="public/missing")
+    with raises_client_error("403", 403):
+        bob.head_object(Bucket=bucket, Key="private/missing")
+    with raises_client_error("AccessDenied", 403):
+        bob.get_object(Bucket=bucket, Key="private/missing")
+    assert bob.get_object(Bucket=bucket, Key="private/secret")["Body"].read() == b"hush"
     keys = [o["Key"] for o in bob.list_objects_v2(Bucket=bucket, Prefix="public/")["Contents"]]
     assert keys == ["public/page.html"]
     with raises_client_error("AccessDenied", 403):
