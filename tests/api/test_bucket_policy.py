@@ -425,3 +425,57 @@ def test_context_keys_over_the_wire(
         )
     with raises_client_error("AccessDenied", 403):
         alice.delete_object(Bucket=bucket, Key="copies/ok")
+
+
+def test_confirm_remove_self_gives_up_the_owners_policy_access(
+    alice: BaseClient, bucket: str
+) -> None:
+    deny_self = policy(
+        {
+            "Effect": "Deny",
+            "Principal": {"AWS": ALICE.account_id},
+            "Action": ["s3:GetBucketPolicy", "s3:DeleteBucketPolicy"],
+            "Resource": f"arn:aws:s3:::{bucket}",
+        }
+    )
+    alice.put_bucket_policy(Bucket=bucket, Policy=deny_self, ConfirmRemoveSelfBucketAccess=True)
+    with raises_client_error("AccessDenied", 403):
+        alice.get_bucket_policy(Bucket=bucket)
+    with raises_client_error("AccessDenied", 403):
+        alice.delete_bucket_policy(Bucket=bucket)
+    alice.put_bucket_policy(Bucket=bucket, Policy=deny_self)  # not denied: still allowed
+    assert alice.get_bucket_policy(Bucket=bucket)["Policy"] == deny_self
+
+
+def test_delete_objects_under_a_policy(alice: BaseClient, bob: BaseClient, bucket: str) -> None:
+    """DeleteObjects is decided before its body names the keys: decided when no statement
+    mentions s3:DeleteObject, NotImplemented when one could treat keys differently."""
+    alice.put_bucket_policy(
+        Bucket=bucket,
+        Policy=policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": BOB.account_id},
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::{bucket}/*",
+            }
+        ),
+    )
+    with raises_client_error("AccessDenied", 403):
+        bob.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "public/page.html"}]})
+    done = alice.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "public/page.html"}]})
+    assert [d["Key"] for d in done["Deleted"]] == ["public/page.html"]
+    alice.put_bucket_policy(
+        Bucket=bucket,
+        Policy=policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:DeleteObject",
+                "Resource": f"arn:aws:s3:::{bucket}/private/*",
+            }
+        ),
+    )
+    with raises_client_error("NotImplemented", 501):
+        alice.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "private/secret"}]})
+    assert alice.get_object(Bucket=bucket, Key="private/secret")["Body"].read() == b"hush"
