@@ -139,7 +139,7 @@ def _principal_matches(principals: tuple[tuple[str, str], ...], who: Principal |
     return False
 
 
-def _as_list(value: Any, field: str) -> list[Any]:
+def _as_list(value: Any) -> list[Any]:
     items = value if isinstance(value, list) else [value]
     if not items or any(not isinstance(item, str) for item in items):
         raise MalformedPolicy("Invalid policy syntax.")
@@ -281,12 +281,10 @@ def _statement(raw: Any, bucket: str) -> Statement:
         raise MalformedPolicy("Invalid principal in policy")  # NotPrincipal needs Deny
     principals = _principals(raw["NotPrincipal" if not_principal else "Principal"])
     not_action = "NotAction" in raw
-    actions, action_kinds = _actions(
-        _as_list(raw["NotAction" if not_action else "Action"], "Action")
-    )
+    actions, action_kinds = _actions(_as_list(raw["NotAction" if not_action else "Action"]))
     not_resource = "NotResource" in raw
     resources, resource_kinds = _resources(
-        _as_list(raw["NotResource" if not_resource else "Resource"], "Resource"), bucket
+        _as_list(raw["NotResource" if not_resource else "Resource"]), bucket
     )
     if not not_action and not not_resource and "*" not in action_kinds:
         if any(kind not in resource_kinds for kind in action_kinds):
