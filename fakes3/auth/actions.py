@@ -9,6 +9,8 @@ An operation not in the table needs ``s3:<Operation>``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 OBJECT = "object"
 BUCKET = "bucket"
 SERVICE = "service"
@@ -168,6 +170,32 @@ def action_of(operation: str, versioned: bool = False) -> tuple[str, str]:
     if versioned and version_action is not None:
         action = version_action
     return "s3:" + action, kind
+
+
+_ACL_HEADERS = (
+    "x-amz-acl",
+    "x-amz-grant-read",
+    "x-amz-grant-read-acp",
+    "x-amz-grant-write-acp",
+    "x-amz-grant-full-control",
+)
+_WRITES_WITH_TAGS_AND_ACLS = frozenset(("PutObject", "CopyObject", "CreateMultipartUpload"))
+
+
+def also_needed(operation: str, versioned: bool, headers: Mapping[str, str]) -> tuple[str, ...]:
+    """Actions a request needs besides its operation's: GetObjectAttributes also reads the
+    object (``s3:GetObject(Version)``); a write that sets tags needs ``s3:PutObjectTagging``,
+    one that sets an ACL ``s3:PutObjectAcl`` (the API pages of those operations)."""
+    if operation == "GetObjectAttributes":
+        return ("s3:GetObjectVersion" if versioned else "s3:GetObject",)
+    if operation not in _WRITES_WITH_TAGS_AND_ACLS:
+        return ()
+    extra: tuple[str, ...] = ()
+    if "x-amz-tagging" in headers:
+        extra += ("s3:PutObjectTagging",)
+    if any(name in headers for name in _ACL_HEADERS):
+        extra += ("s3:PutObjectAcl",)
+    return extra
 
 
 # S3's own condition keys (lower case); ``aws:`` keys are all accepted, as S3 does.

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fakes3.auth.accounts import Account, Accounts
-from fakes3.auth.actions import OBJECT, action_of
+from fakes3.auth.actions import OBJECT, action_of, also_needed
 from fakes3.auth.policy import ALLOW, DENY, Policy, Principal, Request, cached
 from fakes3.auth.policy_match import Value
 from fakes3.auth.public import is_public
@@ -122,23 +122,25 @@ class Authorizer:
             environ,
             self._owner_account(bucket),
         )
-        decision = policy.decide(Request(principal_of(account), action, resource, context.get))
-        if decision == DENY:
-            keeps = is_owner and operation in _POLICY_OPERATIONS
-            if not (keeps and not stored.get("ConfirmRemoveSelf")):
-                raise _refusal(account, action, resource, explicit=True)
-        elif decision == ALLOW and not is_owner:
-            if self._restricted(bucket, policy, account):
-                raise _refusal(account, action, resource, explicit=False)
-            if operation in _POLICY_OPERATIONS:  # only the owner's account may, even if allowed
-                raise MethodNotAllowed(
-                    Method=environ.get("REQUEST_METHOD", ""), ResourceType="BUCKET"
-                )
-            if operation in _READS and key is not None:
-                self._missing_needs_list(policy, account, bucket, key, version_id, context)
+        principal = principal_of(account)
+        actions = (action, *also_needed(operation, version_id is not None, headers))
+        decisions = [policy.decide(Request(principal, a, resource, context.get)) for a in actions]
+        for needed, decision in zip(actions, decisions, strict=True):
+            if decision == DENY:
+                keeps = is_owner and operation in _POLICY_OPERATIONS
+                if not (keeps and not stored.get("ConfirmRemoveSelf")):
+                    raise _refusal(account, needed, resource, explicit=True)
+        if is_owner:
             return
-        if not is_owner:
+        for needed, decision in zip(actions, decisions, strict=True):
+            if decision != ALLOW:
+                raise _refusal(account, needed, resource, explicit=False)
+        if self._restricted(bucket, policy, account):
             raise _refusal(account, action, resource, explicit=False)
+        if operation in _POLICY_OPERATIONS:  # only the owner's account may, even if allowed
+            raise MethodNotAllowed(Method=environ.get("REQUEST_METHOD", ""), ResourceType="BUCKET")
+        if operation in _READS and key is not None:
+            self._missing_needs_list(policy, account, bucket, key, version_id, context)
 
     def _missing_needs_list(
         self,

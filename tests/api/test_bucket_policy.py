@@ -479,3 +479,25 @@ def test_delete_objects_under_a_policy(alice: BaseClient, bob: BaseClient, bucke
     with raises_client_error("NotImplemented", 501):
         alice.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "private/secret"}]})
     assert alice.get_object(Bucket=bucket, Key="private/secret")["Body"].read() == b"hush"
+
+
+def test_writes_that_tag_need_put_object_tagging(
+    alice: BaseClient, bob: BaseClient, bucket: str
+) -> None:
+    alice.put_bucket_policy(
+        Bucket=bucket,
+        Policy=policy(
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": BOB.account_id},
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{bucket}/drop/*",
+            }
+        ),
+    )
+    bob.put_object(Bucket=bucket, Key="drop/plain", Body=b"x")
+    with raises_client_error("AccessDenied", 403) as info:
+        bob.put_object(Bucket=bucket, Key="drop/tagged", Body=b"x", Tagging="team=blue")
+    assert "s3:PutObjectTagging" in info.value.response["Error"]["Message"]
+    with raises_client_error("AccessDenied", 403):
+        bob.put_object(Bucket=bucket, Key="elsewhere", Body=b"x")

@@ -12,6 +12,7 @@ from fakes3.auth.actions import (
     OBJECT,
     SERVICE,
     action_of,
+    also_needed,
     known_condition_key,
 )
 from fakes3.auth.request_context import RequestContext
@@ -103,3 +104,15 @@ def test_request_context() -> None:
     assert anonymous.get("aws:principaltype") == "Anonymous"
     assert anonymous.get("aws:username") is None and anonymous.get("s3:authType") is None
     assert anonymous.get("s3:ExistingObjectTag/team") is None  # no such object
+
+
+def test_also_needed() -> None:
+    assert also_needed("GetObjectAttributes", False, {}) == ("s3:GetObject",)
+    assert also_needed("GetObjectAttributes", True, {}) == ("s3:GetObjectVersion",)
+    assert also_needed("PutObject", False, {}) == ()
+    both = {"x-amz-tagging": "a=b", "x-amz-acl": "private"}
+    assert also_needed("PutObject", False, both) == ("s3:PutObjectTagging", "s3:PutObjectAcl")
+    assert also_needed("CreateMultipartUpload", False, {"x-amz-grant-read": "id=x"}) == (
+        "s3:PutObjectAcl",
+    )
+    assert also_needed("GetObject", False, both) == ()
