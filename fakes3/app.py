@@ -259,7 +259,7 @@ class FakeS3:
             dropped = self.faults.before(environ, method, operation, bucket, key)
             if dropped is not None:
                 return dropped
-        self.gate.authorize(identity, operation, bucket, key, headers)
+        self.gate.authorize(identity, operation, bucket, key, headers, environ)
         handler = HANDLERS.get(operation)
         if handler is None:
             if bucket is not None:  # S3 names a missing bucket before an unknown feature

@@ -1,9 +1,8 @@
-"""Who may touch a bucket: its owner only, in strict mode (ACLs and policies come later).
+"""Owner-only access, for POST uploads (every other request is decided by ``authorize.py``).
 
-S3 checks identity first (``authenticate``), then permission. With no ACLs or bucket policies
-yet, every bucket is private to the account that created it, so in ``strict`` mode another
-account, or an anonymous request, gets ``AccessDenied``. ``lenient`` and ``off`` let every
-request through (they exist so unsigned or foreign-key tests keep working).
+POST uploads are decided here, before the form is read: in ``strict`` mode a bucket is its
+owner's, so another account, or an anonymous form, gets ``AccessDenied`` (bucket policies do
+not apply to them yet). The action table is ``actions.py``.
 """
 
 from __future__ import annotations
@@ -12,6 +11,7 @@ from collections.abc import Mapping
 from urllib.parse import unquote
 
 from fakes3.auth.accounts import Account
+from fakes3.auth.actions import OBJECT, action_of
 from fakes3.auth.authenticate import STRICT
 from fakes3.errors import AccessDenied
 from fakes3.store.records import BucketRecord
@@ -34,33 +34,11 @@ def copy_source(headers: Mapping[str, str]) -> tuple[str, str] | None:
     return (bucket, key) if bucket else None
 
 
-# The IAM action an operation needs, where it is not ``s3:<Operation>``.
-_ACTIONS = {
-    "HeadObject": "GetObject",
-    "HeadBucket": "ListBucket",
-    "ListObjects": "ListBucket",
-    "ListObjectsV2": "ListBucket",
-    "ListObjectVersions": "ListBucketVersions",
-    "DeleteObjects": "DeleteObject",
-    "CopyObject": "PutObject",
-    "UploadPart": "PutObject",
-    "UploadPartCopy": "PutObject",
-    "CreateMultipartUpload": "PutObject",
-    "CompleteMultipartUpload": "PutObject",
-    "AbortMultipartUpload": "AbortMultipartUpload",
-    "ListMultipartUploads": "ListBucketMultipartUploads",
-    "ListParts": "ListMultipartUploadParts",
-    "PostObject": "PutObject",
-    "ListBuckets": "ListAllMyBuckets",
-}
-_BUCKET_ACTIONS = frozenset({"ListBucket", "ListBucketVersions", "ListBucketMultipartUploads"})
-
-
 def denied(account: Account, operation: str, bucket: str, key: str | None) -> AccessDenied:
     """AccessDenied with the explanation AWS gives: who, which action, on what, and why."""
-    action = "s3:" + _ACTIONS.get(operation, operation)
+    action, kind = action_of(operation)
     resource = f"arn:aws:s3:::{bucket}"
-    if key is not None and action[3:] not in _BUCKET_ACTIONS and operation != "HeadBucket":
+    if key is not None and kind == OBJECT:
         resource += f"/{key}"
     return AccessDenied(
         f"User: arn:aws:iam::{account.account_id}:user/{account.display_name} is not "

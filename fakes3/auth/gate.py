@@ -9,17 +9,22 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fakes3.auth.access import check_access, copy_source, owner_id
+from fakes3.auth.access import copy_source, owner_id
 from fakes3.auth.accounts import Accounts
-from fakes3.auth.authenticate import STRICT, Authenticator, Identity
+from fakes3.auth.authenticate import LENIENT, OFF, Authenticator, Identity
+from fakes3.auth.authorize import Authorizer
 from fakes3.errors import AccessDenied, NoSuchBucket
 from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
 from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, resolve
 from fakes3.protocol.formdata import Readable
+from fakes3.protocol.routing import parse_query
 from fakes3.protocol.serializing import WireResponse
 from fakes3.settings import Settings
 from fakes3.store import Store
 from fakes3.store.records import BucketRecord
+
+# Requests an anonymous caller is refused even without a bucket to name.
+_ANONYMOUS_REFUSED = frozenset(("ListBuckets", "CreateBucket"))
 
 
 class Gate:
@@ -29,6 +34,7 @@ class Gate:
         self.settings = settings
         self.store = store
         self.accounts = Accounts(settings.accounts)
+        self.authorizer = Authorizer(store, self.accounts)
         # The store's clock, read on every request, so tests that swap it travel in time.
         self.auth = Authenticator(
             settings.auth, self.accounts, lambda: self.store.clock.now().timestamp()
@@ -69,21 +75,35 @@ class Gate:
         bucket: str | None,
         key: str | None,
         headers: Mapping[str, str],
+        environ: Mapping[str, Any] | None = None,
     ) -> None:
-        """Strict mode: a bucket is its owner's, and so is a copy's source bucket. In every
-        mode: ``x-amz-expected-bucket-owner`` (and the copy source's) must name the owner."""
+        """``x-amz-expected-bucket-owner`` (and the copy source's) must name the owner, in
+        every mode; then the one decision (``authorize.py``, docs/access-control.md) in every
+        mode but ``off``, for requests whose principal is known (lenient mode lets unsigned
+        and unknown-key requests act as the default account, undecided)."""
         record = self._bucket(bucket)
         source = copy_source(headers)
         source_record = self._bucket(source[0]) if source is not None else None
         self._expected_owner(record, headers.get("x-amz-expected-bucket-owner"))
         self._expected_owner(source_record, headers.get("x-amz-source-expected-bucket-owner"))
-        if self.auth.mode != STRICT:
+        mode = self.auth.mode
+        if mode == OFF or (mode == LENIENT and not identity.verified):
             return
-        default = self.accounts.default
         account = identity.account
-        check_access(STRICT, account, operation, record, default, key)
-        if source is not None:
-            check_access(STRICT, account, "GetObject", source_record, default, source[1])
+        if record is None or operation == "CreateBucket":
+            if account is None and (record is not None or operation in _ANONYMOUS_REFUSED):
+                raise AccessDenied()
+            return
+        env = environ if environ is not None else {}
+        query = env.get("QUERY_STRING", "")
+        version = parse_query(query).get("versionId") if "versionId" in query else None
+        self.authorizer.decide(account, operation, record, key, headers, env, version)
+        if source is not None and source_record is not None:
+            raw_source = headers.get("x-amz-copy-source", "")
+            source_version = raw_source.partition("?versionId=")[2] or None
+            self.authorizer.decide(
+                account, "GetObject", source_record, source[1], headers, env, source_version
+            )
 
     def _expected_owner(self, bucket: BucketRecord | None, expected: str | None) -> None:
         """S3 answers 403 when the bucket's owner is not the account the caller expects."""

@@ -87,6 +87,7 @@ from fakes3.errors.configuration import (
     InvalidEncryptionAlgorithmError,
     InvalidS3DestinationBucket,
     InvalidTargetBucketForLogging,
+    MalformedPolicy,
     MetadataConfigurationAlreadyExists,
     MetadataConfigurationNotFound,
     NoSuchBucketPolicy,
@@ -185,4 +186,5 @@ __all__ = [
     "MalformedPOSTRequest",
     "MaxPostPreDataLengthExceededError",
     "InvalidBucketAclWithObjectOwnership",
+    "MalformedPolicy",
 ]

@@ -195,3 +195,11 @@ class MetadataConfigurationAlreadyExists(S3Error):
     code = "MetadataConfigurationAlreadyExists"
     status = 409
     message = "The metadata table configuration already exists."
+
+
+class MalformedPolicy(S3Error):
+    """A bucket policy S3 refuses (PutBucketPolicy): bad JSON, grammar, actions, resources."""
+
+    code = "MalformedPolicy"
+    status = 400
+    message = "Policies must be valid JSON and the first byte must be '{'"

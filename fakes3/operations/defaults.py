@@ -2,8 +2,8 @@
 
 Since April 2023 a new S3 bucket has Object Ownership ``BucketOwnerEnforced`` (ACLs disabled:
 the owner has FULL_CONTROL of the bucket and every object), all four Block Public Access
-settings on, no policy, no lifecycle rules, and no object lock. fakes3 cannot change any of
-these yet — PutBucketAcl, PutBucketPolicy, PutPublicAccessBlock, PutBucketOwnershipControls,
+settings on, no policy, no lifecycle rules, and no object lock. fakes3 cannot change some of
+these yet — PutBucketAcl, PutBucketOwnershipControls,
 PutBucketLifecycleConfiguration, PutObjectLockConfiguration and object-lock-enabled
 CreateBucket answer NotImplemented — so every bucket is such a bucket, and these reads answer
 exactly what S3 answers for one. The access-control and time-driven features replace them.
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from fakes3.errors import (
     InvalidRequest,
-    NoSuchBucketPolicy,
     NoSuchLifecycleConfiguration,
     ObjectLockConfigurationNotFoundError,
 )
@@ -49,20 +48,6 @@ def get_bucket_ownership_controls(ctx: Context, params: Params) -> Output:
     return {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}
 
 
-def get_public_access_block(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetPublicAccessBlock.html"""
-    ctx.store.get_bucket(params["Bucket"])
-    settings = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
-    return {"PublicAccessBlockConfiguration": dict.fromkeys(settings, True)}
-
-
-def get_bucket_policy(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketPolicy.html (and
-    GetBucketPolicyStatus, which answers the same error without a policy)."""
-    ctx.store.get_bucket(params["Bucket"])
-    raise NoSuchBucketPolicy(BucketName=params["Bucket"])
-
-
 def get_bucket_lifecycle_configuration(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html"""
     ctx.store.get_bucket(params["Bucket"])
@@ -86,9 +71,6 @@ HANDLERS: dict[str, Handler] = {
     "GetBucketAcl": get_bucket_acl,
     "GetObjectAcl": get_object_acl,
     "GetBucketOwnershipControls": get_bucket_ownership_controls,
-    "GetPublicAccessBlock": get_public_access_block,
-    "GetBucketPolicy": get_bucket_policy,
-    "GetBucketPolicyStatus": get_bucket_policy,
     "GetBucketLifecycleConfiguration": get_bucket_lifecycle_configuration,
     "GetBucketLifecycle": get_bucket_lifecycle_configuration,
     "GetObjectLockConfiguration": get_object_lock_configuration,

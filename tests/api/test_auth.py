@@ -41,7 +41,7 @@ def test_each_account_lists_its_own_buckets(auth_server: Running, alice_bucket: 
 
 def test_another_accounts_bucket(auth_server: Running, alice_bucket: str) -> None:
     bob = auth_server.client("bob", "bob-secret")
-    if mode_of(auth_server) == "strict":
+    if mode_of(auth_server) != "off":  # a signed second account is decided in lenient mode too
         with pytest.raises(ClientError) as caught:
             bob.get_object(Bucket=alice_bucket, Key="k")
         error = caught.value.response["Error"]

@@ -60,7 +60,7 @@ def test_writes_still_answer_not_implemented_and_missing_bucket_comes_first(
     s3: BaseClient, bucket: str
 ) -> None:
     with raises_client_error("NotImplemented", 501):
-        s3.put_bucket_policy(Bucket=bucket, Policy='{"Version": "2012-10-17", "Statement": []}')
+        s3.put_bucket_acl(Bucket=bucket, ACL="private")
     with raises_client_error("NoSuchBucket", 404):
         s3.put_bucket_policy(Bucket="no-such-bucket-x", Policy="{}")
     with raises_client_error("NoSuchBucket", 404):

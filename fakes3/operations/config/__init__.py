@@ -13,6 +13,7 @@ from fakes3.operations.config import (
     keyed,
     metadata,
     notification,
+    policy,
     replication,
     simple,
     tagging,
@@ -32,6 +33,7 @@ HANDLERS: dict[str, Handler] = {
     **notification.HANDLERS,
     **keyed.HANDLERS,
     **metadata.HANDLERS,
+    **policy.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]

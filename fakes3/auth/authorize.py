@@ -1,0 +1,197 @@
+"""The one authorization decision: may this principal run this operation on this resource?
+
+S3's order (https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html,
+https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html):
+
+1. an explicit ``Deny`` in the bucket policy refuses, whoever asks (the bucket owner too, except
+   for Get/Put/DeleteBucketPolicy, which the owner keeps unless it gave them up with
+   ``x-amz-confirm-remove-self-bucket-access``);
+2. an ``Allow`` in the bucket policy grants (with RestrictPublicBuckets on and a public policy,
+   only to the owner's account); ACL grants will be one more input here;
+3. the bucket owner's account is allowed by its own identity (fakes3 has no IAM: an account's
+   requests are its root user's);
+4. anything else is ``AccessDenied``.
+
+Without a policy the decision is one cached dict lookup (``store.configs.get``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from fakes3.auth.accounts import Account, Accounts
+from fakes3.auth.actions import OBJECT, action_of, also_needed
+from fakes3.auth.policy import ALLOW, DENY, Policy, Principal, Request, cached
+from fakes3.auth.policy_match import Value
+from fakes3.auth.public import is_public
+from fakes3.auth.request_context import RequestContext
+from fakes3.errors import AccessDenied, MethodNotAllowed, NotImplementedByFakeS3, S3Error
+from fakes3.store import Store
+from fakes3.store.records import BucketRecord
+
+POLICY = "policy"  # {"Text": the policy as sent, "ConfirmRemoveSelf": bool}
+PUBLIC_ACCESS_BLOCK = "public-access-block"  # the four switches; {} once deleted
+BLOCK_SWITCHES = (
+    "BlockPublicAcls",
+    "IgnorePublicAcls",
+    "BlockPublicPolicy",
+    "RestrictPublicBuckets",
+)
+NEW_BUCKET_BLOCK = dict.fromkeys(BLOCK_SWITCHES, True)  # S3's default since April 2023
+_POLICY_OPERATIONS = frozenset(("GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"))
+_READS = frozenset(("GetObject", "HeadObject"))
+
+
+def public_access_block(store: Store, bucket: str) -> dict[str, bool]:
+    """The bucket's switches: all on for a bucket never configured, as S3 creates them."""
+    stored = store.configs.get(bucket, PUBLIC_ACCESS_BLOCK)
+    return NEW_BUCKET_BLOCK if stored is None else stored
+
+
+def principal_of(account: Account | None) -> Principal | None:
+    if account is None:
+        return None
+    arn = f"arn:aws:iam::{account.account_id}:user/{account.display_name}"
+    return Principal(account.account_id, account.canonical_id, arn)
+
+
+def _resource(bucket: str, key: str | None, kind: str) -> str:
+    if kind == OBJECT and key is not None:
+        return f"arn:aws:s3:::{bucket}/{key}"
+    return f"arn:aws:s3:::{bucket}"
+
+
+def _refusal(account: Account | None, action: str, resource: str, explicit: bool) -> AccessDenied:
+    """AccessDenied with the reason AWS gives a signed caller; anonymous callers get none."""
+    if account is None:
+        return AccessDenied()
+    why = (
+        "with an explicit deny in a resource-based policy"
+        if explicit
+        else f"because no resource-based policy allows the {action} action"
+    )
+    return AccessDenied(
+        f"User: arn:aws:iam::{account.account_id}:user/{account.display_name} is not "
+        f'authorized to perform: {action} on resource: "{resource}" {why}'
+    )
+
+
+class Authorizer:
+    """Decisions for one app: its store (policies, owners, clock) and its accounts."""
+
+    def __init__(self, store: Store, accounts: Accounts) -> None:
+        self.store = store
+        self.accounts = accounts
+
+    def owner_of(self, bucket: BucketRecord) -> str:
+        return bucket.owner or self.accounts.default.canonical_id
+
+    def decide(
+        self,
+        account: Account | None,
+        operation: str,
+        bucket: BucketRecord,
+        key: str | None,
+        headers: Mapping[str, str],
+        environ: Mapping[str, Any],
+        version_id: str | None = None,
+    ) -> None:
+        """Raise AccessDenied (or 405 for another account's policy operations) unless the
+        request is allowed."""
+        is_owner = account is not None and account.canonical_id == self.owner_of(bucket)
+        stored = self.store.configs.get(bucket.name, POLICY)
+        if stored is None:
+            if is_owner:
+                return
+            action, kind = action_of(operation, version_id is not None)
+            raise _refusal(account, action, _resource(bucket.name, key, kind), explicit=False)
+        policy = cached(stored["Text"], bucket.name)
+        action, kind = action_of(operation, version_id is not None)
+        resource = _resource(bucket.name, key, kind)
+        if operation == "DeleteObjects":
+            self._batch_delete(policy, account, is_owner, action, resource)
+            return
+        context = RequestContext(
+            self.store,
+            account,
+            bucket,
+            key,
+            version_id,
+            headers,
+            environ,
+            self._owner_account(bucket),
+        )
+        principal = principal_of(account)
+        actions = (action, *also_needed(operation, version_id is not None, headers))
+        decisions = [policy.decide(Request(principal, a, resource, context.get)) for a in actions]
+        for needed, decision in zip(actions, decisions, strict=True):
+            if decision == DENY:
+                keeps = is_owner and operation in _POLICY_OPERATIONS
+                if not (keeps and not stored.get("ConfirmRemoveSelf")):
+                    raise _refusal(account, needed, resource, explicit=True)
+        if is_owner:
+            return
+        for needed, decision in zip(actions, decisions, strict=True):
+            if decision != ALLOW:
+                raise _refusal(account, needed, resource, explicit=False)
+        if self._restricted(bucket, policy, account):
+            raise _refusal(account, action, resource, explicit=False)
+        if operation in _POLICY_OPERATIONS:  # only the owner's account may, even if allowed
+            raise MethodNotAllowed(Method=environ.get("REQUEST_METHOD", ""), ResourceType="BUCKET")
+        if operation in _READS and key is not None:
+            self._missing_needs_list(policy, account, bucket, key, version_id, context)
+
+    def _missing_needs_list(
+        self,
+        policy: Policy,
+        account: Account | None,
+        bucket: BucketRecord,
+        key: str,
+        version_id: str | None,
+        context: RequestContext,
+    ) -> None:
+        """S3 answers a missing key with 404 only to a caller who may list the bucket
+        (``s3:ListBucket`` with ``s3:prefix`` the key); others get 403, so that reading does
+        not reveal which keys exist (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html)."""
+        try:
+            self.store.head_object(bucket.name, key, version_id)
+            return
+        except S3Error:
+            pass
+
+        def lookup(name: str) -> Value | None:
+            return key if name.lower() == "s3:prefix" else context.get(name)
+
+        listing = Request(
+            principal_of(account), "s3:ListBucket", f"arn:aws:s3:::{bucket.name}", lookup
+        )
+        if policy.decide(listing) != ALLOW or self._restricted(bucket, policy, account):
+            raise _refusal(account, "s3:ListBucket", listing.resource, explicit=False)
+
+    def _owner_account(self, bucket: BucketRecord) -> str | None:
+        owner = self.accounts.by_canonical_id(self.owner_of(bucket))
+        return owner.account_id if owner is not None else None
+
+    def _restricted(self, bucket: BucketRecord, policy: Policy, account: Account | None) -> bool:
+        """RestrictPublicBuckets: a public policy grants only within the owner's account."""
+        if not public_access_block(self.store, bucket.name).get("RestrictPublicBuckets"):
+            return False
+        if not is_public(policy):
+            return False
+        return account is None or account.account_id != self._owner_account(bucket)
+
+    @staticmethod
+    def _batch_delete(
+        policy: Policy, account: Account | None, is_owner: bool, action: str, resource: str
+    ) -> None:
+        """DeleteObjects names its keys in the body, read after this decision: decided here
+        only when no statement could make the answer differ between keys."""
+        if is_owner and not policy.may_apply(DENY, action):
+            return
+        if not is_owner and not policy.may_apply(ALLOW, action):
+            raise _refusal(account, action, resource + "/*", explicit=False)
+        raise NotImplementedByFakeS3(
+            "fakes3 does not decide DeleteObjects key by key under a bucket policy that "
+            "mentions s3:DeleteObject yet; delete the objects one by one."
+        )
