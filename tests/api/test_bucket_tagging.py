@@ -14,7 +14,8 @@ def test_tags_round_trip_and_delete(s3: BaseClient, bucket: str) -> None:
     with raises_client_error("NoSuchTagSet", 404):
         s3.get_bucket_tagging(Bucket=bucket)
     tags = [{"Key": "team", "Value": "data"}, {"Key": "cost centre", "Value": "ünï 42"}]
-    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    answer = s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 204  # as S3 answers
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags
     s3.delete_bucket_tagging(Bucket=bucket)
     with raises_client_error("NoSuchTagSet", 404):

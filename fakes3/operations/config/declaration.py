@@ -35,6 +35,7 @@ from fakes3.operations.config.keyed_handlers import (
 )
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.model import load_model
+from fakes3.protocol.serializing import STATUS
 
 Validator = Callable[[Context, Params, Any], Any]
 """``(ctx, params, document) -> value to store``; raises S3's error for a bad document."""
@@ -84,6 +85,7 @@ class BucketConfig:
     default: Callable[[Context, str], Any] | None = None
     validate: Validator = _as_sent
     empty: Callable[[], S3Error] = MalformedXML
+    put_status: int | None = None  # S3's status for PutX when the model says none (204)
     keyed: bool = False
     list: str | None = None
     page_size: int = 100
@@ -132,7 +134,7 @@ class BucketConfig:
                 check_body_id(self, params, document)
                 check_room(self, ctx, bucket, params)
             ctx.store.configs.put(bucket, self.store_name(params), value)
-            return {}
+            return {STATUS: self.put_status} if self.put_status else {}
 
         def delete_handler(ctx: Context, params: Params) -> Output:
             bucket = params["Bucket"]

@@ -68,6 +68,7 @@ _POLICY = BucketConfig(
     missing=NoSuchBucketPolicy,
     validate=_validate,
     empty=MalformedPolicy,
+    put_status=204,  # as S3 answers (the model names no status)
 )
 _POLICY_HANDLERS = _POLICY.handlers()
 

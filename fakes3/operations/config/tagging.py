@@ -71,6 +71,7 @@ TAGGING = BucketConfig(
     delete="DeleteBucketTagging",
     missing=NoSuchTagSet,
     validate=_validate,
+    put_status=204,  # as S3 answers (the model names no status)
 )
 
 HANDLERS: dict[str, Handler] = TAGGING.handlers()
