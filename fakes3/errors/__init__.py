@@ -93,12 +93,14 @@ from fakes3.errors.configuration import (
     NoSuchConfiguration,
     NoSuchCORSConfiguration,
     NoSuchLifecycleConfiguration,
+    NoSuchObjectLockConfiguration,
     NoSuchPublicAccessBlockConfiguration,
     NoSuchTagSet,
     NoSuchWebsiteConfiguration,
     ObjectLockConfigurationNotFoundError,
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
+    RestoreAlreadyInProgress,
     ServerSideEncryptionConfigurationNotFoundError,
     TooManyConfigurations,
 )
@@ -185,4 +187,6 @@ __all__ = [
     "MalformedPOSTRequest",
     "MaxPostPreDataLengthExceededError",
     "InvalidBucketAclWithObjectOwnership",
+    "NoSuchObjectLockConfiguration",
+    "RestoreAlreadyInProgress",
 ]

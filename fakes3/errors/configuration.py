@@ -195,3 +195,19 @@ class MetadataConfigurationAlreadyExists(S3Error):
     code = "MetadataConfigurationAlreadyExists"
     status = 409
     message = "The metadata table configuration already exists."
+
+
+class NoSuchObjectLockConfiguration(S3Error):
+    """GetObjectRetention / GetObjectLegalHold of a version that has none."""
+
+    code = "NoSuchObjectLockConfiguration"
+    status = 404
+    message = "The specified object does not have a ObjectLock configuration"
+
+
+class RestoreAlreadyInProgress(S3Error):
+    """RestoreObject while the object's restore is still running."""
+
+    code = "RestoreAlreadyInProgress"
+    status = 409
+    message = "Object restore is already in progress"

@@ -17,7 +17,7 @@ from fakes3.errors import (
     PreconditionFailed,
     S3Error,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, object_lock, restore
 from fakes3.operations.attributes import (
     apply_overrides,
     checksum_output,
@@ -71,6 +71,8 @@ def put_object(ctx: Context, params: Params) -> Output:
     scope, transport = encryption.scope_of(ctx, params["Bucket"], key), encryption.transport_of(ctx)
     new.encryption = encryption.resolve_write(params, scope, transport)
     new.seal = encryption.seal(params, transport, new.encryption)
+    new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
+    object_lock.require_digest(new.lock, body)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     if record.version_id is not None:
@@ -139,6 +141,7 @@ def get_object(ctx: Context, params: Params) -> Output:
     transport = encryption.transport_of(ctx)
 
     def span(rec: ObjectRecord) -> tuple[int, int]:
+        restore.check_readable(rec, ctx.store.clock.now())
         state["customer"] = encryption.check_read(params, rec.encryption, transport)
         return _span(params, rec, state)
 
@@ -150,6 +153,7 @@ def get_object(ctx: Context, params: Params) -> Output:
         reader = seal.reading(reader, state["range"][0] if state.get("range") else 0)
     try:
         output = _read_output(params, record, state)
+        output.update(restore.restore_output(record, ctx.store.clock.now()))
     except BaseException:
         reader.close()  # the blob was opened; an error now must not leak it
         raise
@@ -164,7 +168,9 @@ def head_object(ctx: Context, params: Params) -> Output:
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}
     _span(params, record, state)
-    return _read_output(params, record, state)
+    output = _read_output(params, record, state)
+    output.update(restore.restore_output(record, ctx.store.clock.now()))
+    return output
 
 
 def delete_object(ctx: Context, params: Params) -> Output:
@@ -176,7 +182,11 @@ def delete_object(ctx: Context, params: Params) -> Output:
     if_match = params.get("IfMatch")
     condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
     deletion = ctx.store.delete_object(
-        params["Bucket"], params["Key"], condition, params.get("VersionId")
+        params["Bucket"],
+        params["Key"],
+        condition,
+        params.get("VersionId"),
+        bool(params.get("BypassGovernanceRetention")),
     )
     output: Output = {}
     if deletion.delete_marker:
@@ -210,6 +220,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
+    bypass = bool(params.get("BypassGovernanceRetention"))
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for item in objects:
@@ -221,7 +232,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
             validate_key(key)
             etag = item.get("ETag")
             condition = _etag_condition(etag, key) if etag is not None else None
-            deletion = ctx.store.delete_object(bucket, key, condition, version)
+            deletion = ctx.store.delete_object(bucket, key, condition, version, bypass)
         except S3Error as error:
             entry = {"Key": key, "Code": error.code, "Message": error.text}
             errors.append({**entry, "VersionId": version} if version else entry)

@@ -13,6 +13,7 @@ from fakes3.operations.config import (
     keyed,
     metadata,
     notification,
+    object_lock,
     replication,
     simple,
     tagging,
@@ -32,6 +33,7 @@ HANDLERS: dict[str, Handler] = {
     **notification.HANDLERS,
     **keyed.HANDLERS,
     **metadata.HANDLERS,
+    **object_lock.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]
