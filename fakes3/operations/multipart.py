@@ -145,7 +145,7 @@ def upload_part(ctx: Context, params: Params) -> Output:
     sse = _upload_encryption(upload)
     _check_part(ctx, params, sse)
     body: RequestBody = params["Body"]
-    object_lock.require_digest(object_lock.upload_lock(upload.attrs), body)
+    object_lock.require_digest(object_lock.upload_lock(upload.attrs), params)
     client_algorithm = body.checksum_algorithm
     part, values = multipart.upload_part(upload, params["PartNumber"], body, client_algorithm)
     output: Output = {"ETag": part.etag, **encryption.echo(sse)}

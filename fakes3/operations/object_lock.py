@@ -168,9 +168,10 @@ def for_write(store: Store, bucket: str, params: Params) -> dict[str, Any]:
     return lock
 
 
-def require_digest(lock: dict[str, Any], body: Any) -> None:
-    """A body written under a lock must come with Content-MD5 or a checksum (S3's rule)."""
-    if lock and not getattr(body, "has_integrity_check", True):
+def require_digest(lock: dict[str, Any], params: Params) -> None:
+    """A body written under a lock must come with Content-MD5 or an ``x-amz-checksum-*`` value
+    (header or trailer), S3's rule; a signed payload's SHA-256 is not enough."""
+    if lock and params.get("ContentMD5") is None and params["Body"].checksum_algorithm is None:
         raise InvalidRequest(NEEDS_DIGEST)
 
 

@@ -72,7 +72,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     new.encryption = encryption.resolve_write(params, scope, transport)
     new.seal = encryption.seal(params, transport, new.encryption)
     new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
-    object_lock.require_digest(new.lock, body)
+    object_lock.require_digest(new.lock, params)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     if record.version_id is not None:
