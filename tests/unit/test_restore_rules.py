@@ -54,7 +54,7 @@ def test_states_over_time() -> None:
     done = NOON + timedelta(hours=12)
     assert readable(record, done)
     assert restore_output(record, done) == {
-        "Restore": 'ongoing-request="false", expiry-date="Mon, 03 Mar 2030 00:00:00 GMT"'
+        "Restore": 'ongoing-request="false", expiry-date="Sun, 03 Mar 2030 00:00:00 GMT"'
     }
     end = datetime(2030, 3, 3, tzinfo=timezone.utc)
     assert restore_status(record, done) == {"IsRestoreInProgress": False, "RestoreExpiryDate": end}
