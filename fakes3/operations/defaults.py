@@ -17,6 +17,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.context import Context, Handler, Output, Params
 
+
 def _owner_acl(ctx: Context, bucket: str) -> Output:
     owner = ctx.owner_of(ctx.store.get_bucket(bucket))
     grantee = {"Type": "CanonicalUser", **owner}

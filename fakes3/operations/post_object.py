@@ -33,8 +33,8 @@ from fakes3.errors import (
 )
 from fakes3.operations import encryption
 from fakes3.operations.attributes import new_object, validate_key
-from fakes3.operations.object_lock import for_write
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
+from fakes3.operations.object_lock import for_write
 from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.parsing import read_document

@@ -119,7 +119,9 @@ def restore_object(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     if days < 1:
         raise InvalidArgument(
-            "The number of days must be a positive integer.", ArgumentName="Days", ArgumentValue=days
+            "The number of days must be a positive integer.",
+            ArgumentName="Days",
+            ArgumentValue=days,
         )
     clock, setting = ctx.store.clock, ctx.settings.restore_seconds
     answer: dict[str, int] = {}
@@ -127,12 +129,13 @@ def restore_object(ctx: Context, params: Params) -> Output:
     def change(record: ObjectRecord) -> ObjectRecord:
         now = clock.now()
         if record.storage_class not in ARCHIVED:
-            raise InvalidObjectState("Restore is not allowed for the object's current storage class")
+            raise InvalidObjectState(
+                "Restore is not allowed for the object's current storage class"
+            )
         duration = DURATIONS.get((record.storage_class, tier))
         if duration is None:
             raise InvalidArgument(
-                f"{tier} retrieval is not available for the {record.storage_class} storage "
-                "class.",
+                f"{tier} retrieval is not available for the {record.storage_class} storage class.",
                 ArgumentName="Tier",
                 ArgumentValue=tier,
             )

@@ -38,7 +38,7 @@ def cs3(clocked_server: Server) -> BaseClient:
 
 
 @pytest.fixture
-def clock(clocked_server: Server) -> ManualClock:
+def store_clock(clocked_server: Server) -> ManualClock:
     app = clocked_server.app
     assert isinstance(app, FakeS3)
     return app.consistency.manual_clock()

@@ -1,10 +1,10 @@
 """Object Lock through a live server: the bucket configuration, the lock a write gets, and what
-a lock forbids, on the store's manual clock (both backends)."""
+a lock forbids, on the store's manual store_clock (both backends)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,6 @@ import requests
 from api_helpers import md5_b64, raises_client_error
 from botocore.client import BaseClient
 from botocore.config import Config
-from clocked import DAY, clock, clocked_server, cs3  # noqa: F401 - fixtures
 from s3clients import client_for
 
 from fakes3.server import Server
@@ -74,7 +73,9 @@ def test_existing_bucket_needs_versioning_enabled(cs3: BaseClient, plain: str) -
     with raises_client_error("ObjectLockConfigurationNotFoundError", 404):
         cs3.get_object_lock_configuration(Bucket=plain)
     with raises_client_error("InvalidBucketState", 409):
-        cs3.put_object_lock_configuration(Bucket=plain, ObjectLockConfiguration=_lock_config(Days=1))
+        cs3.put_object_lock_configuration(
+            Bucket=plain, ObjectLockConfiguration=_lock_config(Days=1)
+        )
     with raises_client_error("ObjectLockConfigurationNotFoundError", 404):
         cs3.get_object_lock_configuration(Bucket=plain)
     cs3.put_bucket_versioning(Bucket=plain, VersioningConfiguration={"Status": "Enabled"})
@@ -112,12 +113,12 @@ def test_bad_configuration_keeps_the_previous_one(
 
 
 def test_default_retention_on_put_copy_multipart_and_post(
-    cs3: BaseClient, clocked_server: Server, clock: ManualClock, locked: str, plain: str
+    cs3: BaseClient, clocked_server: Server, store_clock: ManualClock, locked: str, plain: str
 ) -> None:
     cs3.put_object_lock_configuration(
         Bucket=locked, ObjectLockConfiguration=_lock_config("COMPLIANCE", Days=2)
     )
-    now = clock.now()
+    now = store_clock.now()
     expected = {"ObjectLockMode": "COMPLIANCE", "ObjectLockRetainUntilDate": now + timedelta(2)}
     cs3.put_object(Bucket=locked, Key="put", Body=b"x")
     cs3.put_object(Bucket=plain, Key="source", Body=b"x")
@@ -147,10 +148,10 @@ def test_default_retention_on_put_copy_multipart_and_post(
 
 
 def test_explicit_lock_headers_override_the_default(
-    cs3: BaseClient, clocked_server: Server, clock: ManualClock, locked: str
+    cs3: BaseClient, clocked_server: Server, store_clock: ManualClock, locked: str
 ) -> None:
     cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=_lock_config(Days=1))
-    until = clock.now() + timedelta(days=30)
+    until = store_clock.now() + timedelta(days=30)
     lock = {
         "ObjectLockMode": "COMPLIANCE",
         "ObjectLockRetainUntilDate": until,
@@ -184,17 +185,20 @@ def test_explicit_lock_headers_override_the_default(
             "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied",
         ),
         ({"ObjectLockMode": "SOMETIMES", "future": 1}, "Unknown wormMode directive."),
-        ({"ObjectLockMode": "GOVERNANCE", "past": 1}, "The retain until date must be in the future!"),
+        (
+            {"ObjectLockMode": "GOVERNANCE", "past": 1},
+            "The retain until date must be in the future!",
+        ),
         ({"ObjectLockLegalHoldStatus": "MAYBE"}, "Legal Hold must be either of 'ON' or 'OFF'"),
     ],
 )
 def test_bad_lock_headers_store_nothing(
-    cs3: BaseClient, clock: ManualClock, locked: str, headers: dict[str, Any], message: str
+    cs3: BaseClient, store_clock: ManualClock, locked: str, headers: dict[str, Any], message: str
 ) -> None:
     if headers.pop("future", None):
-        headers["ObjectLockRetainUntilDate"] = clock.now() + timedelta(days=1)
+        headers["ObjectLockRetainUntilDate"] = store_clock.now() + timedelta(days=1)
     if headers.pop("past", None):
-        headers["ObjectLockRetainUntilDate"] = clock.now() - timedelta(seconds=1)
+        headers["ObjectLockRetainUntilDate"] = store_clock.now() - timedelta(seconds=1)
     with raises_client_error("InvalidArgument", 400) as caught:
         cs3.put_object(Bucket=locked, Key="k", Body=b"x", **headers)
     assert caught.value.response["Error"]["Message"] == message
@@ -222,11 +226,17 @@ def test_a_locked_body_needs_content_md5_or_a_checksum(
     assert len(_versions(cs3, locked)) == 3
 
 
-def test_lock_headers_on_a_bucket_without_lock(cs3: BaseClient, clock: ManualClock, plain: str) -> None:
-    until = clock.now() + timedelta(days=1)
+def test_lock_headers_on_a_bucket_without_lock(
+    cs3: BaseClient, store_clock: ManualClock, plain: str
+) -> None:
+    until = store_clock.now() + timedelta(days=1)
     with raises_client_error("InvalidRequest", 400) as caught:
         cs3.put_object(
-            Bucket=plain, Key="k", Body=b"x", ObjectLockMode="GOVERNANCE", ObjectLockRetainUntilDate=until
+            Bucket=plain,
+            Key="k",
+            Body=b"x",
+            ObjectLockMode="GOVERNANCE",
+            ObjectLockRetainUntilDate=until,
         )
     assert caught.value.response["Error"]["Message"] == "Bucket is missing ObjectLockConfiguration"
     cs3.put_object(Bucket=plain, Key="k", Body=b"x")
@@ -240,4 +250,7 @@ def test_lock_headers_on_a_bucket_without_lock(cs3: BaseClient, clock: ManualClo
     ):
         with raises_client_error("InvalidRequest", 400) as caught:
             call()
-        assert caught.value.response["Error"]["Message"] == "Bucket is missing Object Lock Configuration"
+        assert (
+            caught.value.response["Error"]["Message"]
+            == "Bucket is missing Object Lock Configuration"
+        )

@@ -1,5 +1,5 @@
 """Object Lock on versions through a live server: retention and legal hold rules, deletes that a
-lock refuses, retention ending on the store's manual clock, and a restart mid-lock."""
+lock refuses, retention ending on the store's manual store_clock, and a restart mid-lock."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from api_helpers import raises_client_error
 from botocore.client import BaseClient
-from clocked import DAY, clock, clocked_server, cs3  # noqa: F401 - fixtures
+from clocked import DAY
 from s3clients import client_for
 
 from fakes3.app import FakeS3
@@ -45,11 +45,13 @@ def _version_ids(s3: BaseClient, bucket: str) -> set[str]:
     return {v["VersionId"] for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])}
 
 
-def test_retention_round_trip_and_absent(cs3: BaseClient, clock: ManualClock, locked: str) -> None:
+def test_retention_round_trip_and_absent(
+    cs3: BaseClient, store_clock: ManualClock, locked: str
+) -> None:
     cs3.put_object(Bucket=locked, Key="k", Body=b"x")
     with raises_client_error("NoSuchObjectLockConfiguration", 404):
         cs3.get_object_retention(Bucket=locked, Key="k")
-    until = clock.now() + timedelta(days=10, milliseconds=250)
+    until = store_clock.now() + timedelta(days=10, milliseconds=250)
     cs3.put_object_retention(Bucket=locked, Key="k", Retention=_retention("GOVERNANCE", until))
     assert cs3.get_object_retention(Bucket=locked, Key="k")["Retention"] == _retention(
         "GOVERNANCE", until
@@ -76,14 +78,14 @@ def test_retention_round_trip_and_absent(cs3: BaseClient, clock: ManualClock, lo
 )
 def test_retention_changes(
     cs3: BaseClient,
-    clock: ManualClock,
+    store_clock: ManualClock,
     locked: str,
     mode: str,
     change: tuple[str, int] | None,
     bypass: bool,
     allowed: bool,
 ) -> None:
-    until = clock.now() + timedelta(days=5)
+    until = store_clock.now() + timedelta(days=5)
     version = _retained(cs3, locked, "k", mode, until)
     retention = {} if change is None else _retention(change[0], until + timedelta(days=change[1]))
     call = {"Bucket": locked, "Key": "k", "VersionId": version, "Retention": retention}
@@ -103,13 +105,13 @@ def test_retention_changes(
 
 
 def test_anything_goes_once_retention_has_passed(
-    cs3: BaseClient, clock: ManualClock, locked: str
+    cs3: BaseClient, store_clock: ManualClock, locked: str
 ) -> None:
-    until = clock.now() + timedelta(days=1)
+    until = store_clock.now() + timedelta(days=1)
     _retained(cs3, locked, "k", "COMPLIANCE", until)
-    clock.advance(DAY)
+    store_clock.advance(DAY)
     cs3.put_object_retention(
-        Bucket=locked, Key="k", Retention=_retention("GOVERNANCE", clock.now() + timedelta(1))
+        Bucket=locked, Key="k", Retention=_retention("GOVERNANCE", store_clock.now() + timedelta(1))
     )
 
 
@@ -123,21 +125,23 @@ def test_anything_goes_once_retention_has_passed(
     ],
 )
 def test_bad_retention_changes_nothing(
-    cs3: BaseClient, clock: ManualClock, locked: str, retention: dict[str, Any], code: str
+    cs3: BaseClient, store_clock: ManualClock, locked: str, retention: dict[str, Any], code: str
 ) -> None:
     cs3.put_object(Bucket=locked, Key="k", Body=b"x")
     if retention.pop("future", None):
-        retention["RetainUntilDate"] = clock.now() + timedelta(days=1)
+        retention["RetainUntilDate"] = store_clock.now() + timedelta(days=1)
     if retention.pop("past", None):
-        retention["RetainUntilDate"] = clock.now()
+        retention["RetainUntilDate"] = store_clock.now()
     with raises_client_error(code, 400):
         cs3.put_object_retention(Bucket=locked, Key="k", Retention=retention)
     with raises_client_error("NoSuchObjectLockConfiguration", 404):
         cs3.get_object_retention(Bucket=locked, Key="k")
 
 
-def test_deleting_a_retained_version(cs3: BaseClient, clock: ManualClock, locked: str) -> None:
-    until = clock.now() + timedelta(days=3)
+def test_deleting_a_retained_version(
+    cs3: BaseClient, store_clock: ManualClock, locked: str
+) -> None:
+    until = store_clock.now() + timedelta(days=3)
     governed = _retained(cs3, locked, "gov", "GOVERNANCE", until)
     complied = _retained(cs3, locked, "comp", "COMPLIANCE", until)
     for key, version in (("gov", governed), ("comp", complied)):
@@ -146,14 +150,21 @@ def test_deleting_a_retained_version(cs3: BaseClient, clock: ManualClock, locked
         assert caught.value.response["Error"]["Message"] == PROTECTED
     result = cs3.delete_objects(
         Bucket=locked,
-        Delete={"Objects": [{"Key": "gov", "VersionId": governed}, {"Key": "comp", "VersionId": complied}]},
+        Delete={
+            "Objects": [
+                {"Key": "gov", "VersionId": governed},
+                {"Key": "comp", "VersionId": complied},
+            ]
+        },
     )
     assert [(e["Key"], e["Code"], e["Message"]) for e in result["Errors"]] == [
         ("gov", "AccessDenied", PROTECTED),
         ("comp", "AccessDenied", PROTECTED),
     ]
     with raises_client_error("AccessDenied", 403):
-        cs3.delete_object(Bucket=locked, Key="comp", VersionId=complied, BypassGovernanceRetention=True)
+        cs3.delete_object(
+            Bucket=locked, Key="comp", VersionId=complied, BypassGovernanceRetention=True
+        )
     result = cs3.delete_objects(
         Bucket=locked,
         Delete={"Objects": [{"Key": "gov", "VersionId": governed}]},
@@ -161,19 +172,19 @@ def test_deleting_a_retained_version(cs3: BaseClient, clock: ManualClock, locked
     )
     assert result["Deleted"] == [{"Key": "gov", "VersionId": governed}]
     assert _version_ids(cs3, locked) == {complied}
-    # The store's clock decides: one second before the end it is kept, at the end it goes.
-    clock.advance((until - clock.now()).total_seconds() - 1)
+    # The store's store_clock decides: one second before the end it is kept, at the end it goes.
+    store_clock.advance((until - store_clock.now()).total_seconds() - 1)
     with raises_client_error("AccessDenied", 403):
         cs3.delete_object(Bucket=locked, Key="comp", VersionId=complied)
-    clock.advance(1)
+    store_clock.advance(1)
     cs3.delete_object(Bucket=locked, Key="comp", VersionId=complied)
     assert _version_ids(cs3, locked) == set()
 
 
 def test_a_delete_without_version_id_adds_a_marker(
-    cs3: BaseClient, clock: ManualClock, locked: str
+    cs3: BaseClient, store_clock: ManualClock, locked: str
 ) -> None:
-    version = _retained(cs3, locked, "k", "COMPLIANCE", clock.now() + timedelta(days=1))
+    version = _retained(cs3, locked, "k", "COMPLIANCE", store_clock.now() + timedelta(days=1))
     marker = cs3.delete_object(Bucket=locked, Key="k")
     assert marker["DeleteMarker"] is True
     with raises_client_error("NoSuchKey", 404):
@@ -185,7 +196,7 @@ def test_a_delete_without_version_id_adds_a_marker(
     assert _version_ids(cs3, locked) >= {version}
 
 
-def test_legal_hold(cs3: BaseClient, clock: ManualClock, locked: str) -> None:
+def test_legal_hold(cs3: BaseClient, store_clock: ManualClock, locked: str) -> None:
     version = cs3.put_object(Bucket=locked, Key="k", Body=b"x")["VersionId"]
     with raises_client_error("NoSuchObjectLockConfiguration", 404):
         cs3.get_object_legal_hold(Bucket=locked, Key="k")
@@ -194,7 +205,7 @@ def test_legal_hold(cs3: BaseClient, clock: ManualClock, locked: str) -> None:
     cs3.put_object_legal_hold(Bucket=locked, Key="k", VersionId=version, LegalHold={"Status": "ON"})
     assert cs3.get_object_legal_hold(Bucket=locked, Key="k")["LegalHold"] == {"Status": "ON"}
     assert cs3.head_object(Bucket=locked, Key="k")["ObjectLockLegalHoldStatus"] == "ON"
-    clock.advance(400 * DAY)  # a legal hold has no end date
+    store_clock.advance(400 * DAY)  # a legal hold has no end date
     for bypass in (False, True):
         with raises_client_error("AccessDenied", 403):
             cs3.delete_object(
@@ -207,18 +218,21 @@ def test_legal_hold(cs3: BaseClient, clock: ManualClock, locked: str) -> None:
 
 
 def test_default_retention_in_years_ends_on_the_clock(
-    cs3: BaseClient, clock: ManualClock, locked: str
+    cs3: BaseClient, store_clock: ManualClock, locked: str
 ) -> None:
-    config = {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}}}
+    config = {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": 1}},
+    }
     cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=config)
-    created = clock.now()
+    created = store_clock.now()
     version = cs3.put_object(Bucket=locked, Key="k", Body=b"x")["VersionId"]
     retention = cs3.get_object_retention(Bucket=locked, Key="k")["Retention"]
     assert retention == _retention("COMPLIANCE", created + timedelta(days=365))
-    clock.advance(364 * DAY)
+    store_clock.advance(364 * DAY)
     with raises_client_error("AccessDenied", 403):
         cs3.delete_object(Bucket=locked, Key="k", VersionId=version)
-    clock.advance(DAY)
+    store_clock.advance(DAY)
     cs3.delete_object(Bucket=locked, Key="k", VersionId=version)
 
 
@@ -235,15 +249,17 @@ def test_retention_survives_a_restart(tmp_path: Path) -> None:
         held = s3.put_object(Bucket="vault", Key="held", Body=b"x", ObjectLockLegalHoldStatus="ON")
     first.store.close()
     second = FakeS3(settings)
-    clock = second.consistency.manual_clock()
-    clock.set(start + timedelta(days=5))  # the middle of the lock period
+    store_clock = second.consistency.manual_clock()
+    store_clock.set(start + timedelta(days=5))  # the middle of the lock period
     with Server(second, port=0) as running:
         s3 = client_for(running.endpoint_url)
         assert s3.get_object_lock_configuration(Bucket="vault")["ObjectLockConfiguration"] == {
             "ObjectLockEnabled": "Enabled"
         }
         with raises_client_error("InvalidBucketState", 409):
-            s3.put_bucket_versioning(Bucket="vault", VersioningConfiguration={"Status": "Suspended"})
+            s3.put_bucket_versioning(
+                Bucket="vault", VersioningConfiguration={"Status": "Suspended"}
+            )
         with raises_client_error("AccessDenied", 403):
             s3.delete_object(Bucket="vault", Key="k", VersionId=version)
         with raises_client_error("AccessDenied", 403):
@@ -251,6 +267,6 @@ def test_retention_survives_a_restart(tmp_path: Path) -> None:
         assert s3.get_object_retention(Bucket="vault", Key="k")["Retention"] == _retention(
             "COMPLIANCE", until
         )
-        clock.advance(5 * DAY)
+        store_clock.advance(5 * DAY)
         s3.delete_object(Bucket="vault", Key="k", VersionId=version)
     second.store.close()

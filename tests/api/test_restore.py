@@ -1,4 +1,4 @@
-"""Storage classes and RestoreObject through a live server, on the store's manual clock (both
+"""Storage classes and RestoreObject through a live server, on the store's manual store_clock (both
 backends)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from email.utils import format_datetime
 import pytest
 from api_helpers import raises_client_error
 from botocore.client import BaseClient
-from clocked import DAY, clock, clocked_server, cs3  # noqa: F401 - fixtures
+from clocked import DAY
 from s3clients import client_for
 
 from fakes3.app import FakeS3
@@ -93,7 +93,10 @@ def test_archived_objects_are_listed_and_headed_but_not_read(
     upload = cs3.create_multipart_upload(Bucket=bucket, Key="mpu")
     with raises_client_error("InvalidObjectState", 403):
         cs3.upload_part_copy(
-            Bucket=bucket, Key="mpu", UploadId=upload["UploadId"], PartNumber=1,
+            Bucket=bucket,
+            Key="mpu",
+            UploadId=upload["UploadId"],
+            PartNumber=1,
             CopySource=f"{bucket}/k",
         )
     cs3.abort_multipart_upload(Bucket=bucket, Key="mpu", UploadId=upload["UploadId"])
@@ -113,20 +116,20 @@ def test_instant_classes_read_and_refuse_restores(
 
 
 def test_a_restore_runs_then_expires_on_the_clock(
-    cs3: BaseClient, clock: ManualClock, bucket: str
+    cs3: BaseClient, store_clock: ManualClock, bucket: str
 ) -> None:
     cs3.put_object(Bucket=bucket, Key="k", Body=b"cold", StorageClass="GLACIER")
-    started = clock.now()
+    started = store_clock.now()
     request = {"Days": 2, "GlacierJobParameters": {"Tier": "Standard"}}
     answer = cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest=request)
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 202
     assert cs3.head_object(Bucket=bucket, Key="k")["Restore"] == 'ongoing-request="true"'
     with raises_client_error("RestoreAlreadyInProgress", 409):
         cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest=request)
-    clock.advance(5 * 3600 - 1)  # Standard from GLACIER: 5 hours
+    store_clock.advance(5 * 3600 - 1)  # Standard from GLACIER: 5 hours
     with raises_client_error("InvalidObjectState", 403):
         cs3.get_object(Bucket=bucket, Key="k")
-    clock.advance(1)
+    store_clock.advance(1)
     expiry = _midnight_after(started + timedelta(hours=5), 2)
     got = cs3.get_object(Bucket=bucket, Key="k")
     assert (got["Body"].read(), got["Restore"]) == (b"cold", _header(expiry))
@@ -134,12 +137,12 @@ def test_a_restore_runs_then_expires_on_the_clock(
     cs3.copy_object(Bucket=bucket, Key="thawed", CopySource=f"{bucket}/k")
     assert cs3.get_object(Bucket=bucket, Key="thawed")["Body"].read() == b"cold"
     # Restoring again while restored: 200, the expiry counted from now.
-    clock.advance(DAY)
+    store_clock.advance(DAY)
     answer = cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest={"Days": 3})
     assert answer["ResponseMetadata"]["HTTPStatusCode"] == 200
-    expiry = _midnight_after(clock.now(), 3)
+    expiry = _midnight_after(store_clock.now(), 3)
     assert cs3.head_object(Bucket=bucket, Key="k")["Restore"] == _header(expiry)
-    clock.advance((expiry - clock.now()).total_seconds())
+    store_clock.advance((expiry - store_clock.now()).total_seconds())
     assert "Restore" not in cs3.head_object(Bucket=bucket, Key="k")
     with raises_client_error("InvalidObjectState", 403):
         cs3.get_object(Bucket=bucket, Key="k")
@@ -158,13 +161,18 @@ def test_a_restore_runs_then_expires_on_the_clock(
     ],
 )
 def test_tier_durations(
-    cs3: BaseClient, clock: ManualClock, bucket: str, storage_class: str, tier: str, hours: float
+    cs3: BaseClient,
+    store_clock: ManualClock,
+    bucket: str,
+    storage_class: str,
+    tier: str,
+    hours: float,
 ) -> None:
     cs3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass=storage_class)
     cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest={"Days": 1, "Tier": tier})
-    clock.advance(hours * 3600 - 1)
+    store_clock.advance(hours * 3600 - 1)
     assert cs3.head_object(Bucket=bucket, Key="k")["Restore"] == 'ongoing-request="true"'
-    clock.advance(1)
+    store_clock.advance(1)
     assert cs3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
 
 
@@ -187,21 +195,21 @@ def test_bad_restore_requests(cs3: BaseClient, bucket: str) -> None:
     assert "Restore" not in cs3.head_object(Bucket=bucket, Key="deep")
 
 
-def test_restore_status_in_listings(cs3: BaseClient, clock: ManualClock, bucket: str) -> None:
+def test_restore_status_in_listings(cs3: BaseClient, store_clock: ManualClock, bucket: str) -> None:
     cs3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     old = cs3.put_object(Bucket=bucket, Key="a", Body=b"1", StorageClass="GLACIER")["VersionId"]
     cs3.put_object(Bucket=bucket, Key="a", Body=b"2", StorageClass="GLACIER")
     cs3.put_object(Bucket=bucket, Key="b", Body=b"x", StorageClass="GLACIER")
     cs3.restore_object(Bucket=bucket, Key="a", VersionId=old, RestoreRequest={"Days": 1})
     cs3.restore_object(Bucket=bucket, Key="b", RestoreRequest={"Days": 1, "Tier": "Expedited"})
-    clock.advance(300)
+    store_clock.advance(300)
     asked = {"OptionalObjectAttributes": ["RestoreStatus"]}
     for listing in (cs3.list_objects_v2, cs3.list_objects):
         entries = listing(Bucket=bucket, **asked)["Contents"]
         assert "RestoreStatus" not in entries[0]  # the current "a" was never restored
         assert entries[1]["RestoreStatus"] == {
             "IsRestoreInProgress": False,
-            "RestoreExpiryDate": _midnight_after(clock.now(), 1),
+            "RestoreExpiryDate": _midnight_after(store_clock.now(), 1),
         }
         assert "RestoreStatus" not in listing(Bucket=bucket)["Contents"][1]  # not asked
     versions = cs3.list_object_versions(Bucket=bucket, **asked)["Versions"]
@@ -212,14 +220,14 @@ def test_restore_status_in_listings(cs3: BaseClient, clock: ManualClock, bucket:
 
 def test_restore_seconds_setting() -> None:
     app = FakeS3(Settings(restore_seconds=30))
-    clock = app.consistency.manual_clock()
+    store_clock = app.consistency.manual_clock()
     with Server(app, port=0) as running:
         s3 = client_for(running.endpoint_url)
         s3.create_bucket(Bucket="fast")
         s3.put_object(Bucket="fast", Key="k", Body=b"x", StorageClass="DEEP_ARCHIVE")
         s3.restore_object(Bucket="fast", Key="k", RestoreRequest={"Days": 1, "Tier": "Bulk"})
-        clock.advance(29)
+        store_clock.advance(29)
         assert s3.head_object(Bucket="fast", Key="k")["Restore"] == 'ongoing-request="true"'
-        clock.advance(1)
+        store_clock.advance(1)
         assert s3.get_object(Bucket="fast", Key="k")["Body"].read() == b"x"
     assert not app.errors

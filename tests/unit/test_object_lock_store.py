@@ -24,7 +24,9 @@ START = datetime(2030, 1, 1, tzinfo=timezone.utc)
 
 def _record(mode: str | None = None, days: float = 0, hold: str | None = None) -> ObjectRecord:
     until = (START + timedelta(days=days)).isoformat() if mode else None
-    return ObjectRecord("k", "b", 1, '"e"', START, lock_mode=mode, lock_until=until, legal_hold=hold)
+    return ObjectRecord(
+        "k", "b", 1, '"e"', START, lock_mode=mode, lock_until=until, legal_hold=hold
+    )
 
 
 @pytest.mark.parametrize(
@@ -128,7 +130,9 @@ def _run(store: Store, clock: ManualClock, ops: list[tuple[object, ...]]) -> Non
 
 @settings(max_examples=40, deadline=None)
 @given(ops=OPS, directory=st.booleans())
-def test_no_protected_version_is_ever_removed(ops: list[tuple[object, ...]], directory: bool) -> None:
+def test_no_protected_version_is_ever_removed(
+    ops: list[tuple[object, ...]], directory: bool
+) -> None:
     clock = ManualClock(START)
     with tempfile.TemporaryDirectory() as data:
         store = open_store(data if directory else None, clock)

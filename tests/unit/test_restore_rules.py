@@ -35,10 +35,16 @@ def _record(storage_class: str, ready: datetime | None = None, days: int = 1) ->
     [
         (NOON, 1, datetime(2030, 3, 3, tzinfo=timezone.utc)),  # rounded up to midnight
         (NOON.replace(hour=0), 2, datetime(2030, 3, 3, tzinfo=timezone.utc)),  # already midnight
-        (datetime(2030, 2, 28, 23, 59, 59, tzinfo=timezone.utc), 1, datetime(2030, 3, 2, tzinfo=timezone.utc)),
+        (
+            datetime(2030, 2, 28, 23, 59, 59, tzinfo=timezone.utc),
+            1,
+            datetime(2030, 3, 2, tzinfo=timezone.utc),
+        ),
     ],
 )
-def test_expiry_is_the_next_midnight_after_days(ready: datetime, days: int, expiry: datetime) -> None:
+def test_expiry_is_the_next_midnight_after_days(
+    ready: datetime, days: int, expiry: datetime
+) -> None:
     assert _expiry(ready, days) == expiry
 
 

@@ -18,5 +18,3 @@ OBJECT_LOCK = BucketConfig(
     validate=validate,
 )
 HANDLERS: dict[str, Handler] = OBJECT_LOCK.handlers()
-
-
