@@ -27,8 +27,8 @@ from fakes3.errors import (
     S3Error,
 )
 from fakes3.operations.attributes import representation
-from fakes3.operations.restore import check_readable
 from fakes3.operations.conditions import check_read_conditions, parse_range
+from fakes3.operations.restore import check_readable
 from fakes3.protocol.addressing import decode_path, hostname
 from fakes3.protocol.serializing import STATUS, WireResponse, default_serializer
 from fakes3.store import Store
