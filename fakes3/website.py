@@ -221,7 +221,7 @@ class _Request:
             if "SSECustomerAlgorithm" in record.encryption:  # no key can be sent here
                 raise InvalidRequest(_SSEC_MESSAGE)
             if not self.head:  # an archived object's bytes are not served until restored
-                check_readable(record, self.store.clock.now())
+                check_readable(record, self.store.clock)
             return span(record)
 
         if self.head:

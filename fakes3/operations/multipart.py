@@ -203,7 +203,7 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
 
     def pick(src: ObjectRecord) -> tuple[int, int, Seal | None]:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
-        restore.check_copy_source(src, ctx.store.clock.now())
+        restore.check_copy_source(src, ctx.store.clock)
         start, end = _copy_span(params, src)
         return start, end, encryption.opened(src.encryption, source_key)
 

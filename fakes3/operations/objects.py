@@ -141,7 +141,7 @@ def get_object(ctx: Context, params: Params) -> Output:
     transport = encryption.transport_of(ctx)
 
     def span(rec: ObjectRecord) -> tuple[int, int]:
-        restore.check_readable(rec, ctx.store.clock.now())
+        restore.check_readable(rec, ctx.store.clock)
         state["customer"] = encryption.check_read(params, rec.encryption, transport)
         return _span(params, rec, state)
 
@@ -153,7 +153,7 @@ def get_object(ctx: Context, params: Params) -> Output:
         reader = seal.reading(reader, state["range"][0] if state.get("range") else 0)
     try:
         output = _read_output(params, record, state)
-        output.update(restore.restore_output(record, ctx.store.clock.now()))
+        output.update(restore.restore_output(record, ctx.store.clock))
     except BaseException:
         reader.close()  # the blob was opened; an error now must not leak it
         raise
@@ -169,7 +169,7 @@ def head_object(ctx: Context, params: Params) -> Output:
     state: dict[str, Any] = {}
     _span(params, record, state)
     output = _read_output(params, record, state)
-    output.update(restore.restore_output(record, ctx.store.clock.now()))
+    output.update(restore.restore_output(record, ctx.store.clock))
     return output
 
 

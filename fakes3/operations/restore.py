@@ -30,6 +30,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.serializing import STATUS, http_date
+from fakes3.store.clock import Clock
 from fakes3.store.records import ObjectRecord
 
 ARCHIVED = frozenset({"GLACIER", "DEEP_ARCHIVE"})
@@ -63,22 +64,26 @@ def readable(record: ObjectRecord, now: datetime) -> bool:
     return dates is not None and dates[0] <= now < dates[1]
 
 
-def check_readable(record: ObjectRecord, now: datetime) -> None:
-    """GetObject of an archived version: 403 InvalidObjectState until it is restored."""
-    if not readable(record, now):
+def check_readable(record: ObjectRecord, clock: Clock) -> None:
+    """GetObject of an archived version: 403 InvalidObjectState until it is restored (the
+    clock is read only for archived versions: this runs on every GET)."""
+    if record.storage_class in ARCHIVED and not readable(record, clock.now()):
         raise InvalidObjectState(StorageClass=record.storage_class)
 
 
-def check_copy_source(record: ObjectRecord, now: datetime) -> None:
+def check_copy_source(record: ObjectRecord, clock: Clock) -> None:
     """CopyObject / UploadPartCopy from an archived version that is not restored."""
-    if not readable(record, now):
+    if record.storage_class in ARCHIVED and not readable(record, clock.now()):
         raise InvalidObjectState(NOT_ACTIVE)
 
 
-def restore_output(record: ObjectRecord, now: datetime) -> dict[str, Any]:
+def restore_output(record: ObjectRecord, clock: Clock) -> dict[str, Any]:
     """HEAD/GET's ``x-amz-restore``: running, or done with its expiry; nothing otherwise."""
     dates = _dates(record)
-    if dates is None or now >= dates[1]:
+    if dates is None:
+        return {}
+    now = clock.now()
+    if now >= dates[1]:
         return {}
     if now < dates[0]:
         return {"Restore": 'ongoing-request="true"'}

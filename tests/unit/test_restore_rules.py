@@ -15,6 +15,7 @@ from fakes3.operations.restore import (
     restore_status,
 )
 from fakes3.settings import Settings
+from fakes3.store.clock import ManualClock
 from fakes3.store.records import ObjectRecord
 
 NOON = datetime(2030, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -51,15 +52,15 @@ def test_expiry_is_the_next_midnight_after_days(
 def test_states_over_time() -> None:
     assert readable(_record("GLACIER_IR"), NOON)
     never = _record("GLACIER")
-    assert not readable(never, NOON) and restore_output(never, NOON) == {}
+    assert not readable(never, NOON) and restore_output(never, ManualClock(NOON)) == {}
     with pytest.raises(InvalidObjectState):
-        check_readable(never, NOON)
+        check_readable(never, ManualClock(NOON))
     record = _record("DEEP_ARCHIVE", ready=NOON + timedelta(hours=12))
-    assert restore_output(record, NOON) == {"Restore": 'ongoing-request="true"'}
+    assert restore_output(record, ManualClock(NOON)) == {"Restore": 'ongoing-request="true"'}
     assert restore_status(record, NOON) == {"IsRestoreInProgress": True}
     done = NOON + timedelta(hours=12)
     assert readable(record, done)
-    assert restore_output(record, done) == {
+    assert restore_output(record, ManualClock(done)) == {
         "Restore": 'ongoing-request="false", expiry-date="Sun, 03 Mar 2030 00:00:00 GMT"'
     }
     end = datetime(2030, 3, 3, tzinfo=timezone.utc)
