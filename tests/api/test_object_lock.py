@@ -254,3 +254,23 @@ def test_lock_headers_on_a_bucket_without_lock(
             caught.value.response["Error"]["Message"]
             == "Bucket is missing Object Lock Configuration"
         )
+
+
+def test_event_holds_are_not_implemented_and_the_token_is_accepted(
+    clocked_server: Server, cs3: BaseClient, locked: str
+) -> None:
+    response = requests.put(
+        f"{clocked_server.endpoint_url}/{locked}/k",
+        data=b"x",
+        headers={"x-amz-object-lock-event-hold": "ON", "Content-MD5": md5_b64(b"x")},
+        timeout=10,
+    )
+    assert response.status_code == 501, response.text
+    assert "<Header>x-amz-object-lock-event-hold</Header>" in response.text
+    assert _versions(cs3, locked) == []
+    cs3.put_bucket_versioning(Bucket=locked, VersioningConfiguration={"Status": "Enabled"})
+    cs3.put_object_lock_configuration(
+        Bucket=locked, ObjectLockConfiguration=_lock_config(Days=1), Token="from-aws-support"
+    )
+    got = cs3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"]
+    assert got == _lock_config(Days=1)
