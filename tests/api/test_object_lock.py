@@ -98,6 +98,18 @@ BAD_CONFIGS = [
 ]
 
 
+def test_missing_and_empty_bodies(clocked_server: Server, cs3: BaseClient, locked: str) -> None:
+    """As AWS answers them (moto's AWS-verified tests record both)."""
+    response = requests.put(
+        f"{clocked_server.endpoint_url}/{locked}?object-lock",
+        headers={"Content-MD5": md5_b64(b"")},
+        timeout=10,
+    )
+    assert response.status_code == 400 and "<Code>MissingRequestBodyError</Code>" in response.text
+    with raises_client_error("MalformedXML", 400):
+        cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={})
+
+
 @pytest.mark.parametrize(("config", "code", "status"), BAD_CONFIGS)
 def test_bad_configuration_keeps_the_previous_one(
     cs3: BaseClient, locked: str, config: dict[str, Any], code: str, status: int

@@ -5,7 +5,7 @@ The rules and their effects on writes are in ``fakes3.operations.object_lock``.
 
 from __future__ import annotations
 
-from fakes3.errors import ObjectLockConfigurationNotFoundError
+from fakes3.errors import MissingRequestBodyError, ObjectLockConfigurationNotFoundError
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.context import Handler
 from fakes3.operations.object_lock import NAME, validate
@@ -16,5 +16,6 @@ OBJECT_LOCK = BucketConfig(
     put="PutObjectLockConfiguration",
     missing=ObjectLockConfigurationNotFoundError,
     validate=validate,
+    empty=MissingRequestBodyError,  # as AWS answers a Put without a body
 )
 HANDLERS: dict[str, Handler] = OBJECT_LOCK.handlers()
