@@ -97,6 +97,7 @@ from fakes3.errors.configuration import (
     NoSuchPublicAccessBlockConfiguration,
     NoSuchTagSet,
     NoSuchWebsiteConfiguration,
+    ObjectAlreadyInActiveTierError,
     ObjectLockConfigurationNotFoundError,
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
@@ -189,4 +190,5 @@ __all__ = [
     "InvalidBucketAclWithObjectOwnership",
     "NoSuchObjectLockConfiguration",
     "RestoreAlreadyInProgress",
+    "ObjectAlreadyInActiveTierError",
 ]

@@ -211,3 +211,11 @@ class RestoreAlreadyInProgress(S3Error):
     code = "RestoreAlreadyInProgress"
     status = 409
     message = "Object restore is already in progress"
+
+
+class ObjectAlreadyInActiveTierError(S3Error):
+    """RestoreObject of an S3 Intelligent-Tiering object that is in no archive tier."""
+
+    code = "ObjectAlreadyInActiveTierError"
+    status = 403
+    message = "This action is not allowed against this storage tier."

@@ -26,6 +26,7 @@ from fakes3.errors import (
     InvalidObjectState,
     MalformedXML,
     NotImplementedByFakeS3,
+    ObjectAlreadyInActiveTierError,
     RestoreAlreadyInProgress,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
@@ -110,19 +111,21 @@ def _expiry(ready: datetime, days: int) -> datetime:
 def restore_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_RestoreObject.html
 
-    S3 Select restores (``Type=SELECT``, ``OutputLocation``) answer NotImplemented.
+    S3 Select restores (``Type=SELECT``, ``OutputLocation``) answer NotImplemented; a
+    top-level ``Tier`` (theirs) without them is MalformedXML, as AWS answers it. An
+    INTELLIGENT_TIERING object is never in an archive tier here: its restore is
+    ``ObjectAlreadyInActiveTierError`` (``InvalidArgument`` with ``Days``, AWS's message).
     """
     request: dict[str, Any] = params.get("RestoreRequest") or {}
     if request.get("Type") is not None or request.get("OutputLocation") is not None:
         raise NotImplementedByFakeS3("fakes3 does not implement S3 Select restores.")
-    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or request.get("Tier")
-    tier = tier or "Standard"
+    if request.get("Tier") is not None:  # the top-level Tier belongs to SELECT requests
+        raise MalformedXML()
+    tier = (request.get("GlacierJobParameters") or {}).get("Tier") or "Standard"
     if tier not in TIERS:
         raise MalformedXML()
     days = request.get("Days")
-    if days is None:
-        raise MalformedXML()
-    if days < 1:
+    if days is not None and days < 1:
         raise InvalidArgument(
             "The number of days must be a positive integer.",
             ArgumentName="Days",
@@ -133,6 +136,13 @@ def restore_object(ctx: Context, params: Params) -> Output:
 
     def change(record: ObjectRecord) -> ObjectRecord:
         now = clock.now()
+        if record.storage_class == "INTELLIGENT_TIERING":  # never in an archive tier here
+            if days is not None:
+                raise InvalidArgument(
+                    "INTELLIGENT_TIERING objects are not subject to restore expiry. Do not "
+                    "specify Days when restoring this object"
+                )
+            raise ObjectAlreadyInActiveTierError()
         if record.storage_class not in ARCHIVED:
             raise InvalidObjectState(
                 "Restore is not allowed for the object's current storage class"
@@ -144,6 +154,8 @@ def restore_object(ctx: Context, params: Params) -> Output:
                 ArgumentName="Tier",
                 ArgumentValue=tier,
             )
+        if days is None:
+            raise MalformedXML()
         dates = _dates(record)
         if dates is not None and now < dates[0]:
             raise RestoreAlreadyInProgress()

@@ -18,6 +18,8 @@ from fakes3.server import Server
 from fakes3.settings import Settings
 from fakes3.store.clock import ManualClock
 
+_EXPEDITED = {"Days": 1, "GlacierJobParameters": {"Tier": "Expedited"}}
+_BULK = {"Days": 1, "GlacierJobParameters": {"Tier": "Bulk"}}
 GENERAL = [
     "STANDARD",
     "REDUCED_REDUNDANCY",
@@ -102,7 +104,7 @@ def test_archived_objects_are_listed_and_headed_but_not_read(
     cs3.abort_multipart_upload(Bucket=bucket, Key="mpu", UploadId=upload["UploadId"])
 
 
-@pytest.mark.parametrize("storage_class", ["GLACIER_IR", "STANDARD_IA", "INTELLIGENT_TIERING"])
+@pytest.mark.parametrize("storage_class", ["GLACIER_IR", "STANDARD_IA", "STANDARD"])
 def test_instant_classes_read_and_refuse_restores(
     cs3: BaseClient, bucket: str, storage_class: str
 ) -> None:
@@ -113,6 +115,16 @@ def test_instant_classes_read_and_refuse_restores(
     assert caught.value.response["Error"]["Message"] == (
         "Restore is not allowed for the object's current storage class"
     )
+
+
+def test_intelligent_tiering_is_already_in_the_active_tier(cs3: BaseClient, bucket: str) -> None:
+    cs3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass="INTELLIGENT_TIERING")
+    with raises_client_error("ObjectAlreadyInActiveTierError", 403):
+        cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest={})
+    with raises_client_error("InvalidArgument", 400) as caught:
+        cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest={"Days": 1})
+    assert "not subject to restore expiry" in caught.value.response["Error"]["Message"]
+    assert cs3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
 
 
 def test_a_restore_runs_then_expires_on_the_clock(
@@ -169,7 +181,8 @@ def test_tier_durations(
     hours: float,
 ) -> None:
     cs3.put_object(Bucket=bucket, Key="k", Body=b"x", StorageClass=storage_class)
-    cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest={"Days": 1, "Tier": tier})
+    request = {"Days": 1, "GlacierJobParameters": {"Tier": tier}}
+    cs3.restore_object(Bucket=bucket, Key="k", RestoreRequest=request)
     store_clock.advance(hours * 3600 - 1)
     assert cs3.head_object(Bucket=bucket, Key="k")["Restore"] == 'ongoing-request="true"'
     store_clock.advance(1)
@@ -188,6 +201,8 @@ def test_bad_restore_requests(cs3: BaseClient, bucket: str) -> None:
         cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={})
     with raises_client_error("InvalidArgument", 400):
         cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={"Days": 0})
+    with raises_client_error("MalformedXML", 400):  # the top-level Tier is SELECT's
+        cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={"Days": 1, "Tier": "Bulk"})
     with raises_client_error("NotImplemented", 501):
         cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={"Type": "SELECT"})
     with raises_client_error("NoSuchKey", 404):
@@ -201,7 +216,7 @@ def test_restore_status_in_listings(cs3: BaseClient, store_clock: ManualClock, b
     cs3.put_object(Bucket=bucket, Key="a", Body=b"2", StorageClass="GLACIER")
     cs3.put_object(Bucket=bucket, Key="b", Body=b"x", StorageClass="GLACIER")
     cs3.restore_object(Bucket=bucket, Key="a", VersionId=old, RestoreRequest={"Days": 1})
-    cs3.restore_object(Bucket=bucket, Key="b", RestoreRequest={"Days": 1, "Tier": "Expedited"})
+    cs3.restore_object(Bucket=bucket, Key="b", RestoreRequest=_EXPEDITED)
     store_clock.advance(300)
     asked = {"OptionalObjectAttributes": ["RestoreStatus"]}
     for listing in (cs3.list_objects_v2, cs3.list_objects):
@@ -225,7 +240,7 @@ def test_restore_seconds_setting() -> None:
         s3 = client_for(running.endpoint_url)
         s3.create_bucket(Bucket="fast")
         s3.put_object(Bucket="fast", Key="k", Body=b"x", StorageClass="DEEP_ARCHIVE")
-        s3.restore_object(Bucket="fast", Key="k", RestoreRequest={"Days": 1, "Tier": "Bulk"})
+        s3.restore_object(Bucket="fast", Key="k", RestoreRequest=_BULK)
         store_clock.advance(29)
         assert s3.head_object(Bucket="fast", Key="k")["Restore"] == 'ongoing-request="true"'
         store_clock.advance(1)
