@@ -171,6 +171,7 @@ def test_explicit_lock_headers_override_the_default(
     }
     cs3.put_object(Bucket=locked, Key="put", Body=b"x", **lock)
     cs3.create_multipart_upload(Bucket=locked, Key="mpu", **lock)
+    cs3.copy_object(Bucket=locked, Key="copy", CopySource={"Bucket": locked, "Key": "put"}, **lock)
     posted = requests.post(
         f"{clocked_server.endpoint_url}/{locked}",
         data={
@@ -183,7 +184,7 @@ def test_explicit_lock_headers_override_the_default(
         timeout=10,
     )
     assert posted.status_code == 204, posted.text
-    for key in ("put", "post"):
+    for key in ("put", "post", "copy"):
         assert _lock_of(cs3, locked, key) == lock
     [upload] = cs3.list_multipart_uploads(Bucket=locked)["Uploads"]
     cs3.abort_multipart_upload(Bucket=locked, Key="mpu", UploadId=upload["UploadId"])
