@@ -35,6 +35,8 @@ class Settings:
     # SSE-C over plain HTTP: S3 refuses it (400 InvalidRequest); True accepts it, for local
     # servers without TLS (docs/encryption.md).
     allow_insecure_ssec: bool = False
+    # Seconds every RestoreObject takes; 0: each class and tier's own (docs/storage-classes.md).
+    restore_seconds: int = 0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

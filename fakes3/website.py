@@ -28,6 +28,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.attributes import representation
 from fakes3.operations.conditions import check_read_conditions, parse_range
+from fakes3.operations.restore import check_readable
 from fakes3.protocol.addressing import decode_path, hostname
 from fakes3.protocol.serializing import STATUS, WireResponse, default_serializer
 from fakes3.store import Store
@@ -219,6 +220,8 @@ class _Request:
                 raise Redirect(301, target)
             if "SSECustomerAlgorithm" in record.encryption:  # no key can be sent here
                 raise InvalidRequest(_SSEC_MESSAGE)
+            if not self.head:  # an archived object's bytes are not served until restored
+                check_readable(record, self.store.clock)
             return span(record)
 
         if self.head:

@@ -94,12 +94,15 @@ from fakes3.errors.configuration import (
     NoSuchConfiguration,
     NoSuchCORSConfiguration,
     NoSuchLifecycleConfiguration,
+    NoSuchObjectLockConfiguration,
     NoSuchPublicAccessBlockConfiguration,
     NoSuchTagSet,
     NoSuchWebsiteConfiguration,
+    ObjectAlreadyInActiveTierError,
     ObjectLockConfigurationNotFoundError,
     OwnershipControlsNotFoundError,
     ReplicationConfigurationNotFoundError,
+    RestoreAlreadyInProgress,
     ServerSideEncryptionConfigurationNotFoundError,
     TooManyConfigurations,
 )
@@ -187,4 +190,7 @@ __all__ = [
     "MaxPostPreDataLengthExceededError",
     "InvalidBucketAclWithObjectOwnership",
     "MalformedPolicy",
+    "NoSuchObjectLockConfiguration",
+    "RestoreAlreadyInProgress",
+    "ObjectAlreadyInActiveTierError",
 ]

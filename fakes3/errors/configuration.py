@@ -203,3 +203,27 @@ class MalformedPolicy(S3Error):
     code = "MalformedPolicy"
     status = 400
     message = "Policies must be valid JSON and the first byte must be '{'"
+
+
+class NoSuchObjectLockConfiguration(S3Error):
+    """GetObjectRetention / GetObjectLegalHold of a version that has none."""
+
+    code = "NoSuchObjectLockConfiguration"
+    status = 404
+    message = "The specified object does not have a ObjectLock configuration"
+
+
+class RestoreAlreadyInProgress(S3Error):
+    """RestoreObject while the object's restore is still running."""
+
+    code = "RestoreAlreadyInProgress"
+    status = 409
+    message = "Object restore is already in progress"
+
+
+class ObjectAlreadyInActiveTierError(S3Error):
+    """RestoreObject of an S3 Intelligent-Tiering object that is in no archive tier."""
+
+    code = "ObjectAlreadyInActiveTierError"
+    status = 403
+    message = "This action is not allowed against this storage tier."

@@ -10,6 +10,8 @@ from fakes3.operations import (
     object_attributes,
     object_encryption,
     objects,
+    restore,
+    retention,
     tagging,
     versioning,
 )
@@ -27,6 +29,8 @@ HANDLERS: dict[str, Handler] = {
     **multipart.HANDLERS,
     **config.HANDLERS,
     **defaults.HANDLERS,
+    **retention.HANDLERS,
+    **restore.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "Context", "Handler"]

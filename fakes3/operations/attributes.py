@@ -14,6 +14,7 @@ from fakes3.errors import (
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags
 from fakes3.operations.encryption import DEFAULT_ENCRYPTION as DEFAULT_ENCRYPTION
 from fakes3.operations.encryption import echo as encryption_echo
+from fakes3.operations.object_lock import lock_output
 from fakes3.protocol.checksums import member_name
 from fakes3.protocol.chunked import strip_aws_chunked
 from fakes3.protocol.model import load_model
@@ -32,7 +33,13 @@ STORED_HEADERS = (
     "Expires",
     "WebsiteRedirectLocation",
 )
-_STORAGE_CLASSES = frozenset(load_model().shape("StorageClass")["enum"])
+# Classes of other kinds of storage (Outposts, directory buckets, Snow, FSx, AWS Backup): a
+# general purpose bucket refuses them with InvalidStorageClass, as AWS's do.
+_ELSEWHERE = frozenset(
+    {"OUTPOSTS", "EXPRESS_ONEZONE", "SNOW", "FSX_OPENZFS", "FSX_ONTAP"}
+    | {"AWS_BACKUP_WARM", "AWS_BACKUP_LOW_COST_WARM"}
+)
+_STORAGE_CLASSES = frozenset(load_model().shape("StorageClass")["enum"]) - _ELSEWHERE
 
 
 def validate_key(key: str) -> None:
@@ -149,6 +156,7 @@ def representation(record: ObjectRecord) -> dict[str, Any]:
         "Metadata": {name: metadata_header(value) for name, value in record.metadata.items()},
         **encryption_echo(record.encryption),
         **record.headers,
+        **lock_output(record),
     }
     if record.storage_class != "STANDARD":
         output["StorageClass"] = record.storage_class

@@ -16,6 +16,7 @@ from fakes3.errors import (
     InvalidBucketName,
     InvalidLocationConstraint,
 )
+from fakes3.operations import object_lock
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.addressing import hostname, region_from_host
@@ -160,6 +161,9 @@ def create_bucket(ctx: Context, params: Params) -> Output:
             raise BucketAlreadyExists(BucketName=name) from None
         if existing.region != "us-east-1" or region != "us-east-1":
             raise
+    else:
+        if params.get("ObjectLockEnabledForBucket"):
+            object_lock.enable(ctx, name)
     if region == "us-east-1":
         return {"Location": f"/{name}"}
     return {"Location": f"http://{name}.s3.amazonaws.com/"}

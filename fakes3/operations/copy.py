@@ -10,7 +10,7 @@ from fakes3.errors import (
     MethodNotAllowed,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, object_lock, restore
 from fakes3.operations.attributes import (
     checksum_output,
     new_object,
@@ -88,10 +88,12 @@ def copy_object(ctx: Context, params: Params) -> Output:
     scope = encryption.scope_of(ctx, dst_bucket, dst_key, "s3:CopyObject")
     encrypted = encryption.resolve_write(params, scope, transport)
     seal = encryption.seal(params, transport, encrypted)
+    lock = object_lock.for_write(ctx.store, dst_bucket, params)
 
     def describe(src: ObjectRecord) -> NewObject:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
         check_copy_source_conditions(params, src)
+        restore.check_copy_source(src, ctx.store.clock)
         unchanged = not (
             metadata_directive == "REPLACE"
             or params.get("StorageClass")
@@ -118,7 +120,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
                 checksum_algorithm=algorithm,
             )
         new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
-        new.encryption = encrypted
+        new.encryption, new.lock = encrypted, lock
         new.seal, new.unseal = seal, encryption.opened(src.encryption, source_key)
         return new
 

@@ -2,23 +2,19 @@
 
 Since April 2023 a new S3 bucket has Object Ownership ``BucketOwnerEnforced`` (ACLs disabled:
 the owner has FULL_CONTROL of the bucket and every object), all four Block Public Access
-settings on, no policy, no lifecycle rules, and no object lock. fakes3 cannot change some of
-these yet — PutBucketAcl, PutBucketOwnershipControls,
-PutBucketLifecycleConfiguration, PutObjectLockConfiguration and object-lock-enabled
-CreateBucket answer NotImplemented — so every bucket is such a bucket, and these reads answer
-exactly what S3 answers for one. The access-control and time-driven features replace them.
+settings on, no lifecycle rules. fakes3 cannot change some of these yet —
+PutBucketAcl, PutBucketOwnershipControls and PutBucketLifecycleConfiguration answer
+NotImplemented — so every bucket is such a bucket, and these reads answer exactly what S3
+answers for one. The access-control and time-driven features replace them (policies:
+``operations/config/policy.py``; Object Lock: ``operations/object_lock.py``).
 """
 
 from __future__ import annotations
 
 from fakes3.errors import (
-    InvalidRequest,
     NoSuchLifecycleConfiguration,
-    ObjectLockConfigurationNotFoundError,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
-
-NO_OBJECT_LOCK = "Bucket is missing Object Lock Configuration"
 
 
 def _owner_acl(ctx: Context, bucket: str) -> Output:
@@ -54,28 +50,10 @@ def get_bucket_lifecycle_configuration(ctx: Context, params: Params) -> Output:
     raise NoSuchLifecycleConfiguration(BucketName=params["Bucket"])
 
 
-def get_object_lock_configuration(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLockConfiguration.html"""
-    ctx.store.get_bucket(params["Bucket"])
-    raise ObjectLockConfigurationNotFoundError(BucketName=params["Bucket"])
-
-
-def object_lock_refused(ctx: Context, params: Params) -> Output:
-    """Get/PutObjectRetention and Get/PutObjectLegalHold on a bucket without object lock:
-    https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectRetention.html"""
-    ctx.store.get_bucket(params["Bucket"])
-    raise InvalidRequest(NO_OBJECT_LOCK)
-
-
 HANDLERS: dict[str, Handler] = {
     "GetBucketAcl": get_bucket_acl,
     "GetObjectAcl": get_object_acl,
     "GetBucketOwnershipControls": get_bucket_ownership_controls,
     "GetBucketLifecycleConfiguration": get_bucket_lifecycle_configuration,
     "GetBucketLifecycle": get_bucket_lifecycle_configuration,
-    "GetObjectLockConfiguration": get_object_lock_configuration,
-    "GetObjectRetention": object_lock_refused,
-    "PutObjectRetention": object_lock_refused,
-    "GetObjectLegalHold": object_lock_refused,
-    "PutObjectLegalHold": object_lock_refused,
 }

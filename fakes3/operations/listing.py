@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 from fakes3.errors import InvalidArgument
 from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.operations.restore import restore_status
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.xmlbody import INTERLEAVED
 from fakes3.store import ListPage
@@ -55,7 +57,17 @@ def _max_keys(params: Params) -> int:
     return min(int(value), 1000)
 
 
-def _entry(record: ObjectRecord, encode: Encode, owner: Owner | None) -> dict[str, Any]:
+def _restore_clock(ctx: Context, params: Params) -> datetime | None:
+    """The store's time when ``x-amz-optional-object-attributes`` asks for RestoreStatus."""
+    names = params.get("OptionalObjectAttributes")
+    if not names:
+        return None
+    return ctx.store.clock.now() if "RestoreStatus" in names else None
+
+
+def _entry(
+    record: ObjectRecord, encode: Encode, owner: Owner | None, now: datetime | None = None
+) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": encode(record.key),
         "LastModified": record.last_modified,
@@ -68,6 +80,9 @@ def _entry(record: ObjectRecord, encode: Encode, owner: Owner | None) -> dict[st
         entry["ChecksumType"] = record.checksum_type
     if owner is not None:
         entry["Owner"] = owner
+    status = restore_status(record, now) if now is not None else None
+    if status is not None:
+        entry["RestoreStatus"] = status
     return entry
 
 
@@ -87,14 +102,18 @@ def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> List
 
 
 def _common(
-    params: Params, page: ListPage[ObjectRecord], encode: Encode, owner: Owner | None
+    params: Params,
+    page: ListPage[ObjectRecord],
+    encode: Encode,
+    owner: Owner | None,
+    now: datetime | None = None,
 ) -> Output:
     output: Output = {
         "Name": params["Bucket"],
         "Prefix": encode(params.get("Prefix", "")),
         "MaxKeys": params.get("MaxKeys", 1000),
         "IsTruncated": page.truncated,
-        "Contents": [_entry(record, encode, owner) for record in page.objects],
+        "Contents": [_entry(record, encode, owner, now) for record in page.objects],
         "CommonPrefixes": [{"Prefix": encode(prefix)} for prefix in page.prefixes],
     }
     if params.get("Delimiter"):
@@ -117,7 +136,7 @@ def list_objects_v2(ctx: Context, params: Params) -> Output:
         start_after = decode_token(params["ContinuationToken"])
     page = _page(ctx, params, start_after, _max_keys(params))
     owner = _owner(ctx, params) if params.get("FetchOwner") else None
-    output = _common(params, page, encode, owner)
+    output = _common(params, page, encode, owner, _restore_clock(ctx, params))
     output["KeyCount"] = len(page.objects) + len(page.prefixes)
     if "ContinuationToken" in params:
         output["ContinuationToken"] = params["ContinuationToken"]
@@ -142,7 +161,7 @@ def list_objects(ctx: Context, params: Params) -> Output:
     encode = _encoder(params)
     marker = params.get("Marker", "")
     page = _page(ctx, params, marker, _max_keys(params))
-    output = _common(params, page, encode, _owner(ctx, params))
+    output = _common(params, page, encode, _owner(ctx, params), _restore_clock(ctx, params))
     output["Marker"] = encode(marker)
     if page.truncated and params.get("Delimiter") and page.last is not None:
         output["NextMarker"] = encode(page.last)
@@ -174,7 +193,7 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
         version_marker=version_marker,
         max_keys=_max_keys(params),
     )
-    owner = _owner(ctx, params)
+    owner, now = _owner(ctx, params), _restore_clock(ctx, params)
     entries: list[tuple[str, dict[str, Any]]] = []
     previous = key_marker if version_marker is not None else None
     for record in page.objects:
@@ -189,7 +208,7 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
         if record.delete_marker:
             entries.append(("DeleteMarkers", entry))
         else:
-            entries.append(("Versions", {**_entry(record, encode, owner), **entry}))
+            entries.append(("Versions", {**_entry(record, encode, owner, now), **entry}))
     output = _common(params, page, encode, owner)
     del output["Contents"]
     output[INTERLEAVED] = entries

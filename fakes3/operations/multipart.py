@@ -20,7 +20,7 @@ from fakes3.errors import (
     NoSuchUpload,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, object_lock, restore
 from fakes3.operations.attributes import (
     new_object,
     validate_key,
@@ -98,6 +98,7 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
     new = new_object(params, algorithm)
     scope = encryption.scope_of(ctx, params["Bucket"], key)
     new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
+    new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
     upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
     return {
         "Bucket": upload.bucket,
@@ -145,6 +146,7 @@ def upload_part(ctx: Context, params: Params) -> Output:
     sse = _upload_encryption(upload)
     _check_part(ctx, params, sse)
     body: RequestBody = params["Body"]
+    object_lock.require_digest(object_lock.upload_lock(upload.attrs), params)
     client_algorithm = body.checksum_algorithm
     part, values = multipart.upload_part(upload, params["PartNumber"], body, client_algorithm)
     output: Output = {"ETag": part.etag, **encryption.echo(sse)}
@@ -204,6 +206,7 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
 
     def pick(src: ObjectRecord) -> tuple[int, int, Seal | None]:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
+        restore.check_copy_source(src, ctx.store.clock)
         start, end = _copy_span(params, src)
         return start, end, encryption.opened(src.encryption, source_key)
 

@@ -18,7 +18,7 @@ from fakes3.errors import (
     PreconditionFailed,
     S3Error,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, object_lock, restore
 from fakes3.operations.attributes import (
     apply_overrides,
     checksum_output,
@@ -72,6 +72,8 @@ def put_object(ctx: Context, params: Params) -> Output:
     scope, transport = encryption.scope_of(ctx, params["Bucket"], key), encryption.transport_of(ctx)
     new.encryption = encryption.resolve_write(params, scope, transport)
     new.seal = encryption.seal(params, transport, new.encryption)
+    new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
+    object_lock.require_digest(new.lock, params)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     return {**output, **written_version(record)}
@@ -154,6 +156,7 @@ def get_object(ctx: Context, params: Params) -> Output:
     transport = encryption.transport_of(ctx)
 
     def span(rec: ObjectRecord) -> tuple[int, int]:
+        restore.check_readable(rec, ctx.store.clock)
         state["customer"] = encryption.check_read(params, rec.encryption, transport)
         return _span(params, rec, state)
 
@@ -165,6 +168,7 @@ def get_object(ctx: Context, params: Params) -> Output:
         reader = seal.reading(reader, state["range"][0] if state.get("range") else 0)
     try:
         output = _read_output(params, record, state)
+        output.update(restore.restore_output(record, ctx.store.clock))
     except BaseException:
         reader.close()  # the blob was opened; an error now must not leak it
         raise
@@ -179,7 +183,9 @@ def head_object(ctx: Context, params: Params) -> Output:
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}
     _span(params, record, state)
-    return _read_output(params, record, state)
+    output = _read_output(params, record, state)
+    output.update(restore.restore_output(record, ctx.store.clock))
+    return output
 
 
 def delete_object(ctx: Context, params: Params) -> Output:
@@ -191,7 +197,11 @@ def delete_object(ctx: Context, params: Params) -> Output:
     if_match = params.get("IfMatch")
     condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
     deletion = ctx.store.delete_object(
-        params["Bucket"], params["Key"], condition, params.get("VersionId")
+        params["Bucket"],
+        params["Key"],
+        condition,
+        params.get("VersionId"),
+        bool(params.get("BypassGovernanceRetention")),
     )
     output: Output = {}
     if deletion.delete_marker:
@@ -225,6 +235,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
+    bypass = bool(params.get("BypassGovernanceRetention"))
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     for item in objects:
@@ -236,7 +247,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
             validate_key(key)
             etag = item.get("ETag")
             condition = _etag_condition(etag, key) if etag is not None else None
-            deletion = ctx.store.delete_object(bucket, key, condition, version)
+            deletion = ctx.store.delete_object(bucket, key, condition, version, bypass)
         except S3Error as error:
             if version is not None and error.fields.get("ArgumentName") == "versionId":
                 # DeleteObjects reports an id S3 never issued as NoSuchVersion, where

@@ -9,8 +9,9 @@ a policy signed with SigV4 (``x-amz-credential``, ``x-amz-signature``…) or Sig
 The file part streams into the store; ``content-length-range`` is enforced while it does, so
 a rejected upload stores nothing. The ``x-amz-server-side-encryption*`` fields encrypt as
 their headers do on PutObject (``fakes3.operations.encryption``); the ``tagging`` field is an
-XML ``Tagging`` document, as in S3; an ``acl`` field is refused as on an ACL-disabled bucket
-(``request_rules.check_form_acl``).
+XML ``Tagging`` document, as in S3; the ``x-amz-object-lock-*`` fields lock the version as
+PutObject's headers do (a form upload is not asked for a digest); an ``acl`` field is refused
+as on an ACL-disabled bucket (``request_rules.check_form_acl``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from fakes3.errors import (
 from fakes3.operations import encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
+from fakes3.operations.object_lock import for_write
 from fakes3.operations.objects import written_version
 from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
@@ -52,6 +54,9 @@ _ATTRIBUTES = {
     "content-language": "ContentLanguage",
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
     "x-amz-storage-class": "StorageClass",
+    "x-amz-object-lock-mode": "ObjectLockMode",
+    "x-amz-object-lock-retain-until-date": "ObjectLockRetainUntilDate",
+    "x-amz-object-lock-legal-hold": "ObjectLockLegalHoldStatus",
 }
 # Encryption form fields, by model member name (as PutObject's headers).
 _ENCRYPTION = {
@@ -188,7 +193,9 @@ def post_object(request: PostRequest) -> WireResponse:
     check_form_acl(request.store, request.bucket, fields.get("acl"))
     key = fields["key"].replace("${filename}", form.filename or "")
     validate_key(key)
-    new = new_object(_params(fields), CHECKSUM)
+    params = _params(fields)
+    new = new_object(params, CHECKSUM)
+    new.lock = for_write(request.store, request.bucket, params)
     if "tagging" in fields:  # an XML Tagging document, not the header's query form
         document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")

@@ -12,9 +12,8 @@ request, after parsing, before the handler; a refusal therefore stores nothing).
   id=<bucket owner>``), else 400 ``AccessControlListNotSupported``; CreateBucket accepts only a
   private bucket ACL, else 400 ``InvalidBucketAclWithObjectOwnership``.
   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
-- Object lock: no fakes3 bucket has Object Lock, so lock headers on a write are 400
-  ``InvalidRequest`` "Bucket is missing ObjectLockConfiguration", as on such a bucket in AWS;
-  creating a bucket with lock enabled answers NotImplemented.
+- Object Lock event holds (``x-amz-object-lock-event-hold*``): NotImplemented. The other lock
+  headers are honoured by the writes (``operations/object_lock.py``).
 - Directory-bucket-only headers (append, conditional deletes by time/size) and MFA: the
   header is named in a NotImplemented answer.
 
@@ -50,10 +49,7 @@ _GRANT_HEADERS = {
 }
 # Canned ACLs that leave a new bucket private: S3 ignores the bucket-owner-* ones on buckets.
 _PRIVATE_BUCKET_ACLS = frozenset({"private", "bucket-owner-full-control", "bucket-owner-read"})
-_LOCK_MEMBERS = (
-    "ObjectLockMode",
-    "ObjectLockRetainUntilDate",
-    "ObjectLockLegalHoldStatus",
+_EVENT_HOLD_MEMBERS = (
     "ObjectLockEventHold",
     "ObjectLockEventHoldDurationDays",
     "ObjectLockEventHoldDurationYears",
@@ -69,9 +65,9 @@ ACCEPTED: dict[str, str] = {
         "x-amz-skip-destination-validation: accepted; fakes3 never validates notification "
         "destinations (no SNS, SQS or Lambda), as if it were always true"
     ),
-    "BypassGovernanceRetention": (
-        "x-amz-bypass-governance-retention: accepted; no object is under retention (lock "
-        "headers are refused), so there is nothing to bypass"
+    "Token": (
+        "x-amz-bucket-object-lock-token (PutObjectLockConfiguration): accepted; since 2023 AWS "
+        "enables Object Lock on an existing versioned bucket without asking for a token"
     ),
 }
 
@@ -151,17 +147,9 @@ def _bucket_acl(ctx: Context, params: Params) -> None:
         raise InvalidBucketAclWithObjectOwnership()
 
 
-def _object_lock(ctx: Context, params: Params) -> None:
+def _event_hold(ctx: Context, params: Params) -> None:
     ctx.store.get_bucket(params["Bucket"])
-    raise InvalidRequest("Bucket is missing ObjectLockConfiguration")  # as AWS words it on writes
-
-
-def _bucket_lock(ctx: Context, params: Params) -> None:
-    if params["ObjectLockEnabledForBucket"]:
-        raise NotImplementedByFakeS3(
-            "fakes3 does not implement Object Lock yet.",
-            Header="x-amz-bucket-object-lock-enabled",
-        )
+    raise NotImplementedByFakeS3(_HEADER_NOT_IMPLEMENTED, Header="x-amz-object-lock-event-hold")
 
 
 def _namespace(ctx: Context, params: Params) -> None:
@@ -207,8 +195,8 @@ def _directory_only(header: str) -> Callable[[Context, Params], None]:
 
 
 def _optional_attributes(ctx: Context, params: Params) -> None:
-    """``RestoreStatus`` is the one optional attribute; no fakes3 object is ever restored
-    (RestoreObject is not implemented), so listings carry none, as AWS's for such objects."""
+    """``RestoreStatus`` is the one optional attribute (the listings add it to entries being
+    or having been restored, ``operations/restore.py``); any other name is refused."""
     value = params["OptionalObjectAttributes"]
     names = value if isinstance(value, list) else [value]
     for name in names:
@@ -237,9 +225,7 @@ _OBJECT_ACL = Rule(
     _object_acl,
     "400 AccessControlListNotSupported unless bucket-owner-full-control (ACLs disabled)",
 )
-_OBJECT_LOCK = Rule(
-    _LOCK_MEMBERS, _object_lock, "400 InvalidRequest: Bucket is missing ObjectLockConfiguration"
-)
+_OBJECT_LOCK = Rule(_EVENT_HOLD_MEMBERS, _event_hold, "501 NotImplemented (event holds)")
 _MFA = Rule(("MFA",), _mfa, "501 NotImplemented (MFA delete)")
 
 RULES: dict[str, tuple[Rule, ...]] = {
@@ -268,11 +254,6 @@ RULES: dict[str, tuple[Rule, ...]] = {
             _bucket_acl,
             "private ACL and BucketOwnerEnforced accepted; other ACLs 400 "
             "InvalidBucketAclWithObjectOwnership; other ownerships 501 NotImplemented",
-        ),
-        Rule(
-            ("ObjectLockEnabledForBucket",),
-            _bucket_lock,
-            "false accepted; true 501 NotImplemented (object lock)",
         ),
         Rule(
             ("BucketNamespace",),
@@ -304,7 +285,7 @@ RULES: dict[str, tuple[Rule, ...]] = {
 _OPTIONAL = Rule(
     ("OptionalObjectAttributes",),
     _optional_attributes,
-    "RestoreStatus accepted (no object is ever restored); else 400 InvalidArgument",
+    "RestoreStatus honoured by the listing handlers; else 400 InvalidArgument",
 )
 for _listing in ("ListObjects", "ListObjectsV2", "ListObjectVersions"):
     RULES[_listing] = (_OPTIONAL,)

@@ -10,6 +10,7 @@ from fakes3.errors import (
     MalformedXML,
     NotImplementedByFakeS3,
 )
+from fakes3.operations import object_lock
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.store.versioning import ENABLED, SUSPENDED
 
@@ -28,6 +29,7 @@ def put_bucket_versioning(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     if config.get("MFADelete") == "Enabled":
         raise NotImplementedByFakeS3("fakes3 does not implement MFA delete.")
+    object_lock.check_versioning(ctx, params["Bucket"], status)
     ctx.store.set_versioning(params["Bucket"], status)
     return {}
 

@@ -8,7 +8,7 @@ from dataclasses import astuple, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from fakes3.store.records import BucketRecord, ObjectPart, ObjectRecord
+from fakes3.store.records import FRESH, BucketRecord, ObjectPart, ObjectRecord
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
@@ -56,6 +56,7 @@ def _attrs(record: ObjectRecord) -> str:
             "parts": [astuple(part) for part in record.parts],
             "delete_marker": record.delete_marker,
             "encryption": record.encryption,
+            **{name: getattr(record, name) for name in FRESH},  # lock and restore
         },
         separators=(",", ":"),
     )

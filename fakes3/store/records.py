@@ -51,3 +51,22 @@ class ObjectRecord:
     # Server-side encryption as GET/HEAD answer it, by model member name
     # (ServerSideEncryption, SSEKMSKeyId, BucketKeyEnabled, SSECustomerAlgorithm…).
     encryption: dict[str, Any] = field(default_factory=dict)
+    # Object Lock (fakes3.store.object_lock): "GOVERNANCE" | "COMPLIANCE", until (ISO 8601),
+    # and the legal hold "ON" | "OFF" (None: never set). JSON-ready: they travel in upload attrs.
+    lock_mode: str | None = None
+    lock_until: str | None = None
+    legal_hold: str | None = None
+    # RestoreObject of an archived version (ISO 8601): when the restored copy is ready, and
+    # when it expires (fakes3.operations.restore).
+    restore_ready: str | None = None
+    restore_expiry: str | None = None
+
+
+# What a new version starts with whatever its source had (a copy inherits no lock, no restore).
+FRESH: dict[str, Any] = {
+    "lock_mode": None,
+    "lock_until": None,
+    "legal_hold": None,
+    "restore_ready": None,
+    "restore_expiry": None,
+}

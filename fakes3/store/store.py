@@ -15,7 +15,7 @@ from typing import Any
 
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
 from fakes3.protocol.checksums import new_checksum
-from fakes3.store import versioning
+from fakes3.store import object_lock, versioning
 from fakes3.store.blobs import (
     BlobReader,
     BlobStore,
@@ -34,7 +34,7 @@ from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.index_sqlite import SqliteIndex
 from fakes3.store.listing import ListPage, list_page
 from fakes3.store.multipart import Multipart
-from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.records import FRESH, BucketRecord, ObjectRecord
 from fakes3.store.sealing import Seal, SealedBlobs, Unsealed
 from fakes3.store.uploads import UploadIndex
 from fakes3.store.uploads_memory import MemoryUploads
@@ -59,6 +59,7 @@ class NewObject:
     # the seal the source's bytes were written under.
     seal: Seal | None = None
     unseal: Seal | None = None
+    lock: dict[str, Any] = field(default_factory=dict)  # ObjectRecord's lock_* fields
 
     def record_fields(self) -> dict[str, Any]:
         """These attributes as ObjectRecord fields (the checksum is the store's to compute)."""
@@ -69,6 +70,8 @@ class NewObject:
             "storage_class": self.storage_class,
             "tags": self.tags,
             "encryption": self.encryption,
+            **FRESH,
+            **self.lock,
         }
 
 
@@ -284,11 +287,13 @@ class Store:
         key: str,
         precondition: Precondition | None = None,
         version_id: str | None = None,
+        bypass_governance: bool = False,
     ) -> Deletion:
         """DeleteObject: no error if absent; ``precondition(current)`` may veto, atomically.
 
         Without ``version_id`` a versioned bucket gets a delete marker; with it, that version
-        is removed for good (see ``fakes3.store.versioning``).
+        is removed for good (see ``fakes3.store.versioning``) unless Object Lock protects it
+        (``fakes3.store.object_lock``).
         """
         with self.lock:
             bucket_record = self.bucket_now(bucket)
@@ -301,6 +306,7 @@ class Store:
                     self.index, bucket_record, key, self.clock.now()
                 )
             else:
+                object_lock.check_delete(self, bucket_record, key, version_id, bypass_governance)
                 deletion, garbage = versioning.delete_version(
                     self.index, bucket_record, key, version_id
                 )

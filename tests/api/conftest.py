@@ -13,6 +13,7 @@ import requests
 from api_helpers import Aws, Raw, empty_versioned, unique_bucket_name
 from auth_servers import alice_bucket, auth_http, auth_server, server_clock  # noqa: F401
 from botocore.client import BaseClient
+from clocked import clocked_server, cs3, store_clock  # noqa: F401
 
 
 @pytest.fixture(scope="session")

@@ -79,11 +79,8 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
         lambda s3, b: s3.put_public_access_block(
             Bucket=b, PublicAccessBlockConfiguration={"BlockPublicAcls": False}
         ),
-        lambda s3, b: s3.put_object_lock_configuration(
-            Bucket=b, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"}
-        ),
     ],
-    ids=["policy", "public-access-block", "object-lock"],
+    ids=["policy", "public-access-block"],
 )
 def test_unimplemented_operation_is_not_implemented(
     s3: BaseClient, bucket: str, call: Callable[[BaseClient, str], object]

@@ -110,7 +110,7 @@ REFUSED: list[tuple[str, Call, str, int]] = [
         "NotImplemented",
         501,
     ),
-    # Object lock: no fakes3 bucket has an Object Lock configuration.
+    # Object Lock headers on a bucket without Object Lock (tests/api/test_object_lock*.py).
     (
         "put-legal-hold",
         lambda s3, b: s3.put_object(Bucket=b, Key="k", Body=b"x", ObjectLockLegalHoldStatus="ON"),
@@ -144,12 +144,6 @@ REFUSED: list[tuple[str, Call, str, int]] = [
         ),
         "InvalidRequest",
         400,
-    ),
-    (
-        "create-bucket-object-lock",
-        lambda s3, b: _new_bucket(s3, ObjectLockEnabledForBucket=True),
-        "NotImplemented",
-        501,
     ),
     # MFA delete and directory-bucket-only headers.
     (

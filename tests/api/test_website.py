@@ -64,6 +64,7 @@ def assert_html_error(response: requests.Response, status: int, code: str) -> di
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     reason = {
         400: "Bad Request",
+        403: "Forbidden",
         404: "Not Found",
         405: "Method Not Allowed",
         412: "Precondition Failed",
@@ -457,6 +458,12 @@ def test_sse_c_object_is_refused(raw: Raw, server: Server, site: str) -> None:
     response = page(raw, site, "/docs/page.html")
     fields = assert_html_error(response, 400, "InvalidRequest")
     assert fields["Message"].startswith("The object was stored using a form of Server Side")
+
+
+def test_archived_object_is_refused_until_restored(raw: Raw, s3: BaseClient, site: str) -> None:
+    s3.put_object(Bucket=site, Key="docs/cold.html", Body=b"cold", StorageClass="GLACIER")
+    assert_html_error(page(raw, site, "/docs/cold.html"), 403, "InvalidObjectState")
+    assert page(raw, site, "/docs/page.html").content == b"<p>page</p>"
 
 
 def test_aws_cli_configures_and_reads_a_site(

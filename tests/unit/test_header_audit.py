@@ -33,7 +33,7 @@ HONOURED: dict[str, str] = {
         "CacheControl ContentDisposition ContentEncoding ContentLanguage ContentType Expires "
         "Metadata StorageClass WebsiteRedirectLocation ChecksumAlgorithm ChecksumType Tagging"
     ),
-    "DeleteObject": "VersionId IfMatch",
+    "DeleteObject": "VersionId IfMatch BypassGovernanceRetention",
     "GetObject": (
         "IfMatch IfModifiedSince IfNoneMatch IfUnmodifiedSince Range ResponseCacheControl "
         "ResponseContentDisposition ResponseContentEncoding ResponseContentLanguage "
@@ -64,10 +64,12 @@ HONOURED: dict[str, str] = {
     "PutObjectTagging": "VersionId",
     "DeleteObjectTagging": "VersionId",
     "GetObjectAcl": "VersionId",
-    # No bucket has object lock yet (operations/defaults.py): every version answers the same
-    # refusal, as on AWS for such a bucket.
+    # Object Lock (operations/retention.py, object_lock.py) and restore (restore.py)
     "GetObjectRetention": "VersionId",
-    "PutObjectRetention": "VersionId",
+    "PutObjectRetention": "VersionId BypassGovernanceRetention",
+    "RestoreObject": "VersionId",
+    "CreateBucket": "ObjectLockEnabledForBucket",
+    "DeleteObjects": "BypassGovernanceRetention",
     "GetObjectLegalHold": "VersionId",
     "PutObjectLegalHold": "VersionId",
     "HeadObject": (
@@ -93,6 +95,10 @@ HONOURED: dict[str, str] = {
         "CopySourceIfUnmodifiedSince CopySourceRange PartNumber UploadId"
     ),
 }
+# The lock a write asks for, read in operations/object_lock.py.
+LOCK = "ObjectLockMode ObjectLockRetainUntilDate ObjectLockLegalHoldStatus"
+for _op in ("PutObject", "CopyObject", "CreateMultipartUpload"):
+    HONOURED[_op] = f"{HONOURED[_op]} {LOCK}"
 # Server-side encryption members, read in operations/encryption.py and customer_keys.py.
 SSE_C = "SSECustomerAlgorithm SSECustomerKey SSECustomerKeyMD5"
 SSE_WRITE = f"ServerSideEncryption {SSE_C} SSEKMSKeyId SSEKMSEncryptionContext BucketKeyEnabled"
@@ -113,7 +119,14 @@ for _op, _names in {
     HONOURED[_op] = f"{HONOURED.get(_op, '')} {_names}".strip()
 
 # Where handlers' shared helpers live: a member read there counts for every handler.
-SHARED = ("attributes.py", "conditions.py", "objects.py", "encryption.py", "customer_keys.py")
+SHARED = (
+    "attributes.py",
+    "conditions.py",
+    "objects.py",
+    "encryption.py",
+    "customer_keys.py",
+    "object_lock.py",
+)
 
 # Honoured for every operation below the handlers, by wire name: (file, what it reads).
 CROSS_CUTTING: dict[str, tuple[str, str]] = {

@@ -13,6 +13,7 @@ from fakes3.operations.config import (
     keyed,
     metadata,
     notification,
+    object_lock,
     policy,
     replication,
     simple,
@@ -34,6 +35,7 @@ HANDLERS: dict[str, Handler] = {
     **keyed.HANDLERS,
     **metadata.HANDLERS,
     **policy.HANDLERS,
+    **object_lock.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]

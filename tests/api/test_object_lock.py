@@ -1,0 +1,289 @@
+"""Object Lock through a live server: the bucket configuration, the lock a write gets, and what
+a lock forbids, on the store's manual store_clock (both backends)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import requests
+from api_helpers import md5_b64, raises_client_error
+from botocore.client import BaseClient
+from botocore.config import Config
+from s3clients import client_for
+
+from fakes3.server import Server
+from fakes3.store.clock import ManualClock
+
+PROTECTED = "Access Denied because object protected by object lock."
+
+
+def _name(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:16]}"
+
+
+def _lock_config(mode: str = "GOVERNANCE", **period: int) -> dict[str, Any]:
+    return {"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": {"Mode": mode, **period}}}
+
+
+@pytest.fixture
+def locked(cs3: BaseClient) -> str:
+    name = _name("locked")
+    cs3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    return name
+
+
+@pytest.fixture
+def plain(cs3: BaseClient) -> str:
+    name = _name("plain")
+    cs3.create_bucket(Bucket=name)
+    return name
+
+
+def _lock_of(s3: BaseClient, bucket: str, key: str, **kwargs: Any) -> dict[str, Any]:
+    head = s3.head_object(Bucket=bucket, Key=key, **kwargs)
+    return {k: v for k, v in head.items() if k.startswith("ObjectLock")}
+
+
+def _versions(s3: BaseClient, bucket: str) -> list[str]:
+    listed = s3.list_object_versions(Bucket=bucket)
+    return [v["VersionId"] for v in listed.get("Versions", []) + listed.get("DeleteMarkers", [])]
+
+
+# The bucket configuration ----------------------------------------------------------------
+
+
+def test_create_bucket_with_lock_turns_versioning_on(cs3: BaseClient, locked: str) -> None:
+    assert cs3.get_bucket_versioning(Bucket=locked)["Status"] == "Enabled"
+    got = cs3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"]
+    assert got == {"ObjectLockEnabled": "Enabled"}
+    with raises_client_error("InvalidBucketState", 409) as caught:
+        cs3.put_bucket_versioning(Bucket=locked, VersioningConfiguration={"Status": "Suspended"})
+    assert caught.value.response["Error"]["Message"] == (
+        "An Object Lock configuration is present on this bucket, so the versioning state "
+        "cannot be changed."
+    )
+    assert cs3.get_bucket_versioning(Bucket=locked)["Status"] == "Enabled"
+    cs3.put_bucket_versioning(Bucket=locked, VersioningConfiguration={"Status": "Enabled"})
+
+
+def test_existing_bucket_needs_versioning_enabled(cs3: BaseClient, plain: str) -> None:
+    with raises_client_error("ObjectLockConfigurationNotFoundError", 404):
+        cs3.get_object_lock_configuration(Bucket=plain)
+    with raises_client_error("InvalidBucketState", 409):
+        cs3.put_object_lock_configuration(
+            Bucket=plain, ObjectLockConfiguration=_lock_config(Days=1)
+        )
+    with raises_client_error("ObjectLockConfigurationNotFoundError", 404):
+        cs3.get_object_lock_configuration(Bucket=plain)
+    cs3.put_bucket_versioning(Bucket=plain, VersioningConfiguration={"Status": "Enabled"})
+    cs3.put_object_lock_configuration(Bucket=plain, ObjectLockConfiguration=_lock_config(Days=1))
+    got = cs3.get_object_lock_configuration(Bucket=plain)["ObjectLockConfiguration"]
+    assert got == _lock_config(Days=1)
+    with raises_client_error("InvalidBucketState", 409):
+        cs3.put_bucket_versioning(Bucket=plain, VersioningConfiguration={"Status": "Suspended"})
+
+
+BAD_CONFIGS = [
+    ({"ObjectLockEnabled": "Disabled"}, "MalformedXML", 400),
+    ({"Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}}, "MalformedXML", 400),
+    (_lock_config(Days=1, Years=1), "MalformedXML", 400),
+    (_lock_config(), "MalformedXML", 400),
+    (_lock_config("governance", Days=1), "MalformedXML", 400),
+    (_lock_config("invalid", Years=1), "MalformedXML", 400),
+    (_lock_config(Days=0), "InvalidArgument", 400),
+    (_lock_config(Years=-1), "InvalidArgument", 400),
+]
+
+
+def test_missing_and_empty_bodies(clocked_server: Server, cs3: BaseClient, locked: str) -> None:
+    """As AWS answers them (moto's AWS-verified tests record both)."""
+    response = requests.put(
+        f"{clocked_server.endpoint_url}/{locked}?object-lock",
+        headers={"Content-MD5": md5_b64(b"")},
+        timeout=10,
+    )
+    assert response.status_code == 400 and "<Code>MissingRequestBodyError</Code>" in response.text
+    with raises_client_error("MalformedXML", 400):
+        cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration={})
+
+
+@pytest.mark.parametrize(("config", "code", "status"), BAD_CONFIGS)
+def test_bad_configuration_keeps_the_previous_one(
+    cs3: BaseClient, locked: str, config: dict[str, Any], code: str, status: int
+) -> None:
+    cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=_lock_config(Days=3))
+    with raises_client_error(code, status):
+        cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=config)
+    got = cs3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"]
+    assert got == _lock_config(Days=3)
+
+
+# The lock a write gets ---------------------------------------------------------------------
+
+
+def test_default_retention_on_put_copy_multipart_and_post(
+    cs3: BaseClient, clocked_server: Server, store_clock: ManualClock, locked: str, plain: str
+) -> None:
+    cs3.put_object_lock_configuration(
+        Bucket=locked, ObjectLockConfiguration=_lock_config("COMPLIANCE", Days=2)
+    )
+    now = store_clock.now()
+    expected = {"ObjectLockMode": "COMPLIANCE", "ObjectLockRetainUntilDate": now + timedelta(2)}
+    cs3.put_object(Bucket=locked, Key="put", Body=b"x")
+    cs3.put_object(Bucket=plain, Key="source", Body=b"x")
+    cs3.copy_object(Bucket=locked, Key="copy", CopySource={"Bucket": plain, "Key": "source"})
+    upload = cs3.create_multipart_upload(Bucket=locked, Key="mpu")
+    part = cs3.upload_part(
+        Bucket=locked, Key="mpu", UploadId=upload["UploadId"], PartNumber=1, Body=b"p"
+    )
+    cs3.complete_multipart_upload(
+        Bucket=locked,
+        Key="mpu",
+        UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    posted = requests.post(
+        f"{clocked_server.endpoint_url}/{locked}",
+        data={"key": "post"},
+        files={"file": ("f", b"x")},
+        timeout=10,
+    )
+    assert posted.status_code == 204, posted.text
+    for key in ("put", "copy", "mpu", "post"):
+        assert _lock_of(cs3, locked, key) == expected, key
+    # A copy out of a locked bucket does not carry the lock along.
+    cs3.copy_object(Bucket=plain, Key="out", CopySource={"Bucket": locked, "Key": "put"})
+    assert _lock_of(cs3, plain, "out") == {}
+
+
+def test_explicit_lock_headers_override_the_default(
+    cs3: BaseClient, clocked_server: Server, store_clock: ManualClock, locked: str
+) -> None:
+    cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=_lock_config(Days=1))
+    until = store_clock.now() + timedelta(days=30)
+    lock = {
+        "ObjectLockMode": "COMPLIANCE",
+        "ObjectLockRetainUntilDate": until,
+        "ObjectLockLegalHoldStatus": "ON",
+    }
+    cs3.put_object(Bucket=locked, Key="put", Body=b"x", **lock)
+    cs3.create_multipart_upload(Bucket=locked, Key="mpu", **lock)
+    cs3.copy_object(Bucket=locked, Key="copy", CopySource={"Bucket": locked, "Key": "put"}, **lock)
+    posted = requests.post(
+        f"{clocked_server.endpoint_url}/{locked}",
+        data={
+            "key": "post",
+            "x-amz-object-lock-mode": "COMPLIANCE",
+            "x-amz-object-lock-retain-until-date": until.isoformat(),
+            "x-amz-object-lock-legal-hold": "ON",
+        },
+        files={"file": ("f", b"x")},
+        timeout=10,
+    )
+    assert posted.status_code == 204, posted.text
+    for key in ("put", "post", "copy"):
+        assert _lock_of(cs3, locked, key) == lock
+    [upload] = cs3.list_multipart_uploads(Bucket=locked)["Uploads"]
+    cs3.abort_multipart_upload(Bucket=locked, Key="mpu", UploadId=upload["UploadId"])
+
+
+@pytest.mark.parametrize(
+    ("headers", "message"),
+    [
+        (
+            {"ObjectLockMode": "GOVERNANCE"},
+            "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied",
+        ),
+        ({"ObjectLockMode": "SOMETIMES", "future": 1}, "Unknown wormMode directive."),
+        (
+            {"ObjectLockMode": "GOVERNANCE", "past": 1},
+            "The retain until date must be in the future!",
+        ),
+        ({"ObjectLockLegalHoldStatus": "MAYBE"}, "Legal Hold must be either of 'ON' or 'OFF'"),
+    ],
+)
+def test_bad_lock_headers_store_nothing(
+    cs3: BaseClient, store_clock: ManualClock, locked: str, headers: dict[str, Any], message: str
+) -> None:
+    if headers.pop("future", None):
+        headers["ObjectLockRetainUntilDate"] = store_clock.now() + timedelta(days=1)
+    if headers.pop("past", None):
+        headers["ObjectLockRetainUntilDate"] = store_clock.now() - timedelta(seconds=1)
+    with raises_client_error("InvalidArgument", 400) as caught:
+        cs3.put_object(Bucket=locked, Key="k", Body=b"x", **headers)
+    assert caught.value.response["Error"]["Message"] == message
+    assert _versions(cs3, locked) == []
+
+
+def test_a_locked_body_needs_content_md5_or_a_checksum(
+    clocked_server: Server, cs3: BaseClient, locked: str
+) -> None:
+    bare = client_for(
+        clocked_server.endpoint_url, config=Config(request_checksum_calculation="when_required")
+    )
+    bare.put_object(Bucket=locked, Key="free", Body=b"x")  # no default retention: no digest
+    cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=_lock_config(Days=1))
+    with raises_client_error("InvalidRequest", 400) as caught:
+        bare.put_object(Bucket=locked, Key="k", Body=b"x")
+    assert "Content-MD5 OR x-amz-checksum- HTTP header is required" in str(caught.value)
+    upload = bare.create_multipart_upload(Bucket=locked, Key="k")
+    with raises_client_error("InvalidRequest", 400):
+        bare.upload_part(
+            Bucket=locked, Key="k", UploadId=upload["UploadId"], PartNumber=1, Body=b"p"
+        )
+    bare.put_object(Bucket=locked, Key="k", Body=b"x", ContentMD5=md5_b64(b"x"))
+    cs3.put_object(Bucket=locked, Key="k", Body=b"x")  # boto3's default CRC32 is proof too
+    assert len(_versions(cs3, locked)) == 3
+
+
+def test_lock_headers_on_a_bucket_without_lock(
+    cs3: BaseClient, store_clock: ManualClock, plain: str
+) -> None:
+    until = store_clock.now() + timedelta(days=1)
+    with raises_client_error("InvalidRequest", 400) as caught:
+        cs3.put_object(
+            Bucket=plain,
+            Key="k",
+            Body=b"x",
+            ObjectLockMode="GOVERNANCE",
+            ObjectLockRetainUntilDate=until,
+        )
+    assert caught.value.response["Error"]["Message"] == "Bucket is missing ObjectLockConfiguration"
+    cs3.put_object(Bucket=plain, Key="k", Body=b"x")
+    for call in (
+        lambda: cs3.get_object_retention(Bucket=plain, Key="k"),
+        lambda: cs3.put_object_retention(
+            Bucket=plain, Key="k", Retention={"Mode": "GOVERNANCE", "RetainUntilDate": until}
+        ),
+        lambda: cs3.get_object_legal_hold(Bucket=plain, Key="k"),
+        lambda: cs3.put_object_legal_hold(Bucket=plain, Key="k", LegalHold={"Status": "ON"}),
+    ):
+        with raises_client_error("InvalidRequest", 400) as caught:
+            call()
+        assert (
+            caught.value.response["Error"]["Message"]
+            == "Bucket is missing Object Lock Configuration"
+        )
+
+
+def test_event_holds_are_not_implemented_and_the_token_is_accepted(
+    clocked_server: Server, cs3: BaseClient, locked: str
+) -> None:
+    response = requests.put(
+        f"{clocked_server.endpoint_url}/{locked}/k",
+        data=b"x",
+        headers={"x-amz-object-lock-event-hold": "ON", "Content-MD5": md5_b64(b"x")},
+        timeout=10,
+    )
+    assert response.status_code == 501, response.text
+    assert "<Header>x-amz-object-lock-event-hold</Header>" in response.text
+    assert _versions(cs3, locked) == []
+    cs3.put_bucket_versioning(Bucket=locked, VersioningConfiguration={"Status": "Enabled"})
+    cs3.put_object_lock_configuration(
+        Bucket=locked, ObjectLockConfiguration=_lock_config(Days=1), Token="from-aws-support"
+    )
+    got = cs3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"]
+    assert got == _lock_config(Days=1)
