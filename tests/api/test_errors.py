@@ -75,12 +75,13 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s3, b: s3.put_bucket_policy(Bucket=b, Policy="{}"),
-        lambda s3, b: s3.put_public_access_block(
-            Bucket=b, PublicAccessBlockConfiguration={"BlockPublicAcls": False}
+        lambda s3, b: s3.put_bucket_acl(Bucket=b, ACL="private"),
+        lambda s3, b: s3.put_bucket_ownership_controls(
+            Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
         ),
+        lambda s3, b: s3.delete_bucket_ownership_controls(Bucket=b),
     ],
-    ids=["policy", "public-access-block"],
+    ids=["acl", "ownership-controls", "delete-ownership-controls"],
 )
 def test_unimplemented_operation_is_not_implemented(
     s3: BaseClient, bucket: str, call: Callable[[BaseClient, str], object]
@@ -90,7 +91,7 @@ def test_unimplemented_operation_is_not_implemented(
 
 
 def test_not_implemented_raw_body(raw: Raw, bucket: str) -> None:
-    fields = assert_s3_error(raw("PUT", f"/{bucket}?policy", data=b"{}"), "NotImplemented", 501)
+    fields = assert_s3_error(raw("PUT", f"/{bucket}?acl", data=b""), "NotImplemented", 501)
     assert fields["Message"]
 
 
