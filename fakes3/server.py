@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
+from cheroot import server as cheroot_server
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
@@ -124,6 +125,75 @@ class _ChunkedInput:
         return iter(self.readline, b"")
 
 
+class _Tap:
+    """The request's input as cheroot's header reader sees it, keeping each line it reads."""
+
+    def __init__(self, rfile: Any, lines: list[bytes]) -> None:
+        self._rfile = rfile
+        self._lines = lines
+
+    def readline(self, *args: Any) -> bytes:
+        line: bytes = self._rfile.readline(*args)
+        self._lines.append(line)
+        return line
+
+
+class _TappedHeaderReader(cheroot_server.HeaderReader):
+    """cheroot's header reader (its checks kept), noting the raw lines: cheroot's dict keeps
+    only the last of repeated headers, and HTTP framing must see them all."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+
+    def __call__(self, rfile: Any, hdict: Any = None) -> Any:
+        return super().__call__(_Tap(rfile, self.lines), hdict)
+
+
+class _Request(cheroot_server.HTTPRequest):
+    raw_header_lines: list[bytes] = []
+
+    def read_request_headers(self) -> bool:
+        lines: list[bytes] = []
+        self.raw_header_lines = lines
+        self.header_reader = _TappedHeaderReader(lines)
+        return bool(super().read_request_headers())  # type: ignore[no-untyped-call]
+
+
+class _Connection(cheroot_server.HTTPConnection):
+    RequestHandlerClass = _Request
+
+
+_SINGLE = (b"content-length", b"host")  # RFC 9112: a repeat makes the request invalid
+
+
+def request_headers(lines: list[bytes]) -> tuple[dict[str, str], str | None]:
+    """Lower-cased headers from the raw lines, repeated ones joined with ``,`` (as SigV4 signs
+    them), and what makes the request's framing invalid (RFC 9112 6.3), if anything."""
+    headers: dict[bytes, bytes] = {}
+    problem = None
+    name = b""
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):  # obsolete line folding: RFC 9112 says replace by SP
+            if name:
+                headers[name] += b" " + line.strip()
+            continue
+        raw_name, colon, value = line.partition(b":")
+        if not colon:
+            continue  # the blank line that ends the headers
+        name = raw_name.strip().lower()
+        value = value.strip()
+        if name in headers:
+            if name in _SINGLE:
+                problem = f"more than one {name.decode('latin-1')} header"
+            headers[name] += b"," + value
+        else:
+            headers[name] = value
+    if b"content-length" in headers and b"transfer-encoding" in headers:
+        problem = "both Content-Length and Transfer-Encoding"
+    decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+    return decoded, problem
+
+
 class _Gateway(wsgi.Gateway_10):
     """cheroot's WSGI gateway, with a working chunked ``wsgi.input`` and keep-alive fixes.
 
@@ -138,10 +208,11 @@ class _Gateway(wsgi.Gateway_10):
         if req.chunked_read:
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
         # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
-        environ["fakes3.headers"] = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in req.inheaders.items()
-        }
+        headers, problem = request_headers(req.raw_header_lines)
+        environ["fakes3.headers"] = headers
+        if problem is not None:
+            environ["fakes3.bad_framing"] = problem
+            req.close_connection = True  # where this body ends is anyone's guess
         environ["fakes3.drop"] = lambda sent: _drop(req, sent)
         return environ
 
@@ -192,6 +263,7 @@ class _Cheroot(wsgi.Server):
         )
         self.owner = owner
         self.gateway = _Gateway
+        self.ConnectionClass = _Connection
         self.keep_alive_conn_limit = 256  # idle keep-alive connections cost only a descriptor
 
     def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:

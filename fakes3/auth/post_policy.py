@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -174,7 +173,7 @@ class PolicySignature:
             assert self.credential is not None
             c = self.credential
             expected = sigv4.sign(sigv4.signing_key(secret, c.date, c.region, c.service), policy)
-        if not hmac.compare_digest(expected, self.signature):
+        if not sigv4.same_signature(expected, self.signature):
             raise SignatureDoesNotMatch(
                 AWSAccessKeyId=self.access_key,
                 StringToSign=policy,

@@ -14,8 +14,8 @@ from fakes3.errors import (
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags
 from fakes3.protocol.checksums import member_name
 from fakes3.protocol.chunked import strip_aws_chunked
+from fakes3.protocol.dates import http_date
 from fakes3.protocol.model import load_model
-from fakes3.protocol.serializing import http_date
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
 
