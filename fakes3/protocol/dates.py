@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 
 _FIRST = datetime.min.replace(tzinfo=timezone.utc)
-_LAST = datetime.max.replace(tzinfo=timezone.utc)
+_LAST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
 
 
 def utc(value: datetime) -> datetime:
