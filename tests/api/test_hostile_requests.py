@@ -341,3 +341,25 @@ def test_undocumented_content_sha256_is_refused(
     reply = exchange(endpoint, request("PUT", f"/{bucket}/sha", headers, body))
     _error(reply, "InvalidArgument", 400)
     assert snapshot(s3, bucket) == before
+
+
+def test_a_signed_repeated_header_verifies(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    """botocore signs a repeated header as its values joined with ``,``: so must fakes3 read
+    it (cheroot's own dict keeps only the last value, and the signature failed)."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = f"{endpoint}/{bucket}/signed-twice"
+    request_ = AWSRequest(method="PUT", url=url, data=b"hi")
+    request_.headers.add_header("x-amz-meta-a", "1")
+    request_.headers.add_header("x-amz-meta-a", "2")
+    S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request_)
+    sent = [(name, value) for name, value in request_.headers.raw_items() if name != "Host"]
+    assert [value for name, value in sent if name == "x-amz-meta-a"] == ["1", "2"]
+    host = endpoint.split("//", 1)[1]
+    lines = [f"PUT /{bucket}/signed-twice HTTP/1.1", f"Host: {host}", "Content-Length: 2"]
+    lines += [f"{name}: {value}" for name, value in sent] + ["Connection: close"]
+    reply = exchange(endpoint, ("\r\n".join(lines) + "\r\n\r\n").encode() + b"hi")
+    assert reply.status == 200, reply.raw[:800]
+    assert s3.head_object(Bucket=bucket, Key="signed-twice")["Metadata"] == {"a": "1,2"}
