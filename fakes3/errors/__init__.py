@@ -84,6 +84,7 @@ from fakes3.errors.configuration import (
     InvalidBucketAclWithObjectOwnership,
     InvalidBucketState,
     InvalidEncryptionAlgorithmError,
+    InvalidRedirectLocation,
     InvalidS3DestinationBucket,
     InvalidTargetBucketForLogging,
     MetadataConfigurationAlreadyExists,
@@ -183,4 +184,5 @@ __all__ = [
     "MaxPostPreDataLengthExceededError",
     "AccessControlListNotSupported",
     "InvalidBucketAclWithObjectOwnership",
+    "InvalidRedirectLocation",
 ]

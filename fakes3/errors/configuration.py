@@ -187,3 +187,11 @@ class MetadataConfigurationAlreadyExists(S3Error):
     code = "MetadataConfigurationAlreadyExists"
     status = 409
     message = "The metadata table configuration already exists."
+
+
+class InvalidRedirectLocation(S3Error):
+    """``x-amz-website-redirect-location`` that is neither a path nor an http(s) URL."""
+
+    code = "InvalidRedirectLocation"
+    status = 400
+    message = "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."

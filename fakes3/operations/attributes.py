@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from fakes3.errors import (
     InvalidArgument,
+    InvalidRedirectLocation,
     InvalidStorageClass,
     KeyTooLongError,
     MetadataTooLarge,
@@ -70,6 +71,9 @@ def new_object(params: dict[str, Any], checksum_algorithm: str | None) -> NewObj
     metadata = params.get("Metadata") or {}
     validate_metadata(metadata)
     headers = {name: params[name] for name in STORED_HEADERS if params.get(name) is not None}
+    redirect = headers.get("WebsiteRedirectLocation")
+    if redirect is not None and not redirect.startswith(("/", "http://", "https://")):
+        raise InvalidRedirectLocation()
     encoding = strip_aws_chunked(headers.get("ContentEncoding"))
     if encoding:
         headers["ContentEncoding"] = encoding

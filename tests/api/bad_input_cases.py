@@ -316,6 +316,14 @@ CASES: list[Case] = [
         TAGS,
         "InvalidArgument",
     ),
+    Case(
+        "website-redirect-not-a-path",
+        "PUT",
+        "/{b}/x",
+        (("x-amz-website-redirect-location", "no-slash"),),
+        b"abc",
+        "InvalidRedirectLocation",
+    ),
     # -- bad ranges and dates ----------------------------------------------------------------
     Case("range-past-end", "GET", "/{b}/existing", (("Range", "bytes=999-"),), code="InvalidRange"),
     Case(
