@@ -188,8 +188,12 @@ def request_headers(lines: list[bytes]) -> tuple[dict[str, str], str | None]:
             headers[name] += b"," + value
         else:
             headers[name] = value
-    if b"content-length" in headers and b"transfer-encoding" in headers:
-        problem = "both Content-Length and Transfer-Encoding"
+    coding = headers.get(b"transfer-encoding")
+    if coding is not None:
+        if b"content-length" in headers:
+            problem = "both Content-Length and Transfer-Encoding"
+        elif [part.strip() for part in coding.lower().split(b",")] != [b"chunked"]:
+            problem = "a Transfer-Encoding other than chunked, once"
     decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
     return decoded, problem
 
@@ -209,6 +213,8 @@ class _Gateway(wsgi.Gateway_10):
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
         # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
         headers, problem = request_headers(req.raw_header_lines)
+        if req.response_protocol != "HTTP/1.1" and "transfer-encoding" in headers:
+            problem = "Transfer-Encoding in HTTP/1.0"  # RFC 9112 6.1: the framing is faulty
         environ["fakes3.headers"] = headers
         if problem is not None:
             environ["fakes3.bad_framing"] = problem

@@ -294,6 +294,8 @@ def test_post_policy_nested_too_deep(endpoint: str, s3: BaseClient, bucket: str)
         ([("Content-Length", "5"), ("Transfer-Encoding", "chunked")], b"5\r\nhello\r\n0\r\n\r\n"),
         ([("Transfer-Encoding", "chunked"), ("Content-Length", "5")], b"5\r\nhello\r\n0\r\n\r\n"),
         ([("Host", "other"), ("Content-Length", "5")], b"hello"),
+        ([("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")], b"0\r\n\r\n"),
+        ([("Transfer-Encoding", "chunked, chunked")], b"5\r\nhello\r\n0\r\n\r\n"),
     ],
 )
 def test_ambiguous_framing_is_400_and_stores_nothing(
@@ -363,3 +365,15 @@ def test_a_signed_repeated_header_verifies(endpoint: str, s3: BaseClient, bucket
     reply = exchange(endpoint, ("\r\n".join(lines) + "\r\n\r\n").encode() + b"hi")
     assert reply.status == 200, reply.raw[:800]
     assert s3.head_object(Bucket=bucket, Key="signed-twice")["Metadata"] == {"a": "1,2"}
+
+
+def test_transfer_encoding_in_http_1_0_is_400(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    before = snapshot(s3, bucket)
+    raw = (
+        f"PUT /{bucket}/old HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "Content-Length: 5\r\n\r\nhello"
+    ).encode()
+    _error(exchange(endpoint, raw), "BadRequest", 400)
+    raw = f"PUT /{bucket}/old HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+    _error(exchange(endpoint, raw + b"5\r\nhello\r\n0\r\n\r\n"), "BadRequest", 400)
+    assert snapshot(s3, bucket) == before
