@@ -166,9 +166,17 @@ class _Connection(cheroot_server.HTTPConnection):
 _SINGLE = (b"content-length", b"host")  # RFC 9112: a repeat makes the request invalid
 
 
-def request_headers(lines: list[bytes]) -> tuple[dict[str, str], str | None]:
+def request_headers(
+    lines: list[bytes], parsed: dict[bytes, bytes] | None = None
+) -> tuple[dict[str, str], str | None]:
     """Lower-cased headers from the raw lines, repeated ones joined with ``,`` (as SigV4 signs
-    them), and what makes the request's framing invalid (RFC 9112 6.3), if anything."""
+    them), and what makes the request's framing invalid (RFC 9112 6.3), if anything.
+
+    ``parsed`` is cheroot's dict of the same lines: when it has one entry per line, nothing was
+    repeated or folded, and it is taken as it is (the common case, kept cheap)."""
+    if parsed is not None and len(parsed) + 1 == len(lines):
+        simple = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in parsed.items()}
+        return simple, _coding_problem(simple) if "transfer-encoding" in simple else None
     headers: dict[bytes, bytes] = {}
     problem = None
     name = b""
@@ -188,14 +196,19 @@ def request_headers(lines: list[bytes]) -> tuple[dict[str, str], str | None]:
             headers[name] += b"," + value
         else:
             headers[name] = value
-    coding = headers.get(b"transfer-encoding")
-    if coding is not None:
-        if b"content-length" in headers:
-            problem = "both Content-Length and Transfer-Encoding"
-        elif [part.strip() for part in coding.lower().split(b",")] != [b"chunked"]:
-            problem = "a Transfer-Encoding other than chunked, once"
     decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+    if "transfer-encoding" in decoded:
+        problem = _coding_problem(decoded) or problem
     return decoded, problem
+
+
+def _coding_problem(headers: dict[str, str]) -> str | None:
+    """RFC 9112 6.1 and 6.3: chunked, once, and never beside a Content-Length."""
+    if "content-length" in headers:
+        return "both Content-Length and Transfer-Encoding"
+    if [part.strip() for part in headers["transfer-encoding"].lower().split(",")] != ["chunked"]:
+        return "a Transfer-Encoding other than chunked, once"
+    return None
 
 
 class _Gateway(wsgi.Gateway_10):
@@ -212,7 +225,7 @@ class _Gateway(wsgi.Gateway_10):
         if req.chunked_read:
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
         # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
-        headers, problem = request_headers(req.raw_header_lines)
+        headers, problem = request_headers(req.raw_header_lines, req.inheaders)
         if req.response_protocol != "HTTP/1.1" and "transfer-encoding" in headers:
             problem = "Transfer-Encoding in HTTP/1.0"  # RFC 9112 6.1: the framing is faulty
         environ["fakes3.headers"] = headers
