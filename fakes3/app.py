@@ -142,6 +142,8 @@ class FakeS3:
         query = environ.get("QUERY_STRING", "")
         try:
             if "fakes3.bad_framing" in environ:  # fakes3/server.py: RFC 9112 says 400
+                if "fakes3.unknown_coding" in environ:  # gzip…: RFC 9112 and S3 say 501
+                    raise NotImplementedByFakeS3(Header="Transfer-Encoding")
                 raise BadRequest("An error occurred when parsing the HTTP request.")
             length = _content_length(environ.get("CONTENT_LENGTH"), headers)
             site = website.website_bucket(

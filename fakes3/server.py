@@ -144,19 +144,29 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
 
     def __init__(self, lines: list[bytes]) -> None:
         self.lines = lines
+        self.unknown_coding: bytes | None = None
 
     def __call__(self, rfile: Any, hdict: Any = None) -> Any:
-        return super().__call__(_Tap(rfile, self.lines), hdict)
+        hdict = super().__call__(_Tap(rfile, self.lines), hdict)
+        coding = hdict.get(b"Transfer-Encoding")
+        if coding and any(part.strip().lower() != b"chunked" for part in coding.split(b",")):
+            # cheroot would answer a bare 501 itself; the app answers S3's NotImplemented.
+            self.unknown_coding = coding
+            del hdict[b"Transfer-Encoding"]
+        return hdict
 
 
 class _Request(cheroot_server.HTTPRequest):
     raw_header_lines: list[bytes] = []
+    unknown_coding: bytes | None = None
 
     def read_request_headers(self) -> bool:
         lines: list[bytes] = []
         self.raw_header_lines = lines
-        self.header_reader = _TappedHeaderReader(lines)
-        return bool(super().read_request_headers())  # type: ignore[no-untyped-call]
+        reader = self.header_reader = _TappedHeaderReader(lines)
+        ok = bool(super().read_request_headers())  # type: ignore[no-untyped-call]
+        self.unknown_coding = reader.unknown_coding
+        return ok
 
 
 class _Connection(cheroot_server.HTTPConnection):
@@ -229,6 +239,9 @@ class _Gateway(wsgi.Gateway_10):
         if req.response_protocol != "HTTP/1.1" and "transfer-encoding" in headers:
             problem = "Transfer-Encoding in HTTP/1.0"  # RFC 9112 6.1: the framing is faulty
         environ["fakes3.headers"] = headers
+        if req.unknown_coding is not None:
+            environ["fakes3.unknown_coding"] = req.unknown_coding.decode("latin-1")
+            problem = problem or "an unknown Transfer-Encoding"
         if problem is not None:
             environ["fakes3.bad_framing"] = problem
             req.close_connection = True  # where this body ends is anyone's guess

@@ -507,6 +507,15 @@ CASES: list[Case] = [
     ),
     # -- broken HTTP chunked framing, truncated bodies ---------------------------------------
     Case(
+        "transfer-coding-gzip",
+        "PUT",
+        "/{b}/x",
+        (("Transfer-Encoding", "gzip"),),
+        b"abc",
+        "NotImplemented",
+        length=False,
+    ),
+    Case(
         "chunked-bad-size",
         "PUT",
         "/{b}/x",

@@ -377,3 +377,16 @@ def test_transfer_encoding_in_http_1_0_is_400(endpoint: str, s3: BaseClient, buc
     raw = f"PUT /{bucket}/old HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
     _error(exchange(endpoint, raw + b"5\r\nhello\r\n0\r\n\r\n"), "BadRequest", 400)
     assert snapshot(s3, bucket) == before
+
+
+@pytest.mark.parametrize("coding", ["gzip", "gzip, chunked", "identity"])
+def test_unknown_transfer_coding_is_s3s_not_implemented(
+    endpoint: str, s3: BaseClient, bucket: str, coding: str
+) -> None:
+    before = snapshot(s3, bucket)
+    headers = [("Transfer-Encoding", coding)]
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/tz", headers, b"5\r\nhello\r\n0\r\n\r\n"))
+    _error(reply, "NotImplemented", 501)
+    assert b"<Header>Transfer-Encoding</Header>" in reply.body
+    assert reply.headers.get("connection") == "close"
+    assert snapshot(s3, bucket) == before
