@@ -145,9 +145,15 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
     def __init__(self, lines: list[bytes]) -> None:
         self.lines = lines
         self.unknown_coding: bytes | None = None
+        self.bad_length: bytes | None = None
 
     def __call__(self, rfile: Any, hdict: Any = None) -> Any:
         hdict = super().__call__(_Tap(rfile, self.lines), hdict)
+        length = hdict.get(b"Content-Length")
+        if length is not None and not (length.isdigit() and len(length) <= 4000):
+            # cheroot would answer a bare 400 (or take "+5"); the app answers S3's BadRequest.
+            self.bad_length = length
+            del hdict[b"Content-Length"]
         coding = hdict.get(b"Transfer-Encoding")
         if coding and any(part.strip().lower() != b"chunked" for part in coding.split(b",")):
             # cheroot would answer a bare 501 itself; the app answers S3's NotImplemented.
@@ -159,6 +165,7 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
 class _Request(cheroot_server.HTTPRequest):
     raw_header_lines: list[bytes] = []
     unknown_coding: bytes | None = None
+    bad_length: bytes | None = None
 
     def read_request_headers(self) -> bool:
         lines: list[bytes] = []
@@ -166,6 +173,7 @@ class _Request(cheroot_server.HTTPRequest):
         reader = self.header_reader = _TappedHeaderReader(lines)
         ok = bool(super().read_request_headers())  # type: ignore[no-untyped-call]
         self.unknown_coding = reader.unknown_coding
+        self.bad_length = reader.bad_length
         return ok
 
 
@@ -242,6 +250,8 @@ class _Gateway(wsgi.Gateway_10):
         if req.unknown_coding is not None:
             environ["fakes3.unknown_coding"] = req.unknown_coding.decode("latin-1")
             problem = problem or "an unknown Transfer-Encoding"
+        if req.bad_length is not None:
+            problem = problem or "a Content-Length that is not a number"
         if problem is not None:
             environ["fakes3.bad_framing"] = problem
             req.close_connection = True  # where this body ends is anyone's guess

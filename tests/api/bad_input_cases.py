@@ -23,9 +23,7 @@ class Case:
     headers: tuple[tuple[str, str], ...] = ()
     body: bytes = b""
     code: str | None = None
-    # Checked when given. A status without a code: cheroot refused the request line or
-    # headers before fakes3 saw them (a Content-Length that is no number), in plain text.
-    status: int | None = None
+    status: int | None = None  # checked when given
     cut: bool = False  # the body stops short: our side closes after sending
     length: bool = True  # add a Content-Length for the body
     tags: tuple[str, ...] = field(default=())
@@ -264,7 +262,7 @@ CASES: list[Case] = [
         "/{b}/x",
         (("Content-Length", "ten"),),
         b"abc",
-        status=400,
+        "BadRequest",
         length=False,
     ),
     Case(
@@ -273,7 +271,7 @@ CASES: list[Case] = [
         "/{b}/x",
         (("Content-Length", "²"),),
         b"abc",
-        status=400,
+        "BadRequest",
         length=False,
     ),
     Case(
@@ -282,7 +280,7 @@ CASES: list[Case] = [
         "/{b}/x",
         (("Content-Length", BIG),),
         b"abc",
-        status=400,
+        "BadRequest",
         length=False,
         cut=True,
     ),
@@ -504,6 +502,15 @@ CASES: list[Case] = [
         _chunked("3", b"", ("x-amz-trailer", "x-amz-checksum-crc32")),
         b"3\r\nabc\r\n0\r\n\r\n",
         "MalformedTrailerError",
+    ),
+    Case(
+        "content-length-plus",
+        "PUT",
+        "/{b}/x",
+        (("Content-Length", "+3"),),
+        b"abc",
+        "BadRequest",
+        length=False,
     ),
     # -- broken HTTP chunked framing, truncated bodies ---------------------------------------
     Case(
