@@ -24,7 +24,7 @@ from fakes3.auth.accounts import Account
 from fakes3.auth.sigv4 import MAX_SKEW_SECONDS, iso, same_signature, spaced_hex
 from fakes3.errors import AccessDenied, InvalidArgument, RequestTimeTooSkewed, SignatureDoesNotMatch
 from fakes3.protocol.dates import parse_http_date
-from fakes3.protocol.numbers import decimal
+from fakes3.protocol.numbers import MAX_LONG, decimal
 
 SUBRESOURCES = frozenset(
     """accelerate acl analytics cors delete encryption intelligent-tiering inventory legal-hold
@@ -57,7 +57,7 @@ def parse_presigned(query: Mapping[str, str]) -> tuple[str, str, int]:
         )
     text = query["Expires"]
     expires = decimal(text)
-    if expires is None:
+    if expires is None or expires > MAX_LONG:  # S3 reads a 64-bit number of seconds
         raise AccessDenied(f"Invalid date (should be seconds since epoch): {text}")
     return query["AWSAccessKeyId"], query["Signature"], expires
 
@@ -127,7 +127,7 @@ def check_date(headers: Mapping[str, str], now: float) -> None:
 
 
 def check_expires(expires: int, now: float) -> None:
-    if now > expires:  # a capped (HUGE) value never expires: no datetime below overflows
+    if now > expires:
         raise AccessDenied(
             "Request has expired",
             Expires=iso(datetime.fromtimestamp(expires, timezone.utc)),

@@ -36,7 +36,7 @@ from fakes3.errors import (
     SignatureDoesNotMatch,
 )
 from fakes3.protocol.dates import parse_http_date
-from fakes3.protocol.numbers import signed_decimal
+from fakes3.protocol.numbers import MAX_LONG, signed_decimal
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 ECDSA_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
@@ -287,7 +287,7 @@ def parse_presigned(query: Mapping[str, str]) -> SignedRequest:
         )
     text = query["X-Amz-Expires"]
     expires = signed_decimal(text)
-    if expires is None:
+    if expires is None or abs(expires) > MAX_LONG:  # S3 reads a 64-bit number
         raise AuthorizationQueryParametersError("X-Amz-Expires should be a number")
     if expires < 0:
         raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")

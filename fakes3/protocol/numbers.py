@@ -9,6 +9,7 @@ large for any object size is simply large: ``decimal`` caps it at ``HUGE`` inste
 from __future__ import annotations
 
 HUGE = 1 << 64  # larger than any size, offset, count or time S3 deals in
+MAX_LONG = (1 << 63) - 1  # where S3 reads a 64-bit number, more is no number
 _MAX_DIGITS = 19  # 10**19 - 1 < HUGE: shorter numbers convert exactly
 
 
@@ -35,4 +36,4 @@ def signed_decimal(text: str, cap: int = HUGE) -> int | None:
     return decimal(text, cap)
 
 
-__all__ = ["HUGE", "decimal", "is_decimal", "signed_decimal"]
+__all__ = ["HUGE", "MAX_LONG", "decimal", "is_decimal", "signed_decimal"]
