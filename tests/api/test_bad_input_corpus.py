@@ -1,4 +1,5 @@
-"""The bad-input corpus (bad_input_cases.py) over a real server on both backends.
+"""The bad-input corpus (bad_input_bodies.py, bad_input_requests.py) over a real server on
+both backends.
 
 Each case is sent as exact bytes. It must answer below 500 with the S3 error code the case
 names, and leave every bucket, key, version and the existing object as they were. The
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import pytest
 from auth_servers import Running
-from bad_input_cases import CASES, Case, now_fields
+from bad_input import Case, now_fields
+from bad_input_bodies import BODY_CASES
+from bad_input_requests import REQUEST_CASES
 from botocore.client import BaseClient
 from wire import exchange, request, snapshot
 
@@ -18,6 +21,9 @@ from wire import exchange, request, snapshot
 def corpus_bucket(s3: BaseClient, bucket: str) -> str:
     s3.put_object(Bucket=bucket, Key="existing", Body=b"0123456789")
     return bucket
+
+
+CASES = BODY_CASES + REQUEST_CASES
 
 
 def _fill(text: str, bucket: str) -> str:

@@ -1,39 +1,30 @@
-"""Property-based fuzzing of the pure parsers: whatever a client sends, they raise only
-S3Error subclasses (which the app answers as S3 errors), never another exception (a 500).
-
-Covered: addressing and routing, the SigV4/SigV2 header and query parsers (through the
-authenticator, with the known key ``test`` so verification runs too), the request parser's
-header and query converters (numbers, dates, booleans) for every operation, the XML body
-reader, the aws-chunked decoder, request body set-up (digests, checksums, framing), the
-form-data parser, POST policies, ranges and conditional headers, HTTP dates.
-
-The normal run is short (``FAKES3_FUZZ_EXAMPLES``, default 60 per test, ~10 s in all). A long
-run by hand::
-
-    FAKES3_FUZZ_EXAMPLES=5000 pytest -q tests/unit/test_fuzz_parsers.py --hypothesis-show-statistics
-
-(5000 per test, 55,000 in all, took 12.5 minutes on a busy 2-core machine, nothing found.)
-"""
+"""Fuzzing the protocol parsers: addressing and routing, the request parser's header and
+query converters for every operation, the XML body reader, the aws-chunked decoder, request
+body set-up (digests, checksums, framing), the form-data parser, ranges, conditional headers
+and HTTP dates. The property and how to run it longer: fuzzing.py."""
 
 from __future__ import annotations
 
-import base64
 import io
-import json
-import os
-import string
-from collections.abc import Callable
 from datetime import datetime, timezone
 from types import SimpleNamespace
-from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from fuzzing import (
+    MODEL,
+    NOW,
+    NUMBERS,
+    OPERATIONS,
+    fuzz,
+    headers,
+    latin1,
+    only_s3_errors,
+    query_dicts,
+    query_string,
+    text,
+)
+from hypothesis import given
 from hypothesis import strategies as st
 
-from fakes3.auth.accounts import Accounts
-from fakes3.auth.authenticate import LENIENT, STRICT, Authenticator
-from fakes3.auth.post_policy import Policy, policy_signature
-from fakes3.errors import S3Error
 from fakes3.operations.conditions import check_read_conditions, etag_matches, parse_range
 from fakes3.protocol.addressing import (
     bucket_from_host,
@@ -46,120 +37,9 @@ from fakes3.protocol.body import RequestBody
 from fakes3.protocol.chunked import PAYLOAD_MODES, AwsChunkedReader
 from fakes3.protocol.dates import http_date, parse_http_date
 from fakes3.protocol.formdata import FormData, boundary_of
-from fakes3.protocol.model import load_model
 from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
 from fakes3.protocol.xmlbody import parse_document
-
-EXAMPLES = int(os.environ.get("FAKES3_FUZZ_EXAMPLES", "60"))
-fuzz = settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-    derandomize=EXAMPLES <= 100,  # the short CI run is the same every time
-)
-NOW = 1_796_500_000.0  # the authenticator's clock
-AMZ_DATE = datetime.fromtimestamp(NOW, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-DAY = AMZ_DATE[:8]
-HTTP_NOW = http_date(NOW)
-MODEL = load_model()
-OPERATIONS = sorted(MODEL.operations)
-
-
-def only_s3_errors(call: Callable[[], object]) -> None:
-    """Run ``call``: an S3Error is an answer, anything else fails the property."""
-    try:
-        call()
-    except S3Error:
-        pass
-
-
-# -- building blocks ---------------------------------------------------------------------------
-
-NUMBERS = ["", "0", "3", "7", "9" * 5000, "²", "5²", "٣", "-5", "--5", "99999999999999999999"]
-TRICKY = [
-    "",
-    "²",
-    "5²",
-    "--5",
-    "-1",
-    "9" * 5000,
-    "٣",
-    "NaN",
-    "inf",
-    "1e400",
-    "\x00",
-    "é" * 64,
-    "0" * 64,
-    "9999-12-31T23:59:59-14:00",
-    "0001-01-01T00:00:00+14:00",
-    "Fri, 31 Dec 9999 23:59:59 GMT",
-    "Mon, 01 Jan 0001 00:00:00 GMT",
-    AMZ_DATE,
-    HTTP_NOW,
-    "true",
-    "bytes=0-",
-    "bytes=-5",
-    "*",
-    '"etag"',
-    "STREAMING-AWS4-HMAC-SHA256-PAYLOAD",
-    "STREAMING-UNSIGNED-PAYLOAD-TRAILER",
-    "UNSIGNED-PAYLOAD",
-    "aws-chunked",
-]
-text = st.one_of(st.sampled_from(TRICKY), st.sampled_from(NUMBERS), st.text(max_size=40))
-latin1 = st.one_of(
-    st.sampled_from(TRICKY), st.text(st.characters(max_codepoint=255), max_size=40)
-).map(lambda value: value.encode("utf-8").decode("latin-1"))  # as a server decodes headers
-
-
-def _header_names() -> list[str]:
-    names: set[str] = set()
-    for operation in OPERATIONS:
-        plan = default_parser()._plan(operation)
-        names.update(plan.headers)
-    names.update(
-        [
-            "authorization",
-            "x-amz-date",
-            "date",
-            "x-amz-content-sha256",
-            "x-amz-decoded-content-length",
-            "content-encoding",
-            "x-amz-trailer",
-            "content-md5",
-            "x-amz-checksum-crc32",
-            "x-amz-checksum-sha256",
-            "x-amz-sdk-checksum-algorithm",
-            "host",
-            "transfer-encoding",
-        ]
-    )
-    return sorted(names)
-
-
-HEADER_NAMES = _header_names()
-headers = st.dictionaries(
-    st.one_of(st.sampled_from(HEADER_NAMES), st.text(string.ascii_lowercase + "-", max_size=12)),
-    latin1,
-    max_size=8,
-)
-QUERY_NAMES = sorted(
-    {"uploads", "uploadId", "partNumber", "versionId", "max-keys", "list-type", "tagging"}
-    | {"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires"}
-    | {"X-Amz-SignedHeaders", "X-Amz-Signature", "AWSAccessKeyId", "Signature", "Expires"}
-    | {"response-expires", "max-parts", "max-uploads", "part-number-marker", "delete"}
-)
-query_dicts = st.dictionaries(
-    st.one_of(st.sampled_from(QUERY_NAMES), st.text(max_size=8)), text, max_size=6
-)
-
-
-def query_string(query: dict[str, str]) -> str:
-    from urllib.parse import quote
-
-    return "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in query.items())
-
 
 # -- addressing and routing --------------------------------------------------------------------
 
@@ -182,149 +62,6 @@ def test_addressing_and_routing(
         target = SERVICE if bucket is None else BUCKET if key is None else OBJECT
         parsed = parse_query(query_string(query) + "&" + uri)
         default_router().match(method, target, parsed, request_headers)
-
-    only_s3_errors(run)
-
-
-# -- signatures --------------------------------------------------------------------------------
-
-authorization = st.one_of(
-    latin1,
-    st.builds(
-        lambda key, day, region, service, signed, signature: (
-            f"AWS4-HMAC-SHA256 Credential={key}/{day}/{region}/{service}/aws4_request, "
-            f"SignedHeaders={signed}, Signature={signature}"
-        ),
-        st.sampled_from(["test", "test", "nobody"]),  # mostly the known key: checks run
-        st.sampled_from([DAY, DAY, "2020"]),
-        st.sampled_from(["us-east-1", "us-east-1", "é"]),
-        st.sampled_from(["s3", "s3express", "ec2"]),
-        st.sampled_from(["host;x-amz-content-sha256;x-amz-date", "host", ""]),
-        latin1,
-    ),
-    st.builds(lambda key, sig: f"AWS {key}:{sig}", st.sampled_from(["test", "x", ""]), latin1),
-    st.sampled_from(["AWS4-ECDSA-P256-SHA256 x", "Bearer x", "AWS4-HMAC-SHA256 "]),
-)
-presigned = st.fixed_dictionaries(
-    {},
-    optional={
-        "X-Amz-Algorithm": st.sampled_from(["AWS4-HMAC-SHA256", "AWS4-ECDSA-P256-SHA256", "x"]),
-        "X-Amz-Credential": st.sampled_from([f"test/{DAY}/us-east-1/s3/aws4_request", "test"]),
-        "X-Amz-Date": st.sampled_from([AMZ_DATE, "2026", "99991231T235959Z"]),
-        "X-Amz-Expires": st.sampled_from(NUMBERS),
-        "X-Amz-SignedHeaders": st.sampled_from(["host", "", "host;x-amz-date"]),
-        "X-Amz-Signature": text,
-        "AWSAccessKeyId": st.sampled_from(["test", "x"]),
-        "Signature": text,
-        "Expires": st.sampled_from([*NUMBERS, str(int(NOW) + 60)]),
-    },
-)
-
-
-@fuzz
-@given(
-    mode=st.sampled_from([LENIENT, STRICT]),
-    method=st.sampled_from(["GET", "PUT"]),
-    path=st.text(max_size=30).map(lambda t: "/bucket/" + t),
-    auth=st.one_of(st.none(), authorization),
-    query=presigned,
-    request_headers=headers,
-    amz_date=st.sampled_from([AMZ_DATE, AMZ_DATE, "garbage", None]),
-    date=st.sampled_from([HTTP_NOW, "garbage", None]),
-    clean=st.booleans(),
-)
-def test_signature_parsing_and_checking(
-    mode: str,
-    method: str,
-    path: str,
-    auth: str | None,
-    query: dict[str, str],
-    request_headers: dict[str, str],
-    amz_date: str | None,
-    date: str | None,
-    clean: bool,
-) -> None:
-    authenticator = Authenticator(mode, Accounts(), lambda: NOW)
-    request_headers = dict(request_headers)
-    if clean:  # no unsigned x-amz-* headers, so the checks go on to the signature itself
-        request_headers = {
-            k: v for k, v in request_headers.items() if k[:6] not in ("x-amz-", "host")
-        }
-    if auth is not None:
-        request_headers["authorization"] = auth
-    if amz_date is not None:
-        request_headers["x-amz-date"] = amz_date
-    if date is not None:
-        request_headers["date"] = date
-    if auth is not None:
-        request_headers.setdefault("x-amz-content-sha256", "UNSIGNED-PAYLOAD")
-    only_s3_errors(
-        lambda: authenticator.authenticate(
-            method, path, query_string(query), request_headers, lambda: "us-east-1", None
-        )
-    )
-
-
-@fuzz
-@given(
-    signature=st.one_of(latin1, st.text(max_size=80)),
-    form=st.sampled_from(["v4-header", "v4-query", "v2-header", "v2-query", "chunk", "policy"]),
-)
-def test_any_signature_text_is_compared_not_crashed_on(signature: str, form: str) -> None:
-    """Everything valid but the signature, so the comparison itself meets the client's text."""
-    from urllib.parse import quote
-
-    from fakes3.auth import sigv4
-
-    authenticator = Authenticator(STRICT, Accounts(), lambda: NOW)
-    headers = {"host": "localhost", "x-amz-date": AMZ_DATE, "date": HTTP_NOW}
-    query = ""
-    if form == "v4-header":
-        headers["x-amz-content-sha256"] = "UNSIGNED-PAYLOAD"
-        headers["authorization"] = (
-            f"AWS4-HMAC-SHA256 Credential=test/{DAY}/us-east-1/s3/aws4_request, "
-            f"SignedHeaders=date;host;x-amz-content-sha256;x-amz-date, Signature={signature}"
-        )
-    elif form == "v4-query":
-        del headers["x-amz-date"]
-        query = (
-            f"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F{DAY}%2Fus-east-1%2Fs3"
-            f"%2Faws4_request&X-Amz-Date={AMZ_DATE}&X-Amz-Expires=60&X-Amz-SignedHeaders=host"
-            f"&X-Amz-Signature={quote(signature, safe='')}"
-        )
-    elif form == "v2-header":
-        headers["authorization"] = f"AWS test:{signature}"
-    elif form == "v2-query":
-        del headers["x-amz-date"]
-        query = f"AWSAccessKeyId=test&Expires={int(NOW) + 60}&Signature={quote(signature)}"
-
-    def run() -> None:
-        if form == "chunk":
-            signed = sigv4.SignedRequest(
-                sigv4.parse_credential(f"test/{DAY}/us-east-1/s3/aws4_request", False),
-                AMZ_DATE,
-                ("host",),
-                "0" * 64,
-                "",
-                presigned=False,
-            )
-            sigv4.ChunkSigner(b"k" * 32, signed).on_chunk(b"d" * 32, signature)
-            return
-        if form == "policy":
-            for fields in (
-                {"awsaccesskeyid": "test", "signature": signature},
-                {
-                    "x-amz-algorithm": "AWS4-HMAC-SHA256",
-                    "x-amz-credential": f"test/{DAY}/us-east-1/s3/aws4_request",
-                    "x-amz-date": AMZ_DATE,
-                    "x-amz-signature": signature,
-                },
-            ):
-                only_s3_errors(
-                    lambda fields=fields: policy_signature(fields).verify("test", "cG9saWN5")  # type: ignore[union-attr]
-                )
-            return
-        authenticator.authenticate("GET", "/bucket/key", query, headers, lambda: None, None)
 
     only_s3_errors(run)
 
@@ -485,76 +222,6 @@ def test_form_data(content_type: str, body: bytes) -> None:
         form.read_fields()
         while form.read(11):
             pass
-
-    only_s3_errors(run)
-
-
-json_value = st.recursive(
-    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10)),
-    lambda children: (
-        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
-    ),
-    max_leaves=15,
-)
-policy_document = st.one_of(
-    json_value,
-    st.fixed_dictionaries(
-        {
-            "expiration": st.one_of(st.sampled_from(TRICKY), st.text(max_size=30)),
-            "conditions": st.lists(
-                st.one_of(
-                    json_value,
-                    st.lists(
-                        st.one_of(
-                            st.sampled_from(["eq", "starts-with", "$key", "content-length-range"]),
-                            json_value,
-                        ),
-                        min_size=1,
-                        max_size=4,
-                    ),
-                ),
-                max_size=5,
-            ),
-        }
-    ),
-)
-
-
-@fuzz
-@given(
-    document=policy_document,
-    fields=st.dictionaries(
-        st.sampled_from(
-            [
-                "key",
-                "bucket",
-                "policy",
-                "awsaccesskeyid",
-                "signature",
-                "x-amz-signature",
-                "x-amz-credential",
-                "x-amz-algorithm",
-                "x-amz-date",
-                "content-type",
-            ]
-        ),
-        text,
-        max_size=6,
-    ),
-    raw=st.one_of(st.none(), st.binary(max_size=40)),
-)
-def test_post_policy(document: Any, fields: dict[str, str], raw: bytes | None) -> None:
-    text_form = base64.b64encode(raw if raw is not None else json.dumps(document).encode())
-
-    def run() -> None:
-        signature = policy_signature(fields)
-        policy = Policy.decode(text_form.decode())
-        policy.check_time(NOW)
-        policy.check_fields(fields)
-        policy.check_length(10, True)
-        if signature is not None:
-            signature.check_region("us-east-1")
-            signature.verify("secret", text_form.decode())
 
     only_s3_errors(run)
 
