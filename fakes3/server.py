@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from types import TracebackType
 from typing import Any
 
-from cheroot import server as cheroot_server
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 from fakes3.faults import DropConnection
+from fakes3.request_headers import Connection, add_headers
 
 __all__ = ["Server"]
 
@@ -125,110 +125,6 @@ class _ChunkedInput:
         return iter(self.readline, b"")
 
 
-class _Tap:
-    """The request's input as cheroot's header reader sees it, keeping each line it reads."""
-
-    def __init__(self, rfile: Any, lines: list[bytes]) -> None:
-        self._rfile = rfile
-        self._lines = lines
-
-    def readline(self, *args: Any) -> bytes:
-        line: bytes = self._rfile.readline(*args)
-        self._lines.append(line)
-        return line
-
-
-class _TappedHeaderReader(cheroot_server.HeaderReader):
-    """cheroot's header reader (its checks kept), noting the raw lines: cheroot's dict keeps
-    only the last of repeated headers, and HTTP framing must see them all."""
-
-    def __init__(self, lines: list[bytes]) -> None:
-        self.lines = lines
-        self.unknown_coding: bytes | None = None
-        self.bad_length: bytes | None = None
-
-    def __call__(self, rfile: Any, hdict: Any = None) -> Any:
-        hdict = super().__call__(_Tap(rfile, self.lines), hdict)
-        length = hdict.get(b"Content-Length")
-        if length is not None and not (length.isdigit() and len(length) <= 4000):
-            # cheroot would answer a bare 400 (or take "+5"); the app answers S3's BadRequest.
-            self.bad_length = length
-            del hdict[b"Content-Length"]
-        coding = hdict.get(b"Transfer-Encoding")
-        if coding and any(part.strip().lower() != b"chunked" for part in coding.split(b",")):
-            # cheroot would answer a bare 501 itself; the app answers S3's NotImplemented.
-            self.unknown_coding = coding
-            del hdict[b"Transfer-Encoding"]
-        return hdict
-
-
-class _Request(cheroot_server.HTTPRequest):
-    raw_header_lines: list[bytes] = []
-    unknown_coding: bytes | None = None
-    bad_length: bytes | None = None
-
-    def read_request_headers(self) -> bool:
-        lines: list[bytes] = []
-        self.raw_header_lines = lines
-        reader = self.header_reader = _TappedHeaderReader(lines)
-        ok = bool(super().read_request_headers())  # type: ignore[no-untyped-call]
-        self.unknown_coding = reader.unknown_coding
-        self.bad_length = reader.bad_length
-        return ok
-
-
-class _Connection(cheroot_server.HTTPConnection):
-    RequestHandlerClass = _Request
-
-
-_SINGLE = (b"content-length", b"host")  # RFC 9112: a repeat makes the request invalid
-
-
-def request_headers(
-    lines: list[bytes], parsed: dict[bytes, bytes] | None = None
-) -> tuple[dict[str, str], str | None]:
-    """Lower-cased headers from the raw lines, repeated ones joined with ``,`` (as SigV4 signs
-    them), and what makes the request's framing invalid (RFC 9112 6.3), if anything.
-
-    ``parsed`` is cheroot's dict of the same lines: when it has one entry per line, nothing was
-    repeated or folded, and it is taken as it is (the common case, kept cheap)."""
-    if parsed is not None and len(parsed) + 1 == len(lines):
-        simple = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in parsed.items()}
-        return simple, _coding_problem(simple) if "transfer-encoding" in simple else None
-    headers: dict[bytes, bytes] = {}
-    problem = None
-    name = b""
-    for line in lines:
-        if line[:1] in (b" ", b"\t"):  # obsolete line folding: RFC 9112 says replace by SP
-            if name:
-                headers[name] += b" " + line.strip()
-            continue
-        raw_name, colon, value = line.partition(b":")
-        if not colon:
-            continue  # the blank line that ends the headers
-        name = raw_name.strip().lower()
-        value = value.strip()
-        if name in headers:
-            if name in _SINGLE:
-                problem = f"more than one {name.decode('latin-1')} header"
-            headers[name] += b"," + value
-        else:
-            headers[name] = value
-    decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
-    if "transfer-encoding" in decoded:
-        problem = _coding_problem(decoded) or problem
-    return decoded, problem
-
-
-def _coding_problem(headers: dict[str, str]) -> str | None:
-    """RFC 9112 6.1 and 6.3: chunked, once, and never beside a Content-Length."""
-    if "content-length" in headers:
-        return "both Content-Length and Transfer-Encoding"
-    if [part.strip() for part in headers["transfer-encoding"].lower().split(",")] != ["chunked"]:
-        return "a Transfer-Encoding other than chunked, once"
-    return None
-
-
 class _Gateway(wsgi.Gateway_10):
     """cheroot's WSGI gateway, with a working chunked ``wsgi.input`` and keep-alive fixes.
 
@@ -243,18 +139,7 @@ class _Gateway(wsgi.Gateway_10):
         if req.chunked_read:
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
         # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
-        headers, problem = request_headers(req.raw_header_lines, req.inheaders)
-        if req.response_protocol != "HTTP/1.1" and "transfer-encoding" in headers:
-            problem = "Transfer-Encoding in HTTP/1.0"  # RFC 9112 6.1: the framing is faulty
-        environ["fakes3.headers"] = headers
-        if req.unknown_coding is not None:
-            environ["fakes3.unknown_coding"] = req.unknown_coding.decode("latin-1")
-            problem = problem or "an unknown Transfer-Encoding"
-        if req.bad_length is not None:
-            problem = problem or "a Content-Length that is not a number"
-        if problem is not None:
-            environ["fakes3.bad_framing"] = problem
-            req.close_connection = True  # where this body ends is anyone's guess
+        add_headers(req, environ)  # fakes3/request_headers.py
         environ["fakes3.drop"] = lambda sent: _drop(req, sent)
         return environ
 
@@ -305,7 +190,7 @@ class _Cheroot(wsgi.Server):
         )
         self.owner = owner
         self.gateway = _Gateway
-        self.ConnectionClass = _Connection
+        self.ConnectionClass = Connection
         self.keep_alive_conn_limit = 256  # idle keep-alive connections cost only a descriptor
 
     def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
