@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import signal
+import sqlite3
 import sys
 import threading
 from collections.abc import Mapping, Sequence
@@ -19,7 +20,12 @@ from fakes3.launch import Launch, add_launch_flags, launch_from_args
 from fakes3.settings import Settings
 from fakes3.store.consistency_rules import PRESETS
 
-__all__ = ["build_parser", "main", "settings_from_args"]
+__all__ = ["StartupError", "build_parser", "main", "settings_from_args"]
+
+
+class StartupError(Exception):
+    """A setting the server cannot start with: printed as one line, exit status 2."""
+
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
@@ -111,7 +117,7 @@ def settings_from_args(
     try:
         settings = Settings.from_env(environ)
     except ValueError as exc:
-        raise ValueError(f"a FAKES3_* variable is malformed: {exc}") from exc
+        raise StartupError(f"a FAKES3_* variable is malformed: {exc}") from exc
     given = {
         field.name: getattr(args, field.name)
         for field in dataclasses.fields(Settings)
@@ -137,12 +143,44 @@ def settings_from_args(
     return settings
 
 
+def _check_tls(cert: str | None, key: str | None) -> None:
+    """The certificate and key load, so a missing file is not reported as a port problem."""
+    if cert is None or key is None:
+        return
+    import ssl
+
+    try:
+        ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(cert, key)
+    except (OSError, ssl.SSLError) as exc:
+        if isinstance(exc, ssl.SSLError):
+            reason = f"not a PEM certificate and its key ({exc.reason or exc})"
+        else:
+            reason = exc.strerror or str(exc)
+        raise StartupError(
+            f"cannot load the TLS certificate {cert!r} with key {key!r}: {reason}"
+        ) from None
+
+
 def serve(settings: Settings, launch: Launch | None = None) -> int:
     """Run the server in the foreground until SIGINT or SIGTERM; 0 on a clean stop."""
     from fakes3.app import FakeS3  # the whole S3 stack loads only when serving
     from fakes3.server import Server
 
-    app = FakeS3(settings)
+    try:
+        _check_tls(settings.tls_cert, settings.tls_key)
+    except StartupError as exc:
+        print(f"fakes3: error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        app = FakeS3(settings)
+    except (OSError, sqlite3.Error) as exc:  # the data directory cannot be made or opened
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        if isinstance(exc, FileExistsError):
+            reason = "it is a file, not a directory"
+        print(
+            f"fakes3: error: cannot use --data-dir {settings.data_dir!r}: {reason}", file=sys.stderr
+        )
+        return 2
     launch = launch or Launch()
     launch.create_buckets(app)
     server = Server(
@@ -192,6 +230,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = settings_from_args(args)
         launch = launch_from_args(args)
+    except StartupError as exc:
+        print(f"fakes3: error: {exc}", file=sys.stderr)
+        return 2
     except ValueError as exc:
         serve_parser: argparse.ArgumentParser = args.parser
         serve_parser.error(str(exc))  # exits 2 with serve's usage line

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import fnmatch
 import itertools
+import math
 import random
 import threading
 import time
@@ -25,6 +26,7 @@ from typing import Any
 
 from fakes3 import errors
 from fakes3.errors import InvalidArgument, S3Error
+from fakes3.protocol.model import load_model
 from fakes3.protocol.serializing import WireResponse
 
 __all__ = ["DropConnection", "FaultRule", "Faults", "error_class"]
@@ -76,6 +78,7 @@ class FaultRule:
     fired: int = 0  # of which the rule acted on
 
     def __post_init__(self) -> None:
+        _check_types(self)
         actions = [self.error is not None, self.reset, self.break_after is not None]
         if sum(actions) > 1:
             raise InvalidArgument("a fault rule does one of: error, reset, break_after")
@@ -118,6 +121,50 @@ class FaultRule:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+MAX_LATENCY = 600.0  # seconds: longer is a hung test, not a slow S3
+_TEXT_FIELDS = ("id", "bucket", "key", "method", "error", "message")
+
+
+def _number(value: Any) -> bool:
+    """A real number (not a bool, not NaN or infinite)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_types(rule: FaultRule) -> None:
+    """Every field of the right type before the rule is added: a rule that cannot fire (an
+    operation S3 does not have) or would break the request it fires on is refused now."""
+    for name in _TEXT_FIELDS:
+        value = getattr(rule, name)
+        if value is not None and not isinstance(value, str):
+            raise InvalidArgument(f"{name} must be a string, not {value!r}")
+    if rule.operation is not None:
+        names = _names(rule.operation) if isinstance(rule.operation, (str, tuple, list)) else ()
+        if not names or not all(isinstance(name, str) for name in names):
+            raise InvalidArgument(
+                f"operation must be an operation name or a list of them, not {rule.operation!r}"
+            )
+        known = load_model().operations
+        unknown = [name for name in names if name not in known]
+        if unknown:
+            raise InvalidArgument(f"no S3 operation is named {', '.join(unknown)}")
+    if rule.status is not None and (
+        not isinstance(rule.status, int)
+        or isinstance(rule.status, bool)
+        or not 100 <= rule.status <= 599
+    ):
+        raise InvalidArgument(f"status must be an HTTP status (100-599), not {rule.status!r}")
+    if not _number(rule.latency) or not 0 <= rule.latency <= MAX_LATENCY:
+        raise InvalidArgument(f"latency must be 0 to {MAX_LATENCY:g} seconds, not {rule.latency!r}")
+    if not _number(rule.probability):
+        raise InvalidArgument(f"probability must be between 0 and 1, not {rule.probability!r}")
+    if not isinstance(rule.reset, bool):
+        raise InvalidArgument(f"reset must be true or false, not {rule.reset!r}")
+    for name in ("first", "every", "break_after"):
+        value = getattr(rule, name)
+        if isinstance(value, bool):
+            raise InvalidArgument(f"{name} must be a positive whole number, not {value!r}")
 
 
 def _names(operation: Any) -> tuple[str, ...]:
@@ -226,6 +273,8 @@ class _CutBody:
         self._body = body
         self._after = after
         self._drop = drop
+        # Sends nothing at all, so it must run even for HEAD (whose bodies are not sent).
+        self.drops_at_once = after == 0
 
     def __iter__(self) -> Iterator[bytes]:
         left = self._after

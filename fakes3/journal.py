@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
 
+from fakes3.protocol.numbers import decimal
 from fakes3.protocol.serializing import WireResponse
 
 __all__ = ["ANY", "Entry", "Journal", "record", "selected_headers"]
@@ -234,7 +235,7 @@ def record(
         _version_id(query, response.headers),
         response.status,
         error_code,
-        int(length) if length and length.isdigit() else None,
+        decimal(length) if length else None,
         None,
         duration,
         headers.get("user-agent"),

@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from fakes3.app import FakeS3
 from fakes3.faults import DropConnection, Faults
 from fakes3.journal import Journal
+from fakes3.protocol.numbers import decimal
 from fakes3.settings import Settings
 from fakes3.store import Store
 from fakes3.store.consistency_control import Consistency
@@ -94,7 +95,7 @@ def call_app(
         fields.setdefault("content-length", str(len(data)))
     else:  # a file-like body (aws-chunked wrappers, open files)
         size = fields.get("x-amz-decoded-content-length") or fields.get("content-length", "")
-        if size.isdigit() and int(size) <= _EAGER_LIMIT:
+        if (decimal(size) or _EAGER_LIMIT + 1) <= _EAGER_LIMIT:
             stream = io.BytesIO(body.read())  # small: one read, C-speed lines
         else:
             stream = _FileInput(body)  # big: streamed, never held whole
@@ -272,7 +273,7 @@ def _settle(chunks: Iterable[bytes], headers: list[tuple[str, str]]) -> Iterable
     if isinstance(chunks, list):
         return chunks
     length = next((value for name, value in headers if name.lower() == "content-length"), "")
-    if length.isdigit() and int(length) <= _EAGER_LIMIT:
+    if (decimal(length) or _EAGER_LIMIT + 1) <= _EAGER_LIMIT:
         try:
             return [b"".join(chunks)]
         finally:

@@ -17,6 +17,7 @@ language and a CI service container drive what ``app.consistency`` and ``app.fau
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from fakes3.access_logs import AccessLogs
@@ -32,6 +33,60 @@ _JSON = [("Content-Type", "application/json")]
 
 def _json(status: int, document: Any) -> WireResponse:
     return WireResponse(status, list(_JSON), json.dumps(document).encode())
+
+
+MAX_ADVANCE = 100 * 366 * 86400.0  # a century: more is a typo, and soon past year 9999
+_LAST_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z, the last time a datetime can hold
+_SWITCHES = frozenset(
+    {
+        "list_after_write",
+        "read_after_write",
+        "read_after_overwrite",
+        "read_after_delete",
+        "negative_caching",
+        "bucket_config",
+    }
+)
+
+
+def _finite(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _seconds(document: dict[str, Any], now: float) -> float:
+    """``{"seconds": N}``: a finite, non-negative number that keeps the clock in the calendar."""
+    unknown = set(document) - {"seconds"}
+    if unknown:
+        raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}; expected seconds")
+    seconds = document.get("seconds", 0)
+    if not _finite(seconds) or not 0 <= seconds <= MAX_ADVANCE:
+        raise ValueError(f"seconds must be a number from 0 to {MAX_ADVANCE:.0f}, not {seconds!r}")
+    if now + seconds > _LAST_SECOND:
+        raise ValueError("seconds would move the clock past the year 9999")
+    return float(seconds)
+
+
+def _check_consistency(document: dict[str, Any]) -> None:
+    """Types first, so a bad knob changes nothing (make_rules checks the values)."""
+    for name, value in document.items():
+        if value is None:
+            continue
+        if name in ("preset", "bucket", "keys", "check"):
+            ok = isinstance(value, str)
+        elif name in _SWITCHES:
+            ok = isinstance(value, bool)
+        elif name in ("seed", "replicas"):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            ok = ok and (name == "seed" or 1 <= value <= 1000)
+        elif name == "probability":
+            ok = _finite(value)
+        elif name == "lag":
+            parts = value if isinstance(value, list) and len(value) == 2 else [value]
+            ok = all(_finite(part) and 0 <= part <= MAX_ADVANCE for part in parts)
+        else:
+            ok = True  # an unknown knob: make_rules names it
+        if not ok:
+            raise ValueError(f"{name} has the wrong type or range: {value!r}")
 
 
 class Realism:
@@ -50,7 +105,7 @@ class Realism:
             return None
         try:
             document = json.loads(body) if body.strip() else {}
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: [[[[… nested too deep
             return _json(400, {"error": f"the body is not JSON: {exc}"})
         if not isinstance(document, dict):
             return _json(400, {"error": "the body must be a JSON object"})
@@ -67,6 +122,7 @@ class Realism:
             if method in ("GET", "HEAD"):
                 return _json(200, consistency.to_json())
             if method in ("PUT", "POST"):
+                _check_consistency(document)
                 preset = document.pop("preset", "strong")
                 consistency.set(preset, **document)
                 return _json(200, consistency.to_json())
@@ -76,7 +132,7 @@ class Realism:
         elif route == ["clock"] and method in ("GET", "HEAD"):
             return _json(200, self._clock())
         elif route == ["clock", "advance"] and method == "POST":
-            consistency.advance(float(document.get("seconds", 0)))
+            consistency.advance(_seconds(document, consistency.clock.time()))
             return _json(200, self._clock())
         elif route == ["faults"]:
             if method in ("GET", "HEAD"):

@@ -24,6 +24,7 @@ from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
 
 from fakes3.faults import DropConnection
+from fakes3.request_headers import Connection, add_headers
 
 __all__ = ["Server"]
 
@@ -138,10 +139,7 @@ class _Gateway(wsgi.Gateway_10):
         if req.chunked_read:
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
         # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
-        environ["fakes3.headers"] = {
-            name.decode("latin-1").lower(): value.decode("latin-1")
-            for name, value in req.inheaders.items()
-        }
+        add_headers(req, environ)  # fakes3/request_headers.py
         environ["fakes3.drop"] = lambda sent: _drop(req, sent)
         return environ
 
@@ -192,6 +190,7 @@ class _Cheroot(wsgi.Server):
         )
         self.owner = owner
         self.gateway = _Gateway
+        self.ConnectionClass = Connection
         self.keep_alive_conn_limit = 256  # idle keep-alive connections cost only a descriptor
 
     def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:

@@ -51,7 +51,11 @@ class Settings:
             if isinstance(default, bool):
                 values[field.name] = raw.strip().lower() in {"1", "true", "yes", "on"}
             elif isinstance(default, int):
-                values[field.name] = int(raw)
+                try:
+                    values[field.name] = int(raw)
+                except ValueError:
+                    name = "FAKES3_" + field.name.upper()
+                    raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
             elif isinstance(default, tuple):
                 values[field.name] = tuple(part for part in raw.split(";") if part.strip())
             else:

@@ -16,7 +16,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from fakes3.errors import (
@@ -30,6 +29,7 @@ from fakes3.operations.attributes import representation
 from fakes3.operations.conditions import check_read_conditions, parse_range
 from fakes3.operations.restore import check_readable
 from fakes3.protocol.addressing import decode_path, hostname
+from fakes3.protocol.dates import parse_http_date
 from fakes3.protocol.serializing import STATUS, WireResponse, default_serializer
 from fakes3.store import Store
 from fakes3.store.records import ObjectRecord
@@ -246,12 +246,7 @@ class _Request:
 
 def _date(value: str | None) -> datetime | None:
     """An HTTP date header, or None when absent or unreadable (then it is ignored)."""
-    if not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_http_date(value)
 
 
 __all__ = ["PATH_PREFIX", "Site", "serve", "website_bucket"]

@@ -179,7 +179,7 @@ class Authenticator:
         if account is None:
             return self._default
         resource = sigv2.canonical_resource(raw_path, query_string, host_bucket)
-        to_sign = sigv2.string_to_sign(method, headers, resource, expires=str(expires))
+        to_sign = sigv2.string_to_sign(method, headers, resource, expires=query["Expires"])
         sigv2.verify(account, to_sign, signature)
         return Identity(account, verified=True)
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -29,7 +28,10 @@ from fakes3.errors import (
     InvalidPolicyDocument,
     SignatureDoesNotMatch,
 )
+from fakes3.protocol.dates import utc
 
+MAX_POLICY_BYTES = 20 * 1024  # S3's cap on a POST policy document
+MAX_POLICY_DEPTH = 16  # a policy is an object of a list of lists: deeper is no policy
 # Form fields that need no policy condition (lower case).
 EXEMPT = frozenset({"awsaccesskeyid", "signature", "x-amz-signature", "policy", "file"})
 
@@ -51,8 +53,14 @@ class Policy:
     @classmethod
     def decode(cls, text: str) -> Policy:
         try:
-            document = json.loads(base64.b64decode(text, validate=True))
+            decoded = base64.b64decode(text, validate=True)
         except (binascii.Error, ValueError):
+            raise InvalidPolicyDocument("Invalid Policy: Invalid JSON.") from None
+        if len(decoded) > MAX_POLICY_BYTES or _depth(decoded) > MAX_POLICY_DEPTH:
+            raise InvalidPolicyDocument("Invalid Policy: Invalid JSON.")
+        try:
+            document = json.loads(decoded)
+        except (ValueError, RecursionError):
             raise InvalidPolicyDocument("Invalid Policy: Invalid JSON.") from None
         if not isinstance(document, dict):
             raise InvalidPolicyDocument("Invalid Policy: Invalid JSON.")
@@ -60,7 +68,7 @@ class Policy:
         if not isinstance(expiration_text, str):
             raise InvalidPolicyDocument("Invalid Policy: Policy missing expiration.")
         try:
-            expiration = datetime.fromisoformat(expiration_text.replace("Z", "+00:00"))
+            expiration = utc(datetime.fromisoformat(expiration_text.replace("Z", "+00:00")))
         except ValueError:
             raise InvalidPolicyDocument(
                 f"Invalid Policy: Invalid 'expiration' value: '{expiration_text}'"
@@ -135,6 +143,29 @@ class Policy:
             raise EntityTooSmall(ProposedSize=size, MinSizeAllowed=low)
 
 
+def _depth(document: bytes) -> int:
+    """How deeply ``[`` and ``{`` nest (outside strings), found without recursion so a
+    ``[`` x 6000 document never reaches the recursive JSON decoder."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in document:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
 def _well_formed(condition: Any) -> bool:
     if isinstance(condition, dict):
         return all(isinstance(v, str) for v in condition.values())
@@ -174,7 +205,7 @@ class PolicySignature:
             assert self.credential is not None
             c = self.credential
             expected = sigv4.sign(sigv4.signing_key(secret, c.date, c.region, c.service), policy)
-        if not hmac.compare_digest(expected, self.signature):
+        if not sigv4.same_signature(expected, self.signature):
             raise SignatureDoesNotMatch(
                 AWSAccessKeyId=self.access_key,
                 StringToSign=policy,

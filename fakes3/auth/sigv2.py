@@ -18,12 +18,13 @@ import hashlib
 import hmac
 from collections.abc import Mapping
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from urllib.parse import unquote, unquote_plus
 
 from fakes3.auth.accounts import Account
-from fakes3.auth.sigv4 import MAX_SKEW_SECONDS, iso, spaced_hex
+from fakes3.auth.sigv4 import MAX_SKEW_SECONDS, iso, same_signature, spaced_hex
 from fakes3.errors import AccessDenied, InvalidArgument, RequestTimeTooSkewed, SignatureDoesNotMatch
+from fakes3.protocol.dates import parse_http_date
+from fakes3.protocol.numbers import MAX_LONG, decimal
 
 SUBRESOURCES = frozenset(
     """accelerate acl analytics cors delete encryption intelligent-tiering inventory legal-hold
@@ -54,10 +55,11 @@ def parse_presigned(query: Mapping[str, str]) -> tuple[str, str, int]:
             "Query-string authentication requires the Signature, Expires and AWSAccessKeyId "
             "parameters"
         )
-    expires = query["Expires"]
-    if not expires.isdigit():
-        raise AccessDenied(f"Invalid date (should be seconds since epoch): {expires}")
-    return query["AWSAccessKeyId"], query["Signature"], int(expires)
+    text = query["Expires"]
+    expires = decimal(text)
+    if expires is None or expires > MAX_LONG:  # S3 reads a 64-bit number of seconds
+        raise AccessDenied(f"Invalid date (should be seconds since epoch): {text}")
+    return query["AWSAccessKeyId"], query["Signature"], expires
 
 
 def canonical_resource(raw_path: str, query_string: str, host_bucket: str | None) -> str:
@@ -101,7 +103,7 @@ def sign(secret: str, text: str) -> str:
 
 
 def verify(account: Account, to_sign: str, signature: str) -> None:
-    if not hmac.compare_digest(sign(account.secret_key, to_sign), signature):
+    if not same_signature(sign(account.secret_key, to_sign), signature):
         raise SignatureDoesNotMatch(
             AWSAccessKeyId=account.access_key,
             StringToSign=to_sign,
@@ -113,14 +115,9 @@ def verify(account: Account, to_sign: str, signature: str) -> None:
 def check_date(headers: Mapping[str, str], now: float) -> None:
     """A readable ``x-amz-date`` or ``Date`` within 15 minutes of the server's clock."""
     text = headers.get("x-amz-date") or headers.get("date") or ""
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        when = None
+    when = parse_http_date(text)
     if when is None:
         raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     if abs(when.timestamp() - now) > MAX_SKEW_SECONDS:
         raise RequestTimeTooSkewed(
             RequestTime=text,

@@ -35,6 +35,8 @@ from fakes3.errors import (
     S3Error,
     SignatureDoesNotMatch,
 )
+from fakes3.protocol.dates import parse_http_date
+from fakes3.protocol.numbers import MAX_LONG, signed_decimal
 
 ALGORITHM = "AWS4-HMAC-SHA256"
 ECDSA_ALGORITHM = "AWS4-ECDSA-P256-SHA256"
@@ -152,6 +154,14 @@ def sign(key: bytes, text: str) -> str:
     return hmac.digest(key, text.encode("utf-8"), "sha256").hex()
 
 
+def same_signature(expected: str, provided: str) -> bool:
+    """A constant-time comparison that any text the client sent can take part in:
+    ``hmac.compare_digest`` raises TypeError on non-ASCII ``str``, so both go in as UTF-8."""
+    return hmac.compare_digest(
+        expected.encode("ascii"), provided.encode("utf-8", errors="surrogateescape")
+    )
+
+
 def spaced_hex(text: str) -> str:
     """``"AB"`` -> ``"41 42"``: the ``*Bytes`` fields of S3's SignatureDoesNotMatch."""
     return " ".join(f"{byte:02x}" for byte in text.encode("utf-8"))
@@ -241,17 +251,10 @@ def parse_authorization(value: str, headers: Mapping[str, str]) -> SignedRequest
 
 def _from_http_date(value: str | None) -> str:
     """A ``Date`` header in SigV4's basic ISO form; '' when absent or unreadable."""
-    from email.utils import parsedate_to_datetime
-
-    if not value:
+    when = parse_http_date(value)
+    if when is None:
         return ""
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return ""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return f"{when.year:04d}{when:%m%dT%H%M%SZ}"
 
 
 _QUERY_REQUIRED = (
@@ -283,9 +286,9 @@ def parse_presigned(query: Mapping[str, str]) -> SignedRequest:
             "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
         )
     text = query["X-Amz-Expires"]
-    if not text.lstrip("-").isdigit():
+    expires = signed_decimal(text)
+    if expires is None or abs(expires) > MAX_LONG:  # S3 reads a 64-bit number
         raise AuthorizationQueryParametersError("X-Amz-Expires should be a number")
-    expires = int(text)
     if expires < 0:
         raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
     if expires > MAX_EXPIRES:
@@ -409,7 +412,7 @@ def verify(
     canonical = canonical_request(method, raw_path, query_string, headers, signed)
     to_sign = string_to_sign(signed.amz_date, credential.scope, canonical)
     expected = sign(key, to_sign)
-    if not hmac.compare_digest(expected, signed.signature):
+    if not same_signature(expected, signed.signature):
         raise SignatureDoesNotMatch(
             AWSAccessKeyId=credential.access_key,
             StringToSign=to_sign,
@@ -447,7 +450,7 @@ class ChunkSigner:
 
     def _check(self, to_sign: str, signature: str | None) -> None:
         expected = sign(self._key, to_sign)
-        if signature is None or not hmac.compare_digest(expected, signature):
+        if signature is None or not same_signature(expected, signature):
             raise SignatureDoesNotMatch(
                 AWSAccessKeyId=self._access_key,
                 StringToSign=to_sign,

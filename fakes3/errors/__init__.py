@@ -85,6 +85,7 @@ from fakes3.errors.configuration import (
     InvalidBucketAclWithObjectOwnership,
     InvalidBucketState,
     InvalidEncryptionAlgorithmError,
+    InvalidRedirectLocation,
     InvalidS3DestinationBucket,
     InvalidTargetBucketForLogging,
     MalformedPolicy,
@@ -193,4 +194,5 @@ __all__ = [
     "NoSuchObjectLockConfiguration",
     "RestoreAlreadyInProgress",
     "ObjectAlreadyInActiveTierError",
+    "InvalidRedirectLocation",
 ]

@@ -227,3 +227,11 @@ class ObjectAlreadyInActiveTierError(S3Error):
     code = "ObjectAlreadyInActiveTierError"
     status = 403
     message = "This action is not allowed against this storage tier."
+
+
+class InvalidRedirectLocation(S3Error):
+    """``x-amz-website-redirect-location`` that is neither a path nor an http(s) URL."""
+
+    code = "InvalidRedirectLocation"
+    status = 400
+    message = "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."

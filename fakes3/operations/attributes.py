@@ -7,6 +7,7 @@ from urllib.parse import parse_qsl
 
 from fakes3.errors import (
     InvalidArgument,
+    InvalidRedirectLocation,
     InvalidStorageClass,
     KeyTooLongError,
     MetadataTooLarge,
@@ -17,8 +18,8 @@ from fakes3.operations.encryption import echo as encryption_echo
 from fakes3.operations.object_lock import lock_output
 from fakes3.protocol.checksums import member_name
 from fakes3.protocol.chunked import strip_aws_chunked
+from fakes3.protocol.dates import http_date
 from fakes3.protocol.model import load_model
-from fakes3.protocol.serializing import http_date
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
 
@@ -79,6 +80,9 @@ def new_object(params: dict[str, Any], checksum_algorithm: str | None) -> NewObj
     metadata = params.get("Metadata") or {}
     validate_metadata(metadata)
     headers = {name: params[name] for name in STORED_HEADERS if params.get(name) is not None}
+    redirect = headers.get("WebsiteRedirectLocation")
+    if redirect is not None and not redirect.startswith(("/", "http://", "https://")):
+        raise InvalidRedirectLocation()
     encoding = strip_aws_chunked(headers.get("ContentEncoding"))
     if encoding:
         headers["ContentEncoding"] = encoding

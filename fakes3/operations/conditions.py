@@ -7,9 +7,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from fakes3.errors import InvalidRange, NotModified, PreconditionFailed
+from fakes3.protocol.numbers import decimal
 from fakes3.store.records import ObjectRecord
 
-_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+_RANGE = re.compile(r"bytes=([0-9]*)-([0-9]*)")  # ASCII digits: \d matches others
 
 
 def etag_matches(header: str, etag: str) -> bool:
@@ -89,17 +90,22 @@ def parse_range(header: str, size: int) -> tuple[int, int] | None:
     if match is None or not (match[1] or match[2]):
         return None
     if match[1]:
-        first = int(match[1])
-        if match[2] and int(match[2]) < first:
+        first = _number(match[1])
+        if match[2] and _number(match[2]) < first:
             return None  # syntactically invalid: HTTP says ignore the header
-        last = int(match[2]) if match[2] else size - 1
+        last = _number(match[2]) if match[2] else size - 1
         if first >= size:
             raise _invalid_range(header, size)
         return first, min(last, size - 1)
-    suffix = int(match[2])
+    suffix = _number(match[2])
     if suffix == 0 or size == 0:
         raise _invalid_range(header, size)
     return max(0, size - suffix), size - 1
+
+
+def _number(digits: str) -> int:
+    """A range bound; beyond any size (and past int()'s 4300-digit limit) it is just large."""
+    return decimal(digits) or 0
 
 
 def _invalid_range(header: str, size: int) -> InvalidRange:

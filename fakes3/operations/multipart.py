@@ -32,6 +32,7 @@ from fakes3.operations.listing import _encoder
 from fakes3.operations.objects import write_condition, written_version
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.checksums import ALGORITHMS, member_name
+from fakes3.protocol.numbers import decimal
 from fakes3.store.multipart import (
     MAX_PART_SIZE,
     ChosenPart,
@@ -43,7 +44,7 @@ from fakes3.store.records import ObjectRecord
 from fakes3.store.sealing import Seal, Unsealed
 from fakes3.store.uploads import PartRecord, UploadRecord
 
-_COPY_RANGE = re.compile(r"bytes=(\d+)-(\d+)")
+_COPY_RANGE = re.compile(r"bytes=([0-9]+)-([0-9]+)")
 _CHECKSUM_TYPES = ("COMPOSITE", "FULL_OBJECT")
 
 
@@ -177,8 +178,8 @@ def _copy_span(params: Params, src: ObjectRecord) -> tuple[int, int]:
             ArgumentName="x-amz-copy-source-range",
             ArgumentValue=header,
         )
-    first, last = int(match[1]), int(match[2])
-    if last >= src.size:
+    first, last = decimal(match[1]) or 0, decimal(match[2]) or 0  # capped, never 4300+ digits
+    if first > last or last >= src.size:
         raise InvalidArgument(
             f"Range specified is not valid for source object of size: {src.size}",
             ArgumentName="x-amz-copy-source-range",

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 from fakes3.auth.access import check_access
 from fakes3.auth.accounts import Account
@@ -200,8 +200,9 @@ def post_object(request: PostRequest) -> WireResponse:
         document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")
     _encrypt(new, request, fields, key, account)
+    redirect = _redirect(fields.get("success_action_redirect") or fields.get("redirect"))
     stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
-    response = _response(request, fields, key, stored.etag)
+    response = _response(request, fields, key, stored.etag, redirect)
     echoed = encryption.echo(stored.encryption)
     echoed = {k: v for k, v in echoed.items() if k != "SSEKMSEncryptionContext"}
     echoed.update(written_version(stored))  # POST sends x-amz-version-id as PUT does
@@ -209,14 +210,32 @@ def post_object(request: PostRequest) -> WireResponse:
     return response
 
 
-def _response(request: PostRequest, fields: dict[str, str], key: str, etag: str) -> WireResponse:
+def _redirect(text: str | None) -> SplitResult | None:
+    """A usable http(s) redirect URL, checked before anything is stored; S3 ignores others
+    (``http://[::1`` included) and answers by ``success_action_status``."""
+    if not text:
+        return None
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError:
+        return None
+    return parts if parts.scheme in ("http", "https") else None
+
+
+def _response(
+    request: PostRequest,
+    fields: dict[str, str],
+    key: str,
+    etag: str,
+    redirect: SplitResult | None,
+) -> WireResponse:
     """success_action_redirect (303), else success_action_status: 200, 201 (XML) or 204."""
     path = f"/{request.bucket}/{quote(key)}" if request.path_style else f"/{quote(key)}"
     location = request.base_url + path
     headers = [("ETag", etag), ("Location", location)]
-    redirect = fields.get("success_action_redirect") or fields.get("redirect")
-    if redirect and urlsplit(redirect).scheme in ("http", "https"):
-        parts = urlsplit(redirect)
+    if redirect is not None:
+        parts = redirect
         query = urlencode({"bucket": request.bucket, "key": key, "etag": etag})
         query = f"{parts.query}&{query}" if parts.query else query
         target = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))

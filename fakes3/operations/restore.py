@@ -30,7 +30,8 @@ from fakes3.errors import (
     RestoreAlreadyInProgress,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
-from fakes3.protocol.serializing import STATUS, http_date
+from fakes3.protocol.dates import http_date
+from fakes3.protocol.serializing import STATUS
 from fakes3.store.clock import Clock
 from fakes3.store.records import ObjectRecord
 

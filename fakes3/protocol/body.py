@@ -27,6 +27,7 @@ from fakes3.errors import (
 )
 from fakes3.protocol import checksums
 from fakes3.protocol.chunked import (
+    PAYLOAD_MODES,
     AwsChunkedReader,
     parse_decoded_length,
     parse_trailer_header,
@@ -120,7 +121,19 @@ class RequestBody:
         encoding = headers.get("content-encoding", "")
         # Framing is announced by a STREAMING-* payload hash (or, unsigned, by a decoded length);
         # "aws-chunked" in Content-Encoding alone is just a label S3 strips from what it stores.
-        streaming = content_sha.startswith("STREAMING-") or (
+        if content_sha and not (
+            content_sha in PAYLOAD_MODES
+            or content_sha == _UNSIGNED
+            or _SHA256_HEX.fullmatch(content_sha)
+        ):  # only the values SigV4 documents: STREAMING-FOO is no framing to guess at
+            raise InvalidArgument(
+                "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-"
+                "TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-"
+                "PAYLOAD-TRAILER or a valid sha256 value.",
+                ArgumentName="x-amz-content-sha256",
+                ArgumentValue=content_sha,
+            )
+        streaming = content_sha in PAYLOAD_MODES or (
             "aws-chunked" in encoding.lower() and "x-amz-decoded-content-length" in headers
         )
         if streaming:
@@ -144,14 +157,6 @@ class RequestBody:
                 self._trailer = checksums.algorithm_from_header(name)
                 self.checksum_algorithm = self._trailer
         elif content_sha and content_sha != _UNSIGNED:
-            if not _SHA256_HEX.fullmatch(content_sha):
-                raise InvalidArgument(
-                    "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-"
-                    "TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-"
-                    "PAYLOAD-TRAILER or a valid sha256 value.",
-                    ArgumentName="x-amz-content-sha256",
-                    ArgumentValue=content_sha,
-                )
             self._checks.append(
                 (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch())
             )

@@ -38,6 +38,7 @@ from typing import Protocol
 from fakes3 import errors
 from fakes3.errors import IncompleteBody, InvalidChunkSizeError, InvalidRequest, S3Error
 from fakes3.protocol import checksums
+from fakes3.protocol.numbers import decimal
 
 STREAMING_UNSIGNED_PAYLOAD_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
 STREAMING_HMAC = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
@@ -100,9 +101,10 @@ def payload_mode(content_sha256: str | None) -> tuple[bool, bool] | None:
 
 def parse_decoded_length(value: str | None) -> int:
     """``x-amz-decoded-content-length``; S3 answers ``MissingContentLength`` if absent or bad."""
-    if value is None or not value.isascii() or not value.isdigit():
+    length = None if value is None else decimal(value)
+    if length is None:
         raise errors.MissingContentLength()
-    return int(value)
+    return length
 
 
 def parse_trailer_header(value: str | None) -> tuple[str, ...]:

@@ -11,10 +11,10 @@ import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, BinaryIO
 
 from fakes3.errors import InvalidArgument, InvalidRequest, MalformedXML, MaxMessageLengthExceeded
+from fakes3.protocol.dates import parse_http_date, utc
 from fakes3.protocol.model import Member, ServiceModel, load_model
 from fakes3.protocol.xmlbody import XmlReader, parse_document
 
@@ -66,15 +66,14 @@ class WireRequest:
 
 def _timestamp(text: str, fmt: str | None) -> datetime | None:
     """Parse a date header; S3 ignores dates it cannot read, so None is not an error."""
+    if fmt != "iso8601":
+        when = parse_http_date(text)
+        if when is not None:
+            return when
     try:
-        if fmt == "iso8601":
-            return datetime.fromisoformat(text.replace("Z", "+00:00"))
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        try:
-            return datetime.fromisoformat(text.replace("Z", "+00:00"))
-        except ValueError:
-            return None
+        return utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        return None
 
 
 def _converter(member: Member) -> Callable[[str], Any]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
+from fakes3.protocol.dates import http_date
 from fakes3.protocol.model import Member, ServiceModel, load_model
 from fakes3.protocol.xmlbody import XmlWriter, format_scalar
 
@@ -62,11 +63,6 @@ class WireResponse:
     status: int
     headers: list[tuple[str, str]]
     body: Body
-
-
-def http_date(value: datetime) -> str:
-    """RFC 7231 date, as S3 sends ``Last-Modified``: ``Wed, 12 Oct 2009 17:50:00 GMT``."""
-    return value.astimezone(timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")
 
 
 def _header_value(member: Member, value: Any) -> str:

@@ -13,12 +13,12 @@ import functools
 import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 import xmltodict
 
 from fakes3.errors import MalformedXML
+from fakes3.protocol.dates import parse_http_date, utc
 from fakes3.protocol.model import NAMESPACE, ServiceModel
 
 _SPECIAL = re.compile(r"[&<>\"\x00-\x08\x0b-\x1f\r\x7f]")
@@ -43,8 +43,8 @@ def escape(text: str) -> str:
 @functools.lru_cache(maxsize=4096)
 def iso8601(value: datetime) -> str:
     """S3's XML timestamp form: ``2009-10-12T17:50:30.000Z``."""
-    value = value.astimezone(timezone.utc)
-    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+    value = utc(value)  # clamped: an offset at the calendar's edge does not overflow
+    return f"{value.year:04d}{value:-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}Z"
 
 
 def parse_document(body: bytes, root: str) -> Any:
@@ -133,7 +133,7 @@ def _scalar(kind: str, text: str) -> Any:
             return _timestamp(text.strip())
         if kind == "blob":
             return base64.b64decode(text, validate=True)
-    except ValueError as exc:
+    except (ValueError, OverflowError, OSError) as exc:  # OverflowError: 1e400 seconds
         raise MalformedXML() from exc
     return text
 
@@ -149,13 +149,12 @@ INTERLEAVED = "__interleaved__"
 def _timestamp(text: str) -> datetime:
     """A timestamp in any form the model declares: ISO 8601, RFC 822 or epoch seconds."""
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
     except ValueError:
         pass
-    try:
-        return parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        pass
+    when = parse_http_date(text)
+    if when is not None:
+        return when
     return datetime.fromtimestamp(float(text), timezone.utc)
 
 

@@ -19,6 +19,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.context import Context, Handler, Params
+from fakes3.protocol.numbers import decimal
 
 MAX_ROUTING_RULES = 50
 _PROTOCOLS = ("http", "https")
@@ -56,9 +57,9 @@ def _protocol(value: Any) -> str | None:
 def _status(value: Any, redirect: bool) -> str:
     """``HttpRedirectCode`` (3XX but 300) or ``HttpErrorCodeReturnedEquals`` (4XX/5XX)."""
     text = _text(value) or ""
-    if not text.isdigit():
+    code = decimal(text)
+    if code is None:
         raise MalformedXML()
-    code = int(text)
     if redirect:
         valid, kind, allowed = 300 < code < 400, "redirect", "3XX except 300"
     else:

@@ -1,0 +1,50 @@
+"""HTTP dates: one formatter and one parser for every header fakes3 writes or reads.
+
+``time.strftime("%a, %d %b")`` follows the process locale (``So, 06 Dez`` under German), and
+the in-process mode and pytest fixtures run in the user's locale, so names come from fixed
+English tables here (``email.utils.format_datetime`` does the same). Dates at the edges of the
+calendar (``9999-12-31T23:59:59-14:00`` is year 10000 in UTC) are clamped to what a datetime
+holds rather than raising ``OverflowError``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from email.utils import format_datetime, parsedate_to_datetime
+
+_FIRST = datetime.min.replace(tzinfo=timezone.utc)
+_LAST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def utc(value: datetime) -> datetime:
+    """``value`` in UTC (naive means UTC), clamped to the years 1-9999."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    try:
+        return value.astimezone(timezone.utc)
+    except OverflowError:
+        offset = value.utcoffset()
+        return _LAST if offset is not None and offset.total_seconds() < 0 else _FIRST
+
+
+def http_date(value: datetime | float) -> str:
+    """RFC 9110's IMF-fixdate, as S3 sends ``Last-Modified``: ``Wed, 12 Oct 2009 17:50:00 GMT``.
+
+    A number is epoch seconds."""
+    if not isinstance(value, datetime):
+        value = datetime.fromtimestamp(value, timezone.utc)
+    return format_datetime(utc(value), usegmt=True)
+
+
+def parse_http_date(text: str | None) -> datetime | None:
+    """An RFC 9110 date (any of its three forms) as an aware UTC datetime; None if unreadable."""
+    if not text:
+        return None
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return utc(when)
+
+
+__all__ = ["http_date", "parse_http_date", "utc"]

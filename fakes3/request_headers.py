@@ -1,0 +1,144 @@
+"""Request headers as the client sent them, for the cheroot server in fakes3/server.py.
+
+cheroot keeps a dict of header names to values: a repeated header keeps only its last value
+(or, for comma-list headers, the values joined with ``, ``), so a repeated ``Content-Length``
+goes unnoticed and a signed repeated header fails SigV4 verification. Here cheroot's header
+reader also keeps the raw lines, from which fakes3 builds its header map and finds the
+framing RFC 9112 forbids (section 6): two ``Content-Length`` or ``Host`` headers,
+``Content-Length`` with ``Transfer-Encoding``, ``chunked`` twice. A ``Content-Length`` that is
+not digits and an unknown transfer coding are taken out of cheroot's hands, so the app
+answers them as S3 does (``BadRequest``, ``NotImplemented``) rather than cheroot's bare text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cheroot import server as cheroot_server
+
+__all__ = ["Connection", "add_headers", "request_headers"]
+
+
+class _Tap:
+    """The request's input as cheroot's header reader sees it, keeping each line it reads."""
+
+    def __init__(self, rfile: Any, lines: list[bytes]) -> None:
+        self._rfile = rfile
+        self._lines = lines
+
+    def readline(self, *args: Any) -> bytes:
+        line: bytes = self._rfile.readline(*args)
+        self._lines.append(line)
+        return line
+
+
+class _TappedHeaderReader(cheroot_server.HeaderReader):
+    """cheroot's header reader (its checks kept), noting the raw lines: cheroot's dict keeps
+    only the last of repeated headers, and HTTP framing must see them all."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self.lines = lines
+        self.unknown_coding: bytes | None = None
+        self.bad_length: bytes | None = None
+
+    def __call__(self, rfile: Any, hdict: Any = None) -> Any:
+        hdict = super().__call__(_Tap(rfile, self.lines), hdict)
+        length = hdict.get(b"Content-Length")
+        if length is not None and not (length.isdigit() and len(length) <= 4000):
+            # cheroot would answer a bare 400 (or take "+5"); the app answers S3's BadRequest.
+            self.bad_length = length
+            del hdict[b"Content-Length"]
+        coding = hdict.get(b"Transfer-Encoding")
+        if coding and any(part.strip().lower() != b"chunked" for part in coding.split(b",")):
+            # cheroot would answer a bare 501 itself; the app answers S3's NotImplemented.
+            self.unknown_coding = coding
+            del hdict[b"Transfer-Encoding"]
+        return hdict
+
+
+class _Request(cheroot_server.HTTPRequest):
+    raw_header_lines: list[bytes] = []
+    unknown_coding: bytes | None = None
+    bad_length: bytes | None = None
+
+    def read_request_headers(self) -> bool:
+        lines: list[bytes] = []
+        self.raw_header_lines = lines
+        reader = self.header_reader = _TappedHeaderReader(lines)
+        ok = bool(super().read_request_headers())  # type: ignore[no-untyped-call]
+        self.unknown_coding = reader.unknown_coding
+        self.bad_length = reader.bad_length
+        return ok
+
+
+class Connection(cheroot_server.HTTPConnection):
+    """cheroot's connection, reading each request with the tapped header reader."""
+
+    RequestHandlerClass = _Request
+
+
+_SINGLE = (b"content-length", b"host")  # RFC 9112: a repeat makes the request invalid
+
+
+def request_headers(
+    lines: list[bytes], parsed: dict[bytes, bytes] | None = None
+) -> tuple[dict[str, str], str | None]:
+    """Lower-cased headers from the raw lines, repeated ones joined with ``,`` (as SigV4 signs
+    them), and what makes the request's framing invalid (RFC 9112 6.3), if anything.
+
+    ``parsed`` is cheroot's dict of the same lines: when it has one entry per line, nothing was
+    repeated or folded, and it is taken as it is (the common case, kept cheap)."""
+    if parsed is not None and len(parsed) + 1 == len(lines):
+        simple = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in parsed.items()}
+        return simple, _coding_problem(simple) if "transfer-encoding" in simple else None
+    headers: dict[bytes, bytes] = {}
+    problem = None
+    name = b""
+    for line in lines:
+        if line[:1] in (b" ", b"\t"):  # obsolete line folding: RFC 9112 says replace by SP
+            if name:
+                headers[name] += b" " + line.strip()
+            continue
+        raw_name, colon, value = line.partition(b":")
+        if not colon:
+            continue  # the blank line that ends the headers
+        name = raw_name.strip().lower()
+        value = value.strip()
+        if name in headers:
+            if name in _SINGLE:
+                problem = f"more than one {name.decode('latin-1')} header"
+            headers[name] += b"," + value
+        else:
+            headers[name] = value
+    decoded = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+    if "transfer-encoding" in decoded:
+        problem = _coding_problem(decoded) or problem
+    return decoded, problem
+
+
+def _coding_problem(headers: dict[str, str]) -> str | None:
+    """RFC 9112 6.1 and 6.3: chunked, once, and never beside a Content-Length."""
+    if "content-length" in headers:
+        return "both Content-Length and Transfer-Encoding"
+    if [part.strip() for part in headers["transfer-encoding"].lower().split(",")] != ["chunked"]:
+        return "a Transfer-Encoding other than chunked, once"
+    return None
+
+
+def add_headers(req: Any, environ: dict[str, Any]) -> None:
+    """``fakes3.headers`` for the app, and ``fakes3.bad_framing`` (with
+    ``fakes3.unknown_coding`` for a transfer coding other than chunked) when HTTP forbids the
+    request; then the connection closes after the answer, since where the body ends is
+    anyone's guess."""
+    headers, problem = request_headers(req.raw_header_lines, req.inheaders)
+    if req.response_protocol != "HTTP/1.1" and "transfer-encoding" in headers:
+        problem = "Transfer-Encoding in HTTP/1.0"  # RFC 9112 6.1: the framing is faulty
+    environ["fakes3.headers"] = headers
+    if req.unknown_coding is not None:
+        environ["fakes3.unknown_coding"] = req.unknown_coding.decode("latin-1")
+        problem = problem or "an unknown Transfer-Encoding"
+    if req.bad_length is not None:
+        problem = problem or "a Content-Length that is not a number"
+    if problem is not None:
+        environ["fakes3.bad_framing"] = problem
+        req.close_connection = True

@@ -1,0 +1,393 @@
+"""Issue 11's hostile requests, each sent as exact bytes to a real server on both backends.
+
+Each once answered 500 (or was accepted when HTTP or S3 refuses it); each now answers as S3
+does and, where it is refused, leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from urllib.parse import quote
+
+import pytest
+from botocore.client import BaseClient
+from wire import Reply, amz_now, exchange, request, sigv4_authorization, snapshot
+
+BIG = "9" * 5000  # past int()'s 4300-digit limit
+NON_ASCII = "é" * 32 + "ünïcödé"
+
+
+def _put_body(s3: BaseClient, bucket: str, key: str = "k", body: bytes = b"0123456789") -> None:
+    s3.put_object(Bucket=bucket, Key=key, Body=body)
+
+
+def _error(reply: Reply, code: str, status: int) -> None:
+    assert (reply.status, reply.code) == (status, code), reply.raw[:600]
+
+
+# 1. Non-ASCII signatures with a known access key ----------------------------------------------
+
+
+def test_sigv4_header_with_non_ascii_signature(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    before = snapshot(s3, bucket)
+    date = amz_now()
+    headers = [
+        ("x-amz-date", date),
+        ("x-amz-content-sha256", "UNSIGNED-PAYLOAD"),
+        ("Authorization", sigv4_authorization(NON_ASCII, date)),
+        ("Content-Length", "3"),
+    ]
+    _error(
+        exchange(endpoint, request("PUT", f"/{bucket}/k", headers, b"abc")),
+        "SignatureDoesNotMatch",
+        403,
+    )
+    assert snapshot(s3, bucket) == before
+
+
+def test_sigv4_presigned_non_ascii_signature(endpoint: str, bucket: str) -> None:
+    date = amz_now()
+    query = (
+        f"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F{date[:8]}%2Fus-east-1%2Fs3"
+        f"%2Faws4_request&X-Amz-Date={date}&X-Amz-Expires=300&X-Amz-SignedHeaders=host"
+        f"&X-Amz-Signature={quote(NON_ASCII)}"
+    )
+    reply = exchange(endpoint, request("GET", f"/{bucket}/k?{query}", []))
+    _error(reply, "SignatureDoesNotMatch", 403)
+
+
+def test_sigv2_header_with_non_ascii_signature(endpoint: str, bucket: str) -> None:
+    date = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime())  # C locale in tests
+    headers = [("Date", date), ("Authorization", f"AWS test:{NON_ASCII}")]
+    _error(
+        exchange(endpoint, request("GET", f"/{bucket}/k", headers)), "SignatureDoesNotMatch", 403
+    )
+
+
+def test_sigv2_presigned_non_ascii_signature(endpoint: str, bucket: str) -> None:
+    expires = int(time.time()) + 300
+    query = f"AWSAccessKeyId=test&Expires={expires}&Signature={quote(NON_ASCII)}"
+    reply = exchange(endpoint, request("GET", f"/{bucket}/k?{query}", []))
+    _error(reply, "SignatureDoesNotMatch", 403)
+
+
+def _form(fields: dict[str, str], file: bytes = b"hello") -> tuple[str, bytes]:
+    boundary = "hostileboundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="f.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\n"
+    )
+    body = "".join(parts).encode("utf-8") + file + f"\r\n--{boundary}--\r\n".encode()
+    return f"multipart/form-data; boundary={boundary}", body
+
+
+def _post(endpoint: str, bucket: str, fields: dict[str, str]) -> Reply:
+    content_type, body = _form(fields)
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    return exchange(endpoint, request("POST", f"/{bucket}", headers, body))
+
+
+def _policy(document: object) -> str:
+    return base64.b64encode(json.dumps(document).encode()).decode()
+
+
+def _future() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 3600))
+
+
+@pytest.mark.parametrize("version", [2, 4])
+def test_post_form_non_ascii_signature(
+    endpoint: str, s3: BaseClient, bucket: str, version: int
+) -> None:
+    before = snapshot(s3, bucket)
+    date = amz_now()
+    policy = _policy(
+        {"expiration": _future(), "conditions": [{"bucket": bucket}, ["starts-with", "$key", ""]]}
+    )
+    if version == 2:
+        fields = {
+            "key": "posted",
+            "AWSAccessKeyId": "test",
+            "policy": policy,
+            "signature": NON_ASCII,
+        }
+    else:
+        fields = {
+            "key": "posted",
+            "x-amz-algorithm": "AWS4-HMAC-SHA256",
+            "x-amz-credential": f"test/{date[:8]}/us-east-1/s3/aws4_request",
+            "x-amz-date": date,
+            "policy": policy,
+            "x-amz-signature": NON_ASCII,
+        }
+    _error(_post(endpoint, bucket, fields), "SignatureDoesNotMatch", 403)
+    assert snapshot(s3, bucket) == before
+
+
+# 2, 3. Presigned expiry values ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("expires", ["²", "5²", "--5", "-5", "", "1e3", BIG, "٣"])
+def test_x_amz_expires_that_is_no_number(endpoint: str, bucket: str, expires: str) -> None:
+    date = amz_now()
+    query = (
+        f"X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F{date[:8]}%2Fus-east-1%2Fs3"
+        f"%2Faws4_request&X-Amz-Date={date}&X-Amz-Expires={quote(expires)}"
+        "&X-Amz-SignedHeaders=host&X-Amz-Signature=" + "0" * 64
+    )
+    reply = exchange(endpoint, request("GET", f"/{bucket}/k?{query}", []))
+    _error(reply, "AuthorizationQueryParametersError", 400)
+
+
+@pytest.mark.parametrize(
+    ("expires", "code"),
+    [
+        ("²", "AccessDenied"),
+        ("5²", "AccessDenied"),
+        ("-5", "AccessDenied"),
+        (BIG, "AccessDenied"),
+        ("9223372036854775807", "SignatureDoesNotMatch"),
+    ],
+)
+def test_sigv2_expires_that_is_no_number(
+    endpoint: str, bucket: str, expires: str, code: str
+) -> None:
+    query = f"AWSAccessKeyId=test&Expires={quote(expires)}&Signature=AAAA"
+    reply = exchange(endpoint, request("GET", f"/{bucket}/k?{query}", []))
+    _error(reply, code, 403)
+
+
+# 4. Numbers past int()'s limit ----------------------------------------------------------------
+
+
+def test_ranges_with_thousands_of_digits(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    _put_body(s3, bucket)
+    get = lambda value: exchange(endpoint, request("GET", f"/{bucket}/k", [("Range", value)]))  # noqa: E731
+    _error(get(f"bytes={BIG}-"), "InvalidRange", 416)
+    whole = get(f"bytes=0-{BIG}")
+    assert (whole.status, whole.body) == (206, b"0123456789")
+    suffix = get(f"bytes=-{BIG}")
+    assert (suffix.status, suffix.body) == (206, b"0123456789")
+    ignored = get(f"bytes=5-{BIG[:10]}x")  # not a range at all: ignored as HTTP says
+    assert (ignored.status, ignored.body) == (200, b"0123456789")
+    arabic = get("bytes=٣-")  # \d would have matched: S3 reads ASCII digits only
+    assert (arabic.status, arabic.body) == (200, b"0123456789")
+
+
+def test_copy_source_range_with_thousands_of_digits(
+    endpoint: str, s3: BaseClient, bucket: str
+) -> None:
+    _put_body(s3, bucket, "src")
+    upload = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
+    try:
+        for value in (f"bytes=0-{BIG}", f"bytes={BIG}-{BIG}"):
+            headers = [("x-amz-copy-source", f"/{bucket}/src"), ("x-amz-copy-source-range", value)]
+            target = f"/{bucket}/dst?partNumber=1&uploadId={upload}"
+            _error(exchange(endpoint, request("PUT", target, headers)), "InvalidArgument", 400)
+        assert "Parts" not in s3.list_parts(Bucket=bucket, Key="dst", UploadId=upload)
+    finally:
+        s3.abort_multipart_upload(Bucket=bucket, Key="dst", UploadId=upload)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/{b}?list-type=2&max-keys=" + BIG,
+        "/{b}?max-keys=%C2%B2",
+        "/{b}/k?partNumber=" + BIG,
+        "/{b}?uploads&max-uploads=" + BIG,
+    ],
+)
+def test_query_numbers_with_thousands_of_digits(endpoint: str, bucket: str, target: str) -> None:
+    reply = exchange(endpoint, request("GET", target.format(b=bucket), []))
+    _error(reply, "InvalidArgument", 400)
+
+
+@pytest.mark.parametrize("length", ["²", BIG[:5000], "1e3", "+5"])
+def test_content_length_that_is_no_number(
+    endpoint: str, s3: BaseClient, bucket: str, length: str
+) -> None:
+    before = snapshot(s3, bucket)
+    reply = exchange(
+        endpoint, request("PUT", f"/{bucket}/cl", [("Content-Length", length)], b"abc")
+    )
+    assert 400 <= reply.status < 500, reply.raw[:400]
+    assert snapshot(s3, bucket) == before
+
+
+@pytest.mark.parametrize("decoded", ["²", BIG])
+def test_decoded_content_length_that_is_no_number(
+    endpoint: str, s3: BaseClient, bucket: str, decoded: str
+) -> None:
+    before = snapshot(s3, bucket)
+    body = b"3\r\nabc\r\n0\r\n\r\n"
+    headers = [
+        ("x-amz-content-sha256", "STREAMING-UNSIGNED-PAYLOAD-TRAILER"),
+        ("Content-Encoding", "aws-chunked"),
+        ("x-amz-decoded-content-length", decoded),
+        ("Content-Length", str(len(body))),
+    ]
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/dcl", headers, body))
+    assert 400 <= reply.status < 500 and reply.code, reply.raw[:400]
+    assert snapshot(s3, bucket) == before
+
+
+# 5. response-expires at the calendar's edges --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "sent"),
+    [
+        ("9999-12-31T23:59:59-14:00", "Fri, 31 Dec 9999 23:59:59 GMT"),
+        ("0001-01-01T00:00:00+14:00", "Mon, 01 Jan 0001 00:00:00 GMT"),
+        ("Fri, 31 Dec 9999 23:59:59 GMT", "Fri, 31 Dec 9999 23:59:59 GMT"),
+    ],
+)
+def test_response_expires_at_the_edges(
+    endpoint: str, s3: BaseClient, bucket: str, value: str, sent: str
+) -> None:
+    _put_body(s3, bucket)
+    reply = exchange(endpoint, request("GET", f"/{bucket}/k?response-expires={quote(value)}", []))
+    assert reply.status == 200, reply.raw[:400]
+    assert reply.headers["expires"] == sent
+
+
+# 6, 7. POST uploads ---------------------------------------------------------------------------
+
+
+def test_post_with_unusable_redirect_stores_and_answers_204(
+    endpoint: str, s3: BaseClient, bucket: str
+) -> None:
+    reply = _post(endpoint, bucket, {"key": "redirected", "success_action_redirect": "http://[::1"})
+    assert reply.status == 204, reply.raw[:400]
+    assert s3.get_object(Bucket=bucket, Key="redirected")["Body"].read() == b"hello"
+    status = _post(
+        endpoint,
+        bucket,
+        {"key": "r2", "success_action_redirect": "http://h:port/", "success_action_status": "201"},
+    )
+    assert status.status == 201, status.raw[:400]
+
+
+def test_post_policy_nested_too_deep(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    before = snapshot(s3, bucket)
+    for document in (b"[" * 6000, b'{"expiration": ' + b"[" * 100 + b"]" * 100 + b"}"):
+        policy = base64.b64encode(document).decode()
+        fields = {"key": "deep", "AWSAccessKeyId": "test", "policy": policy, "signature": "AAAA"}
+        _error(_post(endpoint, bucket, fields), "InvalidPolicyDocument", 400)
+    assert snapshot(s3, bucket) == before
+
+
+# 10. Framing HTTP forbids ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "body"),
+    [
+        ([("Content-Length", "5"), ("Content-Length", "10")], b"0123456789"),
+        ([("Content-Length", "10"), ("Content-Length", "10")], b"0123456789"),
+        ([("Content-Length", "5"), ("Transfer-Encoding", "chunked")], b"5\r\nhello\r\n0\r\n\r\n"),
+        ([("Transfer-Encoding", "chunked"), ("Content-Length", "5")], b"5\r\nhello\r\n0\r\n\r\n"),
+        ([("Host", "other"), ("Content-Length", "5")], b"hello"),
+        ([("Transfer-Encoding", "chunked"), ("Transfer-Encoding", "chunked")], b"0\r\n\r\n"),
+        ([("Transfer-Encoding", "chunked, chunked")], b"5\r\nhello\r\n0\r\n\r\n"),
+    ],
+)
+def test_ambiguous_framing_is_400_and_stores_nothing(
+    endpoint: str, s3: BaseClient, bucket: str, headers: list[tuple[str, str]], body: bytes
+) -> None:
+    before = snapshot(s3, bucket)
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/smuggled", headers, body))
+    _error(reply, "BadRequest", 400)
+    assert reply.headers.get("connection") == "close"
+    assert snapshot(s3, bucket) == before
+
+
+def test_repeated_header_values_are_joined_not_collapsed(
+    endpoint: str, s3: BaseClient, bucket: str
+) -> None:
+    headers = [("x-amz-meta-a", "1"), ("x-amz-meta-a", " 2 "), ("Content-Length", "2")]
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/meta", headers, b"hi"))
+    assert reply.status == 200, reply.raw[:400]
+    assert s3.head_object(Bucket=bucket, Key="meta")["Metadata"] == {"a": "1,2"}
+
+
+# 11. x-amz-content-sha256 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "STREAMING-FOO",
+        "STREAMING-UNSIGNED-PAYLOAD",
+        "UNSIGNED",
+        "abc",
+        "streaming-aws4-hmac-sha256-payload",
+    ],
+)
+def test_undocumented_content_sha256_is_refused(
+    endpoint: str, s3: BaseClient, bucket: str, value: str
+) -> None:
+    before = snapshot(s3, bucket)
+    body = b"3\r\nabc\r\n0\r\n\r\n"
+    headers = [
+        ("x-amz-content-sha256", value),
+        ("x-amz-decoded-content-length", "3"),
+        ("Content-Length", str(len(body))),
+    ]
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/sha", headers, body))
+    _error(reply, "InvalidArgument", 400)
+    assert snapshot(s3, bucket) == before
+
+
+def test_a_signed_repeated_header_verifies(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    """botocore signs a repeated header as its values joined with ``,``: so must fakes3 read
+    it (cheroot's own dict keeps only the last value, and the signature failed)."""
+    from botocore.auth import S3SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    url = f"{endpoint}/{bucket}/signed-twice"
+    request_ = AWSRequest(method="PUT", url=url, data=b"hi")
+    request_.headers.add_header("x-amz-meta-a", "1")
+    request_.headers.add_header("x-amz-meta-a", "2")
+    S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(request_)
+    sent = [(name, value) for name, value in request_.headers.raw_items() if name != "Host"]
+    assert [value for name, value in sent if name == "x-amz-meta-a"] == ["1", "2"]
+    host = endpoint.split("//", 1)[1]
+    lines = [f"PUT /{bucket}/signed-twice HTTP/1.1", f"Host: {host}", "Content-Length: 2"]
+    lines += [f"{name}: {value}" for name, value in sent] + ["Connection: close"]
+    reply = exchange(endpoint, ("\r\n".join(lines) + "\r\n\r\n").encode() + b"hi")
+    assert reply.status == 200, reply.raw[:800]
+    assert s3.head_object(Bucket=bucket, Key="signed-twice")["Metadata"] == {"a": "1,2"}
+
+
+def test_transfer_encoding_in_http_1_0_is_400(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    before = snapshot(s3, bucket)
+    raw = (
+        f"PUT /{bucket}/old HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+        "Content-Length: 5\r\n\r\nhello"
+    ).encode()
+    _error(exchange(endpoint, raw), "BadRequest", 400)
+    raw = f"PUT /{bucket}/old HTTP/1.0\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n".encode()
+    _error(exchange(endpoint, raw + b"5\r\nhello\r\n0\r\n\r\n"), "BadRequest", 400)
+    assert snapshot(s3, bucket) == before
+
+
+@pytest.mark.parametrize("coding", ["gzip", "gzip, chunked", "identity"])
+def test_unknown_transfer_coding_is_s3s_not_implemented(
+    endpoint: str, s3: BaseClient, bucket: str, coding: str
+) -> None:
+    before = snapshot(s3, bucket)
+    headers = [("Transfer-Encoding", coding)]
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/tz", headers, b"5\r\nhello\r\n0\r\n\r\n"))
+    _error(reply, "NotImplemented", 501)
+    assert b"<Header>Transfer-Encoding</Header>" in reply.body
+    assert reply.headers.get("connection") == "close"
+    assert snapshot(s3, bucket) == before

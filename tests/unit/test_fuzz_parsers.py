@@ -1,0 +1,276 @@
+"""Fuzzing the protocol parsers: addressing and routing, the request parser's header and
+query converters for every operation, the XML body reader, the aws-chunked decoder, request
+body set-up (digests, checksums, framing), the form-data parser, ranges, conditional headers
+and HTTP dates. The property and how to run it longer: fuzzing.py."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timezone
+from types import SimpleNamespace
+
+from fuzzing import (
+    MODEL,
+    NOW,
+    NUMBERS,
+    OPERATIONS,
+    fuzz,
+    headers,
+    latin1,
+    only_s3_errors,
+    query_dicts,
+    query_string,
+    text,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fakes3.operations.conditions import check_read_conditions, etag_matches, parse_range
+from fakes3.protocol.addressing import (
+    bucket_from_host,
+    decode_path,
+    hostname,
+    raw_path_of,
+    resolve,
+)
+from fakes3.protocol.body import RequestBody
+from fakes3.protocol.chunked import PAYLOAD_MODES, AwsChunkedReader
+from fakes3.protocol.dates import http_date, parse_http_date
+from fakes3.protocol.formdata import FormData, boundary_of
+from fakes3.protocol.parsing import WireRequest, default_parser
+from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
+from fakes3.protocol.xmlbody import parse_document
+
+# -- addressing and routing --------------------------------------------------------------------
+
+
+@fuzz
+@given(
+    host=st.one_of(latin1, st.sampled_from(["b.localhost", "[::1]:9000", "b.s3.localhost"])),
+    uri=st.one_of(latin1, st.text(max_size=60).map(lambda t: "/" + t)),
+    method=st.sampled_from(["GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS", "PATCH"]),
+    query=query_dicts,
+    request_headers=headers,
+)
+def test_addressing_and_routing(
+    host: str, uri: str, method: str, query: dict[str, str], request_headers: dict[str, str]
+) -> None:
+    def run() -> None:
+        raw_path = raw_path_of(uri)
+        bucket_from_host(hostname(host), "localhost")
+        bucket, key = resolve(host, decode_path(raw_path), "localhost")
+        target = SERVICE if bucket is None else BUCKET if key is None else OBJECT
+        parsed = parse_query(query_string(query) + "&" + uri)
+        default_router().match(method, target, parsed, request_headers)
+
+    only_s3_errors(run)
+
+
+# -- request parsing: headers, query, XML bodies -----------------------------------------------
+
+
+def _xml(names: list[str]) -> st.SearchStrategy[bytes]:
+    leaf = st.one_of(text, st.sampled_from(["&amp;", "<![CDATA[x]]>", "&e;", "&#0;"]))
+
+    def element(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+        return st.builds(
+            lambda name, inner: f"<{name}>{''.join(inner)}</{name}>",
+            st.sampled_from(names),
+            st.lists(children, max_size=4),
+        )
+
+    tree = st.recursive(leaf, element, max_leaves=20)
+    doc = st.builds(
+        lambda root, inner, prolog: f"{prolog}<{root}>{inner}</{root}>",
+        st.sampled_from(names),
+        tree,
+        st.sampled_from(["", '<?xml version="1.0"?>', '<!DOCTYPE x [<!ENTITY e "e">]>']),
+    )
+    return st.one_of(doc.map(str.encode), st.binary(max_size=80))
+
+
+def _element_names() -> list[str]:
+    names: set[str] = set()
+    for shape in MODEL.shapes.values() if hasattr(MODEL, "shapes") else []:
+        names.update(getattr(shape, "members", {}) or {})
+    names.update(["Tagging", "TagSet", "Tag", "Key", "Value", "Delete", "Object", "Quiet"])
+    names.update(["CompleteMultipartUpload", "Part", "PartNumber", "ETag", "Status"])
+    names.update(["VersioningConfiguration", "MfaDelete", "CORSConfiguration", "CORSRule"])
+    names.update(["AllowedMethod", "AllowedOrigin", "MaxAgeSeconds", "Days", "Date", "Rule"])
+    names.update(["CreateBucketConfiguration", "LocationConstraint", "ChecksumCRC32"])
+    return sorted(names)
+
+
+XML_NAMES = _element_names()
+
+
+@fuzz
+@given(
+    operation=st.sampled_from(OPERATIONS),
+    query=query_dicts,
+    request_headers=headers,
+    body=_xml(XML_NAMES),
+)
+def test_request_parser(
+    operation: str, query: dict[str, str], request_headers: dict[str, str], body: bytes
+) -> None:
+    request = WireRequest(
+        "PUT", "bucket", "key", query, request_headers, io.BytesIO(body), len(body)
+    )
+    only_s3_errors(lambda: default_parser().parse(operation, request))
+
+
+@fuzz
+@given(body=_xml(XML_NAMES), root=st.sampled_from(XML_NAMES))
+def test_xml_documents(body: bytes, root: str) -> None:
+    only_s3_errors(lambda: parse_document(body, root))
+
+
+# -- request bodies: aws-chunked, digests, checksums -------------------------------------------
+
+chunk_line = st.one_of(
+    st.builds(lambda n: f"{n:x}\r\n".encode(), st.integers(0, 40)),
+    st.builds(
+        lambda n, sig: f"{n:x};chunk-signature={sig}\r\n".encode(),
+        st.integers(0, 40),
+        st.sampled_from(["0" * 64, "é", "z" * 64, "*" * 144]),
+    ),
+    st.sampled_from([b"ffffffffffffffff\r\n", b"zz\r\n", b"\r\n", b"0\r\n\r\n"]),
+    st.builds(
+        lambda t: t.encode() + b"\r\n",
+        st.sampled_from(
+            ["x-amz-checksum-crc32:AAAAAA==", "x-amz-trailer-signature:" + "0" * 64, "bad", ":"]
+        ),
+    ),
+    st.binary(max_size=20),
+)
+aws_chunked_body = st.lists(chunk_line, max_size=8).map(b"".join)
+
+
+@fuzz
+@given(
+    body=aws_chunked_body,
+    mode=st.one_of(st.none(), st.sampled_from(sorted(PAYLOAD_MODES))),
+    decoded=st.one_of(st.none(), st.integers(0, 200)),
+    trailers=st.lists(st.sampled_from(["x-amz-checksum-crc32", "x-amz-checksum-sha256", "x"])),
+    signed=st.booleans(),
+)
+def test_aws_chunked_decoder(
+    body: bytes, mode: str | None, decoded: int | None, trailers: list[str], signed: bool
+) -> None:
+    def on_chunk(digest: bytes, signature: str | None) -> None:
+        if signature is not None and signature.startswith("z"):
+            from fakes3.errors import SignatureDoesNotMatch
+
+            raise SignatureDoesNotMatch()
+
+    def run() -> None:
+        reader = AwsChunkedReader(
+            io.BytesIO(body),
+            decoded_length=decoded,
+            trailer_names=trailers,
+            content_sha256=mode,
+            on_chunk=on_chunk if signed else None,
+        )
+        while reader.read(7):
+            pass
+
+    only_s3_errors(run)
+
+
+@fuzz
+@given(
+    body=st.one_of(aws_chunked_body, st.binary(max_size=60)),
+    request_headers=headers,
+    length=st.one_of(st.none(), st.integers(0, 100)),
+)
+def test_request_body(body: bytes, request_headers: dict[str, str], length: int | None) -> None:
+    def run() -> None:
+        reader = RequestBody(io.BytesIO(body), request_headers, length)
+        while reader.read(9):
+            pass
+
+    only_s3_errors(run)
+
+
+# -- form uploads and policies -----------------------------------------------------------------
+
+part = st.builds(
+    lambda disposition, extra, value: (
+        b"--B\r\nContent-Disposition: " + disposition + b"\r\n" + extra + b"\r\n" + value + b"\r\n"
+    ),
+    st.one_of(
+        st.sampled_from([b'form-data; name="key"', b'form-data; name="file"; filename="f"']),
+        st.binary(max_size=30),
+    ),
+    st.sampled_from([b"", b"Content-Type: text/plain\r\n", b"\xff\xfe\r\n"]),
+    st.binary(max_size=30),
+)
+form_body = st.builds(
+    lambda parts, tail, pre: pre + b"".join(parts) + tail,
+    st.lists(part, max_size=5),
+    st.sampled_from([b"--B--\r\n", b"", b"--B", b"garbage"]),
+    st.sampled_from([b"", b"preamble\r\n"]),
+)
+
+
+@fuzz
+@given(content_type=st.one_of(st.just("multipart/form-data; boundary=B"), latin1), body=form_body)
+def test_form_data(content_type: str, body: bytes) -> None:
+    def run() -> None:
+        form = FormData(io.BytesIO(body), boundary_of(content_type))
+        form.read_fields()
+        while form.read(11):
+            pass
+
+    only_s3_errors(run)
+
+
+# -- ranges, conditions, dates -----------------------------------------------------------------
+
+
+@fuzz
+@given(
+    range_header=st.one_of(
+        latin1,
+        st.builds(
+            lambda a, b: f"bytes={a}-{b}",
+            st.sampled_from(NUMBERS),
+            st.sampled_from(NUMBERS),
+        ),
+    ),
+    size=st.integers(0, 2**40),
+    request_headers=st.dictionaries(
+        st.sampled_from(
+            ["if-match", "if-none-match", "if-modified-since", "if-unmodified-since", "range"]
+        ),
+        latin1,
+        max_size=4,
+    ),
+)
+def test_ranges_and_conditions(
+    range_header: str, size: int, request_headers: dict[str, str]
+) -> None:
+    record = SimpleNamespace(
+        etag='"d41d8cd98f00b204e9800998ecf8427e"',
+        last_modified=datetime.fromtimestamp(NOW, timezone.utc),
+    )
+
+    def run() -> None:
+        parse_range(range_header, size)
+        etag_matches(range_header, record.etag)
+        request = WireRequest("GET", "b", "k", {}, request_headers, io.BytesIO(b""), 0)
+        params = default_parser().parse("GetObject", request)
+        check_read_conditions(params, record)  # type: ignore[arg-type]
+        if "Range" in params:
+            parse_range(params["Range"], size)
+
+    only_s3_errors(run)
+
+
+@fuzz
+@given(value=latin1, when=st.datetimes(timezones=st.timezones()) | st.datetimes())
+def test_http_dates_never_raise(value: str, when: datetime) -> None:
+    parsed = parse_http_date(value)
+    assert parsed is None or parsed.tzinfo is not None
+    assert http_date(when).endswith(" GMT")

@@ -1,0 +1,100 @@
+"""One HTTP date formatter and one parser (fakes3/protocol/dates.py), locale-independent.
+
+The machine has no German locale to switch to, so the formatter is checked against the
+standard library's locale-free ``email.utils.format_datetime`` for a date in every month and
+on every weekday, and the old ``strftime`` call sites are checked to be gone.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime, timedelta, timezone
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from fakes3.app import _Date
+from fakes3.protocol.dates import http_date, parse_http_date
+from fakes3.protocol.xmlbody import iso8601
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_every_month_and_weekday_in_english() -> None:
+    start = datetime(2026, 1, 1, 12, 34, 56, tzinfo=timezone.utc)
+    seen_days, seen_months = set(), set()
+    for offset in range(0, 372, 3):
+        when = start + timedelta(days=offset)
+        text = http_date(when)
+        assert text == format_datetime(when, usegmt=True)
+        seen_days.add(text[:3])
+        seen_months.add(text.split()[2])
+    assert seen_days == {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}
+    assert len(seen_months) == 12
+
+
+def test_epoch_seconds_and_the_date_header() -> None:
+    assert http_date(0) == "Thu, 01 Jan 1970 00:00:00 GMT"
+    assert http_date(1796587718) == format_datetime(
+        datetime.fromtimestamp(1796587718, timezone.utc), usegmt=True
+    )
+    assert parse_http_date(_Date()()) is not None
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (datetime.fromisoformat("9999-12-31T23:59:59-14:00"), "Fri, 31 Dec 9999 23:59:59 GMT"),
+        (datetime.fromisoformat("0001-01-01T00:00:00+14:00"), "Mon, 01 Jan 0001 00:00:00 GMT"),
+        (datetime(2020, 2, 29, 1, 2, 3), "Sat, 29 Feb 2020 01:02:03 GMT"),  # naive is UTC
+        (datetime.fromisoformat("2020-02-29T01:02:03+05:30"), "Fri, 28 Feb 2020 19:32:03 GMT"),
+    ],
+)
+def test_calendar_edges_are_clamped_not_overflowing(value: datetime, text: str) -> None:
+    assert http_date(value) == text
+
+
+def test_iso8601_at_the_edges() -> None:
+    assert iso8601(datetime(1, 1, 1, tzinfo=timezone.utc)) == "0001-01-01T00:00:00.000Z"
+    late = datetime.fromisoformat("9999-12-31T23:59:59-14:00")
+    assert iso8601(late) == "9999-12-31T23:59:59.000Z"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sun, 06 Nov 1994 08:49:37 GMT",  # IMF-fixdate
+        "Sunday, 06-Nov-94 08:49:37 GMT",  # RFC 850
+        "Sun Nov  6 08:49:37 1994",  # asctime
+        "Sun, 06 Nov 1994 09:49:37 +0100",
+    ],
+)
+def test_parser_reads_all_three_forms_as_utc(text: str) -> None:
+    assert parse_http_date(text) == datetime(1994, 11, 6, 8, 49, 37, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        None,
+        "yesterday",
+        "Sun, 06 Nov " + "9" * 5000 + " 08:49:37 GMT",
+        "Sun, 32 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 99999 08:49:37 GMT",
+        "\x00",
+    ],
+)
+def test_parser_gives_none_for_anything_unreadable(text: str | None) -> None:
+    assert parse_http_date(text) is None
+
+
+def test_no_locale_dependent_formatting_or_second_parser_left() -> None:
+    found = subprocess.run(
+        ["grep", "-rnE", r"%a|%b|parsedate_to_datetime|formatdate", "fakes3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    assert [line for line in found if not line.startswith("fakes3/protocol/dates.py")] == []
