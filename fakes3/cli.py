@@ -162,6 +162,7 @@ def serve(settings: Settings) -> int:
             server.stop()
 
         previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
+    app.lifecycle.start()  # lifecycle passes on the wall clock (docs/lifecycle.md)
     storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
     print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
     try:
@@ -169,6 +170,7 @@ def serve(settings: Settings) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        app.lifecycle.stop()
         close = getattr(app, "close", None)
         if close is not None:
             close()

@@ -35,6 +35,9 @@ class Settings:
     # SSE-C over plain HTTP: S3 refuses it (400 InvalidRequest); True accepts it, for local
     # servers without TLS (docs/encryption.md).
     allow_insecure_ssec: bool = False
+    # Seconds in a lifecycle day (docs/lifecycle.md): 86400 as in AWS; tests shorten it, as
+    # other S3 servers' debug interval does (FAKES3_LIFECYCLE_DAY=10: a "day" every 10 s).
+    lifecycle_day: int = 86400
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

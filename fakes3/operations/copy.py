@@ -10,7 +10,7 @@ from fakes3.errors import (
     MethodNotAllowed,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, lifecycle_headers
 from fakes3.operations.attributes import (
     checksum_output,
     new_object,
@@ -121,6 +121,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
         output["CopySourceVersionId"] = src.version_id
     if record.version_id is not None:
         output["VersionId"] = record.version_id
+    output.update(lifecycle_headers.expiration(ctx, dst_bucket, record))
     return output
 
 

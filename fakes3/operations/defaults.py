@@ -14,7 +14,6 @@ from __future__ import annotations
 from fakes3.errors import (
     InvalidRequest,
     NoSuchBucketPolicy,
-    NoSuchLifecycleConfiguration,
     ObjectLockConfigurationNotFoundError,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
@@ -63,12 +62,6 @@ def get_bucket_policy(ctx: Context, params: Params) -> Output:
     raise NoSuchBucketPolicy(BucketName=params["Bucket"])
 
 
-def get_bucket_lifecycle_configuration(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html"""
-    ctx.store.get_bucket(params["Bucket"])
-    raise NoSuchLifecycleConfiguration(BucketName=params["Bucket"])
-
-
 def get_object_lock_configuration(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectLockConfiguration.html"""
     ctx.store.get_bucket(params["Bucket"])
@@ -89,8 +82,6 @@ HANDLERS: dict[str, Handler] = {
     "GetPublicAccessBlock": get_public_access_block,
     "GetBucketPolicy": get_bucket_policy,
     "GetBucketPolicyStatus": get_bucket_policy,
-    "GetBucketLifecycleConfiguration": get_bucket_lifecycle_configuration,
-    "GetBucketLifecycle": get_bucket_lifecycle_configuration,
     "GetObjectLockConfiguration": get_object_lock_configuration,
     "GetObjectRetention": object_lock_refused,
     "PutObjectRetention": object_lock_refused,

@@ -19,7 +19,7 @@ from fakes3.errors import (
     MissingContentLength,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, lifecycle_headers
 from fakes3.operations.attributes import (
     new_object,
     validate_key,
@@ -104,6 +104,7 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
         "UploadId": upload.upload_id,
         **encryption.echo(new.encryption),
         **_upload_checksum(upload),
+        **lifecycle_headers.abort(ctx, upload),
     }
 
 
@@ -317,6 +318,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
         output["ChecksumType"] = record.checksum_type
     if record.version_id is not None:
         output["VersionId"] = record.version_id
+    output.update(lifecycle_headers.expiration(ctx, bucket, record))
     return output
 
 
@@ -380,6 +382,7 @@ def list_parts(ctx: Context, params: Params) -> Output:
     }
     output["ChecksumAlgorithm"] = upload.algorithm
     output["ChecksumType"] = upload.kind
+    output.update(lifecycle_headers.abort(ctx, upload))
     return output
 
 

@@ -17,7 +17,7 @@ from fakes3.errors import (
     PreconditionFailed,
     S3Error,
 )
-from fakes3.operations import encryption
+from fakes3.operations import encryption, lifecycle_headers
 from fakes3.operations.attributes import (
     apply_overrides,
     checksum_output,
@@ -75,6 +75,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     if record.version_id is not None:
         output["VersionId"] = record.version_id
+    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
     return output
 
 
@@ -154,6 +155,7 @@ def get_object(ctx: Context, params: Params) -> Output:
         reader.close()  # the blob was opened; an error now must not leak it
         raise
     output["Body"] = reader
+    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
     return output
 
 
@@ -164,7 +166,9 @@ def head_object(ctx: Context, params: Params) -> Output:
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}
     _span(params, record, state)
-    return _read_output(params, record, state)
+    output = _read_output(params, record, state)
+    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
+    return output
 
 
 def delete_object(ctx: Context, params: Params) -> Output:

@@ -11,6 +11,7 @@ from fakes3.operations.config import (
     cors,
     encryption,
     keyed,
+    lifecycle,
     metadata,
     notification,
     replication,
@@ -32,6 +33,7 @@ HANDLERS: dict[str, Handler] = {
     **notification.HANDLERS,
     **keyed.HANDLERS,
     **metadata.HANDLERS,
+    **lifecycle.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]

@@ -1,0 +1,264 @@
+"""Lifecycle passes: rules applied to a store on its clock, in small locked batches.
+
+A pass walks every bucket that has a lifecycle configuration: it reads a batch of records
+(``BATCH``) under the store's lock, decides outside it (``lifecycle_rules.plan_key``), then
+applies each action through the store's own operations, each taking the lock on its own: so
+requests keep being served during a pass over a large bucket, and an object overwritten
+between the read and the action is left alone (every action checks the version it was decided
+on).
+
+When passes run (docs/lifecycle.md): AWS evaluates rules once a day, at midnight UTC.
+
+- on a ``ManualClock``, when ``advance``/``set`` crosses a day boundary (a clock listener),
+  before the call returns;
+- on the wall clock, from a background thread (``start``/``stop``; the server starts it)
+  that checks every ``interval`` seconds whether a day boundary has passed;
+- on demand: ``run()`` (``app.lifecycle.run()``, ``POST /_fakes3/lifecycle/run``).
+
+A day is ``day`` seconds (86400; ``lifecycle_day`` / ``FAKES3_LIFECYCLE_DAY`` shortens it for
+tests, as other S3 servers' debug interval does).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from fakes3.errors import NoSuchBucket, NoSuchKey, NoSuchUpload, NoSuchVersion
+from fakes3.store import lifecycle_rules as lr
+from fakes3.store.records import ObjectRecord
+from fakes3.store.uploads import UploadRecord
+
+if TYPE_CHECKING:
+    from fakes3.store.store import Store
+
+log = logging.getLogger("fakes3")
+
+CONFIG = "lifecycle"  # the store's name for the configuration
+BATCH = 256  # records read under the lock at a time
+
+# How each action is named in the journal (S3's server access log operations for them).
+OPERATIONS = {
+    "expire": "S3.EXPIRE.OBJECT",
+    "marker": "S3.CREATE.DELETEMARKER",
+    "delete-version": "S3.EXPIRE.OBJECT",
+    "remove-marker": "S3.EXPIRE.OBJECT",
+    "transition": "S3.TRANSITION.OBJECT",
+    "abort": "S3.DELETE.UPLOAD",
+}
+
+
+@dataclass(frozen=True)
+class Done:
+    """One action a pass took, as reported to listeners (the journal)."""
+
+    operation: str  # one of OPERATIONS' values
+    bucket: str
+    key: str
+    version_id: str | None
+    rule_id: str
+    detail: str = ""  # the new storage class, the upload id
+
+
+@dataclass
+class Report:
+    """What one pass did."""
+
+    time: float
+    actions: list[Done] = field(default_factory=list)
+
+    def count(self, operation: str) -> int:
+        return sum(1 for done in self.actions if done.operation == operation)
+
+
+class _Changed(Exception):
+    """The version an action was decided on is no longer there as it was: skip it."""
+
+
+class Lifecycle:
+    """Runs lifecycle passes over one store."""
+
+    def __init__(self, store: Store, day: float = lr.DAY) -> None:
+        if day <= 0:
+            raise ValueError(f"a lifecycle day is a positive number of seconds, not {day}")
+        self.store = store
+        self.day = float(day)
+        self.listeners: list[Callable[[Done], None]] = []  # told of every action
+        self.passes = 0
+        self._run_lock = threading.Lock()  # one pass at a time
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last_day = self._day_of(store.clock.time())
+        store.clock.listeners.append(self._clock_moved)
+
+    # When --------------------------------------------------------------------------------
+
+    def _day_of(self, when: float) -> int:
+        return math.floor(when / self.day)
+
+    def _clock_moved(self, before: float, after: float) -> None:
+        """A clock listener: a pass when the step crosses a day boundary."""
+        if self._day_of(before) != self._day_of(after):
+            self.run(after)
+
+    def tick(self) -> Report | None:
+        """A pass if the store's clock has crossed a day boundary since the last one."""
+        now = self.store.clock.time()
+        if self._day_of(now) == self._last_day:
+            return None
+        return self.run(now)
+
+    def start(self, interval: float | None = None) -> None:
+        """Check for a new day every ``interval`` seconds (default: a tenth of a day, at most
+        a minute) in a daemon thread, until ``stop``."""
+        if self._thread is not None:
+            return
+        every = interval if interval is not None else min(60.0, self.day / 10)
+        self._stop.clear()
+
+        def loop() -> None:
+            while not self._stop.wait(every):
+                try:
+                    self.tick()
+                except Exception:  # noqa: BLE001 - a failed pass must not end the thread
+                    log.exception("lifecycle pass failed")
+
+        self._thread = threading.Thread(target=loop, name="fakes3-lifecycle", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stop.set()
+            thread.join()
+
+    # A pass ------------------------------------------------------------------------------
+
+    def run(self, now: float | None = None) -> Report:
+        """One pass over every bucket with a lifecycle configuration, at ``now`` (default:
+        the store's clock)."""
+        with self._run_lock:
+            now = self.store.clock.time() if now is None else now
+            report = Report(now)
+            for bucket in [record.name for record in self.store.list_buckets()]:
+                try:
+                    document = self.store.configs.get(bucket, CONFIG)
+                except NoSuchBucket:
+                    continue
+                if document is None:
+                    continue
+                rules = lr.rules_of(document)
+                if not rules.rules:
+                    continue
+                self._objects(bucket, rules, now, report)
+                self._uploads(bucket, rules, now, report)
+            self._last_day = max(self._last_day, self._day_of(now))
+            self.passes += 1
+            return report
+
+    def _objects(self, bucket: str, rules: lr.Rules, now: float, report: Report) -> None:
+        for versions in self._keys(bucket):
+            for action in lr.plan_key(rules, versions, now, self.day):
+                try:
+                    done = self._apply(bucket, action)
+                except (_Changed, NoSuchKey, NoSuchVersion, NoSuchBucket):
+                    continue
+                report.actions.append(done)
+                for listener in self.listeners:
+                    listener(done)
+
+    def _keys(self, bucket: str) -> Iterator[list[ObjectRecord]]:
+        """Each key's versions newest first (its one record if never versioned), read
+        ``BATCH`` records at a time under the lock."""
+        store, index = self.store, self.store.index
+        start, inclusive, after = "", True, None
+        pending: list[ObjectRecord] = []
+        while True:
+            with store.lock:
+                try:
+                    versioned = store.bucket_now(bucket).versioning is not None
+                except NoSuchBucket:
+                    return
+                if versioned:
+                    batch = index.scan_versions(bucket, start, inclusive, after, BATCH)
+                else:
+                    batch = index.scan(bucket, start, inclusive, BATCH)
+            for record in batch:
+                if pending and pending[0].key != record.key:
+                    yield pending
+                    pending = []
+                pending.append(record)
+            if len(batch) < BATCH:
+                if pending:
+                    yield pending
+                return
+            last = batch[-1]
+            start, inclusive = last.key, False
+            after = last.version_id if versioned else None
+
+    def _apply(self, bucket: str, action: lr.Action) -> Done:
+        store, seen = self.store, action.current
+        assert seen is not None
+
+        def unchanged(current: ObjectRecord | None) -> None:
+            if current is None or current.version_id != seen.version_id:
+                raise _Changed()
+            if current.blob_id != seen.blob_id:
+                raise _Changed()
+
+        name = OPERATIONS[action.kind]
+        if action.kind == "expire":
+            deletion = store.delete_object(bucket, action.key, unchanged)
+            if deletion.delete_marker:
+                return Done(OPERATIONS["marker"], bucket, action.key, deletion.version_id,
+                            action.rule_id)
+            return Done(name, bucket, action.key, None, action.rule_id)
+        if action.kind in ("delete-version", "remove-marker"):
+            assert action.version_id is not None
+            store.delete_object(bucket, action.key, version_id=action.version_id)
+            return Done(name, bucket, action.key, action.version_id, action.rule_id)
+        target = action.storage_class or ""
+
+        def move(record: ObjectRecord) -> ObjectRecord:
+            if record.blob_id != seen.blob_id:
+                raise _Changed()
+            return replace(record, storage_class=target)
+
+        store.rewrite_object(bucket, action.key, action.version_id, move)
+        return Done(name, bucket, action.key, action.version_id, action.rule_id, target)
+
+    def _uploads(self, bucket: str, rules: lr.Rules, now: float, report: Report) -> None:
+        if not any(rule.abort_days is not None for rule in rules.rules):
+            return
+        multipart, after = self.store.multipart, ("", "")
+        while True:
+            with self.store.lock:
+                batch: list[UploadRecord] = multipart.uploads.scan(bucket, after, BATCH)
+            for upload in batch:
+                found = lr.abort_date(rules, upload.key, upload.initiated.timestamp(), self.day)
+                if found is None or found[0] > now:
+                    continue
+                try:
+                    multipart.abort(bucket, upload.key, upload.upload_id)
+                except (NoSuchUpload, NoSuchBucket):
+                    continue
+                done = Done(OPERATIONS["abort"], bucket, upload.key, None, found[1],
+                            upload.upload_id)
+                report.actions.append(done)
+                for listener in self.listeners:
+                    listener(done)
+            if len(batch) < BATCH:
+                return
+            after = (batch[-1].key, batch[-1].upload_id)
+
+    def close(self) -> None:
+        self.stop()
+        try:
+            self.store.clock.listeners.remove(self._clock_moved)
+        except ValueError:
+            pass
+
