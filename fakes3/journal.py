@@ -281,7 +281,19 @@ def system_entry(done: Any) -> Entry:
     logs name it (``S3.EXPIRE.OBJECT``), user agent ``AmazonS3``."""
     path = f"/{done.bucket}/{done.key}"
     return Entry(
-        time.time(), "SYSTEM", path, "", done.operation, done.bucket, done.key,
-        done.version_id, 200, None, 0, 0, 0.0, "AmazonS3",
+        time.time(),
+        "SYSTEM",
+        path,
+        "",
+        done.operation,
+        done.bucket,
+        done.key,
+        done.version_id,
+        200,
+        None,
+        0,
+        0,
+        0.0,
+        "AmazonS3",
         {"x-amz-lifecycle-rule-id": done.rule_id, "x-amz-lifecycle-detail": done.detail},
     )

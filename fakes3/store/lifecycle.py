@@ -214,8 +214,9 @@ class Lifecycle:
         if action.kind == "expire":
             deletion = store.delete_object(bucket, action.key, unchanged)
             if deletion.delete_marker:
-                return Done(OPERATIONS["marker"], bucket, action.key, deletion.version_id,
-                            action.rule_id)
+                return Done(
+                    OPERATIONS["marker"], bucket, action.key, deletion.version_id, action.rule_id
+                )
             return Done(name, bucket, action.key, None, action.rule_id)
         if action.kind in ("delete-version", "remove-marker"):
             assert action.version_id is not None
@@ -246,8 +247,9 @@ class Lifecycle:
                     multipart.abort(bucket, upload.key, upload.upload_id)
                 except (NoSuchUpload, NoSuchBucket):
                     continue
-                done = Done(OPERATIONS["abort"], bucket, upload.key, None, found[1],
-                            upload.upload_id)
+                done = Done(
+                    OPERATIONS["abort"], bucket, upload.key, None, found[1], upload.upload_id
+                )
                 report.actions.append(done)
                 for listener in self.listeners:
                     listener(done)
@@ -261,4 +263,3 @@ class Lifecycle:
             self.store.clock.listeners.remove(self._clock_moved)
         except ValueError:
             pass
-

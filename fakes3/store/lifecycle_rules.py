@@ -134,7 +134,9 @@ def parse_rule(rule: dict[str, Any]) -> Rule:
         newer_noncurrent=noncurrent.get("NewerNoncurrentVersions") or 0,
         noncurrent_transitions=tuple(
             Transition(
-                t.get("NoncurrentDays"), None, t.get("StorageClass", ""),
+                t.get("NoncurrentDays"),
+                None,
+                t.get("StorageClass", ""),
                 t.get("NewerNoncurrentVersions") or 0,
             )
             for t in rule.get("NoncurrentVersionTransitions") or []
@@ -214,9 +216,11 @@ def _transition(
     now: float,
     day: float,
     noncurrent_index: int | None = None,
-) -> str | None:
-    """The furthest storage class a transition due by ``now`` moves ``record`` to, or None."""
-    target, rank = None, _RANK.get(record.storage_class, 0)
+) -> tuple[str, str] | None:
+    """The furthest storage class a transition due by ``now`` moves ``record`` to, and the
+    rule's id; None if there is none."""
+    target: tuple[str, str] | None = None
+    rank = _RANK.get(record.storage_class, 0)
     for rule in rules.selecting(record):
         moves = rule.transitions if noncurrent_index is None else rule.noncurrent_transitions
         for move in moves:
@@ -231,7 +235,7 @@ def _transition(
             if when > now or record.size < _min_size(rules, rule, move.storage_class):
                 continue
             if _RANK.get(move.storage_class, 0) > rank:
-                target, rank = move.storage_class, _RANK[move.storage_class]
+                target, rank = (move.storage_class, rule.id), _RANK[move.storage_class]
     return target
 
 
@@ -274,7 +278,7 @@ def plan_key(
             target = _transition(rules, version, since, now, day, rank)
             if target is not None:
                 actions.append(
-                    Action("transition", key, version.version_id, "", target, version)
+                    Action("transition", key, version.version_id, target[1], target[0], version)
                 )
     if newest.delete_marker:
         if kept_noncurrent == 0:
@@ -291,7 +295,7 @@ def plan_key(
         return actions
     target = _transition(rules, newest, newest.last_modified.timestamp(), now, day)
     if target is not None:
-        actions.append(Action("transition", key, newest.version_id, "", target, newest))
+        actions.append(Action("transition", key, newest.version_id, target[1], target[0], newest))
     return actions
 
 

@@ -17,7 +17,12 @@ import secrets
 from datetime import datetime, timezone
 from typing import Any
 
-from fakes3.errors import InvalidArgument, InvalidRequest, MalformedXML, NoSuchLifecycleConfiguration
+from fakes3.errors import (
+    InvalidArgument,
+    InvalidRequest,
+    MalformedXML,
+    NoSuchLifecycleConfiguration,
+)
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.config.tagging import check_tags
 from fakes3.operations.context import Context, Handler, Output, Params
@@ -30,8 +35,14 @@ MAX_NEWER_VERSIONS = 100
 STATUSES = ("Enabled", "Disabled")
 MIN_SIZES = (ALL_128K, "varies_by_storage_class")
 _THIRTY_DAYS = frozenset({"STANDARD_IA", "ONEZONE_IA"})  # at least 30 days after creation
-_ORDER = ("STANDARD_IA", "INTELLIGENT_TIERING", "ONEZONE_IA", "GLACIER_IR", "GLACIER",
-          "DEEP_ARCHIVE")  # the order transitions may follow
+_ORDER = (
+    "STANDARD_IA",
+    "INTELLIGENT_TIERING",
+    "ONEZONE_IA",
+    "GLACIER_IR",
+    "GLACIER",
+    "DEEP_ARCHIVE",
+)  # the order transitions may follow
 
 
 def _describe_filter(rule: dict[str, Any]) -> str:
@@ -71,20 +82,25 @@ def _check_filter(rule: dict[str, Any]) -> None:
         if len({key for key, _ in pairs}) != len(pairs):
             raise InvalidRequest("Duplicate Tag Keys are not allowed.")
         check_tags(pairs, 50, "Object")
-        predicates = sum(1 for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan")
-                         if both.get(name) is not None) + len(pairs)
+        predicates = sum(
+            1
+            for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan")
+            if both.get(name) is not None
+        ) + len(pairs)
         if predicates < 2 and not (both.get("Prefix") is not None and not pairs):
             raise MalformedXML()
         sizes = both
     greater, less = sizes.get("ObjectSizeGreaterThan"), sizes.get("ObjectSizeLessThan")
     for name, value in (("ObjectSizeGreaterThan", greater), ("ObjectSizeLessThan", less)):
         if value is not None and value < 0:
-            raise InvalidArgument(f"'{name}' should be a positive integer",
-                                  ArgumentName=name, ArgumentValue=value)
+            raise InvalidArgument(
+                f"'{name}' should be a positive integer", ArgumentName=name, ArgumentValue=value
+            )
     if greater is not None and less is not None and greater >= less:
         raise InvalidArgument(
             "ObjectSizeGreaterThan must be less than ObjectSizeLessThan",
-            ArgumentName="ObjectSizeGreaterThan", ArgumentValue=greater,
+            ArgumentName="ObjectSizeGreaterThan",
+            ArgumentValue=greater,
         )
 
 
@@ -99,8 +115,9 @@ def _midnight(value: Any, action: str) -> datetime:
     when = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     when = when.astimezone(timezone.utc)
     if (when.hour, when.minute, when.second, when.microsecond) != (0, 0, 0, 0):
-        raise InvalidArgument(f"'Date' must be at midnight GMT", ArgumentName="Date",
-                              ArgumentValue=value.isoformat())
+        raise InvalidArgument(
+            "'Date' must be at midnight GMT", ArgumentName="Date", ArgumentValue=value.isoformat()
+        )
     return when
 
 
@@ -114,8 +131,11 @@ def _check_expiration(rule: dict[str, Any]) -> None:
     if given != 1:  # exactly one of Days, Date, ExpiredObjectDeleteMarker
         raise MalformedXML()
     if days is not None and days <= 0:
-        raise InvalidArgument("'Days' for Expiration action must be a positive integer",
-                              ArgumentName="Days", ArgumentValue=days)
+        raise InvalidArgument(
+            "'Days' for Expiration action must be a positive integer",
+            ArgumentName="Days",
+            ArgumentValue=days,
+        )
     if date is not None:
         expiration["Date"] = _midnight(date, "Expiration")
     if marker is not None and _has_tags(rule):
@@ -139,13 +159,17 @@ def _check_transitions(rule: dict[str, Any]) -> None:
         if days is not None:
             kinds.add("Days")
             if days < 0:
-                raise InvalidArgument("'Days' in Transition action must be nonnegative",
-                                      ArgumentName="Days", ArgumentValue=days)
+                raise InvalidArgument(
+                    "'Days' in Transition action must be nonnegative",
+                    ArgumentName="Days",
+                    ArgumentValue=days,
+                )
             if storage_class in _THIRTY_DAYS and days < 30:
                 raise InvalidArgument(
                     f"'Days' in Transition action must be greater than or equal to 30 for "
                     f"storageClass '{storage_class}'",
-                    ArgumentName="Days", ArgumentValue=days,
+                    ArgumentName="Days",
+                    ArgumentValue=days,
                 )
             seen[storage_class] = days
         else:
@@ -163,7 +187,8 @@ def _check_transitions(rule: dict[str, Any]) -> None:
                 f"'Days' in the Transition action for StorageClass '{high}' for filter "
                 f"{_describe_filter(rule)} must be greater than 'Days' in the Transition "
                 f"action for StorageClass '{low}' for filter {_describe_filter(rule)}",
-                ArgumentName="Days", ArgumentValue=high_when,
+                ArgumentName="Days",
+                ArgumentValue=high_when,
             )
     expiration = rule.get("Expiration") or {}
     for storage_class, when in seen.items():
@@ -173,7 +198,8 @@ def _check_transitions(rule: dict[str, Any]) -> None:
                 f"'Days' in the Expiration action for filter {_describe_filter(rule)} must be "
                 f"greater than 'Days' in the Transition action for StorageClass "
                 f"'{storage_class}' for filter {_describe_filter(rule)}",
-                ArgumentName="Days", ArgumentValue=limit,
+                ArgumentName="Days",
+                ArgumentValue=limit,
             )
 
 
@@ -186,7 +212,9 @@ def _check_noncurrent(rule: dict[str, Any]) -> None:
         if days <= 0:
             raise InvalidArgument(
                 "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive "
-                "integer", ArgumentName="NoncurrentDays", ArgumentValue=days,
+                "integer",
+                ArgumentName="NoncurrentDays",
+                ArgumentValue=days,
             )
         _check_newer(expiration)
     seen: dict[str, int] = {}
@@ -197,13 +225,15 @@ def _check_noncurrent(rule: dict[str, Any]) -> None:
         if days < 0:
             raise InvalidArgument(
                 "'NoncurrentDays' in NoncurrentVersionTransition action must be nonnegative",
-                ArgumentName="NoncurrentDays", ArgumentValue=days,
+                ArgumentName="NoncurrentDays",
+                ArgumentValue=days,
             )
         if storage_class in _THIRTY_DAYS and days < 30:
             raise InvalidArgument(
                 f"'NoncurrentDays' in NoncurrentVersionTransition action must be greater than "
                 f"or equal to 30 for storageClass '{storage_class}'",
-                ArgumentName="NoncurrentDays", ArgumentValue=days,
+                ArgumentName="NoncurrentDays",
+                ArgumentValue=days,
             )
         if storage_class in seen:
             raise InvalidRequest(
@@ -220,7 +250,8 @@ def _check_noncurrent(rule: dict[str, Any]) -> None:
                 f"{_describe_filter(rule)} must be greater than 'NoncurrentDays' in the "
                 f"NoncurrentVersionTransition action for StorageClass '{storage_class}' for "
                 f"filter {_describe_filter(rule)}",
-                ArgumentName="NoncurrentDays", ArgumentValue=limit,
+                ArgumentName="NoncurrentDays",
+                ArgumentValue=limit,
             )
 
 
@@ -230,7 +261,8 @@ def _check_newer(action: dict[str, Any]) -> None:
         raise InvalidArgument(
             f"'NewerNoncurrentVersions' must be a positive integer not greater than "
             f"{MAX_NEWER_VERSIONS}",
-            ArgumentName="NewerNoncurrentVersions", ArgumentValue=newer,
+            ArgumentName="NewerNoncurrentVersions",
+            ArgumentValue=newer,
         )
 
 
@@ -244,16 +276,21 @@ def _check_abort(rule: dict[str, Any]) -> None:
     if days <= 0:
         raise InvalidArgument(
             "'DaysAfterInitiation' for AbortIncompleteMultipartUpload action must be a "
-            "positive integer", ArgumentName="DaysAfterInitiation", ArgumentValue=days,
+            "positive integer",
+            ArgumentName="DaysAfterInitiation",
+            ArgumentValue=days,
         )
     if _has_tags(rule):
-        raise InvalidRequest(
-            "AbortIncompleteMultipartUpload cannot be specified with Tags."
-        )
+        raise InvalidRequest("AbortIncompleteMultipartUpload cannot be specified with Tags.")
 
 
-_ACTIONS = ("Expiration", "Transitions", "NoncurrentVersionExpiration",
-            "NoncurrentVersionTransitions", "AbortIncompleteMultipartUpload")
+_ACTIONS = (
+    "Expiration",
+    "Transitions",
+    "NoncurrentVersionExpiration",
+    "NoncurrentVersionTransitions",
+    "AbortIncompleteMultipartUpload",
+)
 
 
 def check_rule(rule: dict[str, Any]) -> dict[str, Any]:
@@ -264,7 +301,8 @@ def check_rule(rule: dict[str, Any]) -> dict[str, Any]:
     if rule_id is not None and len(rule_id) > MAX_ID_LENGTH:
         raise InvalidArgument(
             f"ID length should not exceed allowed limit of {MAX_ID_LENGTH}",
-            ArgumentName="ID", ArgumentValue=rule_id,
+            ArgumentName="ID",
+            ArgumentValue=rule_id,
         )
     _check_filter(rule)
     if not any(rule.get(action) for action in _ACTIONS):
@@ -294,13 +332,12 @@ def _validate(_ctx: Context, params: Params, document: dict[str, Any]) -> dict[s
     if len(set(ids)) != len(ids):
         raise InvalidArgument(
             "Rule ID must be unique. Found same ID for more than one rule",
-            ArgumentName="ID", ArgumentValue=next(i for i in ids if ids.count(i) > 1),
+            ArgumentName="ID",
+            ArgumentValue=next(i for i in ids if ids.count(i) > 1),
         )
     minimum = params.get("TransitionDefaultMinimumObjectSize") or ALL_128K
     if minimum not in MIN_SIZES:
-        raise InvalidRequest(
-            "Invalid TransitionDefaultMinimumObjectSize found: " + str(minimum)
-        )
+        raise InvalidRequest("Invalid TransitionDefaultMinimumObjectSize found: " + str(minimum))
     return {"Rules": checked, "TransitionDefaultMinimumObjectSize": minimum}
 
 
@@ -323,8 +360,10 @@ def put_bucket_lifecycle_configuration(ctx: Context, params: Params) -> Output:
     Answers the ``x-amz-transition-default-minimum-object-size`` that applies.
     """
     _put(ctx, params)
-    return {"TransitionDefaultMinimumObjectSize": params.get("TransitionDefaultMinimumObjectSize")
-            or ALL_128K}
+    return {
+        "TransitionDefaultMinimumObjectSize": params.get("TransitionDefaultMinimumObjectSize")
+        or ALL_128K
+    }
 
 
 HANDLERS: dict[str, Handler] = {
