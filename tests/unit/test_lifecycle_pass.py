@@ -1,0 +1,91 @@
+"""When lifecycle passes run (clock listeners, the background thread, on demand), and that a
+pass leaves the store's lock free between its batches."""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import datetime, timezone
+
+from fakes3.app import FakeS3
+from fakes3.settings import Settings
+from fakes3.store.clock import Clock, ManualClock
+from fakes3.store.lifecycle import BATCH, Done, Lifecycle
+from fakes3.store.store import NewObject, Store, open_store
+
+DAY = 86400
+START = datetime(2030, 3, 10, 15, 30, tzinfo=timezone.utc).timestamp()
+EXPIRE_ALL = {"Rules": [{"ID": "all", "Status": "Enabled", "Filter": {},
+                         "Expiration": {"Days": 1}}]}
+
+
+def store_with(count: int, clock: Clock) -> Store:
+    store = open_store(clock=clock)
+    store.create_bucket("bkt", "us-east-1")
+    for n in range(count):
+        store.put_object("bkt", f"k{n:05d}", io.BytesIO(b"x"), NewObject())
+    store.configs.put("bkt", "lifecycle", EXPIRE_ALL)
+    return store
+
+
+def test_a_step_across_midnight_runs_a_pass_a_step_within_a_day_does_not() -> None:
+    clock = ManualClock(START)
+    store = store_with(3, clock)
+    lifecycle = Lifecycle(store)
+    clock.advance(3600)  # 16:30, same day
+    assert lifecycle.passes == 0
+    clock.advance(DAY)  # past midnight, but the objects are not a day old at a midnight yet
+    assert lifecycle.passes == 1 and store.index.get("bkt", "k00000") is not None
+    clock.set(START + 2 * DAY)  # crosses the midnight after the first day
+    assert lifecycle.passes == 2 and store.index.get("bkt", "k00000") is None
+
+
+def test_the_apps_manual_clock_keeps_the_listener() -> None:
+    app = FakeS3(Settings(lifecycle_day=10))
+    store = app.store
+    store.create_bucket("bkt", "us-east-1")
+    store.put_object("bkt", "k", io.BytesIO(b"x"), NewObject())
+    store.configs.put("bkt", "lifecycle", EXPIRE_ALL)
+    app.consistency.advance(25)  # installs a manual clock: 2.5 ten-second days later
+    assert store.index.get("bkt", "k") is None
+    app.journal.assert_called("S3.EXPIRE.OBJECT", bucket="bkt", key="k", method="SYSTEM")
+
+
+def test_background_thread_on_the_wall_clock_with_a_short_day() -> None:
+    store = store_with(1, Clock())
+    lifecycle = Lifecycle(store, day=1)
+    expired = threading.Event()
+    lifecycle.listeners.append(lambda done: expired.set())
+    lifecycle.start(interval=0.05)
+    try:
+        assert expired.wait(10), "no pass expired the object within 10 s of one-second days"
+    finally:
+        lifecycle.stop()
+    assert store.index.get("bkt", "k00000") is None
+    assert not any(t.name == "fakes3-lifecycle" for t in threading.enumerate())
+
+
+def test_a_pass_releases_the_lock_between_batches() -> None:
+    clock = ManualClock(START)
+    store = store_with(BATCH * 3, clock)
+    lifecycle = Lifecycle(store)
+    acquired: list[bool] = []
+
+    def other_thread_gets_the_lock(done: Done) -> None:
+        if len(acquired) in (0, BATCH * 2):  # during the pass, from another thread
+            def grab() -> None:
+                got = store.lock.acquire(timeout=5)
+                acquired.append(got)
+                if got:
+                    store.lock.release()
+
+            thread = threading.Thread(target=grab)
+            thread.start()
+            thread.join()
+        else:
+            acquired.append(True)
+
+    lifecycle.listeners.append(other_thread_gets_the_lock)
+    report = lifecycle.run(START + 3 * DAY)
+    assert report.count("S3.EXPIRE.OBJECT") == BATCH * 3
+    assert all(acquired) and len(acquired) == BATCH * 3
