@@ -93,7 +93,9 @@ class Lifecycle:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._last_day = self._day_of(store.clock.time())
-        store.clock.listeners.append(self._clock_moved)
+        listeners = getattr(store.clock, "listeners", None)  # a Clock subclass may lack them
+        if listeners is not None:
+            listeners.append(self._clock_moved)
 
     # When --------------------------------------------------------------------------------
 
@@ -259,7 +261,6 @@ class Lifecycle:
 
     def close(self) -> None:
         self.stop()
-        try:
-            self.store.clock.listeners.remove(self._clock_moved)
-        except ValueError:
-            pass
+        listeners = getattr(self.store.clock, "listeners", [])
+        if self._clock_moved in listeners:
+            listeners.remove(self._clock_moved)
