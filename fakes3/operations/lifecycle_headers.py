@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from fakes3.errors import NoSuchBucket
 from fakes3.operations.context import Context, Output
 from fakes3.store import lifecycle_rules as lr
 from fakes3.store.lifecycle import CONFIG
@@ -19,7 +20,10 @@ from fakes3.store.uploads import UploadRecord
 
 
 def _rules(ctx: Context, bucket: str) -> lr.Rules | None:
-    document = ctx.store.configs.get(bucket, CONFIG)
+    try:
+        document = ctx.store.configs.get(bucket, CONFIG)
+    except NoSuchBucket:  # a lagging consistency view may not show the bucket a write found
+        return None
     return None if document is None else lr.rules_of(document)
 
 
