@@ -73,14 +73,19 @@ def main() -> None:
         prefix = "e/" if n % args.expire_every == 0 else "k/"
         store.put_object("bench", f"{prefix}{n:07d}", io.BytesIO(b"x"), NewObject())
     print(f"filled {args.objects} objects in {time.perf_counter() - filled:.1f} s")
-    rules = {"Rules": [{"ID": "e", "Status": "Enabled", "Filter": {"Prefix": "e/"},
-                        "Expiration": {"Days": 1}}]}
+    rules = {
+        "Rules": [
+            {"ID": "e", "Status": "Enabled", "Filter": {"Prefix": "e/"}, "Expiration": {"Days": 1}}
+        ]
+    }
     store.configs.put("bench", "lifecycle", rules)
 
     started = time.perf_counter()
     report = app.lifecycle.run(start)
-    print(f"pass with nothing due: {time.perf_counter() - started:.2f} s, "
-          f"{len(report.actions)} actions")
+    print(
+        f"pass with nothing due: {time.perf_counter() - started:.2f} s, "
+        f"{len(report.actions)} actions"
+    )
 
     baseline = _latencies(app, None, 20_000)
     running = threading.Event()
@@ -98,13 +103,17 @@ def main() -> None:
     during = _latencies(app, running, 0)
     thread.join()
     expired = result["report"].count("S3.EXPIRE.OBJECT")
-    print(f"pass expiring {expired} of {args.objects}: {result['seconds']:.2f} s "
-          f"({result['seconds'] / max(expired, 1) * 1e6:.0f} us per expired object)")
+    print(
+        f"pass expiring {expired} of {args.objects}: {result['seconds']:.2f} s "
+        f"({result['seconds'] / max(expired, 1) * 1e6:.0f} us per expired object)"
+    )
     for name, values in (("no pass", baseline), ("during the pass", during)):
         ordered = sorted(values)
         p99 = ordered[int(len(ordered) * 0.99)] if ordered else 0.0
-        print(f"HEAD {name}: {len(values)} requests, median {statistics.median(values) * 1e6:.0f}"
-              f" us, p99 {p99 * 1e3:.2f} ms, worst {max(values) * 1e3:.2f} ms")
+        print(
+            f"HEAD {name}: {len(values)} requests, median {statistics.median(values) * 1e6:.0f}"
+            f" us, p99 {p99 * 1e3:.2f} ms, worst {max(values) * 1e3:.2f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -2,11 +2,12 @@
 
 Since April 2023 a new S3 bucket has Object Ownership ``BucketOwnerEnforced`` (ACLs disabled:
 the owner has FULL_CONTROL of the bucket and every object), all four Block Public Access
-settings on, no policy, no lifecycle rules, and no object lock. fakes3 cannot change any of
-these yet — PutBucketAcl, PutBucketPolicy, PutPublicAccessBlock, PutBucketOwnershipControls,
-PutBucketLifecycleConfiguration, PutObjectLockConfiguration and object-lock-enabled
-CreateBucket answer NotImplemented — so every bucket is such a bucket, and these reads answer
-exactly what S3 answers for one. The access-control and time-driven features replace them.
+settings on, no policy and no object lock (lifecycle rules live in
+``operations/config/lifecycle.py``). fakes3 cannot change any of these yet — PutBucketAcl,
+PutBucketPolicy, PutPublicAccessBlock, PutBucketOwnershipControls, PutObjectLockConfiguration
+and object-lock-enabled CreateBucket answer NotImplemented — so every bucket is such a bucket,
+and these reads answer exactly what S3 answers for one. The access-control and time-driven
+features replace them.
 """
 
 from __future__ import annotations

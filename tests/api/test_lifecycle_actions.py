@@ -49,15 +49,17 @@ def keys(s3: BaseClient, bucket: str) -> list[str]:
     return [item["Key"] for item in s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
 
 
-def test_expiration_days_at_the_midnight_after(
-    app: FakeS3, s3: BaseClient, bucket: str
-) -> None:
-    lifecycle(s3, bucket, {"ID": "tmp", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
-                           "Expiration": {"Days": 1}})
+def test_expiration_days_at_the_midnight_after(app: FakeS3, s3: BaseClient, bucket: str) -> None:
+    lifecycle(
+        s3,
+        bucket,
+        {"ID": "tmp", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled", "Expiration": {"Days": 1}},
+    )
     put = s3.put_object(Bucket=bucket, Key="tmp/a", Body=b"a")
     s3.put_object(Bucket=bucket, Key="keep/a", Body=b"a")
-    expected = datetime.fromtimestamp(math.ceil((app.store.clock.time() + DAY) / DAY) * DAY,
-                                      timezone.utc)
+    expected = datetime.fromtimestamp(
+        math.ceil((app.store.clock.time() + DAY) / DAY) * DAY, timezone.utc
+    )
     header = f'expiry-date="{expected:%a, %d %b %Y %H:%M:%S GMT}", rule-id="tmp"'
     assert put["Expiration"] == header
     assert s3.head_object(Bucket=bucket, Key="tmp/a")["Expiration"] == header
@@ -71,15 +73,17 @@ def test_expiration_days_at_the_midnight_after(
 
 
 def test_expiration_date_and_disabled_rules(app: FakeS3, s3: BaseClient, bucket: str) -> None:
-    tomorrow = datetime.fromtimestamp(
-        math.ceil(app.store.clock.time() / DAY) * DAY, timezone.utc
-    )
+    tomorrow = datetime.fromtimestamp(math.ceil(app.store.clock.time() / DAY) * DAY, timezone.utc)
     lifecycle(
-        s3, bucket,
-        {"ID": "date", "Filter": {"Prefix": "d/"}, "Status": "Enabled",
-         "Expiration": {"Date": tomorrow}},
-        {"ID": "off", "Filter": {"Prefix": "x/"}, "Status": "Disabled",
-         "Expiration": {"Days": 1}},
+        s3,
+        bucket,
+        {
+            "ID": "date",
+            "Filter": {"Prefix": "d/"},
+            "Status": "Enabled",
+            "Expiration": {"Date": tomorrow},
+        },
+        {"ID": "off", "Filter": {"Prefix": "x/"}, "Status": "Disabled", "Expiration": {"Days": 1}},
     )
     for key in ("d/1", "x/1"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"a")
@@ -87,15 +91,22 @@ def test_expiration_date_and_disabled_rules(app: FakeS3, s3: BaseClient, bucket:
     assert keys(s3, bucket) == ["x/1"]
 
 
-def test_tag_and_size_filters_select_what_expires(
-    app: FakeS3, s3: BaseClient, bucket: str
-) -> None:
+def test_tag_and_size_filters_select_what_expires(app: FakeS3, s3: BaseClient, bucket: str) -> None:
     lifecycle(
-        s3, bucket,
-        {"ID": "tagged", "Status": "Enabled", "Expiration": {"Days": 1},
-         "Filter": {"And": {"Prefix": "t/", "Tags": [{"Key": "tier", "Value": "tmp"}]}}},
-        {"ID": "big", "Status": "Enabled", "Expiration": {"Days": 1},
-         "Filter": {"ObjectSizeGreaterThan": 10}},
+        s3,
+        bucket,
+        {
+            "ID": "tagged",
+            "Status": "Enabled",
+            "Expiration": {"Days": 1},
+            "Filter": {"And": {"Prefix": "t/", "Tags": [{"Key": "tier", "Value": "tmp"}]}},
+        },
+        {
+            "ID": "big",
+            "Status": "Enabled",
+            "Expiration": {"Days": 1},
+            "Filter": {"ObjectSizeGreaterThan": 10},
+        },
     )
     s3.put_object(Bucket=bucket, Key="t/tagged", Body=b"a", Tagging="tier=tmp")
     s3.put_object(Bucket=bucket, Key="t/other-tag", Body=b"a", Tagging="tier=keep")
@@ -108,8 +119,9 @@ def test_tag_and_size_filters_select_what_expires(
 def test_versioned_expiration_places_a_delete_marker(
     app: FakeS3, s3: BaseClient, versioned: str
 ) -> None:
-    lifecycle(s3, versioned, {"ID": "e", "Filter": {}, "Status": "Enabled",
-                              "Expiration": {"Days": 1}})
+    lifecycle(
+        s3, versioned, {"ID": "e", "Filter": {}, "Status": "Enabled", "Expiration": {"Days": 1}}
+    )
     first = s3.put_object(Bucket=versioned, Key="k", Body=b"a")["VersionId"]
     app.consistency.advance(2 * DAY)
     listed = s3.list_object_versions(Bucket=versioned)
@@ -121,11 +133,20 @@ def test_versioned_expiration_places_a_delete_marker(
 def test_noncurrent_versions_trimmed_keeping_the_newer_ones(
     app: FakeS3, s3: BaseClient, versioned: str
 ) -> None:
-    lifecycle(s3, versioned, {"ID": "nc", "Filter": {"Prefix": ""}, "Status": "Enabled",
-                              "NoncurrentVersionExpiration": {"NoncurrentDays": 1,
-                                                              "NewerNoncurrentVersions": 2}})
-    ids = [s3.put_object(Bucket=versioned, Key="k", Body=str(n).encode())["VersionId"]
-           for n in range(5)]
+    lifecycle(
+        s3,
+        versioned,
+        {
+            "ID": "nc",
+            "Filter": {"Prefix": ""},
+            "Status": "Enabled",
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1, "NewerNoncurrentVersions": 2},
+        },
+    )
+    ids = [
+        s3.put_object(Bucket=versioned, Key="k", Body=str(n).encode())["VersionId"]
+        for n in range(5)
+    ]
     app.consistency.advance(DAY - 3600)  # midnight, but noncurrent for less than a day
     assert len(s3.list_object_versions(Bucket=versioned)["Versions"]) == 5
     app.consistency.advance(DAY)
@@ -133,12 +154,18 @@ def test_noncurrent_versions_trimmed_keeping_the_newer_ones(
     assert left == [ids[4], ids[3], ids[2]]  # current + the 2 newest noncurrent
 
 
-def test_expired_object_delete_marker_removed(
-    app: FakeS3, s3: BaseClient, versioned: str
-) -> None:
-    lifecycle(s3, versioned, {"ID": "clean", "Filter": {"Prefix": ""}, "Status": "Enabled",
-                              "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
-                              "Expiration": {"ExpiredObjectDeleteMarker": True}})
+def test_expired_object_delete_marker_removed(app: FakeS3, s3: BaseClient, versioned: str) -> None:
+    lifecycle(
+        s3,
+        versioned,
+        {
+            "ID": "clean",
+            "Filter": {"Prefix": ""},
+            "Status": "Enabled",
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+            "Expiration": {"ExpiredObjectDeleteMarker": True},
+        },
+    )
     s3.put_object(Bucket=versioned, Key="k", Body=b"a")
     s3.delete_object(Bucket=versioned, Key="k")  # a marker over one noncurrent version
     app.consistency.advance(2 * DAY)  # the version expires, then the lone marker goes
@@ -150,12 +177,21 @@ def test_expired_object_delete_marker_removed(
 def test_incomplete_uploads_aborted_with_abort_headers(
     app: FakeS3, s3: BaseClient, bucket: str
 ) -> None:
-    lifecycle(s3, bucket, {"ID": "mpu", "Filter": {"Prefix": "up/"}, "Status": "Enabled",
-                           "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 2}})
+    lifecycle(
+        s3,
+        bucket,
+        {
+            "ID": "mpu",
+            "Filter": {"Prefix": "up/"},
+            "Status": "Enabled",
+            "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 2},
+        },
+    )
     doomed = s3.create_multipart_upload(Bucket=bucket, Key="up/a")
     kept = s3.create_multipart_upload(Bucket=bucket, Key="other/a")
-    expected = datetime.fromtimestamp(math.ceil((app.store.clock.time() + 2 * DAY) / DAY) * DAY,
-                                      timezone.utc)
+    expected = datetime.fromtimestamp(
+        math.ceil((app.store.clock.time() + 2 * DAY) / DAY) * DAY, timezone.utc
+    )
     assert doomed["AbortDate"] == expected and doomed["AbortRuleId"] == "mpu"
     parts = s3.list_parts(Bucket=bucket, Key="up/a", UploadId=doomed["UploadId"])
     assert parts["AbortDate"] == expected and parts["AbortRuleId"] == "mpu"
@@ -166,15 +202,21 @@ def test_incomplete_uploads_aborted_with_abort_headers(
     s3.abort_multipart_upload(Bucket=bucket, Key="other/a", UploadId=kept["UploadId"])
 
 
-def test_transitions_change_the_storage_class(
-    app: FakeS3, s3: BaseClient, versioned: str
-) -> None:
-    lifecycle(s3, versioned, {
-        "ID": "tiers", "Filter": {"ObjectSizeGreaterThan": 0}, "Status": "Enabled",
-        "Transitions": [{"Days": 30, "StorageClass": "STANDARD_IA"},
-                        {"Days": 60, "StorageClass": "GLACIER"}],
-        "NoncurrentVersionTransitions": [{"NoncurrentDays": 5, "StorageClass": "GLACIER_IR"}],
-    })
+def test_transitions_change_the_storage_class(app: FakeS3, s3: BaseClient, versioned: str) -> None:
+    lifecycle(
+        s3,
+        versioned,
+        {
+            "ID": "tiers",
+            "Filter": {"ObjectSizeGreaterThan": 0},
+            "Status": "Enabled",
+            "Transitions": [
+                {"Days": 30, "StorageClass": "STANDARD_IA"},
+                {"Days": 60, "StorageClass": "GLACIER"},
+            ],
+            "NoncurrentVersionTransitions": [{"NoncurrentDays": 5, "StorageClass": "GLACIER_IR"}],
+        },
+    )
     old = s3.put_object(Bucket=versioned, Key="k", Body=b"old")["VersionId"]
     s3.put_object(Bucket=versioned, Key="k", Body=b"new")
     s3.put_object(Bucket=versioned, Key="small-default", Body=b"x")
@@ -184,8 +226,11 @@ def test_transitions_change_the_storage_class(
     app.consistency.advance(25 * DAY)
     assert s3.head_object(Bucket=versioned, Key="k")["StorageClass"] == "STANDARD_IA"
     app.consistency.advance(30 * DAY)
-    classes = {v["Key"]: v["StorageClass"] for v in
-               s3.list_object_versions(Bucket=versioned)["Versions"] if v["IsLatest"]}
+    classes = {
+        v["Key"]: v["StorageClass"]
+        for v in s3.list_object_versions(Bucket=versioned)["Versions"]
+        if v["IsLatest"]
+    }
     assert classes == {"k": "GLACIER", "small-default": "GLACIER"}
     app.journal.assert_called("S3.TRANSITION.OBJECT", bucket=versioned, key="k")
 
@@ -193,8 +238,16 @@ def test_transitions_change_the_storage_class(
 def test_default_minimum_size_keeps_small_objects_standard(
     app: FakeS3, s3: BaseClient, bucket: str
 ) -> None:
-    lifecycle(s3, bucket, {"ID": "t", "Filter": {}, "Status": "Enabled",
-                           "Transitions": [{"Days": 0, "StorageClass": "GLACIER"}]})
+    lifecycle(
+        s3,
+        bucket,
+        {
+            "ID": "t",
+            "Filter": {},
+            "Status": "Enabled",
+            "Transitions": [{"Days": 0, "StorageClass": "GLACIER"}],
+        },
+    )
     s3.put_object(Bucket=bucket, Key="small", Body=b"x" * 1000)
     s3.put_object(Bucket=bucket, Key="large", Body=b"x" * (128 * 1024))
     app.consistency.advance(DAY)
@@ -205,8 +258,7 @@ def test_default_minimum_size_keeps_small_objects_standard(
 def test_control_endpoint_runs_a_pass(
     app: FakeS3, s3: BaseClient, endpoint: str, bucket: str
 ) -> None:
-    lifecycle(s3, bucket, {"ID": "e", "Filter": {}, "Status": "Enabled",
-                           "Expiration": {"Days": 1}})
+    lifecycle(s3, bucket, {"ID": "e", "Filter": {}, "Status": "Enabled", "Expiration": {"Days": 1}})
     s3.put_object(Bucket=bucket, Key="k", Body=b"a")
     clock = app.consistency.manual_clock()
     clock.listeners.remove(app.lifecycle._clock_moved)  # steps without passes
@@ -234,21 +286,23 @@ def test_thirty_days_ahead_boto3_still_lists(app: FakeS3, s3: BaseClient, bucket
     )
 
 
-def test_copy_and_complete_answer_the_expiration(
-    app: FakeS3, s3: BaseClient, bucket: str
-) -> None:
-    lifecycle(s3, bucket, {"ID": "e", "Filter": {"Prefix": "e/"}, "Status": "Enabled",
-                           "Expiration": {"Days": 3}})
+def test_copy_and_complete_answer_the_expiration(app: FakeS3, s3: BaseClient, bucket: str) -> None:
+    lifecycle(
+        s3,
+        bucket,
+        {"ID": "e", "Filter": {"Prefix": "e/"}, "Status": "Enabled", "Expiration": {"Days": 3}},
+    )
     s3.put_object(Bucket=bucket, Key="src", Body=b"a")
     copied = s3.copy_object(Bucket=bucket, Key="e/copy", CopySource=f"{bucket}/src")
     assert copied["Expiration"].endswith('rule-id="e"')
     upload = s3.create_multipart_upload(Bucket=bucket, Key="e/mpu")
-    part = s3.upload_part(Bucket=bucket, Key="e/mpu", UploadId=upload["UploadId"],
-                          PartNumber=1, Body=b"p")
+    part = s3.upload_part(
+        Bucket=bucket, Key="e/mpu", UploadId=upload["UploadId"], PartNumber=1, Body=b"p"
+    )
     done = s3.complete_multipart_upload(
-        Bucket=bucket, Key="e/mpu", UploadId=upload["UploadId"],
+        Bucket=bucket,
+        Key="e/mpu",
+        UploadId=upload["UploadId"],
         MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
     )
     assert done["Expiration"].endswith('rule-id="e"')
-
-

@@ -80,70 +80,187 @@ def test_date_and_deprecated_single_transition(s3: BaseClient, bucket: str) -> N
 
 
 BAD: list[tuple[str, list[dict[str, Any]], str, int, str]] = [
-    ("id too long", [rule(ID="x" * 256, Expiration={"Days": 1})], "InvalidArgument", 400,
-     "ID length should not exceed allowed limit of 255"),
-    ("same id", [rule(Expiration={"Days": 1}), rule(Expiration={"Days": 2})], "InvalidArgument",
-     400, "Rule ID must be unique. Found same ID for more than one rule"),
-    ("bad status", [rule(Status="enabled", Expiration={"Days": 1})], "MalformedXML", 400,
-     MALFORMED),
-    ("days zero", [rule(Expiration={"Days": 0})], "InvalidArgument", 400,
-     "'Days' for Expiration action must be a positive integer"),
-    ("days and date", [rule(Expiration={"Days": 1, "Date": datetime(2031, 1, 1)})],
-     "MalformedXML", 400, MALFORMED),
-    ("marker with days", [rule(Expiration={"Days": 1, "ExpiredObjectDeleteMarker": True})],
-     "MalformedXML", 400, MALFORMED),
-    ("date not midnight", [rule(Expiration={"Date": datetime(2031, 1, 1, 12)})],
-     "InvalidArgument", 400, "'Date' must be at midnight GMT"),
-    ("ia under 30 days", [rule(Transitions=[{"Days": 29, "StorageClass": "STANDARD_IA"}])],
-     "InvalidArgument", 400,
-     "'Days' in Transition action must be greater than or equal to 30 for storageClass "
-     "'STANDARD_IA'"),
-    ("onezone under 30 days", [rule(Transitions=[{"Days": 1, "StorageClass": "ONEZONE_IA"}])],
-     "InvalidArgument", 400,
-     "'Days' in Transition action must be greater than or equal to 30 for storageClass "
-     "'ONEZONE_IA'"),
-    ("transitions out of order", [rule(Transitions=[
-        {"Days": 90, "StorageClass": "STANDARD_IA"}, {"Days": 60, "StorageClass": "GLACIER"}])],
-     "InvalidArgument", 400,
-     "'Days' in the Transition action for StorageClass 'GLACIER' for filter '(prefix=)' must "
-     "be greater than 'Days' in the Transition action for StorageClass 'STANDARD_IA' for "
-     "filter '(prefix=)'"),
-    ("expiration before transition", [rule(
-        Expiration={"Days": 10}, Transitions=[{"Days": 10, "StorageClass": "GLACIER"}])],
-     "InvalidArgument", 400,
-     "'Days' in the Expiration action for filter '(prefix=)' must be greater than 'Days' in "
-     "the Transition action for StorageClass 'GLACIER' for filter '(prefix=)'"),
-    ("no action", [rule()], "InvalidRequest", 400,
-     "At least one action needs to be specified in a rule"),
-    ("no filter nor prefix", [{"ID": "r", "Status": "Enabled", "Expiration": {"Days": 1}}],
-     "MalformedXML", 400, MALFORMED),
-    ("prefix and filter", [rule(Prefix="a", Expiration={"Days": 1})], "MalformedXML", 400,
-     MALFORMED),
-    ("two filter forms", [rule(Filter={"Prefix": "a", "ObjectSizeGreaterThan": 5},
-                               Expiration={"Days": 1})], "MalformedXML", 400, MALFORMED),
-    ("sizes crossed", [rule(Filter={"And": {"ObjectSizeGreaterThan": 10,
-                                            "ObjectSizeLessThan": 5}},
-                            Expiration={"Days": 1})], "InvalidArgument", 400,
-     "ObjectSizeGreaterThan must be less than ObjectSizeLessThan"),
-    ("noncurrent days zero", [rule(NoncurrentVersionExpiration={"NoncurrentDays": 0})],
-     "InvalidArgument", 400,
-     "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer"),
-    ("newer versions over 100", [rule(NoncurrentVersionExpiration={
-        "NoncurrentDays": 1, "NewerNoncurrentVersions": 101})], "InvalidArgument", 400,
-     "'NewerNoncurrentVersions' must be a positive integer not greater than 100"),
-    ("abort with tags", [rule(Filter={"Tag": {"Key": "k", "Value": "v"}},
-                              AbortIncompleteMultipartUpload={"DaysAfterInitiation": 1})],
-     "InvalidRequest", 400, "AbortIncompleteMultipartUpload cannot be specified with Tags."),
-    ("marker with tags", [rule(Filter={"Tag": {"Key": "k", "Value": "v"}},
-                               Expiration={"ExpiredObjectDeleteMarker": True})],
-     "InvalidRequest", 400, "ExpiredObjectDeleteMarker cannot be specified with Tags."),
+    (
+        "id too long",
+        [rule(ID="x" * 256, Expiration={"Days": 1})],
+        "InvalidArgument",
+        400,
+        "ID length should not exceed allowed limit of 255",
+    ),
+    (
+        "same id",
+        [rule(Expiration={"Days": 1}), rule(Expiration={"Days": 2})],
+        "InvalidArgument",
+        400,
+        "Rule ID must be unique. Found same ID for more than one rule",
+    ),
+    (
+        "bad status",
+        [rule(Status="enabled", Expiration={"Days": 1})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "days zero",
+        [rule(Expiration={"Days": 0})],
+        "InvalidArgument",
+        400,
+        "'Days' for Expiration action must be a positive integer",
+    ),
+    (
+        "days and date",
+        [rule(Expiration={"Days": 1, "Date": datetime(2031, 1, 1)})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "marker with days",
+        [rule(Expiration={"Days": 1, "ExpiredObjectDeleteMarker": True})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "date not midnight",
+        [rule(Expiration={"Date": datetime(2031, 1, 1, 12)})],
+        "InvalidArgument",
+        400,
+        "'Date' must be at midnight GMT",
+    ),
+    (
+        "ia under 30 days",
+        [rule(Transitions=[{"Days": 29, "StorageClass": "STANDARD_IA"}])],
+        "InvalidArgument",
+        400,
+        "'Days' in Transition action must be greater than or equal to 30 for storageClass "
+        "'STANDARD_IA'",
+    ),
+    (
+        "onezone under 30 days",
+        [rule(Transitions=[{"Days": 1, "StorageClass": "ONEZONE_IA"}])],
+        "InvalidArgument",
+        400,
+        "'Days' in Transition action must be greater than or equal to 30 for storageClass "
+        "'ONEZONE_IA'",
+    ),
+    (
+        "transitions out of order",
+        [
+            rule(
+                Transitions=[
+                    {"Days": 90, "StorageClass": "STANDARD_IA"},
+                    {"Days": 60, "StorageClass": "GLACIER"},
+                ]
+            )
+        ],
+        "InvalidArgument",
+        400,
+        "'Days' in the Transition action for StorageClass 'GLACIER' for filter '(prefix=)' must "
+        "be greater than 'Days' in the Transition action for StorageClass 'STANDARD_IA' for "
+        "filter '(prefix=)'",
+    ),
+    (
+        "expiration before transition",
+        [rule(Expiration={"Days": 10}, Transitions=[{"Days": 10, "StorageClass": "GLACIER"}])],
+        "InvalidArgument",
+        400,
+        "'Days' in the Expiration action for filter '(prefix=)' must be greater than 'Days' in "
+        "the Transition action for StorageClass 'GLACIER' for filter '(prefix=)'",
+    ),
+    (
+        "no action",
+        [rule()],
+        "InvalidRequest",
+        400,
+        "At least one action needs to be specified in a rule",
+    ),
+    (
+        "no filter nor prefix",
+        [{"ID": "r", "Status": "Enabled", "Expiration": {"Days": 1}}],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "prefix and filter",
+        [rule(Prefix="a", Expiration={"Days": 1})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "two filter forms",
+        [rule(Filter={"Prefix": "a", "ObjectSizeGreaterThan": 5}, Expiration={"Days": 1})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "sizes crossed",
+        [
+            rule(
+                Filter={"And": {"ObjectSizeGreaterThan": 10, "ObjectSizeLessThan": 5}},
+                Expiration={"Days": 1},
+            )
+        ],
+        "InvalidArgument",
+        400,
+        "ObjectSizeGreaterThan must be less than ObjectSizeLessThan",
+    ),
+    (
+        "noncurrent days zero",
+        [rule(NoncurrentVersionExpiration={"NoncurrentDays": 0})],
+        "InvalidArgument",
+        400,
+        "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer",
+    ),
+    (
+        "newer versions over 100",
+        [rule(NoncurrentVersionExpiration={"NoncurrentDays": 1, "NewerNoncurrentVersions": 101})],
+        "InvalidArgument",
+        400,
+        "'NewerNoncurrentVersions' must be a positive integer not greater than 100",
+    ),
+    (
+        "abort with tags",
+        [
+            rule(
+                Filter={"Tag": {"Key": "k", "Value": "v"}},
+                AbortIncompleteMultipartUpload={"DaysAfterInitiation": 1},
+            )
+        ],
+        "InvalidRequest",
+        400,
+        "AbortIncompleteMultipartUpload cannot be specified with Tags.",
+    ),
+    (
+        "marker with tags",
+        [
+            rule(
+                Filter={"Tag": {"Key": "k", "Value": "v"}},
+                Expiration={"ExpiredObjectDeleteMarker": True},
+            )
+        ],
+        "InvalidRequest",
+        400,
+        "ExpiredObjectDeleteMarker cannot be specified with Tags.",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("rules", "code", "status", "message"),
-                         [case[1:] for case in BAD], ids=[case[0] for case in BAD])
+@pytest.mark.parametrize(
+    ("rules", "code", "status", "message"),
+    [case[1:] for case in BAD],
+    ids=[case[0] for case in BAD],
+)
 def test_bad_configurations_keep_the_previous_one(
-    s3: BaseClient, bucket: str, rules: list[dict[str, Any]], code: str, status: int,
+    s3: BaseClient,
+    bucket: str,
+    rules: list[dict[str, Any]],
+    code: str,
+    status: int,
     message: str,
 ) -> None:
     put(s3, bucket, rule(ID="kept", Expiration={"Days": 3}))
@@ -155,8 +272,9 @@ def test_bad_configurations_keep_the_previous_one(
 
 
 def test_at_most_1000_rules(s3: BaseClient, bucket: str) -> None:
-    many = [rule(ID=f"r{n}", Filter={"Prefix": f"p{n}/"}, Expiration={"Days": 1})
-            for n in range(1001)]
+    many = [
+        rule(ID=f"r{n}", Filter={"Prefix": f"p{n}/"}, Expiration={"Days": 1}) for n in range(1001)
+    ]
     with raises_client_error("InvalidRequest", 400):
         put(s3, bucket, *many)
     put(s3, bucket, *many[:1000])
@@ -175,8 +293,12 @@ def test_directory_backend_keeps_rules_across_a_restart(tmp_path: Path) -> None:
     with Server(FakeS3(Settings(data_dir=data_dir)), port=0) as first:
         s3 = client_for(first.endpoint_url)
         s3.create_bucket(Bucket="kept")
-        put(s3, "kept", rule(ID="keep", Expiration={"Days": 5}),
-            TransitionDefaultMinimumObjectSize="varies_by_storage_class")
+        put(
+            s3,
+            "kept",
+            rule(ID="keep", Expiration={"Days": 5}),
+            TransitionDefaultMinimumObjectSize="varies_by_storage_class",
+        )
     with Server(FakeS3(Settings(data_dir=data_dir)), port=0) as second:
         s3 = client_for(second.endpoint_url)
         got = s3.get_bucket_lifecycle_configuration(Bucket="kept")

@@ -15,8 +15,9 @@ from fakes3.store.store import NewObject, Store, open_store
 
 DAY = 86400
 START = datetime(2030, 3, 10, 15, 30, tzinfo=timezone.utc).timestamp()
-EXPIRE_ALL = {"Rules": [{"ID": "all", "Status": "Enabled", "Filter": {},
-                         "Expiration": {"Days": 1}}]}
+EXPIRE_ALL = {
+    "Rules": [{"ID": "all", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 1}}]
+}
 
 
 def store_with(count: int, clock: Clock) -> Store:
@@ -73,6 +74,7 @@ def test_a_pass_releases_the_lock_between_batches() -> None:
 
     def other_thread_gets_the_lock(done: Done) -> None:
         if len(acquired) in (0, BATCH * 2):  # during the pass, from another thread
+
             def grab() -> None:
                 got = store.lock.acquire(timeout=5)
                 acquired.append(got)

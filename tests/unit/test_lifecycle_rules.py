@@ -22,8 +22,12 @@ START = datetime(2030, 3, 10, 15, 30, tzinfo=timezone.utc).timestamp()
 
 def record(key: str, when: float, size: int = 1, **fields: Any) -> ObjectRecord:
     return ObjectRecord(
-        key=key, blob_id="b", size=size, etag='"e"',
-        last_modified=datetime.fromtimestamp(when, timezone.utc), **fields,
+        key=key,
+        blob_id="b",
+        size=size,
+        etag='"e"',
+        last_modified=datetime.fromtimestamp(when, timezone.utc),
+        **fields,
     )
 
 
@@ -35,23 +39,41 @@ def test_due_rounds_up_to_the_next_midnight_utc() -> None:
 
 
 def test_expiration_picks_the_earliest_selecting_rule() -> None:
-    rules = lr.rules_of({"Rules": [
-        {"ID": "late", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 9}},
-        {"ID": "early", "Status": "Enabled", "Filter": {"Prefix": "a"},
-         "Expiration": {"Days": 2}},
-        {"ID": "off", "Status": "Disabled", "Filter": {}, "Expiration": {"Days": 1}},
-    ]})
+    rules = lr.rules_of(
+        {
+            "Rules": [
+                {"ID": "late", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 9}},
+                {
+                    "ID": "early",
+                    "Status": "Enabled",
+                    "Filter": {"Prefix": "a"},
+                    "Expiration": {"Days": 2},
+                },
+                {"ID": "off", "Status": "Disabled", "Filter": {}, "Expiration": {"Days": 1}},
+            ]
+        }
+    )
     assert lr.expiration(rules, record("a1", START)) == (lr.due(START, 2), "early")
     assert lr.expiration(rules, record("b1", START)) == (lr.due(START, 9), "late")
     assert lr.expiration(rules, record("a1", START, delete_marker=True)) is None
 
 
 def test_filters_prefix_tags_and_sizes() -> None:
-    rule = lr.parse_rule({
-        "ID": "r", "Status": "Enabled", "Expiration": {"Days": 1},
-        "Filter": {"And": {"Prefix": "p/", "Tags": [{"Key": "a", "Value": "1"}],
-                           "ObjectSizeGreaterThan": 5, "ObjectSizeLessThan": 10}},
-    })
+    rule = lr.parse_rule(
+        {
+            "ID": "r",
+            "Status": "Enabled",
+            "Expiration": {"Days": 1},
+            "Filter": {
+                "And": {
+                    "Prefix": "p/",
+                    "Tags": [{"Key": "a", "Value": "1"}],
+                    "ObjectSizeGreaterThan": 5,
+                    "ObjectSizeLessThan": 10,
+                }
+            },
+        }
+    )
     assert rule.selects("p/x", [("a", "1"), ("b", "2")], 6)
     assert not rule.selects("q/x", [("a", "1")], 6)
     assert not rule.selects("p/x", [("a", "2")], 6)
@@ -60,10 +82,18 @@ def test_filters_prefix_tags_and_sizes() -> None:
 
 
 def test_plan_noncurrent_counts_from_the_successor() -> None:
-    rules = lr.rules_of({"Rules": [
-        {"ID": "nc", "Status": "Enabled", "Filter": {},
-         "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
-    ]})
+    rules = lr.rules_of(
+        {
+            "Rules": [
+                {
+                    "ID": "nc",
+                    "Status": "Enabled",
+                    "Filter": {},
+                    "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+                },
+            ]
+        }
+    )
     versions = [
         record("k", START + 5 * DAY, version_id="v3"),
         record("k", START + 2 * DAY, version_id="v2"),
@@ -102,8 +132,11 @@ def as_document(index: int, spec: dict[str, Any]) -> dict[str, Any]:
     if spec["gt"] is not None:
         parts["ObjectSizeGreaterThan"] = spec["gt"]
     parts["Prefix"] = spec["prefix"]
-    rule: dict[str, Any] = {"ID": f"r{index}", "Status": "Enabled" if spec["enabled"] else
-                            "Disabled", "Filter": {"And": parts}}
+    rule: dict[str, Any] = {
+        "ID": f"r{index}",
+        "Status": "Enabled" if spec["enabled"] else "Disabled",
+        "Filter": {"And": parts},
+    }
     action, days = spec["action"], spec["days"]
     if action == "expire":
         rule["Expiration"] = {"Days": days}
@@ -129,16 +162,23 @@ def selected_by_any(rules: list[lr.Rule], version: ObjectRecord) -> bool:
 
 writes = st.lists(
     st.tuples(st.sampled_from(KEYS), st.sampled_from(TAGS), st.integers(0, 4), st.booleans()),
-    min_size=1, max_size=12,
+    min_size=1,
+    max_size=12,
 )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(specs=st.lists(rule_strategy, min_size=1, max_size=4), ops=writes,
-       versioned=st.booleans(), steps=st.lists(st.integers(1, 4), min_size=1, max_size=4))
+@given(
+    specs=st.lists(rule_strategy, min_size=1, max_size=4),
+    ops=writes,
+    versioned=st.booleans(),
+    steps=st.lists(st.integers(1, 4), min_size=1, max_size=4),
+)
 def test_a_pass_never_touches_a_version_no_rule_selects(
-    specs: list[dict[str, Any]], ops: list[tuple[str, tuple[tuple[str, str], ...], int, bool]],
-    versioned: bool, steps: list[int],
+    specs: list[dict[str, Any]],
+    ops: list[tuple[str, tuple[tuple[str, str], ...], int, bool]],
+    versioned: bool,
+    steps: list[int],
 ) -> None:
     clock = ManualClock(START)
     store = open_store(clock=clock)
@@ -158,8 +198,11 @@ def test_a_pass_never_touches_a_version_no_rule_selects(
 
     def snapshot() -> dict[tuple[str, str | None], ObjectRecord]:
         scan = store.index.scan_versions if versioned else None
-        found = scan("bkt", "", True, None, 10_000) if scan else store.index.scan(
-            "bkt", "", True, 10_000)
+        found = (
+            scan("bkt", "", True, None, 10_000)
+            if scan
+            else store.index.scan("bkt", "", True, 10_000)
+        )
         return {(r.key, r.version_id): r for r in found}
 
     for step in steps:
