@@ -93,6 +93,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seed of consistency lags and fault probabilities [FAKES3_SEED, {defaults.seed}]",
     )
     option(
+        "--lifecycle-day",
+        type=int,
+        metavar="SECONDS",
+        help="seconds in a lifecycle day, for suites that wait on real time; see "
+        f"docs/lifecycle.md [FAKES3_LIFECYCLE_DAY, {defaults.lifecycle_day}]",
+    )
+    option(
         "--allow-insecure-ssec",
         action=argparse.BooleanOptionalAction,
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
@@ -120,6 +127,8 @@ def settings_from_args(
         raise ValueError("--tls-cert and --tls-key go together (FAKES3_TLS_CERT, FAKES3_TLS_KEY)")
     if not 0 <= settings.port <= 65535:
         raise ValueError(f"port {settings.port} is not between 0 and 65535")
+    if settings.lifecycle_day < 1:
+        raise ValueError(f"lifecycle day must be at least 1 second, not {settings.lifecycle_day}")
     if settings.threads < 1:
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):
