@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from fakes3.errors import NoSuchBucket, NoSuchKey, NoSuchUpload, NoSuchVersion
+from fakes3.errors import NoSuchBucket, NoSuchKey, NoSuchUpload, NoSuchVersion, S3Error
 from fakes3.store import lifecycle_rules as lr
 from fakes3.store.records import ObjectRecord
 from fakes3.store.uploads import UploadRecord
@@ -169,9 +169,11 @@ class Lifecycle:
                     done = self._apply(bucket, action)
                 except (_Changed, NoSuchKey, NoSuchVersion, NoSuchBucket):
                     continue
+                except S3Error as error:  # e.g. a version object lock protects: S3 skips it
+                    log.debug("lifecycle skipped %s/%s: %s", bucket, action.key, error.code)
+                    continue
                 report.actions.append(done)
-                for listener in self.listeners:
-                    listener(done)
+                self._tell(done)
 
     def _keys(self, bucket: str) -> Iterator[list[ObjectRecord]]:
         """Each key's versions newest first (its one record if never versioned), read
@@ -234,6 +236,13 @@ class Lifecycle:
         store.rewrite_object(bucket, action.key, action.version_id, move)
         return Done(name, bucket, action.key, action.version_id, action.rule_id, target)
 
+    def _tell(self, done: Done) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(done)
+            except Exception:  # noqa: BLE001 - a listener's bug must not stop the pass
+                log.exception("lifecycle listener failed")
+
     def _uploads(self, bucket: str, rules: lr.Rules, now: float, report: Report) -> None:
         if not any(rule.abort_days is not None for rule in rules.rules):
             return
@@ -249,12 +258,14 @@ class Lifecycle:
                     multipart.abort(bucket, upload.key, upload.upload_id)
                 except (NoSuchUpload, NoSuchBucket):
                     continue
+                except S3Error as error:
+                    log.debug("lifecycle skipped upload %s: %s", upload.upload_id, error.code)
+                    continue
                 done = Done(
                     OPERATIONS["abort"], bucket, upload.key, None, found[1], upload.upload_id
                 )
                 report.actions.append(done)
-                for listener in self.listeners:
-                    listener(done)
+                self._tell(done)
             if len(batch) < BATCH:
                 return
             after = (batch[-1].key, batch[-1].upload_id)

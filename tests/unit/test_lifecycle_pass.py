@@ -6,8 +6,10 @@ from __future__ import annotations
 import io
 import threading
 from datetime import datetime, timezone
+from typing import Any
 
 from fakes3.app import FakeS3
+from fakes3.errors import AccessDenied
 from fakes3.settings import Settings
 from fakes3.store.clock import Clock, ManualClock
 from fakes3.store.lifecycle import BATCH, Done, Lifecycle
@@ -91,3 +93,21 @@ def test_a_pass_releases_the_lock_between_batches() -> None:
     report = lifecycle.run(START + 3 * DAY)
     assert report.count("S3.EXPIRE.OBJECT") == BATCH * 3
     assert all(acquired) and len(acquired) == BATCH * 3
+
+
+def test_a_refused_action_is_skipped_and_a_failing_listener_ignored() -> None:
+    clock = ManualClock(START)
+    store = store_with(3, clock)
+    lifecycle = Lifecycle(store)
+    delete = store.delete_object
+
+    def locked_middle(bucket: str, key: str, *args: Any, **kwargs: Any) -> Any:
+        if key == "k00001":  # as object lock refuses to remove a retained version
+            raise AccessDenied("Access Denied because object protected by object lock.")
+        return delete(bucket, key, *args, **kwargs)
+
+    store.delete_object = locked_middle  # type: ignore[method-assign]
+    lifecycle.listeners.append(lambda done: 1 / 0)
+    report = lifecycle.run(START + 3 * DAY)
+    assert [done.key for done in report.actions] == ["k00000", "k00002"]
+    assert store.index.get("bkt", "k00001") is not None
