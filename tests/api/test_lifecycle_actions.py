@@ -91,7 +91,9 @@ def test_expiration_date_and_disabled_rules(app: FakeS3, s3: BaseClient, bucket:
     assert keys(s3, bucket) == ["x/1"]
 
 
-def test_tag_and_size_filters_select_what_expires(app: FakeS3, s3: BaseClient, bucket: str) -> None:
+def test_tag_and_size_filters_select_what_expires(
+    app: FakeS3, s3: BaseClient, endpoint: str, bucket: str
+) -> None:
     lifecycle(
         s3,
         bucket,
