@@ -50,6 +50,15 @@ OPERATIONS = {
     "transition": "S3.TRANSITION.OBJECT",
     "abort": "S3.DELETE.UPLOAD",
 }
+# A transition's operation names its target class (S3.TRANSITION.OBJECT is to GLACIER).
+_TRANSITIONS = {
+    "STANDARD_IA": "S3.TRANSITION_SIA.OBJECT",
+    "ONEZONE_IA": "S3.TRANSITION_ZIA.OBJECT",
+    "INTELLIGENT_TIERING": "S3.TRANSITION_INT.OBJECT",
+    "GLACIER_IR": "S3.TRANSITION_GIR.OBJECT",
+    "GLACIER": "S3.TRANSITION.OBJECT",
+    "DEEP_ARCHIVE": "S3.TRANSITION_GDA.OBJECT",
+}
 
 
 @dataclass(frozen=True)
@@ -234,6 +243,7 @@ class Lifecycle:
             return replace(record, storage_class=target)
 
         store.rewrite_object(bucket, action.key, action.version_id, move)
+        name = _TRANSITIONS.get(target, name)
         return Done(name, bucket, action.key, action.version_id, action.rule_id, target)
 
     def _tell(self, done: Done) -> None:

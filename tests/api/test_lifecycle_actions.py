@@ -234,7 +234,9 @@ def test_transitions_change_the_storage_class(app: FakeS3, s3: BaseClient, versi
         if v["IsLatest"]
     }
     assert classes == {"k": "GLACIER", "small-default": "GLACIER"}
-    app.journal.assert_called("S3.TRANSITION.OBJECT", bucket=versioned, key="k")
+    for operation in ("S3.TRANSITION_GIR.OBJECT", "S3.TRANSITION_SIA.OBJECT"):
+        app.journal.assert_called(operation, bucket=versioned, key="k")
+    app.journal.assert_called("S3.TRANSITION.OBJECT", bucket=versioned, key="k")  # GLACIER
 
 
 def test_default_minimum_size_keeps_small_objects_standard(
