@@ -198,6 +198,20 @@ BAD: list[tuple[str, list[dict[str, Any]], str, int, str]] = [
         MALFORMED,
     ),
     (
+        "and with one tag",
+        [rule(Filter={"And": {"Tags": [{"Key": "k", "Value": "v"}]}}, Expiration={"Days": 1})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
+        "prefix and tag without and",
+        [rule(Filter={"Prefix": "a", "Tag": {"Key": "k", "Value": "v"}}, Expiration={"Days": 1})],
+        "MalformedXML",
+        400,
+        MALFORMED,
+    ),
+    (
         "sizes crossed",
         [
             rule(

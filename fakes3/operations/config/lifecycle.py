@@ -87,7 +87,7 @@ def _check_filter(rule: dict[str, Any]) -> None:
             for name in ("Prefix", "ObjectSizeGreaterThan", "ObjectSizeLessThan")
             if both.get(name) is not None
         ) + len(pairs)
-        if predicates < 2 and not (both.get("Prefix") is not None and not pairs):
+        if predicates < 2:  # And joins two or more predicates; one alone is malformed
             raise MalformedXML()
         sizes = both
     greater, less = sizes.get("ObjectSizeGreaterThan"), sizes.get("ObjectSizeLessThan")
