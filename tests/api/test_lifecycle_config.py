@@ -320,3 +320,34 @@ def test_directory_backend_keeps_rules_across_a_restart(tmp_path: Path) -> None:
         assert got["TransitionDefaultMinimumObjectSize"] == "varies_by_storage_class"
         put_answer = s3.put_object(Bucket="kept", Key="k", Body=b"x")
         assert 'rule-id="keep"' in put_answer["Expiration"]
+
+
+def test_deprecated_put_and_get_bucket_lifecycle(s3: BaseClient, bucket: str) -> None:
+    s3.put_bucket_lifecycle(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "a",
+                    "Prefix": "x/",
+                    "Status": "Enabled",
+                    "Transition": {"Days": 30, "StorageClass": "GLACIER"},
+                    "Expiration": {"Days": 60},
+                }
+            ]
+        },
+    )
+    [old] = s3.get_bucket_lifecycle(Bucket=bucket)["Rules"]
+    assert old["Transition"] == {"Days": 30, "StorageClass": "GLACIER"}
+    [new] = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert new["Transitions"] == [{"Days": 30, "StorageClass": "GLACIER"}]
+    with raises_client_error("MalformedXML", 400):
+        s3.put_bucket_lifecycle(
+            Bucket=bucket,
+            LifecycleConfiguration={
+                "Rules": [
+                    {"ID": "a", "Prefix": "", "Status": "disabled", "Expiration": {"Days": 1}}
+                ]
+            },
+        )
+    assert s3.get_bucket_lifecycle(Bucket=bucket)["Rules"][0]["Status"] == "Enabled"
