@@ -26,6 +26,7 @@ import math
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from fakes3.errors import NoSuchBucket, NoSuchKey, NoSuchUpload, NoSuchVersion, S3Error
@@ -75,10 +76,12 @@ class Done:
 
 @dataclass
 class Report:
-    """What one pass did."""
+    """What one pass (or the passes of one catch-up) did."""
 
     time: float
     actions: list[Done] = field(default_factory=list)
+    passes: int = 0
+    horizon: lr.Horizon = field(default_factory=lr.Horizon)  # when something is next due
 
     def count(self, operation: str) -> int:
         return sum(1 for done in self.actions if done.operation == operation)
@@ -112,16 +115,38 @@ class Lifecycle:
         return math.floor(when / self.day)
 
     def _clock_moved(self, before: float, after: float) -> None:
-        """A clock listener: a pass when the step crosses a day boundary."""
-        if self._day_of(before) != self._day_of(after):
-            self.run(after)
+        """A clock listener: passes for the midnights a forward step crosses."""
+        if self._day_of(after) > self._day_of(before):
+            self.catch_up(before, after)
 
     def tick(self) -> Report | None:
-        """A pass if the store's clock has crossed a day boundary since the last one."""
+        """Passes for the midnights the store's clock has crossed since the last one."""
         now = self.store.clock.time()
-        if self._day_of(now) == self._last_day:
+        if self._day_of(now) <= self._last_day:
             return None
-        return self.run(now)
+        return self.catch_up(self._last_day * self.day, now)
+
+    def catch_up(self, since: float, until: float) -> Report:
+        """What AWS's daily evaluations would have done between ``since`` and ``until``: a
+        pass at each midnight in between, in order, each dated at its midnight (a delete
+        marker placed on day 3 makes its version noncurrent from day 3), skipping the
+        midnights at which nothing is due."""
+        with self._run_lock:
+            total = Report(until)
+            when = (math.floor(since / self.day) + 1) * self.day
+            while when <= until:
+                report = self._pass(when)
+                total.actions.extend(report.actions)
+                total.passes += 1
+                upcoming = report.horizon.next
+                if report.actions:  # they may make more due (a new marker's version)
+                    when += self.day
+                elif upcoming is None:
+                    break
+                else:
+                    when = max(when + self.day, math.ceil(upcoming / self.day) * self.day)
+            self._last_day = max(self._last_day, self._day_of(until))
+            return total
 
     def start(self, interval: float | None = None) -> None:
         """Check for a new day every ``interval`` seconds (default: a tenth of a day, at most
@@ -151,31 +176,36 @@ class Lifecycle:
 
     def run(self, now: float | None = None) -> Report:
         """One pass over every bucket with a lifecycle configuration, at ``now`` (default:
-        the store's clock)."""
+        the store's clock): what is due then is done, dated then."""
         with self._run_lock:
             now = self.store.clock.time() if now is None else now
-            report = Report(now)
-            for bucket in [record.name for record in self.store.list_buckets()]:
-                try:
-                    document = self.store.configs.get(bucket, CONFIG)
-                except NoSuchBucket:
-                    continue
-                if document is None:
-                    continue
-                rules = lr.rules_of(document)
-                if not rules.rules:
-                    continue
-                self._objects(bucket, rules, now, report)
-                self._uploads(bucket, rules, now, report)
+            report = self._pass(now)
             self._last_day = max(self._last_day, self._day_of(now))
-            self.passes += 1
             return report
+
+    def _pass(self, now: float) -> Report:
+        """One pass at ``now`` (the caller holds ``_run_lock``)."""
+        report = Report(now, passes=1)
+        for bucket in [record.name for record in self.store.list_buckets()]:
+            try:
+                document = self.store.configs.get(bucket, CONFIG)
+            except NoSuchBucket:
+                continue
+            if document is None:
+                continue
+            rules = lr.rules_of(document)
+            if not rules.rules:
+                continue
+            self._objects(bucket, rules, now, report)
+            self._uploads(bucket, rules, now, report)
+        self.passes += 1
+        return report
 
     def _objects(self, bucket: str, rules: lr.Rules, now: float, report: Report) -> None:
         for versions in self._keys(bucket):
-            for action in lr.plan_key(rules, versions, now, self.day):
+            for action in lr.plan_key(rules, versions, now, self.day, report.horizon):
                 try:
-                    done = self._apply(bucket, action)
+                    done = self._apply(bucket, action, now)
                 except (_Changed, NoSuchKey, NoSuchVersion, NoSuchBucket):
                     continue
                 except S3Error as error:  # e.g. a version object lock protects: S3 skips it
@@ -213,7 +243,7 @@ class Lifecycle:
             start, inclusive = last.key, False
             after = last.version_id if versioned else None
 
-    def _apply(self, bucket: str, action: lr.Action) -> Done:
+    def _apply(self, bucket: str, action: lr.Action, now: float) -> Done:
         store, seen = self.store, action.current
         assert seen is not None
 
@@ -225,7 +255,8 @@ class Lifecycle:
 
         name = OPERATIONS[action.kind]
         if action.kind == "expire":
-            deletion = store.delete_object(bucket, action.key, unchanged)
+            at = datetime.fromtimestamp(int(now), timezone.utc)  # whole seconds, as S3 dates
+            deletion = store.delete_object(bucket, action.key, unchanged, at=at)
             if deletion.delete_marker:
                 return Done(
                     OPERATIONS["marker"], bucket, action.key, deletion.version_id, action.rule_id
@@ -262,7 +293,10 @@ class Lifecycle:
                 batch: list[UploadRecord] = multipart.uploads.scan(bucket, after, BATCH)
             for upload in batch:
                 found = lr.abort_date(rules, upload.key, upload.initiated.timestamp(), self.day)
-                if found is None or found[0] > now:
+                if found is None:
+                    continue
+                if found[0] > now:
+                    report.horizon.see(found[0], now)
                     continue
                 try:
                     multipart.abort(bucket, upload.key, upload.upload_id)

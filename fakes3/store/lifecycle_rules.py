@@ -168,6 +168,18 @@ def rules_of(document: Any) -> Rules:
 # What applies when ------------------------------------------------------------------------
 
 
+class Horizon:
+    """The earliest time after ``now`` at which something planned becomes due (None: nothing
+    pending): a pass catching up over many days skips the midnights where nothing is due."""
+
+    def __init__(self) -> None:
+        self.next: float | None = None
+
+    def see(self, when: float, now: float) -> None:
+        if when > now and (self.next is None or when < self.next):
+            self.next = when
+
+
 def expiration(rules: Rules, record: ObjectRecord, day: float = DAY) -> tuple[float, str] | None:
     """When the current version ``record`` expires and by which rule (the earliest), or None:
     what ``x-amz-expiration`` says and what a pass acts on."""
@@ -216,6 +228,7 @@ def _transition(
     now: float,
     day: float,
     noncurrent_index: int | None = None,
+    horizon: Horizon | None = None,
 ) -> tuple[str, str] | None:
     """The furthest storage class a transition due by ``now`` moves ``record`` to, and the
     rule's id; None if there is none."""
@@ -232,7 +245,11 @@ def _transition(
                 when = due(start, move.days, day)
             else:
                 continue
-            if when > now or record.size < _min_size(rules, rule, move.storage_class):
+            if record.size < _min_size(rules, rule, move.storage_class):
+                continue
+            if when > now:
+                if horizon is not None and _RANK.get(move.storage_class, 0) > rank:
+                    horizon.see(when, now)
                 continue
             if _RANK.get(move.storage_class, 0) > rank:
                 target, rank = (move.storage_class, rule.id), _RANK[move.storage_class]
@@ -252,10 +269,14 @@ class Action:
 
 
 def plan_key(
-    rules: Rules, versions: Sequence[ObjectRecord], now: float, day: float = DAY
+    rules: Rules,
+    versions: Sequence[ObjectRecord],
+    now: float,
+    day: float = DAY,
+    horizon: Horizon | None = None,
 ) -> list[Action]:
     """What a pass does to one key, given its versions newest first (one record for a bucket
-    that never had versioning)."""
+    that never had versioning); ``horizon`` hears of what falls due later."""
     if not versions:
         return []
     actions: list[Action] = []
@@ -268,14 +289,14 @@ def plan_key(
         version, successor = versions[index], versions[index - 1]
         since = successor.last_modified.timestamp()
         rank = index - 1  # 0 = the newest noncurrent version
-        gone = _noncurrent_expiry(rules, version, since, rank, now, day)
+        gone = _noncurrent_expiry(rules, version, since, rank, now, day, horizon)
         if gone is not None:
             actions.append(Action("delete-version", key, version.version_id, gone, None, version))
             removed += 1
             continue
         kept_noncurrent += 1
         if not version.delete_marker:
-            target = _transition(rules, version, since, now, day, rank)
+            target = _transition(rules, version, since, now, day, rank, horizon)
             if target is not None:
                 actions.append(
                     Action("transition", key, version.version_id, target[1], target[0], version)
@@ -293,14 +314,22 @@ def plan_key(
     if expiry is not None and expiry[0] <= now:
         actions.append(Action("expire", key, newest.version_id, expiry[1], None, newest))
         return actions
-    target = _transition(rules, newest, newest.last_modified.timestamp(), now, day)
+    if expiry is not None and horizon is not None:
+        horizon.see(expiry[0], now)
+    target = _transition(rules, newest, newest.last_modified.timestamp(), now, day, None, horizon)
     if target is not None:
         actions.append(Action("transition", key, newest.version_id, target[1], target[0], newest))
     return actions
 
 
 def _noncurrent_expiry(
-    rules: Rules, version: ObjectRecord, since: float, rank: int, now: float, day: float
+    rules: Rules,
+    version: ObjectRecord,
+    since: float,
+    rank: int,
+    now: float,
+    day: float,
+    horizon: Horizon | None = None,
 ) -> str | None:
     """The id of a rule that permanently removes this noncurrent version now, or None."""
     for rule in rules.rules:
@@ -313,8 +342,11 @@ def _noncurrent_expiry(
             continue
         if rank < rule.newer_noncurrent:
             continue
-        if due(since, rule.noncurrent_days, day) <= now:
+        when = due(since, rule.noncurrent_days, day)
+        if when <= now:
             return rule.id
+        if horizon is not None:
+            horizon.see(when, now)
     return None
 
 

@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
@@ -284,11 +285,13 @@ class Store:
         key: str,
         precondition: Precondition | None = None,
         version_id: str | None = None,
+        at: datetime | None = None,
     ) -> Deletion:
         """DeleteObject: no error if absent; ``precondition(current)`` may veto, atomically.
 
         Without ``version_id`` a versioned bucket gets a delete marker; with it, that version
-        is removed for good (see ``fakes3.store.versioning``).
+        is removed for good (see ``fakes3.store.versioning``). ``at`` dates a delete marker
+        (default: the clock's now; a lifecycle pass catching up dates it at its midnight).
         """
         with self.lock:
             bucket_record = self.bucket_now(bucket)
@@ -298,7 +301,7 @@ class Store:
                 precondition(before)
             if version_id is None:
                 deletion, garbage = versioning.delete_current(
-                    self.index, bucket_record, key, self.clock.now()
+                    self.index, bucket_record, key, at or self.clock.now()
                 )
             else:
                 deletion, garbage = versioning.delete_version(

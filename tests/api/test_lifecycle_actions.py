@@ -310,3 +310,36 @@ def test_copy_and_complete_answer_the_expiration(app: FakeS3, s3: BaseClient, bu
         MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
     )
     assert done["Expiration"].endswith('rule-id="e"')
+
+
+def test_one_long_step_does_what_daily_evaluations_would(
+    app: FakeS3, s3: BaseClient, versioned: str
+) -> None:
+    lifecycle(
+        s3,
+        versioned,
+        {
+            "ID": "expire",
+            "Filter": {},
+            "Status": "Enabled",
+            "Expiration": {"Days": 1},
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+        },
+        {
+            "ID": "markers",
+            "Filter": {"Prefix": "tidy/"},
+            "Status": "Enabled",
+            "Expiration": {"ExpiredObjectDeleteMarker": True},
+        },
+    )
+    s3.put_object(Bucket=versioned, Key="tidy/a", Body=b"a")
+    s3.put_object(Bucket=versioned, Key="kept-marker/a", Body=b"a")
+    midnight_after_one_day = math.ceil((app.store.clock.time() + DAY) / DAY) * DAY
+    app.consistency.advance(31 * DAY)  # one step: day 2 a marker, day 3 the version goes...
+    listed = s3.list_object_versions(Bucket=versioned)
+    assert "Versions" not in listed
+    [marker] = listed["DeleteMarkers"]  # ...and on tidy/ the lone marker goes too
+    assert marker["Key"] == "kept-marker/a"
+    assert marker["LastModified"].timestamp() == midnight_after_one_day  # dated at its pass
+    operations = [e.operation for e in app.journal if e.method == "SYSTEM" and e.key == "tidy/a"]
+    assert operations == ["S3.CREATE.DELETEMARKER", "S3.EXPIRE.OBJECT", "S3.EXPIRE.OBJECT"]

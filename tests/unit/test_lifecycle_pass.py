@@ -111,3 +111,17 @@ def test_a_refused_action_is_skipped_and_a_failing_listener_ignored() -> None:
     report = lifecycle.run(START + 3 * DAY)
     assert [done.key for done in report.actions] == ["k00000", "k00002"]
     assert store.index.get("bkt", "k00001") is not None
+
+
+def test_a_year_long_step_runs_passes_only_where_something_is_due() -> None:
+    clock = ManualClock(START)
+    store = store_with(2, clock)
+    store.configs.put(
+        "bkt",
+        "lifecycle",
+        {"Rules": [{"ID": "late", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 30}}]},
+    )
+    lifecycle = Lifecycle(store)
+    report = lifecycle.catch_up(START, START + 365 * DAY)
+    assert report.count("S3.EXPIRE.OBJECT") == 2
+    assert report.passes <= 3  # the first midnight, the 30th day's, the day after
