@@ -122,7 +122,10 @@ class Lifecycle:
     def tick(self) -> Report | None:
         """Passes for the midnights the store's clock has crossed since the last one."""
         now = self.store.clock.time()
-        if self._day_of(now) <= self._last_day:
+        today = self._day_of(now)
+        if today < self._last_day:  # the clock went back (a reset reinstalled the wall clock)
+            self._last_day = today
+        if today <= self._last_day:
             return None
         return self.catch_up(self._last_day * self.day, now)
 

@@ -125,3 +125,13 @@ def test_a_year_long_step_runs_passes_only_where_something_is_due() -> None:
     report = lifecycle.catch_up(START, START + 365 * DAY)
     assert report.count("S3.EXPIRE.OBJECT") == 2
     assert report.passes <= 3  # the first midnight, the 30th day's, the day after
+
+
+def test_tick_follows_the_clock_back_after_a_reset() -> None:
+    app = FakeS3(Settings(lifecycle_day=10))
+    wall_day = app.lifecycle._day_of(app.store.clock.time())
+    app.consistency.advance(30 * 10)  # a manual clock, 30 short days ahead
+    assert app.lifecycle.tick() is None
+    app.reset()  # the wall clock again: 30 days "behind" the last pass
+    assert app.lifecycle.tick() is None
+    assert app.lifecycle._last_day <= wall_day + 1  # the next wall-clock midnight passes again
