@@ -303,12 +303,11 @@ def plan_key(
                 )
     if newest.delete_marker:
         if kept_noncurrent == 0:
-            for rule in rules.rules:
-                if rule.expired_delete_marker and key.startswith(rule.prefix):
-                    actions.append(
-                        Action("remove-marker", key, newest.version_id, rule.id, None, newest)
-                    )
-                    break
+            rule_id = _lone_marker_rule(rules, newest, now, day, horizon)
+            if rule_id is not None:
+                actions.append(
+                    Action("remove-marker", key, newest.version_id, rule_id, None, newest)
+                )
         return actions
     expiry = expiration(rules, newest, day)
     if expiry is not None and expiry[0] <= now:
@@ -320,6 +319,27 @@ def plan_key(
     if target is not None:
         actions.append(Action("transition", key, newest.version_id, target[1], target[0], newest))
     return actions
+
+
+def _lone_marker_rule(
+    rules: Rules, marker: ObjectRecord, now: float, day: float, horizon: Horizon | None
+) -> str | None:
+    """The rule that removes a delete marker with no other version left, or None:
+    ``ExpiredObjectDeleteMarker`` at once, an ``Expiration`` ``Days`` once the marker is that
+    old ("S3 automatically performs ExpiredObjectDeleteMarker cleanup when the delete markers
+    are old enough to satisfy the age criteria")."""
+    for rule in rules.rules:
+        if rule.tags or not marker.key.startswith(rule.prefix):
+            continue
+        if rule.expired_delete_marker:
+            return rule.id
+        if rule.expiration_days is not None:
+            when = due(marker.last_modified.timestamp(), rule.expiration_days, day)
+            if when <= now:
+                return rule.id
+            if horizon is not None:
+                horizon.see(when, now)
+    return None
 
 
 def _noncurrent_expiry(

@@ -220,3 +220,17 @@ def test_a_pass_never_touches_a_version_no_rule_selects(
                 assert any(selected_by_any(enabled, v) for v in covered)
     lifecycle.close()
     store.close()
+
+
+def test_a_lone_marker_goes_with_a_days_rule_once_old_enough() -> None:
+    rules = lr.rules_of(
+        {"Rules": [{"ID": "d", "Status": "Enabled", "Filter": {}, "Expiration": {"Days": 2}}]}
+    )
+    marker = [record("k", START, version_id="m", delete_marker=True)]
+    horizon = lr.Horizon()
+    assert lr.plan_key(rules, marker, START + DAY, horizon=horizon) == []
+    assert horizon.next == lr.due(START, 2)
+    [action] = lr.plan_key(rules, marker, lr.due(START, 2))
+    assert (action.kind, action.version_id, action.rule_id) == ("remove-marker", "m", "d")
+    with_version = [*marker, record("k", START - DAY, version_id="v")]
+    assert lr.plan_key(rules, with_version, START + 9 * DAY) == []  # not alone: S3 waits
