@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_helpers import client_for, raises_client_error
+from api_helpers import Raw, assert_s3_error, client_for, md5_b64, raises_client_error
 from botocore.client import BaseClient
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
 
+XMLNS = "http://s3.amazonaws.com/doc/2006-03-01/"
 MALFORMED = "The XML you provided was not well-formed or did not validate against our published"
 
 
@@ -351,3 +352,39 @@ def test_deprecated_put_and_get_bucket_lifecycle(s3: BaseClient, bucket: str) ->
             },
         )
     assert s3.get_bucket_lifecycle(Bucket=bucket)["Rules"][0]["Status"] == "Enabled"
+
+
+RAW_RULES = {
+    "empty expiration": "<Filter/><Status>Enabled</Status><Expiration/>",
+    "empty noncurrent expiration": "<Filter/><Status>Enabled</Status>"
+    "<NoncurrentVersionExpiration/>",
+    "empty abort": "<Filter/><Status>Enabled</Status><AbortIncompleteMultipartUpload/>",
+    "empty and": "<Filter><And/></Filter><Status>Enabled</Status><Expiration><Days>1</Days>"
+    "</Expiration>",
+    "no status": "<Filter/><Expiration><Days>1</Days></Expiration>",
+    "days not a number": "<Filter/><Status>Enabled</Status><Expiration><Days>x</Days></Expiration>",
+}
+
+
+@pytest.mark.parametrize("rule_xml", list(RAW_RULES.values()), ids=list(RAW_RULES))
+def test_hand_built_bodies_are_malformed(raw: Raw, bucket: str, rule_xml: str) -> None:
+    body = (
+        f'<LifecycleConfiguration xmlns="{XMLNS}"><Rule>{rule_xml}</Rule></LifecycleConfiguration>'
+    )
+    response = raw(
+        "PUT", f"/{bucket}?lifecycle", data=body, headers={"Content-MD5": md5_b64(body.encode())}
+    )
+    assert_s3_error(response, "MalformedXML", 400)
+
+
+def test_an_empty_id_is_named_by_s3(raw: Raw, s3: BaseClient, bucket: str) -> None:
+    rule_xml = "<ID></ID><Prefix/><Status>Enabled</Status><Expiration><Days>1</Days></Expiration>"
+    body = (
+        f'<LifecycleConfiguration xmlns="{XMLNS}"><Rule>{rule_xml}</Rule></LifecycleConfiguration>'
+    )
+    response = raw(
+        "PUT", f"/{bucket}?lifecycle", data=body, headers={"Content-MD5": md5_b64(body.encode())}
+    )
+    assert response.status_code == 200
+    [stored] = s3.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    assert len(stored["ID"]) == 48 and stored["Prefix"] == ""

@@ -122,9 +122,9 @@ def _midnight(value: Any, action: str) -> datetime:
 
 
 def _check_expiration(rule: dict[str, Any]) -> None:
-    expiration = rule.get("Expiration")
-    if expiration is None:
+    if "Expiration" not in rule:
         return
+    expiration = rule["Expiration"]
     days, date = expiration.get("Days"), expiration.get("Date")
     marker = expiration.get("ExpiredObjectDeleteMarker")
     given = sum(value is not None for value in (days, date, marker))
@@ -305,14 +305,17 @@ def check_rule(rule: dict[str, Any]) -> dict[str, Any]:
             ArgumentValue=rule_id,
         )
     _check_filter(rule)
-    if not any(rule.get(action) for action in _ACTIONS):
+    if not any(action in rule for action in _ACTIONS):
         raise InvalidRequest("At least one action needs to be specified in a rule")
+    for action in ("Expiration", "NoncurrentVersionExpiration", "AbortIncompleteMultipartUpload"):
+        if action in rule and not isinstance(rule[action], dict):  # an empty element
+            rule[action] = {}
     _check_expiration(rule)
     _check_transitions(rule)
     _check_noncurrent(rule)
     _check_abort(rule)
     if not rule_id:
-        rule = {"ID": _generated_id(), **rule}
+        rule = {**rule, "ID": _generated_id()}
     return rule
 
 
