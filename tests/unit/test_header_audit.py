@@ -43,6 +43,7 @@ HONOURED: dict[str, str] = {
     "GetObjectTagging": "VersionId",
     "ListDirectoryBuckets": "ContinuationToken MaxDirectoryBuckets",
     "PutBucketReplication": "Token",
+    "PutBucketLifecycleConfiguration": "TransitionDefaultMinimumObjectSize",
     # The Id-keyed configuration families (operations/config/keyed*.py)
     "GetBucketAnalyticsConfiguration": "Id",
     "PutBucketAnalyticsConfiguration": "Id",
