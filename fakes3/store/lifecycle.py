@@ -72,6 +72,11 @@ class Done:
     version_id: str | None
     rule_id: str
     detail: str = ""  # the new storage class, the upload id
+    # The version acted on, as it was (what an event notification reports): its size, its
+    # quoted ETag, and whether it was a delete marker; the marker created has its own id.
+    size: int = 0
+    etag: str = ""
+    was_delete_marker: bool = False
 
 
 @dataclass
@@ -256,19 +261,30 @@ class Lifecycle:
             if current.blob_id != seen.blob_id:
                 raise _Changed()
 
+        def done(operation: str, version_id: str | None, detail: str = "") -> Done:
+            return Done(
+                operation,
+                bucket,
+                action.key,
+                version_id,
+                action.rule_id,
+                detail,
+                seen.size,
+                seen.etag,
+                seen.delete_marker,
+            )
+
         name = OPERATIONS[action.kind]
         if action.kind == "expire":
             at = datetime.fromtimestamp(int(now), timezone.utc)  # whole seconds, as S3 dates
             deletion = store.delete_object(bucket, action.key, unchanged, at=at)
             if deletion.delete_marker:
-                return Done(
-                    OPERATIONS["marker"], bucket, action.key, deletion.version_id, action.rule_id
-                )
-            return Done(name, bucket, action.key, None, action.rule_id)
+                return done(OPERATIONS["marker"], deletion.version_id)
+            return done(name, None)
         if action.kind in ("delete-version", "remove-marker"):
             assert action.version_id is not None
             store.delete_object(bucket, action.key, version_id=action.version_id)
-            return Done(name, bucket, action.key, action.version_id, action.rule_id)
+            return done(name, action.version_id)
         target = action.storage_class or ""
 
         def move(record: ObjectRecord) -> ObjectRecord:
@@ -277,8 +293,7 @@ class Lifecycle:
             return replace(record, storage_class=target)
 
         store.rewrite_object(bucket, action.key, action.version_id, move)
-        name = _TRANSITIONS.get(target, name)
-        return Done(name, bucket, action.key, action.version_id, action.rule_id, target)
+        return done(_TRANSITIONS.get(target, name), action.version_id, target)
 
     def _tell(self, done: Done) -> None:
         for listener in list(self.listeners):

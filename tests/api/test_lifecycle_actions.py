@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import requests
+from api_helpers import etag_of
 from botocore.client import BaseClient
 
 from fakes3.app import FakeS3
@@ -275,6 +276,7 @@ def test_control_endpoint_runs_a_pass(
     assert [(a["operation"], a["key"], a["rule_id"]) for a in answer["actions"]] == [
         ("S3.EXPIRE.OBJECT", "k", "e")
     ]
+    assert answer["actions"][0]["size"] == 1 and answer["actions"][0]["etag"] == etag_of(b"a")
     assert keys(s3, bucket) == []
     info = requests.get(f"{endpoint}/_fakes3/lifecycle", timeout=10).json()
     assert info["day"] == DAY and info["passes"] >= 1
