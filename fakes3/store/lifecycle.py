@@ -276,7 +276,10 @@ class Lifecycle:
 
         name = OPERATIONS[action.kind]
         if action.kind == "expire":
-            at = datetime.fromtimestamp(int(now), timezone.utc)  # whole seconds, as S3 dates
+            # "S3 Lifecycle sets the delete marker's creation time to 00:00 UTC (midnight) of
+            # the current day"
+            midnight = math.floor(now / self.day) * self.day
+            at = datetime.fromtimestamp(midnight, timezone.utc)
             deletion = store.delete_object(bucket, action.key, unchanged, at=at)
             if deletion.delete_marker:
                 return done(OPERATIONS["marker"], deletion.version_id)

@@ -310,12 +310,15 @@ def plan_key(
                 )
         return actions
     expiry = expiration(rules, newest, day)
-    if expiry is not None and expiry[0] <= now:
-        actions.append(Action("expire", key, newest.version_id, expiry[1], None, newest))
-        return actions
-    if expiry is not None and horizon is not None:
-        horizon.see(expiry[0], now)
     target = _transition(rules, newest, newest.last_modified.timestamp(), now, day, None, horizon)
+    if expiry is not None and expiry[0] <= now:
+        # "Permanent deletion takes precedence over transition; transition takes precedence
+        # over creation of delete markers": on a versioned bucket the marker waits a day.
+        if target is None or newest.version_id is None:
+            actions.append(Action("expire", key, newest.version_id, expiry[1], None, newest))
+            return actions
+    elif expiry is not None and horizon is not None:
+        horizon.see(expiry[0], now)
     if target is not None:
         actions.append(Action("transition", key, newest.version_id, target[1], target[0], newest))
     return actions

@@ -234,3 +234,27 @@ def test_a_lone_marker_goes_with_a_days_rule_once_old_enough() -> None:
     assert (action.kind, action.version_id, action.rule_id) == ("remove-marker", "m", "d")
     with_version = [*marker, record("k", START - DAY, version_id="v")]
     assert lr.plan_key(rules, with_version, START + 9 * DAY) == []  # not alone: S3 waits
+
+
+def test_transition_before_a_delete_marker_but_not_before_a_deletion() -> None:
+    rules = lr.rules_of(
+        {
+            "Rules": [
+                {
+                    "ID": "both",
+                    "Status": "Enabled",
+                    "Filter": {"ObjectSizeGreaterThan": 0},
+                    "Expiration": {"Days": 1},
+                    "Transitions": [{"Days": 0, "StorageClass": "GLACIER"}],
+                }
+            ]
+        }
+    )
+    at = lr.due(START, 1)
+    [versioned] = lr.plan_key(rules, [record("k", START, size=5, version_id="v")], at)
+    assert (versioned.kind, versioned.storage_class) == ("transition", "GLACIER")
+    [plain] = lr.plan_key(rules, [record("k", START, size=5)], at)
+    assert plain.kind == "expire"
+    glacier = record("k", START, size=5, version_id="v", storage_class="GLACIER")
+    [later] = lr.plan_key(rules, [glacier], at + DAY)
+    assert later.kind == "expire"  # the marker the next day
