@@ -4,6 +4,8 @@ property test that a pass over a real store never touches a version no rule sele
 from __future__ import annotations
 
 import io
+import shutil
+import tempfile
 from datetime import datetime, timezone
 from typing import Any
 
@@ -172,16 +174,19 @@ writes = st.lists(
     specs=st.lists(rule_strategy, min_size=1, max_size=4),
     ops=writes,
     versioned=st.booleans(),
+    directory=st.booleans(),
     steps=st.lists(st.integers(1, 4), min_size=1, max_size=4),
 )
 def test_a_pass_never_touches_a_version_no_rule_selects(
     specs: list[dict[str, Any]],
     ops: list[tuple[str, tuple[tuple[str, str], ...], int, bool]],
     versioned: bool,
+    directory: bool,
     steps: list[int],
 ) -> None:
     clock = ManualClock(START)
-    store = open_store(clock=clock)
+    data_dir = tempfile.mkdtemp(prefix="lifecycle-property-") if directory else None
+    store = open_store(data_dir, clock=clock)
     lifecycle = Lifecycle(store)
     store.create_bucket("bkt", "us-east-1")
     if versioned:
@@ -220,6 +225,8 @@ def test_a_pass_never_touches_a_version_no_rule_selects(
                 assert any(selected_by_any(enabled, v) for v in covered)
     lifecycle.close()
     store.close()
+    if data_dir is not None:
+        shutil.rmtree(data_dir)
 
 
 def test_a_lone_marker_goes_with_a_days_rule_once_old_enough() -> None:
