@@ -131,6 +131,11 @@ class FakeS3:
         # Lifecycle rules on the store's clock (docs/lifecycle.md); actions go to the journal
         self.lifecycle = Lifecycle(self.store, self.settings.lifecycle_day)
         self.lifecycle.listeners.append(lambda done: self.journal.append(system_entry(done)))
+        self.lifecycle.listeners.append(
+            lambda done: self.access_logs.system(
+                done.bucket, done.operation, done.key, done.version_id, self.store.clock.time()
+            )
+        )
         realism = Realism(self.consistency, self.faults, self.access_logs, self.lifecycle)
         self.control = Control(self.reset, self.journal, realism)
         # CORS… (fakes3/hooks.py), then this app's access logs

@@ -14,6 +14,7 @@ import requests
 from api_helpers import etag_of
 from botocore.client import BaseClient
 
+from fakes3.access_log_format import parse_line
 from fakes3.app import FakeS3
 from fakes3.server import Server
 
@@ -341,3 +342,34 @@ def test_one_long_step_does_what_daily_evaluations_would(
     assert marker["LastModified"].timestamp() == midnight_after_one_day  # dated at its pass
     operations = [e.operation for e in app.journal if e.method == "SYSTEM" and e.key == "tidy/a"]
     assert operations == ["S3.CREATE.DELETEMARKER", "S3.EXPIRE.OBJECT", "S3.EXPIRE.OBJECT"]
+
+
+def test_lifecycle_actions_reach_the_buckets_access_log(
+    app: FakeS3, s3: BaseClient, bucket: str
+) -> None:
+    target = f"{bucket}-logs"
+    s3.create_bucket(Bucket=target)
+    try:
+        enabled = {"TargetBucket": target, "TargetPrefix": "l/"}
+        s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={"LoggingEnabled": enabled})
+        lifecycle(
+            s3, bucket, {"ID": "e", "Filter": {}, "Status": "Enabled", "Expiration": {"Days": 1}}
+        )
+        s3.put_object(Bucket=bucket, Key="gone", Body=b"a")
+        app.consistency.advance(2 * DAY)
+        s3.put_bucket_logging(Bucket=bucket, BucketLoggingStatus={})
+        app.access_logs.flush()
+        lines = []
+        for item in s3.list_objects_v2(Bucket=target)["Contents"]:
+            body = s3.get_object(Bucket=target, Key=item["Key"])["Body"].read().decode()
+            lines.extend(parse_line(line) for line in body.splitlines())
+        [expired] = [line for line in lines if line["operation"] == "S3.EXPIRE.OBJECT"]
+        assert (expired["key"], expired["requester"], expired["request_uri"]) == (
+            "gone",
+            "AmazonS3",
+            "-",
+        )
+    finally:
+        for item in s3.list_objects_v2(Bucket=target).get("Contents", []):
+            s3.delete_object(Bucket=target, Key=item["Key"])
+        s3.delete_bucket(Bucket=target)
