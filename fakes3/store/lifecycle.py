@@ -9,8 +9,10 @@ on).
 
 When passes run (docs/lifecycle.md): AWS evaluates rules once a day, at midnight UTC.
 
-- on a ``ManualClock``, when ``advance``/``set`` crosses a day boundary (a clock listener),
-  before the call returns;
+- on a ``ManualClock``, when ``advance``/``set`` crosses day boundaries (a clock listener),
+  before the call returns: one pass per midnight crossed, each dated at its midnight, the
+  midnights where nothing is due skipped (``catch_up``), so a 31-day step does what 31 daily
+  evaluations would;
 - on the wall clock, from a background thread (``start``/``stop``; the server starts it)
   that checks every ``interval`` seconds whether a day boundary has passed;
 - on demand: ``run()`` (``app.lifecycle.run()``, ``POST /_fakes3/lifecycle/run``).

@@ -22,16 +22,17 @@ from fakes3.store.records import ObjectRecord
 DAY = 86400
 MIN_TRANSITION_SIZE = 128 * 1024  # the default x-amz-transition-default-minimum-object-size
 ALL_128K = "all_storage_classes_128K"
-# Storage classes in the order lifecycle moves objects (it never moves one back).
+# Storage classes in the order lifecycle moves objects, S3's "waterfall" (never back up).
+# https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-transition-general-considerations.html
 _RANK = {
     "STANDARD": 0,
     "REDUCED_REDUNDANCY": 0,
     "STANDARD_IA": 1,
-    "INTELLIGENT_TIERING": 1,
-    "ONEZONE_IA": 2,
-    "GLACIER_IR": 3,
-    "GLACIER": 4,
-    "DEEP_ARCHIVE": 5,
+    "INTELLIGENT_TIERING": 2,
+    "ONEZONE_IA": 3,
+    "GLACIER_IR": 4,
+    "GLACIER": 5,
+    "DEEP_ARCHIVE": 6,
 }
 _IA = frozenset({"STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING"})
 
