@@ -137,6 +137,46 @@ class AccessLogs:
             self._watched.add(bucket)
             self._log(exchange, response, bucket)
 
+    def system(
+        self, bucket: str, operation: str, key: str, version_id: str | None, when: float
+    ) -> None:
+        """A record for an action S3 took itself in a logged bucket (a lifecycle expiration or
+        transition: ``S3.EXPIRE.OBJECT``…), which S3's access logs capture: requester
+        ``AmazonS3``, no HTTP details."""
+        if bucket not in self._watched:
+            return
+        store = self._store()
+        if store is None:
+            return
+        try:
+            config = store.configs.get(bucket, CONFIG)
+            if not config or not config.get("LoggingEnabled"):
+                return
+            source = store.get_bucket(bucket)
+        except S3Error:
+            return
+        owner_id = source.owner or self.accounts.default.canonical_id
+        account = self.accounts.by_canonical_id(owner_id) or self.accounts.default
+        unknown = (
+            "remote_ip request_uri http_status error_code bytes_sent object_size total_time "
+            "turn_around_time referrer user_agent host_id signature_version cipher_suite "
+            "authentication_type"
+        ).split()
+        record = Record(
+            bucket_owner=owner_id,
+            bucket=bucket,
+            time=when,
+            requester="AmazonS3",
+            request_id=_unique(),
+            operation=operation,
+            key=key,
+            version_id=version_id,
+            host_header=None,
+            tls_version=None,
+            **dict.fromkeys(unknown),
+        )
+        self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, record)
+
     def _log(
         self,
         exchange: Exchange,

@@ -29,7 +29,7 @@ from fakes3.errors import (
 )
 from fakes3.faults import Faults, shape
 from fakes3.hooks import Exchange, response_hooks
-from fakes3.journal import Journal, record
+from fakes3.journal import Journal, record, system_entry
 from fakes3.operations import HANDLERS, Context, request_rules
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
@@ -43,6 +43,7 @@ from fakes3.realism import Realism
 from fakes3.settings import Settings
 from fakes3.store import Store, open_store
 from fakes3.store.consistency_control import HEADER, Consistency
+from fakes3.store.lifecycle import Lifecycle
 
 log = logging.getLogger("fakes3")
 
@@ -134,7 +135,15 @@ class FakeS3:
         self.access_logs = AccessLogs(
             self.store, self.gate.accounts, self.settings.access_log_interval
         )
-        realism = Realism(self.consistency, self.faults, self.access_logs)
+        # Lifecycle rules on the store's clock (docs/lifecycle.md); actions go to the journal
+        self.lifecycle = Lifecycle(self.store, self.settings.lifecycle_day)
+        self.lifecycle.listeners.append(lambda done: self.journal.append(system_entry(done)))
+        self.lifecycle.listeners.append(
+            lambda done: self.access_logs.system(
+                done.bucket, done.operation, done.key, done.version_id, self.store.clock.time()
+            )
+        )
+        realism = Realism(self.consistency, self.faults, self.access_logs, self.lifecycle)
         self.control = Control(self.reset, self.journal, realism)
         # CORS… (fakes3/hooks.py), then this app's access logs
         self.response_hooks = [*response_hooks(), self.access_logs.response_hook]

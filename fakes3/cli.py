@@ -100,6 +100,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"seed of consistency lags and fault probabilities [FAKES3_SEED, {defaults.seed}]",
     )
     option(
+        "--lifecycle-day",
+        type=int,
+        metavar="SECONDS",
+        help="seconds in a lifecycle day, for suites that wait on real time; see "
+        f"docs/lifecycle.md [FAKES3_LIFECYCLE_DAY, {defaults.lifecycle_day}]",
+    )
+    option(
         "--allow-insecure-ssec",
         action=argparse.BooleanOptionalAction,
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
@@ -128,6 +135,8 @@ def settings_from_args(
         raise ValueError("--tls-cert and --tls-key go together (FAKES3_TLS_CERT, FAKES3_TLS_KEY)")
     if not 0 <= settings.port <= 65535:
         raise ValueError(f"port {settings.port} is not between 0 and 65535")
+    if settings.lifecycle_day < 1:
+        raise ValueError(f"lifecycle day must be at least 1 second, not {settings.lifecycle_day}")
     if settings.threads < 1:
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):
@@ -207,6 +216,7 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
             server.stop()
 
         previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
+    app.lifecycle.start()  # lifecycle passes on the wall clock (docs/lifecycle.md)
     storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
     launch.write_ready_file(server.endpoint_url, settings)  # there when the line below is
     print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
@@ -216,6 +226,7 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        app.lifecycle.stop()
         close = getattr(app, "close", None)
         if close is not None:
             close()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from fakes3.journal import Journal
     from fakes3.server import Server
     from fakes3.store.consistency_control import Consistency
+    from fakes3.store.lifecycle import Lifecycle
 
 __all__ = ["Fakes3", "ServerError", "TestServer", "aws_environment"]
 
@@ -120,6 +121,7 @@ class TestServer:
 
         app = FakeS3(replace(settings))
         server = Server(app, host="127.0.0.1", port=0, threads=settings.threads).start()
+        app.lifecycle.start()  # passes when the wall clock crosses a day (docs/lifecycle.md)
         return cls(server.endpoint_url, app.settings, app=app, server=server, config_dir=config_dir)
 
     @classmethod
@@ -154,6 +156,7 @@ class TestServer:
         if self.server is not None:
             self.server.stop()
         if self.app is not None:
+            self.app.lifecycle.stop()
             self.app.store.close()
 
     def error_mark(self) -> tuple[int, int]:
@@ -244,8 +247,14 @@ class Fakes3:
         self.consistency.settle()
 
     def advance(self, seconds: float) -> float:
-        """Step the server's manual clock (installed if it ran on the wall clock)."""
+        """Step the server's manual clock (installed if it ran on the wall clock); a step
+        across a day boundary runs a lifecycle pass before returning."""
         return self.consistency.advance(seconds)
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        """Lifecycle passes (docs/lifecycle.md): ``run()`` one now, ``day`` seconds a day."""
+        return self.app.lifecycle
 
     def environment(self) -> dict[str, str | None]:
         """The AWS variables a test runs with (None: removed); see ``aws_environment``."""

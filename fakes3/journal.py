@@ -21,7 +21,7 @@ from urllib.parse import unquote
 from fakes3.protocol.numbers import decimal
 from fakes3.protocol.serializing import WireResponse
 
-__all__ = ["ANY", "Entry", "Journal", "record", "selected_headers"]
+__all__ = ["ANY", "Entry", "Journal", "record", "selected_headers", "system_entry"]
 
 DEFAULT_SIZE = 1000
 _MISSING: Any = object()
@@ -274,3 +274,27 @@ class _CountedBody:
         close = getattr(self._body, "close", None)
         if close is not None:
             close()
+
+
+def system_entry(done: Any) -> Entry:
+    """A journal entry for an action S3 itself took (a lifecycle expiration, transition or
+    abort: ``fakes3.store.lifecycle.Done``): method ``SYSTEM``, operation named as S3's access
+    logs name it (``S3.EXPIRE.OBJECT``), user agent ``AmazonS3``."""
+    path = f"/{done.bucket}/{done.key}"
+    return Entry(
+        time.time(),
+        "SYSTEM",
+        path,
+        "",
+        done.operation,
+        done.bucket,
+        done.key,
+        done.version_id,
+        200,
+        None,
+        0,
+        0,
+        0.0,
+        "AmazonS3",
+        {"x-amz-lifecycle-rule-id": done.rule_id, "x-amz-lifecycle-detail": done.detail},
+    )

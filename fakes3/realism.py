@@ -12,19 +12,24 @@ language and a CI service container drive what ``app.consistency`` and ``app.fau
   with its ``id``; ``DELETE /_fakes3/faults/<id>``; ``DELETE /_fakes3/faults`` removes all.
 - ``GET /_fakes3/access-logs``: records waiting and the interval; ``POST
   /_fakes3/access-logs/flush`` delivers them now and lists the log objects written.
+- ``GET /_fakes3/lifecycle``: the day length and passes run; ``POST /_fakes3/lifecycle/run``
+  runs a lifecycle pass now (at the store's clock) and lists what it did (docs/lifecycle.md).
 """
 
 from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fakes3.access_logs import AccessLogs
 from fakes3.errors import S3Error
 from fakes3.faults import Faults
 from fakes3.protocol.serializing import WireResponse
 from fakes3.store.consistency_control import Consistency
+
+if TYPE_CHECKING:
+    from fakes3.store.lifecycle import Lifecycle
 
 __all__ = ["Realism"]
 
@@ -92,15 +97,24 @@ def _check_consistency(document: dict[str, Any]) -> None:
 class Realism:
     """Answers the realism control paths; None for a path it does not own."""
 
-    def __init__(self, consistency: Consistency, faults: Faults, access_logs: AccessLogs) -> None:
+    def __init__(
+        self,
+        consistency: Consistency,
+        faults: Faults,
+        access_logs: AccessLogs,
+        lifecycle: Lifecycle | None = None,
+    ) -> None:
         self.consistency = consistency
         self.faults = faults
         self.access_logs = access_logs
+        self.lifecycle = lifecycle
 
     def handle(self, method: str, name: str, body: bytes) -> WireResponse | None:
         route = name.split("/")
         if route[0] == "access-logs":
             return _access_logs(self.access_logs, method, route)
+        if route[0] == "lifecycle" and self.lifecycle is not None:
+            return _lifecycle(self.lifecycle, method, route)
         if route[0] not in ("consistency", "clock", "faults"):
             return None
         try:
@@ -163,5 +177,18 @@ def _access_logs(logs: AccessLogs, method: str, route: list[str]) -> WireRespons
         written = logs.flush()
         return _json(200, {"delivered": [{"bucket": b, "key": k} for b, k in written]})
     if route not in (["access-logs"], ["access-logs", "flush"]):
+        return _json(404, {"error": f"no control endpoint /_fakes3/{'/'.join(route)}"})
+    return _json(405, {"error": f"{method} is not allowed on /_fakes3/{'/'.join(route)}"})
+
+
+def _lifecycle(lifecycle: Lifecycle, method: str, route: list[str]) -> WireResponse:
+    """Lifecycle passes (fakes3/store/lifecycle.py): the day length, and a pass on demand."""
+    if route == ["lifecycle"] and method in ("GET", "HEAD"):
+        return _json(200, {"day": lifecycle.day, "passes": lifecycle.passes})
+    if route == ["lifecycle", "run"] and method == "POST":
+        report = lifecycle.run()
+        actions = [done.__dict__ for done in report.actions]
+        return _json(200, {"time": report.time, "actions": actions})
+    if route not in (["lifecycle"], ["lifecycle", "run"]):
         return _json(404, {"error": f"no control endpoint /_fakes3/{'/'.join(route)}"})
     return _json(405, {"error": f"{method} is not allowed on /_fakes3/{'/'.join(route)}"})

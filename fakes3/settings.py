@@ -37,6 +37,9 @@ class Settings:
     allow_insecure_ssec: bool = False
     # Seconds every RestoreObject takes; 0: each class and tier's own (docs/storage-classes.md).
     restore_seconds: int = 0
+    # Seconds in a lifecycle day (docs/lifecycle.md): 86400 as in AWS; tests shorten it, as
+    # other S3 servers' debug interval does (FAKES3_LIFECYCLE_DAY=10: a "day" every 10 s).
+    lifecycle_day: int = 86400
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -15,6 +15,7 @@ Modes (``Settings.auth``):
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -52,12 +53,19 @@ class Identity:
 class Authenticator:
     """Checks requests for one server: its mode, its accounts, its clock."""
 
-    def __init__(self, mode: str, accounts: Accounts, now: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        mode: str,
+        accounts: Accounts,
+        now: Callable[[], float],
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"auth mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.accounts = accounts
-        self.now = now  # epoch seconds: the store's clock, so tests can travel in time
+        self.now = now  # epoch seconds: the store's clock, for expiry (presigned URLs, policies)
+        self.wall = wall  # the wall clock, for skew: clients sign with the real time
         self._default = Identity(accounts.default)
 
     def authenticate(
@@ -131,12 +139,12 @@ class Authenticator:
         region_of: Callable[[], str | None],
     ) -> Identity:
         account = self._account(signed.credential.access_key)
-        now = self.now()
+        now, wall = self.now(), self.wall()
         if account is None:
             if signed.presigned:
-                sigv4.check_time(signed, now)  # expiry is enforced whoever signed
+                sigv4.check_time(signed, now, wall)  # expiry is enforced whoever signed
             return self._default
-        sigv4.check_time(signed, now)
+        sigv4.check_time(signed, now, wall)
         sigv4.check_scope(signed, region_of())
         _refuse_unsigned(sigv4.unsigned_amz_headers(signed, headers))
         key = sigv4.verify(signed, account.secret_key, method, raw_path, query_string, headers)
@@ -158,7 +166,7 @@ class Authenticator:
         account = self._account(access_key)
         if account is None:
             return self._default
-        sigv2.check_date(headers, self.now())
+        sigv2.check_date(headers, self.wall())
         resource = sigv2.canonical_resource(raw_path, query_string, host_bucket)
         to_sign = sigv2.string_to_sign(method, headers, resource, expires=None)
         sigv2.verify(account, to_sign, signature)

@@ -340,12 +340,18 @@ def _epoch(amz_date: str) -> float | None:
     return None if when is None else when.timestamp()
 
 
-def check_time(signed: SignedRequest, now: float) -> None:
-    """Header auth: a readable date within 15 minutes; presigned: not before, not after."""
+def check_time(signed: SignedRequest, now: float, wall: float | None = None) -> None:
+    """Header auth: a readable date within 15 minutes; presigned: not before, not after.
+
+    Skew is measured against ``wall`` (the wall clock: clients sign with the real time, so a
+    test stepping the store's clock days ahead keeps signing), expiry against ``now`` (the
+    store's clock, so a test steps past a presigned URL's expiry).
+    """
     request_time = _epoch(signed.amz_date)
     if request_time is None:
         raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
-    delta = request_time - now
+    wall = now if wall is None else wall
+    delta = request_time - wall
     if signed.presigned:
         if delta > MAX_SKEW_SECONDS:
             raise AccessDenied("Request is not valid yet")
@@ -362,7 +368,7 @@ def check_time(signed: SignedRequest, now: float) -> None:
     if abs(delta) > MAX_SKEW_SECONDS:
         raise RequestTimeTooSkewed(
             RequestTime=signed.amz_date,
-            ServerTime=iso(datetime.fromtimestamp(int(now), timezone.utc)),
+            ServerTime=iso(datetime.fromtimestamp(int(wall), timezone.utc)),
             MaxAllowedSkewMilliseconds=MAX_SKEW_SECONDS * 1000,
         )
 

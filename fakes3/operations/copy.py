@@ -10,7 +10,7 @@ from fakes3.errors import (
     MethodNotAllowed,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption, object_lock, restore
+from fakes3.operations import encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
     checksum_output,
     new_object,
@@ -138,6 +138,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
     if src.version_id is not None:
         output["CopySourceVersionId"] = src.version_id
     output.update(written_version(record))  # none for a null version, as PutObject
+    output.update(lifecycle_headers.expiration(ctx, dst_bucket, record))
     return output
 
 

@@ -2,18 +2,15 @@
 
 Since April 2023 a new S3 bucket has Object Ownership ``BucketOwnerEnforced`` (ACLs disabled:
 the owner has FULL_CONTROL of the bucket and every object), all four Block Public Access
-settings on, no lifecycle rules. fakes3 cannot change some of these yet —
-PutBucketAcl, PutBucketOwnershipControls and PutBucketLifecycleConfiguration answer
-NotImplemented — so every bucket is such a bucket, and these reads answer exactly what S3
-answers for one. The access-control and time-driven features replace them (policies:
-``operations/config/policy.py``; Object Lock: ``operations/object_lock.py``).
+settings on. fakes3 cannot change some of these yet — PutBucketAcl and
+PutBucketOwnershipControls answer NotImplemented — so every bucket is such a bucket, and
+these reads answer exactly what S3 answers for one. The access-control features replace them
+(policies: ``operations/config/policy.py``; Object Lock: ``operations/object_lock.py``;
+lifecycle: ``operations/config/lifecycle.py``).
 """
 
 from __future__ import annotations
 
-from fakes3.errors import (
-    NoSuchLifecycleConfiguration,
-)
 from fakes3.operations.context import Context, Handler, Output, Params
 
 
@@ -44,16 +41,8 @@ def get_bucket_ownership_controls(ctx: Context, params: Params) -> Output:
     return {"OwnershipControls": {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}}
 
 
-def get_bucket_lifecycle_configuration(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketLifecycleConfiguration.html"""
-    ctx.store.get_bucket(params["Bucket"])
-    raise NoSuchLifecycleConfiguration(BucketName=params["Bucket"])
-
-
 HANDLERS: dict[str, Handler] = {
     "GetBucketAcl": get_bucket_acl,
     "GetObjectAcl": get_object_acl,
     "GetBucketOwnershipControls": get_bucket_ownership_controls,
-    "GetBucketLifecycleConfiguration": get_bucket_lifecycle_configuration,
-    "GetBucketLifecycle": get_bucket_lifecycle_configuration,
 }

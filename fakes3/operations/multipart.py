@@ -20,7 +20,7 @@ from fakes3.errors import (
     NoSuchUpload,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption, object_lock, restore
+from fakes3.operations import encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
     new_object,
     validate_key,
@@ -107,6 +107,7 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
         "UploadId": upload.upload_id,
         **encryption.echo(new.encryption),
         **_upload_checksum(upload),
+        **lifecycle_headers.abort(ctx, upload),
     }
 
 
@@ -328,6 +329,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
         output[member_name(record.checksum_algorithm)] = record.checksum
         output["ChecksumType"] = record.checksum_type
     output.update(written_version(record))  # none for a null version, as PutObject
+    output.update(lifecycle_headers.expiration(ctx, bucket, record))
     return output
 
 
@@ -391,6 +393,7 @@ def list_parts(ctx: Context, params: Params) -> Output:
     }
     output["ChecksumAlgorithm"] = upload.algorithm
     output["ChecksumType"] = upload.kind
+    output.update(lifecycle_headers.abort(ctx, upload))
     return output
 
 

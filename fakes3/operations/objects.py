@@ -18,7 +18,7 @@ from fakes3.errors import (
     PreconditionFailed,
     S3Error,
 )
-from fakes3.operations import encryption, object_lock, restore
+from fakes3.operations import encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
     apply_overrides,
     checksum_output,
@@ -76,7 +76,9 @@ def put_object(ctx: Context, params: Params) -> Output:
     object_lock.require_digest(new.lock, params)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
-    return {**output, **written_version(record)}
+    output.update(written_version(record))
+    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
+    return output
 
 
 def written_version(record: ObjectRecord) -> Output:
@@ -173,6 +175,7 @@ def get_object(ctx: Context, params: Params) -> Output:
         reader.close()  # the blob was opened; an error now must not leak it
         raise
     output["Body"] = reader
+    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
     return output
 
 
@@ -185,6 +188,7 @@ def head_object(ctx: Context, params: Params) -> Output:
     _span(params, record, state)
     output = _read_output(params, record, state)
     output.update(restore.restore_output(record, ctx.store.clock))
+    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
     return output
 
 

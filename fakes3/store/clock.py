@@ -3,12 +3,17 @@
 Everything time-based reads the store's clock: Last-Modified, signature expiry and clock
 skew (``fakes3.auth``), and the lags of the consistency view (``fakes3.store.consistency``).
 ``Clock`` is the wall clock; ``ManualClock`` only moves when a test moves it.
+
+``listeners`` are called as ``listener(before, after)`` after a manual clock moves, outside
+its lock (lifecycle passes run when a step crosses a day boundary). A manual clock installed
+in place of another shares that clock's list, so listeners survive the swap.
 """
 
 from __future__ import annotations
 
 import threading
 import time as _time
+from collections.abc import Callable
 from datetime import datetime, timezone
 
 __all__ = ["Clock", "ManualClock"]
@@ -18,6 +23,9 @@ class Clock:
     """Wall-clock time."""
 
     manual = False
+
+    def __init__(self) -> None:
+        self.listeners: list[Callable[[float, float], None]] = []
 
     def time(self) -> float:
         """Seconds since the epoch, with a fraction (what the consistency view measures)."""
@@ -37,7 +45,14 @@ class ManualClock(Clock):
 
     manual = True
 
-    def __init__(self, start: float | datetime | None = None) -> None:
+    def __init__(
+        self,
+        start: float | datetime | None = None,
+        listeners: list[Callable[[float, float], None]] | None = None,
+    ) -> None:
+        super().__init__()
+        if listeners is not None:
+            self.listeners = listeners
         self._lock = threading.Lock()
         self._now = _time.time() if start is None else _seconds(start)
 
@@ -49,14 +64,23 @@ class ManualClock(Clock):
         if seconds < 0:
             raise ValueError(f"a clock only moves forward, not by {seconds}")
         with self._lock:
+            before = self._now
             self._now += seconds
-            return self._now
+            after = self._now
+        self._moved(before, after)
+        return after
 
     def set(self, when: float | datetime) -> float:
         """Jump to ``when`` (epoch seconds or an aware datetime), forward or back."""
         with self._lock:
-            self._now = _seconds(when)
-            return self._now
+            before = self._now
+            self._now = after = _seconds(when)
+        self._moved(before, after)
+        return after
+
+    def _moved(self, before: float, after: float) -> None:
+        for listener in list(self.listeners):
+            listener(before, after)
 
 
 def _seconds(when: float | datetime) -> float:

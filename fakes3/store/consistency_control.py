@@ -130,7 +130,7 @@ class Consistency:
         store runs on the wall clock)."""
         clock = self.store.clock
         if not isinstance(clock, ManualClock):
-            clock = ManualClock(clock.time())
+            clock = ManualClock(clock.time(), getattr(clock, "listeners", None))
             self.store.clock = clock
         return clock
 

@@ -11,6 +11,7 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
@@ -288,12 +289,14 @@ class Store:
         precondition: Precondition | None = None,
         version_id: str | None = None,
         bypass_governance: bool = False,
+        at: datetime | None = None,
     ) -> Deletion:
         """DeleteObject: no error if absent; ``precondition(current)`` may veto, atomically.
 
         Without ``version_id`` a versioned bucket gets a delete marker; with it, that version
         is removed for good (see ``fakes3.store.versioning``) unless Object Lock protects it
-        (``fakes3.store.object_lock``).
+        (``fakes3.store.object_lock``). ``at`` dates a delete marker (default: the clock's
+        now; a lifecycle pass catching up dates it at its midnight).
         """
         with self.lock:
             bucket_record = self.bucket_now(bucket)
@@ -303,7 +306,7 @@ class Store:
                 precondition(before)
             if version_id is None:
                 deletion, garbage = versioning.delete_current(
-                    self.index, bucket_record, key, self.clock.now()
+                    self.index, bucket_record, key, at or self.clock.now()
                 )
             else:
                 object_lock.check_delete(self, bucket_record, key, version_id, bypass_governance)

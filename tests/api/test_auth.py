@@ -2,7 +2,8 @@
 
 Real clients sign (boto3 headers and presigned URLs, SigV2, the AWS CLI's ``presign``); the
 negative cases are hand-built requests that botocore signs and the test then breaks. Time
-travel goes through the store's server_clock, which the server checks expiry and skew against.
+travel goes through the store's server_clock, which the server checks expiry against (skew is
+checked against the wall clock: a test wanting skew signs with a shifted date).
 """
 
 from __future__ import annotations
@@ -10,7 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 import requests
@@ -147,14 +151,21 @@ def test_sdk_retries_in_the_bucket_region(auth_server: Running) -> None:
     assert oregon.get_object(Bucket=name, Key="k")["Body"].read() == b"eu"
 
 
+def signed_at(offset: float, *args: Any, **kwargs: Any) -> dict[str, str]:
+    """``sign`` with a clock ``offset`` seconds off the real time (how a test gets skew)."""
+    shifted = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=offset)
+    with mock.patch("botocore.auth.get_current_datetime", return_value=shifted):
+        return sign(*args, **kwargs)
+
+
 def test_skewed_clock(
     auth_server: Running, alice_bucket: str, server_clock: TravelClock, auth_http: requests.Session
 ) -> None:
     url = f"{auth_server.url}/{alice_bucket}/k"
-    headers = sign("GET", url, key="alice", secret="alice-secret")
-    server_clock.offset = 14 * 60
+    server_clock.offset = 30 * 86400  # skew is measured on the wall clock, not the store's
+    headers = signed_at(-14 * 60, "GET", url, key="alice", secret="alice-secret")
     assert send(auth_http, "GET", url, headers).status_code == 200
-    server_clock.offset = 16 * 60
+    headers = signed_at(-16 * 60, "GET", url, key="alice", secret="alice-secret")
     response = send(auth_http, "GET", url, headers)
     if mode_of(auth_server) == "off":
         assert response.status_code == 200

@@ -44,6 +44,7 @@ HONOURED: dict[str, str] = {
     "ListDirectoryBuckets": "ContinuationToken MaxDirectoryBuckets",
     "PutBucketReplication": "Token",
     "PutBucketPolicy": "ConfirmRemoveSelfBucketAccess",
+    "PutBucketLifecycleConfiguration": "TransitionDefaultMinimumObjectSize",
     # The Id-keyed configuration families (operations/config/keyed*.py)
     "GetBucketAnalyticsConfiguration": "Id",
     "PutBucketAnalyticsConfiguration": "Id",

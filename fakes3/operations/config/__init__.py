@@ -11,6 +11,7 @@ from fakes3.operations.config import (
     cors,
     encryption,
     keyed,
+    lifecycle,
     metadata,
     notification,
     object_lock,
@@ -36,6 +37,7 @@ HANDLERS: dict[str, Handler] = {
     **metadata.HANDLERS,
     **policy.HANDLERS,
     **object_lock.HANDLERS,
+    **lifecycle.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]
