@@ -170,17 +170,18 @@ def _copy_span(params: Params, src: ObjectRecord) -> tuple[int, int]:
             )
         return 0, src.size
     match = _COPY_RANGE.fullmatch(header.strip())
+    # Capped, never int() of 4300+ digits.
+    first, last = (decimal(match[1]) or 0, decimal(match[2]) or 0) if match else (0, -1)
     # A reversed range (bytes=200-100) is a malformed one for S3, like bytes=0- or bytes=-5;
     # only a well-formed range past the end names the source's size.
-    if match is None or int(match[1]) > int(match[2]):
+    if match is None or first > last:
         raise InvalidArgument(
             "The x-amz-copy-source-range value must be of the form bytes=first-last where "
             "first and last are the zero-based offsets of the first and last bytes to copy",
             ArgumentName="x-amz-copy-source-range",
             ArgumentValue=header,
         )
-    first, last = decimal(match[1]) or 0, decimal(match[2]) or 0  # capped, never 4300+ digits
-    if first > last or last >= src.size:
+    if last >= src.size:
         raise InvalidArgument(
             f"Range specified is not valid for source object of size: {src.size}",
             ArgumentName="x-amz-copy-source-range",
