@@ -30,6 +30,7 @@ from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.serializing import STATUS
 from fakes3.store.records import ObjectRecord
+from fakes3.store.store import Doomed
 from fakes3.store.versioning import Deletion
 
 # S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
@@ -198,23 +199,32 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
-    deleted: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
+    outcomes: list[Deletion | S3Error] = []
+    doomed: list[Doomed] = []  # the valid keys, deleted in one store call (one transaction)
     for item in objects:
         key = item.get("Key")
         if key is None:
             raise MalformedXML()
-        version = item.get("VersionId")
         try:
             validate_key(key)
             etag = item.get("ETag")
             condition = _etag_condition(etag, key) if etag is not None else None
-            deletion = ctx.store.delete_object(bucket, key, condition, version)
+            doomed.append((key, item.get("VersionId"), condition))
         except S3Error as error:
-            entry = {"Key": key, "Code": error.code, "Message": error.text}
-            errors.append({**entry, "VersionId": version} if version else entry)
+            outcomes.append(error)
             continue
-        deleted.append(_deleted_entry(key, version, deletion))
+        outcomes.append(Deletion())  # a placeholder for the store's answer
+    answers = iter(ctx.store.delete_objects(bucket, doomed))
+    deleted: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for item, outcome in zip(objects, outcomes, strict=True):
+        key, version = item["Key"], item.get("VersionId")
+        result = outcome if isinstance(outcome, S3Error) else next(answers)
+        if isinstance(result, S3Error):
+            entry = {"Key": key, "Code": result.code, "Message": result.text}
+            errors.append({**entry, "VersionId": version} if version else entry)
+        else:
+            deleted.append(_deleted_entry(key, version, result))
     output: Output = {"Errors": errors} if errors else {}
     if not spec.get("Quiet"):
         output["Deleted"] = deleted
