@@ -157,6 +157,8 @@ def serve(settings: Settings) -> int:
 
         previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
     storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
+    if settings.data_dir:  # blob files a crash left unreferenced, deleted on open
+        storage += f", {app.store.reclaimed} unreferenced blob files removed"
     print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
     try:
         server.serve_forever()
