@@ -246,3 +246,121 @@ def test_concurrent_first_spills_keep_every_blob() -> None:
             thread.join()
         got = [read(store, "bkt", f"k{n}") for n in range(8)]
         assert got == [b"spilled %d" % n for n in range(8)]
+
+
+# One transaction per S3-level change (issue 11) ------------------------------------------------
+
+
+def snapshot(store: Store, bucket: str) -> tuple[object, ...]:
+    """Everything a client could see of a bucket: objects, versions, bodies, configuration."""
+    page = store.list_objects(bucket)
+    versions = store.list_versions(bucket)
+    return (
+        store.get_bucket(bucket).versioning,
+        [(r.key, r.etag, r.version_id, read(store, bucket, r.key)) for r in page.objects],
+        [(r.key, r.version_id, r.delete_marker) for r in versions.objects],
+        store.configs.get(bucket, "tagging"),
+    )
+
+
+class Boom(Exception):
+    pass
+
+
+def test_an_exception_inside_a_change_leaves_nothing_changed(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    for key in ("a", "b", "c"):
+        put(store, "bkt", key, key.encode())
+    store.configs.put("bkt", "tagging", {"TagSet": []})
+    before = snapshot(store, "bkt")
+    with pytest.raises(Boom), store.change():
+        put(store, "bkt", "a", b"overwritten")
+        put(store, "bkt", "new", b"new")
+        store.delete_object("bkt", "b")
+        store.delete_objects("bkt", [("c", None, None)])
+        store.set_versioning("bkt", "Enabled")
+        put(store, "bkt", "a", b"versioned")
+        store.configs.delete("bkt", "tagging")
+        store.create_bucket("other", "us-east-1")
+        raise Boom()
+    store.configs.clear()  # the cache is the store's; what is stored must be unchanged
+    assert snapshot(store, "bkt") == before
+    with pytest.raises(NoSuchBucket):
+        store.get_bucket("other")
+    put(store, "bkt", "after", b"x")  # and the store goes on working
+    assert read(store, "bkt", "after") == b"x"
+
+
+def test_a_failing_nested_change_undoes_only_its_own_writes(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    with store.change():
+        put(store, "bkt", "kept", b"1")
+        with pytest.raises(Boom), store.change():
+            put(store, "bkt", "undone", b"2")
+            raise Boom()
+    assert [r.key for r in store.list_objects("bkt").objects] == ["kept"]
+
+
+def test_versioning_starts_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PutBucketVersioning interrupted after every object got its "null" version."""
+    store.create_bucket("bkt", "us-east-1")
+    for number in range(50):
+        put(store, "bkt", f"k{number:02}")
+
+    def fail(*_args: object) -> None:
+        raise Boom()
+
+    monkeypatch.setattr(store.index, "set_bucket", fail)
+    with pytest.raises(Boom):
+        store.set_versioning("bkt", "Enabled")
+    monkeypatch.undo()
+    assert store.get_bucket("bkt").versioning is None
+    assert {r.version_id for r in store.list_versions("bkt").objects} == {None}
+    assert store.index.latest_version("bkt", "k00") is None
+    store.delete_objects("bkt", [(f"k{number:02}", None, None) for number in range(50)])
+    store.delete_bucket("bkt")  # no version row was left behind to make it BucketNotEmpty
+
+
+def test_delete_objects_keeps_per_key_errors_and_rolls_back_as_one(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    for key in ("a", "b", "c"):
+        put(store, "bkt", key)
+
+    def refuse(_current: ObjectRecord | None) -> None:
+        raise PreconditionFailed()
+
+    def crash(_current: ObjectRecord | None) -> None:
+        raise Boom()
+
+    results = store.delete_objects("bkt", [("a", None, None), ("b", None, refuse)])
+    assert isinstance(results[1], PreconditionFailed)
+    assert [r.key for r in store.list_objects("bkt").objects] == ["b", "c"]
+    with pytest.raises(Boom):  # not an S3 error: the whole batch is undone
+        store.delete_objects("bkt", [("b", None, None), ("c", None, crash)])
+    assert [read(store, "bkt", key) for key in ("b", "c")] == [b"x", b"x"]
+
+
+def blob_files(root: Path) -> set[str]:
+    return {path.name for path in (root / "blobs").rglob("*") if path.is_file()}
+
+
+def test_reopening_removes_only_unreferenced_old_blobs(tmp_path: Path) -> None:
+    first = open_store(str(tmp_path))
+    first.create_bucket("bkt", "us-east-1")
+    put(first, "bkt", "k", b"current")
+    first.set_versioning("bkt", "Enabled")
+    put(first, "bkt", "k", b"newer")  # the first body is now a noncurrent version
+    upload = first.multipart.create("bkt", "big", {}, None, None)
+    first.multipart.upload_part(upload, 1, io.BytesIO(b"part"), None)
+    first.close()
+    referenced = blob_files(tmp_path)
+    assert len(referenced) == 3
+    orphan = tmp_path / "blobs" / "0a" / ("0a" * 16)
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"left by a crash")
+    os.utime(orphan, (1, 1))
+    second = open_store(str(tmp_path))
+    assert second.reclaimed == 1
+    assert blob_files(tmp_path) == referenced
+    assert read(second, "bkt", "k") == b"newer"
+    second.close()
