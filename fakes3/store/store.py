@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from typing import Any
 
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket, S3Error
@@ -48,6 +49,7 @@ from fakes3.store.uploads_sqlite import SqliteUploads
 from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
+_NEVER = datetime.fromtimestamp(0, timezone.utc)  # a date no unversioned delete records
 # One key of a DeleteObjects request: (key, version id or None, precondition or None).
 Doomed = tuple[str, "str | None", "Precondition | None"]
 
@@ -369,9 +371,8 @@ class Store:
         if precondition is not None:
             precondition(before)
         if version_id is None:
-            deletion, garbage = versioning.delete_current(
-                self.index, bucket_record, key, self.clock.now()
-            )
+            now = self.clock.now() if bucket_record.versioning is not None else _NEVER
+            deletion, garbage = versioning.delete_current(self.index, bucket_record, key, now)
         else:
             deletion, garbage = versioning.delete_version(
                 self.index, bucket_record, key, version_id
