@@ -7,6 +7,7 @@ import os
 import threading
 import tracemalloc
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -289,6 +290,28 @@ def test_an_exception_inside_a_change_leaves_nothing_changed(store: Store) -> No
         store.get_bucket("other")
     put(store, "bkt", "after", b"x")  # and the store goes on working
     assert read(store, "bkt", "after") == b"x"
+
+
+def test_versioned_changes_roll_back_too(store: Store) -> None:
+    store.create_bucket("ver", "us-east-1")
+    store.create_bucket("gone", "us-east-1")
+    store.set_versioning("ver", "Enabled")
+    first = put(store, "ver", "k", b"1")
+    second = put(store, "ver", "k", b"2")
+    put(store, "ver", "j", b"3")
+    store.set_versioning("ver", "Suspended")
+    put(store, "ver", "n", b"null")
+    before = snapshot(store, "ver")
+    with pytest.raises(Boom), store.change():
+        store.delete_object("ver", "k", version_id=second.version_id)  # first is current again
+        store.delete_object("ver", "k", version_id=first.version_id)  # and now none
+        store.rewrite_object("ver", "j", None, lambda r: replace(r, tags=(("t", "v"),)))
+        store.delete_object("ver", "n")  # a null delete marker replaces the null version
+        store.delete_bucket("gone")
+        raise Boom()
+    assert snapshot(store, "ver") == before
+    assert store.head_object("ver", "j").tags == ()
+    assert [b.name for b in store.list_buckets()] == ["gone", "ver"]
 
 
 def test_a_failing_nested_change_undoes_only_its_own_writes(store: Store) -> None:
