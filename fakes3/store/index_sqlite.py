@@ -123,7 +123,13 @@ class SqliteIndex:
             self._load_buckets()  # the cache may hold a change that was undone
             raise
         self._depth = depth
-        db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
+        try:
+            db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
+        except BaseException:  # a disk full at COMMIT: leave no transaction open behind it
+            if depth == 0 and db.in_transaction:
+                db.execute("ROLLBACK")
+                self._load_buckets()
+            raise
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
