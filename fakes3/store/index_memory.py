@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from functools import partial
 
@@ -63,27 +62,41 @@ def _reversion(entry: _Bucket, record: ObjectRecord, position: int) -> None:
     versions.insert(position, record)
 
 
+class _Scope:
+    """``MemoryIndex.transaction()``: a class, not a generator, as it wraps every write."""
+
+    __slots__ = ("index", "marks")
+
+    def __init__(self, index: MemoryIndex) -> None:
+        self.index = index
+        self.marks: list[int] = []  # undo-log length at each open scope (the lock holder's)
+
+    def __enter__(self) -> None:
+        index = self.index
+        if index._undo is None:
+            index._undo = []
+        self.marks.append(len(index._undo))
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        index, mark = self.index, self.marks.pop()
+        undo = index._undo
+        assert undo is not None
+        if kind is not None:
+            index._undo = None  # undoing logs nothing
+            while len(undo) > mark:
+                undo.pop()()
+        index._undo = undo if self.marks else None
+
+
 class MemoryIndex:
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
         self._undo: list[Undo] | None = None  # inside transaction(): newest change last
+        self._scope = _Scope(self)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Scope:
         """Everything inside stands or, if it raises, is taken back; nesting allowed."""
-        outer = self._undo is None
-        undo = self._undo = [] if outer else self._undo
-        assert undo is not None
-        mark = len(undo)
-        try:
-            yield
-        except BaseException:
-            self._undo = None  # undoing logs nothing
-            while len(undo) > mark:
-                undo.pop()()
-            raise
-        finally:
-            self._undo = None if outer else undo
+        return self._scope
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._buckets[bucket.name] = _Bucket(bucket)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any
 
@@ -74,6 +73,42 @@ def _migrate(db: sqlite3.Connection) -> None:
         db.execute("COMMIT")
 
 
+class _Transaction:
+    """``SqliteIndex.transaction()``: BEGIN IMMEDIATE … COMMIT, or a savepoint when nested (a
+    class, not a generator: it wraps every write)."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: SqliteIndex) -> None:
+        self.index = index
+
+    def __enter__(self) -> None:
+        index = self.index
+        depth = index._depth
+        index._db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT s{depth}")
+        index._depth = depth + 1
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        index = self.index
+        depth = index._depth = index._depth - 1
+        db = index._db
+        if kind is not None:
+            if depth == 0:
+                db.execute("ROLLBACK")
+            else:
+                db.execute(f"ROLLBACK TO s{depth}")
+                db.execute(f"RELEASE s{depth}")
+            index._load_buckets()  # the cache may hold a change that was undone
+            return
+        try:
+            db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
+        except BaseException:  # a disk full at COMMIT: leave no transaction open behind it
+            if depth == 0 and db.in_transaction:
+                db.execute("ROLLBACK")
+                index._load_buckets()
+            raise
+
+
 class SqliteIndex:
     """Objects live in SQLite; bucket records are also kept in a dict, since every request
     looks its bucket up and there are few of them (the table stays the source of truth)."""
@@ -90,6 +125,7 @@ class SqliteIndex:
                 self._db.execute(f"ALTER TABLE buckets ADD COLUMN {column} {kind}")
         _migrate(self._db)
         self._depth = 0  # nesting of transaction(): 0 outside, 1 in BEGIN, more in savepoints
+        self._transaction = _Transaction(self)
         self._load_buckets()
         (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
         self._seq = last or 0  # versions are numbered in write order: newest is largest
@@ -105,31 +141,9 @@ class SqliteIndex:
             for record in map(_bucket, self._db.execute(f"SELECT {_BUCKET_FIELDS} FROM buckets"))
         }
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> _Transaction:
         """Everything inside commits together or not at all; nested, a savepoint."""
-        db, depth = self._db, self._depth
-        db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT s{depth}")
-        self._depth = depth + 1
-        try:
-            yield
-        except BaseException:
-            self._depth = depth
-            if depth == 0:
-                db.execute("ROLLBACK")
-            else:
-                db.execute(f"ROLLBACK TO s{depth}")
-                db.execute(f"RELEASE s{depth}")
-            self._load_buckets()  # the cache may hold a change that was undone
-            raise
-        self._depth = depth
-        try:
-            db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
-        except BaseException:  # a disk full at COMMIT: leave no transaction open behind it
-            if depth == 0 and db.in_transaction:
-                db.execute("ROLLBACK")
-                self._load_buckets()
-            raise
+        return self._transaction
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
