@@ -63,6 +63,10 @@ class MetadataIndex(Protocol):
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None: ...
 
+    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        """MUST remove every present key (duplicates allowed); returns the removed records."""
+        ...
+
     def remove(self, bucket: str, key: str) -> ObjectRecord | None:
         """MUST remove the key if present; returns the removed record."""
 

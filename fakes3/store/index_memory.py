@@ -149,6 +149,10 @@ class MemoryIndex:
                 self._undo.append(lambda: _restore(entry, key, previous))
         return previous
 
+    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        removed = (self.remove(bucket, key) for key in keys)
+        return [record for record in removed if record is not None]
+
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         entry = self._buckets[bucket]
         keys = entry.keys

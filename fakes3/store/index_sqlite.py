@@ -198,6 +198,21 @@ class SqliteIndex:
             self._db.execute(_DELETE_OBJECT, (bucket, key))
         return previous
 
+    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        if not _RETURNING:
+            removed = (self.remove(bucket, key) for key in keys)
+            return [found for found in removed if found is not None]
+        found: list[ObjectRecord] = []
+        for start in range(0, len(keys), 500):  # under SQLite's 999-variable floor
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"DELETE FROM objects WHERE bucket = ? AND key IN ({marks}) RETURNING {_COLUMNS}",
+                (bucket, *chunk),
+            )
+            found.extend(map(record, rows.fetchall()))
+        return found
+
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         op = ">=" if inclusive else ">"
         rows = self._db.execute(

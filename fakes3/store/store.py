@@ -384,12 +384,23 @@ class Store:
         results: list[Deletion | S3Error] = []
         with self.change():
             bucket_record = self.bucket_now(bucket)
+            plain = bucket_record.versioning is None and self.view is None
+            if plain and all(version is None and test is None for _, version, test in doomed):
+                return self._delete_keys(bucket, [key for key, _, _ in doomed])
             for key, version_id, precondition in doomed:
                 try:
                     results.append(self._delete(bucket_record, key, precondition, version_id))
                 except S3Error as error:
                     results.append(error)
         return results
+
+    def _delete_keys(self, bucket: str, keys: list[str]) -> list[Deletion | S3Error]:
+        """Plain deletes in a never-versioned bucket, in one index call (inside a change)."""
+        removed = self.index.remove_many(bucket, keys)
+        for key in keys:
+            self._conflicts.deleted(bucket, key)
+        self.discard([record.blob_id for record in removed])
+        return [Deletion()] * len(keys)
 
     def _delete(
         self,

@@ -21,6 +21,7 @@ from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.listing import prefix_successor
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
+from fakes3.store.versioning import Deletion
 
 
 @pytest.fixture(params=["memory", "memory-spilling", "directory"])
@@ -361,6 +362,19 @@ def test_delete_objects_keeps_per_key_errors_and_rolls_back_as_one(store: Store)
     with pytest.raises(Boom):  # not an S3 error: the whole batch is undone
         store.delete_objects("bkt", [("b", None, None), ("c", None, crash)])
     assert [read(store, "bkt", key) for key in ("b", "c")] == [b"x", b"x"]
+
+
+def test_plain_delete_objects_in_one_index_call(store: Store, tmp_path: Path) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    for number in range(600):  # more than one SQL statement's worth of keys
+        put(store, "bkt", f"k{number:03}")
+    doomed = [f"k{number:03}" for number in range(0, 600, 2)] + ["k000", "missing"]
+    results = store.delete_objects("bkt", [(key, None, None) for key in doomed])
+    assert results == [Deletion()] * len(doomed)
+    left = [record.key for record in store.list_objects("bkt").objects]
+    assert left == [f"k{number:03}" for number in range(1, 600, 2)]
+    if os.path.isdir(tmp_path / "data"):
+        assert len(blob_files(tmp_path / "data")) == 300
 
 
 def blob_files(root: Path) -> set[str]:
