@@ -32,6 +32,7 @@ from fakes3.store.blobs import (
     write_stream,
 )
 from fakes3.store.bucket_configs import BucketConfigs
+from fakes3.store.changes import Change
 from fakes3.store.clock import Clock
 from fakes3.store.conflicts import ConflictWatch, Watch
 from fakes3.store.consistency import Scan, View
@@ -77,57 +78,6 @@ class NewObject:
         }
 
 
-class _Change:
-    """``Store.change()``: a class, not a generator, as it wraps every write. Its stack is
-    touched only by the thread holding the store's lock."""
-
-    __slots__ = ("store", "marks")
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.marks: list[int] = []  # length of the freed list at each open change
-
-    def __enter__(self) -> None:
-        store = self.store
-        store.lock.acquire()
-        try:
-            if store._freed is None:
-                store._freed = []
-            self.marks.append(len(store._freed))
-            store.index.transaction().__enter__()
-        except BaseException:
-            self._close()
-            raise
-
-    def __exit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, trace: Any
-    ) -> None:
-        store = self.store
-        try:
-            store.index.transaction().__exit__(kind, error, trace)
-        except BaseException:
-            self._close(failed=True)
-            raise
-        freed = self._close(failed=kind is not None)
-        for blob_id in freed:  # after the commit, outside the lock
-            store.blobs.delete(blob_id)
-
-    def _close(self, failed: bool = False) -> list[str]:
-        """Pop this change; release the lock; the blobs to delete now (outermost, committed)."""
-        store = self.store
-        freed = store._freed
-        assert freed is not None
-        mark = self.marks.pop() if self.marks else 0
-        if failed:
-            del freed[mark:]
-        if self.marks:
-            store.lock.release()
-            return []
-        store._freed = None
-        store.lock.release()
-        return freed
-
-
 class Store:
     """Buckets and objects with S3's rules; thread-safe."""
 
@@ -143,7 +93,7 @@ class Store:
         self.clock = clock or Clock()
         self.lock = threading.RLock()
         self._freed: list[str] | None = None  # inside change(): blobs to delete once committed
-        self._change = _Change(self)
+        self._change = Change(self)
         self._conflicts = ConflictWatch()
         self.multipart = Multipart(self, uploads or MemoryUploads())
         self.configs = BucketConfigs(self)  # every bucket configuration (bucket_configs.py)
@@ -152,7 +102,7 @@ class Store:
         self.view: View | None = None
         self.reclaimed = 0  # unreferenced blob files deleted when the store was opened
 
-    def change(self) -> _Change:
+    def change(self) -> Change:
         """One S3-level change, under the lock: its index and upload writes commit together
         (an exception inside undoes them all), and the blobs it frees (``discard``) are
         deleted only once that commit is made. Nested, it is part of the outer change."""
