@@ -3,8 +3,8 @@
 Each round restarts the server on the same directory, checks that every key is old-complete or
 new-complete (listed keys readable, each body one that a client sent; HEAD, GET, ListObjects
 and ListObjectVersions agree; the blob files are exactly those the index refers to), then
-runs writers — PutObject overwrites, multipart completions, versioned deletes and deletes of
-versions, versioning changes, DeleteObjects, and the first versioning of a 1,000-object
+runs writers — PutObject overwrites, multipart completions, CopyObject, versioned deletes and
+deletes of versions, versioning changes, DeleteObjects, and the versioning of a 1,000-object
 bucket — and SIGKILLs the server after a random delay. At the end everything is deleted and
 every bucket must be deletable. ``FAKES3_CRASH_KILLS`` sets the number of kills (CI: 10).
 """
@@ -31,6 +31,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from fakes3.store import open_store
 from fakes3.store.store import NewObject
@@ -87,6 +88,8 @@ class Writes:
 
     def __init__(self) -> None:
         self.sent: dict[tuple[str, str], set[bytes]] = defaultdict(set)
+        self.copies: dict[tuple[str, str], set[str]] = defaultdict(set)  # target -> sources
+        self.failures: list[Exception] = []  # 5xx answers: never, crash or not
         self.lock = threading.Lock()
 
     def body(self, bucket: str, key: str, tag: str) -> bytes:
@@ -94,6 +97,22 @@ class Writes:
         with self.lock:
             self.sent[bucket, key].add(data)
         return data
+
+    def copy(self, bucket: str, source: str, target: str) -> None:
+        with self.lock:
+            self.copies[bucket, target].add(source)
+
+    def possible(self, bucket: str, key: str) -> set[bytes]:
+        """The bodies ``key`` may have: those sent to it and, through copies, to its sources
+        (whenever they were sent: the server reads a source after the client chose it)."""
+        seen, todo, bodies = {key}, [key], set()
+        while todo:
+            current = todo.pop()
+            bodies |= self.sent[bucket, current]
+            for source in self.copies[bucket, current] - seen:
+                seen.add(source)
+                todo.append(source)
+        return bodies
 
 
 def writer(s3: Client, writes: Writes, name: str, stop: threading.Event) -> None:
@@ -130,7 +149,12 @@ def writer(s3: Client, writes: Writes, name: str, stop: threading.Event) -> None
                 s3.delete_object(Bucket=bucket, Key=key)
             elif action < 0.8 and versions[key]:
                 s3.delete_object(Bucket=VERSIONED, Key=key, VersionId=versions[key].pop(0))
-            elif action < 0.9:
+            elif action < 0.85:
+                source = rng.choice(KEYS)
+                writes.copy(bucket, source, key)
+                copied = {"Bucket": bucket, "Key": source}
+                s3.copy_object(Bucket=bucket, Key=key, CopySource=copied)
+            elif action < 0.93:
                 doomed = [{"Key": k} for k in rng.sample(KEYS, 3)]
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": doomed})
             else:
@@ -138,6 +162,10 @@ def writer(s3: Client, writes: Writes, name: str, stop: threading.Event) -> None
                 s3.put_bucket_versioning(
                     Bucket=VERSIONED, VersioningConfiguration={"Status": status}
                 )
+        except ClientError as error:  # copying a deleted key…: the server is still there
+            if error.response["ResponseMetadata"]["HTTPStatusCode"] >= 500:
+                writes.failures.append(error)
+            continue
         except Exception:
             return  # the server was killed under this request
 
@@ -166,7 +194,7 @@ def check(s3: Client, writes: Writes, data_dir: Path) -> None:
         for key, item in listed.items():
             got = s3.get_object(Bucket=bucket, Key=key)
             body = got["Body"].read()
-            assert body in writes.sent[bucket, key], (bucket, key, body[:40])
+            assert body in writes.possible(bucket, key), (bucket, key, body[:40])
             head = s3.head_object(Bucket=bucket, Key=key)
             assert head["ETag"] == got["ETag"] == item["ETag"]
             assert head["ContentLength"] == item["Size"] == len(body)
@@ -180,7 +208,7 @@ def check(s3: Client, writes: Writes, data_dir: Path) -> None:
         for entry in random.sample(older, min(len(older), 20)):  # noncurrent ones still readable
             got = s3.get_object(Bucket=bucket, Key=entry["Key"], VersionId=entry["VersionId"])
             assert got["ETag"] == entry["ETag"]
-            assert got["Body"].read() in writes.sent[bucket, entry["Key"]]
+            assert got["Body"].read() in writes.possible(bucket, entry["Key"])
         for marker in pages(s3.list_object_versions, "DeleteMarkers", Bucket=bucket):
             if marker["IsLatest"]:
                 assert marker["Key"] not in listed and marker["Key"] not in latest, marker
@@ -257,6 +285,7 @@ def test_kill_9_at_any_instant_leaves_every_key_old_or_new(tmp_path: Path) -> No
             stop.set()
             for thread in threads:
                 thread.join(timeout=30)
+    assert writes.failures == []
     with serving(data_dir) as (_proc, url, _removed):
         s3 = client(url)
         check(s3, writes, data_dir)
