@@ -199,7 +199,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
-    outcomes: list[Deletion | S3Error] = []
+    refused: list[S3Error | None] = []  # per item: its error, or None if the store decides
     doomed: list[Doomed] = []  # the valid keys, deleted in one store call (one transaction)
     for item in objects:
         key = item.get("Key")
@@ -211,15 +211,15 @@ def delete_objects(ctx: Context, params: Params) -> Output:
             condition = _etag_condition(etag, key) if etag is not None else None
             doomed.append((key, item.get("VersionId"), condition))
         except S3Error as error:
-            outcomes.append(error)
+            refused.append(error)
             continue
-        outcomes.append(Deletion())  # a placeholder for the store's answer
+        refused.append(None)
     answers = iter(ctx.store.delete_objects(bucket, doomed))
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    for item, outcome in zip(objects, outcomes, strict=True):
+    for item, refusal in zip(objects, refused, strict=True):
         key, version = item["Key"], item.get("VersionId")
-        result = outcome if isinstance(outcome, S3Error) else next(answers)
+        result = refusal if refusal is not None else next(answers)
         if isinstance(result, S3Error):
             entry = {"Key": key, "Code": result.code, "Message": result.text}
             errors.append({**entry, "VersionId": version} if version else entry)
