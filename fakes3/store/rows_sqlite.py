@@ -109,8 +109,13 @@ class _Lazy:
         if instance is None:
             return _DEFAULTS[self.name].default
         state = instance.__dict__
-        state.update(_decode(state.pop("_attrs")))
-        return state[self.name]
+        attrs = state.get("_attrs")
+        if attrs is None:  # another thread decoded them meanwhile (values first, then this)
+            return state[self.name]
+        values = _decode(attrs)
+        state.update(values)
+        state.pop("_attrs", None)
+        return values[self.name]
 
 
 class _Stored(ObjectRecord):
