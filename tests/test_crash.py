@@ -116,7 +116,8 @@ class Writes:
 
 
 def writer(s3: Client, writes: Writes, name: str, stop: threading.Event) -> None:
-    """Random writes until the server dies (any error ends the loop)."""
+    """Random writes until the server dies (a connection error ends the loop, an S3 error
+    does not; a 5xx is recorded as a failure)."""
     rng = random.Random(name)
     versions: dict[str, list[str]] = defaultdict(list)
     count = 0
