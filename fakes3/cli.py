@@ -218,6 +218,8 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
         previous = {signum: signal.signal(signum, on_signal) for signum in _SIGNALS}
     app.lifecycle.start()  # lifecycle passes on the wall clock (docs/lifecycle.md)
     storage = f"directory: {settings.data_dir}" if settings.data_dir else "memory"
+    if settings.data_dir:  # blob files a crash left unreferenced, deleted on open
+        storage += f", {app.store.reclaimed} unreferenced blob files removed"
     launch.write_ready_file(server.endpoint_url, settings)  # there when the line below is
     print(f"fakes3 {__version__} listening on {server.endpoint_url} ({storage})", flush=True)
     launch.announce(server.endpoint_url, settings)

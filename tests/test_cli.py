@@ -179,15 +179,20 @@ def test_serve_reads_variables_and_logs_requests(tmp_path: Path) -> None:
         assert proc.wait(timeout=20) == 0
         assert proc.stderr is not None
         log = proc.stderr.read()
-    assert storage == f"directory: {tmp_path}"
+    assert storage == f"directory: {tmp_path}, 0 unreferenced blob files removed"
     assert re.search(r"^127\.0\.0\.1 GET /_fakes3/health 200 - \d+ \d+\.\dms$", log, re.M), log
 
 
 def test_serve_reports_the_directory(tmp_path: Path) -> None:
+    orphan = tmp_path / "blobs" / "ab" / ("ab" * 16)  # a blob a crash left unreferenced
+    orphan.parent.mkdir(parents=True)
+    orphan.write_bytes(b"lost")
+    os.utime(orphan, (1, 1))
     with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (proc, _, storage):
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
-    assert storage == f"directory: {tmp_path}"
+    assert storage == f"directory: {tmp_path}, 1 unreferenced blob files removed"
+    assert not orphan.exists()
 
 
 def test_serve_https(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 
 from fakes3.errors import NoSuchBucket
 from fakes3.operations.context import Context, Output
+from fakes3.protocol.dates import http_date
 from fakes3.store import lifecycle_rules as lr
 from fakes3.store.lifecycle import CONFIG
 from fakes3.store.records import ObjectRecord
@@ -36,7 +37,7 @@ def expiration(ctx: Context, bucket: str, record: ObjectRecord) -> Output:
     if found is None:
         return {}
     when, rule_id = found
-    return {"Expiration": f'expiry-date="{lr.http_date(when)}", rule-id="{rule_id}"'}
+    return {"Expiration": f'expiry-date="{http_date(when)}", rule-id="{rule_id}"'}
 
 
 def abort(ctx: Context, upload: UploadRecord) -> Output:

@@ -31,6 +31,7 @@ from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.serializing import STATUS
 from fakes3.store.records import ObjectRecord
+from fakes3.store.store import Doomed
 from fakes3.store.versioning import NULL, Deletion
 
 # S3 gives every new object a CRC64NVME checksum when the client sends none (since 2025).
@@ -240,27 +241,37 @@ def delete_objects(ctx: Context, params: Params) -> Output:
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
     bypass = bool(params.get("BypassGovernanceRetention"))
-    deleted: list[dict[str, Any]] = []
-    errors: list[dict[str, Any]] = []
+    refused: list[S3Error | None] = []  # per item: its error, or None if the store decides
+    doomed: list[Doomed] = []  # the valid keys, deleted in one store call (one transaction)
     for item in objects:
         key = item.get("Key")
         if key is None:
             raise MalformedXML()
-        version = item.get("VersionId")
         try:
             validate_key(key)
             etag = item.get("ETag")
             condition = _etag_condition(etag, key) if etag is not None else None
-            deletion = ctx.store.delete_object(bucket, key, condition, version, bypass)
+            doomed.append((key, item.get("VersionId"), condition))
         except S3Error as error:
-            if version is not None and error.fields.get("ArgumentName") == "versionId":
+            refused.append(error)
+            continue
+        refused.append(None)
+    answers = iter(ctx.store.delete_objects(bucket, doomed, bypass))
+    deleted: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    for item, refusal in zip(objects, refused, strict=True):
+        key, version = item["Key"], item.get("VersionId")
+        result = refusal if refusal is not None else next(answers)
+        if isinstance(result, S3Error) and version is not None:
+            if result.fields.get("ArgumentName") == "versionId":
                 # DeleteObjects reports an id S3 never issued as NoSuchVersion, where
                 # DeleteObject answers InvalidArgument (AWS, as LocalStack recorded it).
-                error = NoSuchVersion()
-            entry = {"Key": key, "Code": error.code, "Message": error.text}
+                result = NoSuchVersion()
+        if isinstance(result, S3Error):
+            entry = {"Key": key, "Code": result.code, "Message": result.text}
             errors.append({**entry, "VersionId": version} if version else entry)
-            continue
-        deleted.append(_deleted_entry(key, version, deletion))
+        else:
+            deleted.append(_deleted_entry(key, version, result))
     output: Output = {"Errors": errors} if errors else {}
     if not spec.get("Quiet"):
         output["Deleted"] = deleted

@@ -10,8 +10,9 @@ hears of it (``bucket-config-lag`` covers every feature without any of them aski
 where the decoded documents are cached for the seams that read them on every request
 (default encryption on PUT, CORS on responses).
 
-Every method takes the store's lock. Reads see the bucket as the consistency view serves it;
-writes check the bucket as it is now. A missing bucket is ``NoSuchBucket``.
+Every method takes the store's lock; a change is one ``store.change()`` (one transaction), and
+the cache learns of it only once that has committed. Reads see the bucket as the consistency
+view serves it; writes check the bucket as it is now. A missing bucket is ``NoSuchBucket``.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ class BucketConfigs:
             store.bucket_now(bucket)
             before = self._current(bucket, name) if store.view is not None else None
             document = dumps(value)
-            store.index.put_config(bucket, name, document)
+            with store.change():
+                store.index.put_config(bucket, name, document)
             self._cache[(bucket, name)] = loads(document)
             if store.view is not None:
                 store.view.config_changed(bucket, name, before, self._cache[(bucket, name)])
@@ -95,7 +97,8 @@ class BucketConfigs:
         with store.lock:
             store.bucket_now(bucket)
             before = self._current(bucket, name) if store.view is not None else None
-            removed = store.index.delete_config(bucket, name)
+            with store.change():
+                removed = store.index.delete_config(bucket, name)
             self._cache[(bucket, name)] = _ABSENT
             if removed and store.view is not None:
                 store.view.config_changed(bucket, name, before, None)

@@ -4,6 +4,10 @@ Keys are ordered by UTF-8 byte order, which for valid Unicode strings is also co
 order, so Python's ``str`` comparison and SQLite's BINARY collation both give S3's order.
 The store serialises calls with its own lock; implementations need not be thread-safe.
 
+Every S3-level change runs inside ``transaction()``: all its calls take effect together or,
+if anything inside raises, not at all — and for the directory backend, a process killed at
+any instant leaves either none or all of them on disk.
+
 Two views of a bucket's objects:
 
 - **current** (``put``/``get``/``remove``/``scan``): the one live version of each key, what
@@ -16,12 +20,24 @@ Two views of a bucket's objects:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Protocol
 
 from fakes3.store.records import BucketRecord, ObjectRecord
 
 
 class MetadataIndex(Protocol):
+    def transaction(self) -> AbstractContextManager[None]:
+        """MUST make the calls inside one atomic change: an exception inside undoes them all
+        (then re-raises); nested, an inner one that raises undoes only its own calls. SQLite:
+        BEGIN IMMEDIATE / COMMIT / ROLLBACK, savepoints when nested; memory: an undo log."""
+        ...
+
+    def blob_ids(self) -> Iterator[str]:
+        """Every blob id a current object or a version refers to (blob reconciliation)."""
+        ...
+
     def add_bucket(self, bucket: BucketRecord) -> None:
         """MUST store a bucket whose name is not present (the store checks first)."""
 
@@ -46,6 +62,10 @@ class MetadataIndex(Protocol):
         """MUST make ``record`` the object at its key; returns the record it replaced."""
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None: ...
+
+    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        """MUST remove every present key (duplicates allowed); returns the removed records."""
+        ...
 
     def remove(self, bucket: str, key: str) -> ObjectRecord | None:
         """MUST remove the key if present; returns the removed record."""

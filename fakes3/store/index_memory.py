@@ -1,11 +1,20 @@
-"""In-memory metadata index: a dict per bucket plus a sorted key list for listings."""
+"""In-memory metadata index: a dict per bucket plus a sorted key list for listings.
+
+Inside ``transaction()`` every change logs how to take it back, so an exception half-way through
+an S3-level change leaves the index as it was, as SQLite's ROLLBACK does for the directory
+backend. Outside one (direct use in tests) nothing is logged.
+"""
 
 from __future__ import annotations
 
 import bisect
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from functools import partial
 
 from fakes3.store.records import BucketRecord, ObjectRecord
+
+Undo = Callable[[], None]
 
 
 class _Bucket:
@@ -20,22 +29,94 @@ class _Bucket:
         self.configs: dict[str, str] = {}  # configuration name -> document
 
 
+def _restore(entry: _Bucket, key: str, record: ObjectRecord | None) -> None:
+    """Make ``record`` (or nothing) the current object at ``key``, unlogged."""
+    keys = entry.keys
+    if record is None:
+        if entry.objects.pop(key, None) is not None:
+            del keys[bisect.bisect_left(keys, key)]
+        return
+    if key not in entry.objects:
+        bisect.insort(keys, key)
+    entry.objects[key] = record
+
+
+def _unversion(entry: _Bucket, record: ObjectRecord) -> None:
+    """Take ``record`` out of its key's versions, unlogged."""
+    versions = entry.versions.get(record.key, [])
+    for position, stored in enumerate(versions):
+        if stored is record:
+            del versions[position]
+            break
+    if not versions and record.key in entry.versions:
+        del entry.versions[record.key]
+        del entry.version_keys[bisect.bisect_left(entry.version_keys, record.key)]
+
+
+def _reversion(entry: _Bucket, record: ObjectRecord, position: int) -> None:
+    """Put ``record`` back at ``position`` among its key's versions, unlogged."""
+    versions = entry.versions.get(record.key)
+    if versions is None:
+        bisect.insort(entry.version_keys, record.key)
+        versions = entry.versions[record.key] = []
+    versions.insert(position, record)
+
+
+class _Scope:
+    """``MemoryIndex.transaction()``: a class, not a generator, as it wraps every write."""
+
+    __slots__ = ("index", "marks")
+
+    def __init__(self, index: MemoryIndex) -> None:
+        self.index = index
+        self.marks: list[int] = []  # undo-log length at each open scope (the lock holder's)
+
+    def __enter__(self) -> None:
+        index = self.index
+        if index._undo is None:
+            index._undo = []
+        self.marks.append(len(index._undo))
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        index, mark = self.index, self.marks.pop()
+        undo = index._undo
+        assert undo is not None
+        if kind is not None:
+            index._undo = None  # undoing logs nothing
+            while len(undo) > mark:
+                undo.pop()()
+        index._undo = undo if self.marks else None
+
+
 class MemoryIndex:
     def __init__(self) -> None:
         self._buckets: dict[str, _Bucket] = {}
+        self._undo: list[Undo] | None = None  # inside transaction(): newest change last
+        self._scope = _Scope(self)
+
+    def transaction(self) -> _Scope:
+        """Everything inside stands or, if it raises, is taken back; nesting allowed."""
+        return self._scope
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._buckets[bucket.name] = _Bucket(bucket)
+        if self._undo is not None:
+            self._undo.append(partial(self.remove_bucket, bucket.name))
 
     def set_bucket(self, bucket: BucketRecord) -> None:
-        self._buckets[bucket.name].record = bucket
+        entry = self._buckets[bucket.name]
+        before, entry.record = entry.record, bucket
+        if self._undo is not None:
+            self._undo.append(lambda: setattr(entry, "record", before))
 
     def get_bucket(self, name: str) -> BucketRecord | None:
         entry = self._buckets.get(name)
         return entry.record if entry else None
 
     def remove_bucket(self, name: str) -> None:
-        self._buckets.pop(name, None)
+        entry = self._buckets.pop(name, None)
+        if self._undo is not None and entry is not None:
+            self._undo.append(lambda: self._buckets.__setitem__(name, entry))
 
     def buckets(self) -> list[BucketRecord]:
         return [self._buckets[name].record for name in sorted(self._buckets)]
@@ -50,6 +131,8 @@ class MemoryIndex:
         if previous is None:
             bisect.insort(entry.keys, record.key)
         entry.objects[record.key] = record
+        if self._undo is not None:
+            self._undo.append(lambda: _restore(entry, record.key, previous))
         return previous
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
@@ -62,7 +145,13 @@ class MemoryIndex:
         if previous is not None:
             keys = entry.keys
             del keys[bisect.bisect_left(keys, key)]
+            if self._undo is not None:
+                self._undo.append(lambda: _restore(entry, key, previous))
         return previous
+
+    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        removed = (self.remove(bucket, key) for key in keys)
+        return [record for record in removed if record is not None]
 
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         entry = self._buckets[bucket]
@@ -79,6 +168,8 @@ class MemoryIndex:
             entry.versions[record.key] = [record]
         else:
             versions.insert(0, record)
+        if self._undo is not None:
+            self._undo.append(lambda: _unversion(entry, record))
 
     def get_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
         for record in self._buckets[bucket].versions.get(key, ()):
@@ -100,6 +191,8 @@ class MemoryIndex:
                     del entry.versions[key]
                     keys = entry.version_keys
                     del keys[bisect.bisect_left(keys, key)]
+                if self._undo is not None:
+                    self._undo.append(partial(_reversion, entry, record, position))
                 return record
         return None
 
@@ -129,10 +222,21 @@ class MemoryIndex:
         for position, stored in enumerate(versions):
             if stored.version_id == record.version_id:
                 versions[position] = record
+                if self._undo is not None:
+                    self._undo.append(partial(versions.__setitem__, position, stored))
                 return
 
     def start_versioning(self, bucket: str) -> None:
         entry = self._buckets[bucket]
+        if self._undo is not None:
+            objects, versions = dict(entry.objects), entry.versions
+            version_keys = entry.version_keys
+
+            def undo() -> None:
+                entry.objects, entry.versions, entry.version_keys = objects, versions, version_keys
+
+            self._undo.append(undo)
+            entry.versions = dict(versions)
         for key in entry.keys:
             record = replace(entry.objects[key], version_id="null")
             entry.objects[key] = record
@@ -144,18 +248,44 @@ class MemoryIndex:
         return entry.configs.get(name) if entry else None
 
     def put_config(self, bucket: str, name: str, document: str) -> None:
-        self._buckets[bucket].configs[name] = document
+        configs = self._buckets[bucket].configs
+        before = configs.get(name)
+        configs[name] = document
+        if self._undo is not None:
+            self._undo.append(lambda: _set_config(configs, name, before))
 
     def delete_config(self, bucket: str, name: str) -> bool:
-        return self._buckets[bucket].configs.pop(name, None) is not None
+        configs = self._buckets[bucket].configs
+        before = configs.pop(name, None)
+        if self._undo is not None and before is not None:
+            self._undo.append(lambda: _set_config(configs, name, before))
+        return before is not None
 
     def list_configs(self, bucket: str, prefix: str) -> list[tuple[str, str]]:
         entry = self._buckets.get(bucket)
         configs = entry.configs if entry else {}
         return sorted((name, doc) for name, doc in configs.items() if name.startswith(prefix))
 
+    def blob_ids(self) -> Iterator[str]:
+        """Every blob id an object or version refers to (duplicates possible)."""
+        for entry in self._buckets.values():
+            for record in entry.objects.values():
+                yield record.blob_id
+            for versions in entry.versions.values():
+                for record in versions:
+                    yield record.blob_id
+
     def clear(self) -> None:
-        self._buckets.clear()
+        before, self._buckets = self._buckets, {}
+        if self._undo is not None:
+            self._undo.append(lambda: setattr(self, "_buckets", before))
 
     def close(self) -> None:
         pass
+
+
+def _set_config(configs: dict[str, str], name: str, document: str | None) -> None:
+    if document is None:
+        configs.pop(name, None)
+    else:
+        configs[name] = document

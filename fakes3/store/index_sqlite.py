@@ -1,14 +1,20 @@
-"""SQLite metadata index for the directory backend (WAL mode, one connection, store-locked)."""
+"""SQLite metadata index for the directory backend (WAL mode, one connection, store-locked).
+
+Every S3-level change runs in one transaction (``transaction()``: BEGIN IMMEDIATE … COMMIT, or a
+savepoint inside one), so a process killed at any instant leaves each key as it was before the
+change or as it is after it. The upload tables (``uploads_sqlite.py``) share the connection, so
+a multipart completion commits its object and drops its upload together.
+"""
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from dataclasses import astuple, replace
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from fakes3.store.records import FRESH, BucketRecord, ObjectPart, ObjectRecord
+from fakes3.store.records import BucketRecord, ObjectRecord
+from fakes3.store.rows_sqlite import ADDED, COLUMNS, PLACEHOLDERS, record, row
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS buckets (
@@ -38,55 +44,69 @@ _BUCKET_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "versioning": "TEXT"}
 # Every BucketRecord field, in order: INSERT and UPDATE both write all of them, so a field
 # added to the record must be added here (tests/unit/test_store.py compares a reopened store).
 _BUCKET_FIELDS = "name, region, created, owner, versioning"
-_COLUMNS = "key, blob_id, size, etag, last_modified, attrs"
+_COLUMNS = COLUMNS
+_INSERT_OBJECT = f"INSERT OR REPLACE INTO objects (bucket, {COLUMNS}) VALUES (?, {PLACEHOLDERS})"
+_DELETE_OBJECT = "DELETE FROM objects WHERE bucket = ? AND key = ?"
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # DELETE … RETURNING
+_INSERT_VERSION = f"INSERT INTO versions (bucket, seq, {COLUMNS}) VALUES (?, ?, {PLACEHOLDERS})"
 
 
-def _attrs(record: ObjectRecord) -> str:
-    return json.dumps(
-        {
-            "content_type": record.content_type,
-            "headers": record.headers,
-            "metadata": record.metadata,
-            "storage_class": record.storage_class,
-            "tags": record.tags,
-            "checksum_algorithm": record.checksum_algorithm,
-            "checksum": record.checksum,
-            "checksum_type": record.checksum_type,
-            "version_id": record.version_id,
-            "parts": [astuple(part) for part in record.parts],
-            "delete_marker": record.delete_marker,
-            "encryption": record.encryption,
-            **{name: getattr(record, name) for name in FRESH},  # lock and restore
-        },
-        separators=(",", ":"),
-    )
+def _migrate(db: sqlite3.Connection) -> None:
+    """Add the listing columns to tables from before them, filled from each row's JSON."""
+    for table in ("objects", "versions"):
+        present = {info[1] for info in db.execute(f"PRAGMA table_info({table})")}
+        missing = [(name, kind, default) for name, kind, default in ADDED if name not in present]
+        if not missing:
+            continue
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for name, kind, _default in missing:
+                db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            fill = ", ".join(
+                f"{name} = coalesce(json_extract(attrs, '$.{name}'), {default})"
+                for name, _kind, default in missing
+            )
+            db.execute(f"UPDATE {table} SET {fill}")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
 
 
-def _row(record: ObjectRecord) -> tuple[Any, ...]:
-    """The columns ``key, blob_id, size, etag, last_modified, attrs`` of a record."""
-    return (
-        record.key,
-        record.blob_id,
-        record.size,
-        record.etag,
-        record.last_modified.timestamp(),
-        _attrs(record),
-    )
+class _Transaction:
+    """``SqliteIndex.transaction()``: BEGIN IMMEDIATE … COMMIT, or a savepoint when nested (a
+    class, not a generator: it wraps every write)."""
 
+    __slots__ = ("index",)
 
-def _record(row: tuple[Any, ...]) -> ObjectRecord:
-    key, blob_id, size, etag, last_modified, attrs = row
-    extra = json.loads(attrs)
-    extra["tags"] = tuple(tuple(tag) for tag in extra["tags"])
-    extra["parts"] = tuple(ObjectPart(*part) for part in extra.get("parts", ()))
-    return ObjectRecord(
-        key=key,
-        blob_id=blob_id,
-        size=size,
-        etag=etag,
-        last_modified=datetime.fromtimestamp(last_modified, timezone.utc),
-        **extra,
-    )
+    def __init__(self, index: SqliteIndex) -> None:
+        self.index = index
+
+    def __enter__(self) -> None:
+        index = self.index
+        depth = index._depth
+        index._db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT s{depth}")
+        index._depth = depth + 1
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        index = self.index
+        depth = index._depth = index._depth - 1
+        db = index._db
+        if kind is not None:
+            if depth == 0:
+                db.execute("ROLLBACK")
+            else:
+                db.execute(f"ROLLBACK TO s{depth}")
+                db.execute(f"RELEASE s{depth}")
+            index._load_buckets()  # the cache may hold a change that was undone
+            return
+        try:
+            db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
+        except BaseException:  # a disk full at COMMIT: leave no transaction open behind it
+            if depth == 0 and db.in_transaction:
+                db.execute("ROLLBACK")
+                index._load_buckets()
+            raise
 
 
 class SqliteIndex:
@@ -103,15 +123,27 @@ class SqliteIndex:
         for column, kind in _BUCKET_COLUMNS.items():
             if column not in present:
                 self._db.execute(f"ALTER TABLE buckets ADD COLUMN {column} {kind}")
-        self._buckets = {
-            record.name: record
-            for record in map(
-                _bucket,
-                self._db.execute(f"SELECT {_BUCKET_FIELDS} FROM buckets"),
-            )
-        }
+        _migrate(self._db)
+        self._depth = 0  # nesting of transaction(): 0 outside, 1 in BEGIN, more in savepoints
+        self._transaction = _Transaction(self)
+        self._load_buckets()
         (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
         self._seq = last or 0  # versions are numbered in write order: newest is largest
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The connection, for the upload tables to share (one transaction covers both)."""
+        return self._db
+
+    def _load_buckets(self) -> None:
+        self._buckets: dict[str, BucketRecord] = {
+            record.name: record
+            for record in map(_bucket, self._db.execute(f"SELECT {_BUCKET_FIELDS} FROM buckets"))
+        }
+
+    def transaction(self) -> _Transaction:
+        """Everything inside commits together or not at all; nested, a savepoint."""
+        return self._transaction
 
     def add_bucket(self, bucket: BucketRecord) -> None:
         self._db.execute(
@@ -139,30 +171,47 @@ class SqliteIndex:
 
     def is_empty(self, bucket: str) -> bool:
         for table in ("objects", "versions"):
-            row = self._db.execute(f"SELECT 1 FROM {table} WHERE bucket = ? LIMIT 1", (bucket,))
-            if row.fetchone() is not None:
+            found = self._db.execute(f"SELECT 1 FROM {table} WHERE bucket = ? LIMIT 1", (bucket,))
+            if found.fetchone() is not None:
                 return False
         return True
 
     def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
-        previous = self.get(bucket, record.key)
-        self._db.execute(
-            "INSERT OR REPLACE INTO objects VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (bucket, *_row(record)),
-        )
+        previous = self.get(bucket, record.key)  # lazy: its JSON is never decoded here
+        self._db.execute(_INSERT_OBJECT, (bucket, *row(record)))
         return previous
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
-        row = self._db.execute(
+        found = self._db.execute(
             f"SELECT {_COLUMNS} FROM objects WHERE bucket = ? AND key = ?", (bucket, key)
         ).fetchone()
-        return _record(row) if row else None
+        return record(found) if found else None
 
     def remove(self, bucket: str, key: str) -> ObjectRecord | None:
+        if _RETURNING:  # one statement: DeleteObjects does this 1000 times in a transaction
+            found = self._db.execute(_DELETE_OBJECT + f" RETURNING {_COLUMNS}", (bucket, key))
+            removed = found.fetchone()
+            found.close()
+            return record(removed) if removed else None
         previous = self.get(bucket, key)
         if previous is not None:
-            self._db.execute("DELETE FROM objects WHERE bucket = ? AND key = ?", (bucket, key))
+            self._db.execute(_DELETE_OBJECT, (bucket, key))
         return previous
+
+    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+        if not _RETURNING:
+            removed = (self.remove(bucket, key) for key in keys)
+            return [found for found in removed if found is not None]
+        found: list[ObjectRecord] = []
+        for start in range(0, len(keys), 500):  # under SQLite's 999-variable floor
+            chunk = keys[start : start + 500]
+            marks = ", ".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"DELETE FROM objects WHERE bucket = ? AND key IN ({marks}) RETURNING {_COLUMNS}",
+                (bucket, *chunk),
+            )
+            found.extend(map(record, rows.fetchall()))
+        return found
 
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         op = ">=" if inclusive else ">"
@@ -170,30 +219,26 @@ class SqliteIndex:
             f"SELECT {_COLUMNS} FROM objects WHERE bucket = ? AND key {op} ? ORDER BY key LIMIT ?",
             (bucket, start, limit),
         )
-        return [_record(row) for row in rows]
+        return list(map(record, rows))
 
     def add_version(self, bucket: str, record: ObjectRecord) -> None:
         self._seq += 1
-        key, *rest = _row(record)
-        self._db.execute(
-            "INSERT INTO versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (bucket, key, self._seq, record.version_id, *rest),
-        )
+        self._db.execute(_INSERT_VERSION, (bucket, self._seq, *row(record)))
 
     def get_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
-        row = self._db.execute(
+        found = self._db.execute(
             f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
             (bucket, key, version_id),
         ).fetchone()
-        return _record(row) if row else None
+        return record(found) if found else None
 
     def latest_version(self, bucket: str, key: str) -> ObjectRecord | None:
-        row = self._db.execute(
+        found = self._db.execute(
             f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key = ? "
             "ORDER BY seq DESC LIMIT 1",
             (bucket, key),
         ).fetchone()
-        return _record(row) if row else None
+        return record(found) if found else None
 
     def remove_version(self, bucket: str, key: str, version_id: str) -> ObjectRecord | None:
         previous = self.get_version(bucket, key, version_id)
@@ -209,17 +254,17 @@ class SqliteIndex:
     ) -> list[ObjectRecord]:
         found: list[ObjectRecord] = []
         if after_version is not None:
-            row = self._db.execute(
+            seq = self._db.execute(
                 "SELECT seq FROM versions WHERE bucket = ? AND key = ? AND version_id = ?",
                 (bucket, start, after_version),
             ).fetchone()
-            if row is not None:
+            if seq is not None:
                 rows = self._db.execute(
                     f"SELECT {_COLUMNS} FROM versions WHERE bucket = ? AND key = ? AND seq < ? "
                     "ORDER BY seq DESC LIMIT ?",
-                    (bucket, start, row[0], limit),
+                    (bucket, start, seq[0], limit),
                 )
-                found.extend(map(_record, rows))
+                found.extend(map(record, rows))
             inclusive = False
         if len(found) < limit:
             op = ">=" if inclusive else ">"
@@ -228,22 +273,35 @@ class SqliteIndex:
                 "ORDER BY key, seq DESC LIMIT ?",
                 (bucket, start, limit - len(found)),
             )
-            found.extend(map(_record, rows))
+            found.extend(map(record, rows))
         return found
 
     def update_version(self, bucket: str, record: ObjectRecord) -> None:
-        key, *rest = _row(record)
+        key, *rest = row(record)
+        assignments = ", ".join(f"{name} = ?" for name in _COLUMNS.split(", ")[1:])
         self._db.execute(
-            "UPDATE versions SET blob_id = ?, size = ?, etag = ?, last_modified = ?, attrs = ? "
-            "WHERE bucket = ? AND key = ? AND version_id = ?",
+            f"UPDATE versions SET {assignments} WHERE bucket = ? AND key = ? AND version_id = ?",
             (*rest, bucket, key, record.version_id),
         )
 
     def start_versioning(self, bucket: str) -> None:
-        rows = self._db.execute(f"SELECT {_COLUMNS} FROM objects WHERE bucket = ?", (bucket,))
-        for record in [replace(_record(row), version_id="null") for row in rows]:
-            self.put(bucket, record)
-            self.add_version(bucket, record)
+        """Two statements, whatever the bucket's size (within the caller's transaction)."""
+        db = self._db
+        db.execute("UPDATE objects SET version_id = 'null' WHERE bucket = ?", (bucket,))
+        (count,) = db.execute("SELECT count(*) FROM objects WHERE bucket = ?", (bucket,)).fetchone()
+        db.execute(
+            f"INSERT INTO versions (bucket, seq, {_COLUMNS}) "
+            f"SELECT bucket, ? + row_number() OVER (ORDER BY key), {_COLUMNS} "
+            "FROM objects WHERE bucket = ?",
+            (self._seq, bucket),
+        )
+        self._seq += count
+
+    def blob_ids(self) -> Iterator[str]:
+        """Every blob id an object or version refers to (duplicates possible)."""
+        for table in ("objects", "versions"):
+            for (blob_id,) in self._db.execute(f"SELECT blob_id FROM {table}"):
+                yield blob_id
 
     def get_config(self, bucket: str, name: str) -> str | None:
         row = self._db.execute(

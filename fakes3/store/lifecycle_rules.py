@@ -372,8 +372,3 @@ def _noncurrent_expiry(
         if horizon is not None:
             horizon.see(when, now)
     return None
-
-
-def http_date(when: float) -> str:
-    """An RFC 1123 date, as ``x-amz-expiration``'s expiry-date is written."""
-    return datetime.fromtimestamp(when, timezone.utc).strftime("%a, %d %b %Y %H:%M:%S GMT")

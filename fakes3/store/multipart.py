@@ -147,7 +147,7 @@ class Multipart:
         algorithm: str | None,
         checksum_type: str | None,
     ) -> UploadRecord:
-        with self.store.lock:
+        with self.store.change():
             self.store.get_bucket(bucket)
             upload = UploadRecord(
                 bucket, key, self._new_id(), self.store.clock.now(), attrs, algorithm, checksum_type
@@ -165,7 +165,7 @@ class Multipart:
         return upload
 
     def abort(self, bucket: str, key: str, upload_id: str) -> None:
-        with self.store.lock:
+        with self.store.change():
             self.get(bucket, key, upload_id)
             parts = self.uploads.remove(bucket, upload_id)
             self._discard(upload_id, [part.blob_id for part in parts])
@@ -197,8 +197,7 @@ class Multipart:
         if self._pins.get(upload_id):
             self._deferred.setdefault(upload_id, []).extend(blob_ids)
             return
-        for blob_id in blob_ids:
-            self.store.blobs.delete(blob_id)
+        self.store.discard(blob_ids)  # after the change under way commits, if any
 
     def _unpin(self, upload_id: str) -> None:
         with self.store.lock:
@@ -278,7 +277,7 @@ class Multipart:
         return src, part
 
     def _put_part(self, upload: UploadRecord, part: PartRecord) -> None:
-        with self.store.lock:
+        with self.store.change():
             current = self.uploads.get(upload.bucket, upload.upload_id)
             if current is None:  # aborted or completed while the part was streaming
                 self.store.blobs.delete(part.blob_id)
@@ -344,9 +343,10 @@ class Multipart:
                     return self._replay(bucket, key, upload_id, request)
                 precondition = request.precondition
                 racing = _racing(precondition) if precondition is not None else None
-                record = self.store.commit_object(bucket, record, racing)
-                leftovers = self.uploads.remove(bucket, upload_id)
-                self._discard(upload_id, [part.blob_id for part in leftovers])
+                with self.store.change():  # the object and the upload's end: one commit
+                    record = self.store.commit_object(bucket, record, racing)
+                    leftovers = self.uploads.remove(bucket, upload_id)
+                    self._discard(upload_id, [part.blob_id for part in leftovers])
                 self._completed[(bucket, upload_id)] = _Completed(
                     key, _part_list(request.parts), record
                 )

@@ -3,6 +3,11 @@
 Writes stream the body into a new blob outside the lock, then commit the metadata under the
 lock and only then drop the blob they replaced, so readers see the old object or the new one,
 never a mix, and a failed or rejected upload leaves nothing behind.
+
+Every S3-level change is one ``change()``: one index transaction (one SQLite transaction in the
+directory backend, so ``kill -9`` at any instant leaves each key old-complete or new-complete),
+and the blobs it frees are deleted only after it commits. A crash between the commit and those
+deletes leaves unreferenced blob files, which ``reconcile_blobs`` removes on the next open.
 """
 
 from __future__ import annotations
@@ -11,10 +16,10 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
-from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket
+from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket, S3Error
 from fakes3.protocol.checksums import new_checksum
 from fakes3.store import object_lock, versioning
 from fakes3.store.blobs import (
@@ -27,6 +32,7 @@ from fakes3.store.blobs import (
     write_stream,
 )
 from fakes3.store.bucket_configs import BucketConfigs
+from fakes3.store.changes import Change
 from fakes3.store.clock import Clock
 from fakes3.store.conflicts import ConflictWatch, Watch
 from fakes3.store.consistency import Scan, View
@@ -35,6 +41,7 @@ from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.index_sqlite import SqliteIndex
 from fakes3.store.listing import ListPage, list_page
 from fakes3.store.multipart import Multipart
+from fakes3.store.reconcile import reconcile
 from fakes3.store.records import FRESH, BucketRecord, ObjectRecord
 from fakes3.store.sealing import Seal, SealedBlobs, Unsealed
 from fakes3.store.uploads import UploadIndex
@@ -43,6 +50,9 @@ from fakes3.store.uploads_sqlite import SqliteUploads
 from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
+_NEVER = datetime.fromtimestamp(0, timezone.utc)  # a date no unversioned delete records
+# One key of a DeleteObjects request: (key, version id or None, precondition or None).
+Doomed = tuple[str, "str | None", "Precondition | None"]
 
 
 @dataclass
@@ -90,17 +100,41 @@ class Store:
         self.blobs = blobs
         self.clock = clock or Clock()
         self.lock = threading.RLock()
+        self._freed: list[str] | None = None  # inside change(): blobs to delete once committed
+        self._change = Change(self)
         self._conflicts = ConflictWatch()
         self.multipart = Multipart(self, uploads or MemoryUploads())
         self.configs = BucketConfigs(self)  # every bucket configuration (bucket_configs.py)
         # The consistency view (fakes3.store.consistency); None in strong mode, the default,
         # so the hot paths pay one attribute check.
         self.view: View | None = None
+        self.reclaimed = 0  # unreferenced blob files deleted when the store was opened
+
+    def change(self) -> Change:
+        """One S3-level change, under the lock: its index and upload writes commit together
+        (an exception inside undoes them all), and the blobs it frees (``discard``) are
+        deleted only once that commit is made. Nested, it is part of the outer change."""
+        return self._change
+
+    def discard(self, blob_ids: list[str]) -> None:
+        """Delete blobs nothing refers to any more: once the current change commits."""
+        if self._freed is not None:
+            self._freed.extend(blob_ids)
+            return
+        for blob_id in blob_ids:
+            self.blobs.delete(blob_id)
+
+    def reconcile_blobs(self) -> int:
+        """Delete the blob files no object, version, upload part or held blob refers to and
+        that are older than this call (what a crash between a commit and its blob deletes,
+        or between a blob write and its commit, leaves); returns how many."""
+        with self.lock:
+            return reconcile(self)
 
     # Buckets -------------------------------------------------------------------------------
 
     def create_bucket(self, name: str, region: str, owner: str = "") -> BucketRecord:
-        with self.lock:
+        with self.change():
             if self.index.get_bucket(name) is not None:
                 raise BucketAlreadyOwnedByYou(BucketName=name)
             record = BucketRecord(name, region, self.clock.now(), owner)
@@ -128,7 +162,7 @@ class Store:
         return record
 
     def delete_bucket(self, name: str) -> None:
-        with self.lock:
+        with self.change():
             before = self.bucket_now(name)
             if not self.index.is_empty(name):
                 raise BucketNotEmpty(BucketName=name)
@@ -211,11 +245,16 @@ class Store:
                 raise
             record = versioning.stamp(bucket_record, record)
             view = self.view
-            before = self.index.get(bucket, record.key) if view is not None else None
-            garbage = versioning.commit(self.index, bucket_record, record)
-            if view is not None:
-                view.committed(bucket, record.key, before, record, record.version_id)
-            self._drop(garbage)
+            try:
+                with self.change():
+                    before = self.index.get(bucket, record.key) if view is not None else None
+                    garbage = versioning.commit(self.index, bucket_record, record)
+                    if view is not None:
+                        view.committed(bucket, record.key, before, record, record.version_id)
+                    self._drop(garbage)
+            except BaseException:
+                self.blobs.delete(record.blob_id)
+                raise
         return record
 
     def rewrite_object(
@@ -232,7 +271,7 @@ class Store:
 
         S3's errors if there is no such object or version (``change`` may raise too).
         """
-        with self.lock:
+        with self.change():
             bucket_record = self.bucket_now(bucket)
             before = versioning.find(self.index, bucket_record, key, version_id)
             after = change(before)
@@ -251,8 +290,7 @@ class Store:
     def _drop(self, blob_ids: list[str]) -> None:
         if self.view is not None:  # a stale replica may still serve some of them
             blob_ids = self.view.hold(blob_ids)
-        for blob_id in blob_ids:
-            self.blobs.delete(blob_id)
+        self.discard(blob_ids)
 
     def head_object(self, bucket: str, key: str, version_id: str | None = None) -> ObjectRecord:
         """The current object, or the version asked for; S3's error if there is none."""
@@ -298,28 +336,73 @@ class Store:
         (``fakes3.store.object_lock``). ``at`` dates a delete marker (default: the clock's
         now; a lifecycle pass catching up dates it at its midnight).
         """
-        with self.lock:
+        with self.change():
             bucket_record = self.bucket_now(bucket)
-            watched = precondition is not None or self.view is not None
-            before = self.index.get(bucket, key) if watched else None
-            if precondition is not None:
-                precondition(before)
-            if version_id is None:
-                deletion, garbage = versioning.delete_current(
-                    self.index, bucket_record, key, at or self.clock.now()
-                )
-            else:
-                object_lock.check_delete(self, bucket_record, key, version_id, bypass_governance)
-                deletion, garbage = versioning.delete_version(
-                    self.index, bucket_record, key, version_id
-                )
+            return self._delete(bucket_record, key, precondition, version_id, bypass_governance, at)
+
+    def delete_objects(
+        self, bucket: str, doomed: list[Doomed], bypass_governance: bool = False
+    ) -> list[Deletion | S3Error]:
+        """DeleteObjects: each ``(key, version_id, precondition)`` deleted as DeleteObject
+        would, all under one lock hold and in one transaction; a key's S3 error (a failed
+        precondition, a malformed version id) is its result, raised before it changed anything.
+        """
+        results: list[Deletion | S3Error] = []
+        with self.change():
+            bucket_record = self.bucket_now(bucket)
+            plain = bucket_record.versioning is None and self.view is None
+            if plain and all(version is None and test is None for _, version, test in doomed):
+                return self._delete_keys(bucket, [key for key, _, _ in doomed])
+            for key, version_id, precondition in doomed:
+                try:
+                    deletion = self._delete(
+                        bucket_record, key, precondition, version_id, bypass_governance
+                    )
+                    results.append(deletion)
+                except S3Error as error:
+                    results.append(error)
+        return results
+
+    def _delete_keys(self, bucket: str, keys: list[str]) -> list[Deletion | S3Error]:
+        """Plain deletes in a never-versioned bucket, in one index call (inside a change)."""
+        removed = self.index.remove_many(bucket, keys)
+        for key in keys:
             self._conflicts.deleted(bucket, key)
-            if self.view is not None:
-                after = self.index.get(bucket, key)
-                added = deletion.version_id if version_id is None else None
-                self.view.committed(bucket, key, before, after, added)
-            self._drop(garbage)
-            return deletion
+        self.discard([record.blob_id for record in removed])
+        return [Deletion()] * len(keys)
+
+    def _delete(
+        self,
+        bucket_record: BucketRecord,
+        key: str,
+        precondition: Precondition | None,
+        version_id: str | None,
+        bypass_governance: bool = False,
+        at: datetime | None = None,
+    ) -> Deletion:
+        """One key's delete, inside a change; every check (preconditions, Object Lock) raises
+        before any write."""
+        bucket = bucket_record.name
+        watched = precondition is not None or self.view is not None
+        before = self.index.get(bucket, key) if watched else None
+        if precondition is not None:
+            precondition(before)
+        if version_id is None:
+            versioned = bucket_record.versioning is not None
+            now = (at or self.clock.now()) if versioned else _NEVER
+            deletion, garbage = versioning.delete_current(self.index, bucket_record, key, now)
+        else:
+            object_lock.check_delete(self, bucket_record, key, version_id, bypass_governance)
+            deletion, garbage = versioning.delete_version(
+                self.index, bucket_record, key, version_id
+            )
+        self._conflicts.deleted(bucket, key)
+        if self.view is not None:
+            after = self.index.get(bucket, key)
+            added = deletion.version_id if version_id is None else None
+            self.view.committed(bucket, key, before, after, added)
+        self._drop(garbage)
+        return deletion
 
     def copy_object(
         self,
@@ -469,7 +552,7 @@ class Store:
 
     def set_versioning(self, bucket: str, status: str) -> BucketRecord:
         """PutBucketVersioning: ``Enabled`` or ``Suspended`` (never back to unversioned)."""
-        with self.lock:
+        with self.change():  # all or nothing, however many objects start_versioning touches
             before = record = self.bucket_now(bucket)
             if record.versioning is None:
                 self.index.start_versioning(bucket)
@@ -483,9 +566,10 @@ class Store:
 
     def reset(self) -> None:
         with self.lock:
-            self.index.clear()
-            self.multipart.clear()
-            self.configs.clear()
+            with self.change():
+                self.index.clear()
+                self.multipart.clear()
+                self.configs.clear()
             self.blobs.clear()
 
     def close(self) -> None:
@@ -503,5 +587,7 @@ def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store
     if data_dir is None:
         return Store(MemoryIndex(), MemoryBlobs(), clock)
     os.makedirs(data_dir, exist_ok=True)
-    path = os.path.join(data_dir, "metadata.sqlite3")
-    return Store(SqliteIndex(path), FileBlobs(data_dir), clock, SqliteUploads(path))
+    index = SqliteIndex(os.path.join(data_dir, "metadata.sqlite3"))
+    store = Store(index, FileBlobs(data_dir), clock, SqliteUploads(index.connection))
+    store.reclaimed = store.reconcile_blobs()
+    return store

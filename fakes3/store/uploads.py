@@ -8,6 +8,7 @@ The store serialises calls with its lock; implementations need not be thread-saf
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
@@ -80,6 +81,10 @@ class UploadIndex(Protocol):
 
         MUST cost O(log n + limit).
         """
+        ...
+
+    def blob_ids(self) -> Iterator[str]:
+        """Every blob id a part of an upload in progress refers to (blob reconciliation)."""
         ...
 
     def clear(self) -> None:

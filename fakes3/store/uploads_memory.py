@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterator
 
 from fakes3.store.uploads import PartRecord, UploadRecord
 
@@ -57,6 +58,11 @@ class MemoryUploads:
         first = bisect.bisect_right(order, after)
         page = order[first : first + limit]
         return [self._uploads[bucket, upload_id].record for _key, upload_id in page]
+
+    def blob_ids(self) -> Iterator[str]:
+        for entry in self._uploads.values():
+            for part in entry.parts.values():
+                yield part.blob_id
 
     def clear(self) -> None:
         self._uploads.clear()

@@ -1,13 +1,14 @@
 """SQLite upload index for the directory backend: tables beside the objects' in the same file.
 
-It opens its own connection to ``metadata.sqlite3`` (WAL mode lets the two share the file;
-the store's lock serialises them), so uploads survive a restart like the objects do.
+The directory store hands it the object index's connection, so one transaction covers a
+multipart completion's new object and its upload's removal; given a path, it opens its own.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
@@ -48,10 +49,14 @@ def _part(row: tuple[Any, ...]) -> PartRecord:
 
 
 class SqliteUploads:
-    def __init__(self, path: str) -> None:
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=OFF")
+    def __init__(self, database: str | sqlite3.Connection) -> None:
+        self._owned = isinstance(database, str)
+        if isinstance(database, str):
+            self._db = sqlite3.connect(database, check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=OFF")
+        else:
+            self._db = database
         self._db.executescript(_SCHEMA)
 
     def add(self, upload: UploadRecord) -> None:
@@ -77,14 +82,20 @@ class SqliteUploads:
 
     def remove(self, bucket: str, upload_id: str) -> list[PartRecord]:
         parts = self.parts(bucket, upload_id, 0, 10001)
-        with self._db:
-            self._db.execute("BEGIN")
+        # A savepoint: its own transaction alone, part of the caller's inside one.
+        self._db.execute("SAVEPOINT upload_removal")
+        try:
             self._db.execute(
                 "DELETE FROM upload_parts WHERE bucket = ? AND upload_id = ?", (bucket, upload_id)
             )
             self._db.execute(
                 "DELETE FROM uploads WHERE bucket = ? AND upload_id = ?", (bucket, upload_id)
             )
+        except BaseException:
+            self._db.execute("ROLLBACK TO upload_removal")
+            self._db.execute("RELEASE upload_removal")
+            raise
+        self._db.execute("RELEASE upload_removal")
         return parts
 
     def put_part(self, bucket: str, upload_id: str, part: PartRecord) -> PartRecord | None:
@@ -124,9 +135,15 @@ class SqliteUploads:
         )
         return [_upload(row) for row in rows]
 
+    def blob_ids(self) -> Iterator[str]:
+        """Every blob id a part refers to."""
+        for (blob_id,) in self._db.execute("SELECT blob_id FROM upload_parts"):
+            yield blob_id
+
     def clear(self) -> None:
         self._db.execute("DELETE FROM upload_parts")
         self._db.execute("DELETE FROM uploads")
 
     def close(self) -> None:
-        self._db.close()
+        if self._owned:  # a shared connection is closed by the index that opened it
+            self._db.close()

@@ -7,6 +7,7 @@ import os
 import threading
 import tracemalloc
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from fakes3.store.index_memory import MemoryIndex
 from fakes3.store.listing import prefix_successor
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import NewObject
+from fakes3.store.versioning import Deletion
 
 
 @pytest.fixture(params=["memory", "memory-spilling", "directory"])
@@ -246,3 +248,156 @@ def test_concurrent_first_spills_keep_every_blob() -> None:
             thread.join()
         got = [read(store, "bkt", f"k{n}") for n in range(8)]
         assert got == [b"spilled %d" % n for n in range(8)]
+
+
+# One transaction per S3-level change (issue 11) ------------------------------------------------
+
+
+def snapshot(store: Store, bucket: str) -> tuple[object, ...]:
+    """Everything a client could see of a bucket: objects, versions, bodies, configuration."""
+    page = store.list_objects(bucket)
+    versions = store.list_versions(bucket)
+    return (
+        store.get_bucket(bucket).versioning,
+        [(r.key, r.etag, r.version_id, read(store, bucket, r.key)) for r in page.objects],
+        [(r.key, r.version_id, r.delete_marker) for r in versions.objects],
+        store.configs.get(bucket, "tagging"),
+    )
+
+
+class Boom(Exception):
+    pass
+
+
+def test_an_exception_inside_a_change_leaves_nothing_changed(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    for key in ("a", "b", "c"):
+        put(store, "bkt", key, key.encode())
+    store.configs.put("bkt", "tagging", {"TagSet": []})
+    before = snapshot(store, "bkt")
+    with pytest.raises(Boom), store.change():
+        put(store, "bkt", "a", b"overwritten")
+        put(store, "bkt", "new", b"new")
+        store.delete_object("bkt", "b")
+        store.delete_objects("bkt", [("c", None, None)])
+        store.set_versioning("bkt", "Enabled")
+        put(store, "bkt", "a", b"versioned")
+        store.configs.delete("bkt", "tagging")
+        store.create_bucket("other", "us-east-1")
+        raise Boom()
+    store.configs.clear()  # the cache is the store's; what is stored must be unchanged
+    assert snapshot(store, "bkt") == before
+    with pytest.raises(NoSuchBucket):
+        store.get_bucket("other")
+    put(store, "bkt", "after", b"x")  # and the store goes on working
+    assert read(store, "bkt", "after") == b"x"
+
+
+def test_versioned_changes_roll_back_too(store: Store) -> None:
+    store.create_bucket("ver", "us-east-1")
+    store.create_bucket("gone", "us-east-1")
+    store.set_versioning("ver", "Enabled")
+    first = put(store, "ver", "k", b"1")
+    second = put(store, "ver", "k", b"2")
+    put(store, "ver", "j", b"3")
+    store.set_versioning("ver", "Suspended")
+    put(store, "ver", "n", b"null")
+    before = snapshot(store, "ver")
+    with pytest.raises(Boom), store.change():
+        store.delete_object("ver", "k", version_id=second.version_id)  # first is current again
+        store.delete_object("ver", "k", version_id=first.version_id)  # and now none
+        store.rewrite_object("ver", "j", None, lambda r: replace(r, tags=(("t", "v"),)))
+        store.delete_object("ver", "n")  # a null delete marker replaces the null version
+        store.delete_bucket("gone")
+        raise Boom()
+    assert snapshot(store, "ver") == before
+    assert store.head_object("ver", "j").tags == ()
+    assert [b.name for b in store.list_buckets()] == ["gone", "ver"]
+
+
+def test_a_failing_nested_change_undoes_only_its_own_writes(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    with store.change():
+        put(store, "bkt", "kept", b"1")
+        with pytest.raises(Boom), store.change():
+            put(store, "bkt", "undone", b"2")
+            raise Boom()
+    assert [r.key for r in store.list_objects("bkt").objects] == ["kept"]
+
+
+def test_versioning_starts_all_or_nothing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A PutBucketVersioning interrupted after every object got its "null" version."""
+    store.create_bucket("bkt", "us-east-1")
+    for number in range(50):
+        put(store, "bkt", f"k{number:02}")
+
+    def fail(*_args: object) -> None:
+        raise Boom()
+
+    monkeypatch.setattr(store.index, "set_bucket", fail)
+    with pytest.raises(Boom):
+        store.set_versioning("bkt", "Enabled")
+    monkeypatch.undo()
+    assert store.get_bucket("bkt").versioning is None
+    assert {r.version_id for r in store.list_versions("bkt").objects} == {None}
+    assert store.index.latest_version("bkt", "k00") is None
+    store.delete_objects("bkt", [(f"k{number:02}", None, None) for number in range(50)])
+    store.delete_bucket("bkt")  # no version row was left behind to make it BucketNotEmpty
+
+
+def test_delete_objects_keeps_per_key_errors_and_rolls_back_as_one(store: Store) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    for key in ("a", "b", "c"):
+        put(store, "bkt", key)
+
+    def refuse(_current: ObjectRecord | None) -> None:
+        raise PreconditionFailed()
+
+    def crash(_current: ObjectRecord | None) -> None:
+        raise Boom()
+
+    results = store.delete_objects("bkt", [("a", None, None), ("b", None, refuse)])
+    assert isinstance(results[1], PreconditionFailed)
+    assert [r.key for r in store.list_objects("bkt").objects] == ["b", "c"]
+    with pytest.raises(Boom):  # not an S3 error: the whole batch is undone
+        store.delete_objects("bkt", [("b", None, None), ("c", None, crash)])
+    assert [read(store, "bkt", key) for key in ("b", "c")] == [b"x", b"x"]
+
+
+def test_plain_delete_objects_in_one_index_call(store: Store, tmp_path: Path) -> None:
+    store.create_bucket("bkt", "us-east-1")
+    for number in range(600):  # more than one SQL statement's worth of keys
+        put(store, "bkt", f"k{number:03}")
+    doomed = [f"k{number:03}" for number in range(0, 600, 2)] + ["k000", "missing"]
+    results = store.delete_objects("bkt", [(key, None, None) for key in doomed])
+    assert results == [Deletion()] * len(doomed)
+    left = [record.key for record in store.list_objects("bkt").objects]
+    assert left == [f"k{number:03}" for number in range(1, 600, 2)]
+    if os.path.isdir(tmp_path / "data"):
+        assert len(blob_files(tmp_path / "data")) == 300
+
+
+def blob_files(root: Path) -> set[str]:
+    return {path.name for path in (root / "blobs").rglob("*") if path.is_file()}
+
+
+def test_reopening_removes_only_unreferenced_old_blobs(tmp_path: Path) -> None:
+    first = open_store(str(tmp_path))
+    first.create_bucket("bkt", "us-east-1")
+    put(first, "bkt", "k", b"current")
+    first.set_versioning("bkt", "Enabled")
+    put(first, "bkt", "k", b"newer")  # the first body is now a noncurrent version
+    upload = first.multipart.create("bkt", "big", {}, None, None)
+    first.multipart.upload_part(upload, 1, io.BytesIO(b"part"), None)
+    first.close()
+    referenced = blob_files(tmp_path)
+    assert len(referenced) == 3
+    orphan = tmp_path / "blobs" / "0a" / ("0a" * 16)
+    orphan.parent.mkdir(exist_ok=True)
+    orphan.write_bytes(b"left by a crash")
+    os.utime(orphan, (1, 1))
+    second = open_store(str(tmp_path))
+    assert second.reclaimed == 1
+    assert blob_files(tmp_path) == referenced
+    assert read(second, "bkt", "k") == b"newer"
+    second.close()
