@@ -31,7 +31,7 @@ from fakes3.errors import (
     InvalidArgument,
     NoSuchBucket,
 )
-from fakes3.operations import encryption
+from fakes3.operations import acls, encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
 from fakes3.operations.object_lock import for_write
@@ -196,6 +196,9 @@ def post_object(request: PostRequest) -> WireResponse:
     params = _params(fields)
     new = new_object(params, CHECKSUM)
     new.lock = for_write(request.store, request.bucket, params)
+    writer = (account or request.auth.accounts.default).canonical_id  # the form's signer
+    form_acl = {"ACL": fields["acl"]} if "acl" in fields else {}
+    new.acl = acls.for_write(request.store, request.auth.accounts, writer, request.bucket, form_acl)
     if "tagging" in fields:  # an XML Tagging document, not the header's query form
         document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")

@@ -56,6 +56,7 @@ def _attrs(record: ObjectRecord) -> str:
             "parts": [astuple(part) for part in record.parts],
             "delete_marker": record.delete_marker,
             "encryption": record.encryption,
+            "acl": record.acl,
             **{name: getattr(record, name) for name in FRESH},  # lock and restore
         },
         separators=(",", ":"),
