@@ -207,7 +207,11 @@ def permits(
     acl: Mapping[str, Any], account: Account | None, permission: str, ignore_public: bool
 ) -> bool:
     """Whether a grant in ``acl`` gives ``account`` (None: anonymous) ``permission``
-    (FULL_CONTROL gives every permission); public grants count unless ``ignore_public``."""
+    (FULL_CONTROL gives every permission); public grants count unless ``ignore_public``. The
+    owner may always read and write the ACL, whatever it grants (as S3's resource owners)."""
+    if permission in ("READ_ACP", "WRITE_ACP") and account is not None:
+        if account.canonical_id == acl["Owner"]:
+            return True
     for grant in acl["Grants"]:
         if grant["Permission"] not in (permission, "FULL_CONTROL"):
             continue

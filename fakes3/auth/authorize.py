@@ -120,10 +120,11 @@ class Authorizer:
         is_owner = account is not None and account.canonical_id == self.owner_of(bucket)
         stored = self.store.configs.get(bucket.name, POLICY)
         if stored is None:
-            if is_owner:
-                return
             action, kind = action_of(operation, version_id is not None)
-            if self._acl_allows(account, action, bucket, key, version_id):
+            if is_owner:
+                if self._owner_may(account, action, bucket, key, version_id):
+                    return
+            elif self._acl_allows(account, action, bucket, key, version_id):
                 return
             raise _refusal(account, action, _resource(bucket.name, key, kind), explicit=False)
         policy = cached(stored["Text"], bucket.name)
@@ -151,6 +152,8 @@ class Authorizer:
                 if not (keeps and not stored.get("ConfirmRemoveSelf")):
                     raise _refusal(account, needed, resource, explicit=True)
         if is_owner:
+            if not self._owner_may(account, action, bucket, key, version_id):
+                raise _refusal(account, action, resource, explicit=False)
             return
         by_acl = False
         for needed, decision in zip(actions, decisions, strict=True):
@@ -191,6 +194,32 @@ class Authorizer:
         )
         if policy.decide(listing) != ALLOW or self._restricted(bucket, policy, account):
             raise _refusal(account, "s3:ListBucket", listing.resource, explicit=False)
+
+    def _owner_may(
+        self,
+        account: Account | None,
+        action: str,
+        bucket: BucketRecord,
+        key: str | None,
+        version_id: str | None,
+    ) -> bool:
+        """The bucket owner may do anything to its bucket, but with ACLs enabled an object
+        another account wrote (ObjectWriter) is that account's: reading it or its ACL, or
+        writing its ACL, takes a grant in the object's ACL
+        (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)."""
+        need = acl.needs(action)
+        if need is None or need[0] != acl.OBJECT_LEVEL or key is None or account is None:
+            return True
+        if object_ownership(self.store, bucket.name) == "BucketOwnerEnforced":
+            return True
+        try:
+            record = self.store.head_object(bucket.name, key, version_id)
+        except S3Error:
+            return True  # the handler answers 404
+        if record.acl is None or record.acl["Owner"] == account.canonical_id:
+            return True
+        ignore = bool(public_access_block(self.store, bucket.name).get("IgnorePublicAcls"))
+        return acl.permits(record.acl, account, need[1], ignore)
 
     def _acl_allows(
         self,

@@ -162,7 +162,15 @@ def test_bucket_grants_to_another_account(alice: BaseClient, bob: BaseClient) ->
     assert answer["Owner"]["ID"] == BOB.canonical_id
     assert _grants(answer) == {(BOB.canonical_id, "FULL_CONTROL")}
     bob.put_object_acl(Bucket=name, Key="bobs", GrantRead=f"id={ALICE.canonical_id}")
-    assert (ALICE.canonical_id, "READ") in _grants(alice.get_object_acl(Bucket=name, Key="bobs"))
+    with raises_client_error("AccessDenied", 403):
+        alice.get_object_acl(Bucket=name, Key="bobs")  # READ is not READ_ACP
+    assert alice.get_object(Bucket=name, Key="bobs")["Body"].read() == b"bob's"
+    # Explicit grants replace the ACL; bob still owns it, so he may still read and set it.
+    assert _grants(bob.get_object_acl(Bucket=name, Key="bobs")) == {(ALICE.canonical_id, "READ")}
+    bob.put_object_acl(Bucket=name, Key="bobs", GrantReadACP=f"id={ALICE.canonical_id}")
+    answer = alice.get_object_acl(Bucket=name, Key="bobs")
+    assert answer["Owner"]["ID"] == BOB.canonical_id
+    assert _grants(answer) == {(ALICE.canonical_id, "READ_ACP")}
 
 
 def test_bucket_owner_preferred_takes_ownership(alice: BaseClient, bob: BaseClient) -> None:
@@ -258,3 +266,49 @@ def test_acls_and_ownership_survive_a_restart(site: Site) -> None:
     assert got == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
     assert (BOB.canonical_id, "READ") in _grants(alice.get_bucket_acl(Bucket=name))
     assert requests.get(f"{site.url}/{name}/open").content == b"x"
+
+
+def test_bucket_owner_needs_a_grant_for_objects_others_own(
+    alice: BaseClient, bob: BaseClient
+) -> None:
+    name = _acl_bucket(alice)
+    alice.put_bucket_acl(Bucket=name, GrantWrite=f"id={BOB.canonical_id}")
+    bob.put_object(Bucket=name, Key="bobs", Body=b"bob's")
+    with raises_client_error("AccessDenied", 403):
+        alice.get_object(Bucket=name, Key="bobs")
+    with raises_client_error("AccessDenied", 403):
+        alice.get_object_acl(Bucket=name, Key="bobs")
+    bob.put_object_acl(Bucket=name, Key="bobs", ACL="bucket-owner-read")
+    assert alice.get_object(Bucket=name, Key="bobs")["Body"].read() == b"bob's"
+    alice.delete_object(Bucket=name, Key="bobs")  # the bucket owner may always delete
+    assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 0
+
+
+def test_multipart_and_copy_take_their_acl(site: Site, alice: BaseClient) -> None:
+    name = _acl_bucket(alice)
+    upload = alice.create_multipart_upload(Bucket=name, Key="mpu", ACL="public-read")
+    part = alice.upload_part(
+        Bucket=name, Key="mpu", UploadId=upload["UploadId"], PartNumber=1, Body=b"parts"
+    )
+    alice.complete_multipart_upload(
+        Bucket=name,
+        Key="mpu",
+        UploadId=upload["UploadId"],
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]},
+    )
+    assert requests.get(f"{site.url}/{name}/mpu").content == b"parts"
+    alice.copy_object(Bucket=name, Key="copy", CopySource=f"{name}/mpu")  # no ACL: private
+    assert requests.get(f"{site.url}/{name}/copy").status_code == 403
+    alice.copy_object(
+        Bucket=name, Key="copy", CopySource=f"{name}/mpu", GrantRead=f'uri="{ALL_USERS}"'
+    )
+    assert requests.get(f"{site.url}/{name}/copy").content == b"parts"
+
+
+def test_presigned_urls_act_as_their_signer(site: Site, alice: BaseClient, bob: BaseClient) -> None:
+    name = _acl_bucket(alice)
+    alice.put_object(Bucket=name, Key="k", Body=b"alice's")
+    url = bob.generate_presigned_url("get_object", Params={"Bucket": name, "Key": "k"})
+    assert requests.get(url).status_code == 403
+    alice.put_object_acl(Bucket=name, Key="k", GrantRead=f"id={BOB.canonical_id}")
+    assert requests.get(url).content == b"alice's"
