@@ -134,17 +134,19 @@ def put_object_acl(ctx: Context, params: Params) -> Output:
 
 
 def for_write(
-    store: Store, accounts: Accounts, writer: str, bucket: str, params: Params
+    store: Store, accounts: Accounts, writer: str | None, bucket: str, params: Params
 ) -> dict[str, Any] | None:
     """The ACL a new object gets (PutObject, CopyObject, CreateMultipartUpload, POST): None
     under BucketOwnerEnforced (request_rules refused any other ACL); else owned by its
-    ``writer`` (a canonical id), or by the bucket owner under BucketOwnerPreferred with
-    bucket-owner-full-control."""
+    ``writer`` (a canonical id; None, an anonymous writer, leaves it to the bucket owner), or
+    by the bucket owner under BucketOwnerPreferred with bucket-owner-full-control."""
     ownership = object_ownership(store, bucket)
     if ownership == ENFORCED:
         return None
     owners_id = store.get_bucket(bucket).owner or accounts.default.canonical_id
-    if ownership == PREFERRED and params.get("ACL") == "bucket-owner-full-control":
+    if writer is None or (
+        ownership == PREFERRED and params.get("ACL") == "bucket-owner-full-control"
+    ):
         writer = owners_id
     stated = _requested(accounts, params, writer, owners_id, body=False) or acl.private(writer)
     _check_public(store, bucket, stated)
@@ -153,7 +155,8 @@ def for_write(
 
 def for_request(ctx: Context, bucket: str, params: Params) -> dict[str, Any] | None:
     """``for_write`` for a handler's request: the caller writes."""
-    return for_write(ctx.store, ctx.accounts, ctx.owner_id, bucket, params)
+    writer = ctx.account.canonical_id if ctx.account is not None else None
+    return for_write(ctx.store, ctx.accounts, writer, bucket, params)
 
 
 def new_bucket_acl(ctx: Context, params: Params) -> dict[str, Any] | None:

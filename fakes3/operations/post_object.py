@@ -16,7 +16,7 @@ as on an ACL-disabled bucket (``request_rules.check_form_acl``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
@@ -42,6 +42,7 @@ from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
 from fakes3.store import Store
+from fakes3.store.records import BucketRecord
 from fakes3.store.store import NewObject
 
 CHECKSUM = "CRC64NVME"  # what S3 computes for objects uploaded without one
@@ -89,6 +90,9 @@ class PostRequest:
     base_url: str  # scheme://host, for the Location of the new object
     path_style: bool
     allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
+    # The one authorization decision (auth/authorize.py) for the form's signer and key, in
+    # strict mode: bucket policies and ACL grants apply to POST uploads as to PutObject.
+    decide: Callable[[Account | None, BucketRecord, str | None], None] | None = None
 
 
 class _Limited:
@@ -187,7 +191,12 @@ def post_object(request: PostRequest) -> WireResponse:
     except NoSuchBucket:
         record = None
     account, policy = _account(request, fields, record.region if record else None)
-    check_access(request.auth.mode, account, "PostObject", record, request.auth.accounts.default)
+    if request.decide is not None and record is not None and request.auth.mode == STRICT:
+        request.decide(account, record, fields.get("key"))
+    else:
+        check_access(
+            request.auth.mode, account, "PostObject", record, request.auth.accounts.default
+        )
     if not form.has_file:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
     check_form_acl(request.store, request.bucket, fields.get("acl"))
@@ -196,7 +205,7 @@ def post_object(request: PostRequest) -> WireResponse:
     params = _params(fields)
     new = new_object(params, CHECKSUM)
     new.lock = for_write(request.store, request.bucket, params)
-    writer = (account or request.auth.accounts.default).canonical_id  # the form's signer
+    writer = account.canonical_id if account is not None else None  # the form's signer
     form_acl = {"ACL": fields["acl"]} if "acl" in fields else {}
     new.acl = acls.for_write(request.store, request.auth.accounts, writer, request.bucket, form_acl)
     if "tagging" in fields:  # an XML Tagging document, not the header's query form

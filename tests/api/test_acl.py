@@ -312,3 +312,30 @@ def test_presigned_urls_act_as_their_signer(site: Site, alice: BaseClient, bob: 
     assert requests.get(url).status_code == 403
     alice.put_object_acl(Bucket=name, Key="k", GrantRead=f"id={BOB.canonical_id}")
     assert requests.get(url).content == b"alice's"
+
+
+def test_post_uploads_act_as_their_signer(site: Site, alice: BaseClient, bob: BaseClient) -> None:
+    name = _acl_bucket(alice)
+    fields = {"acl": "public-read"}
+    form = bob.generate_presigned_post(name, "posted", Fields=fields, Conditions=[fields])
+    files = {"file": ("f", b"bob's form")}
+    assert requests.post(form["url"], data=form["fields"], files=files).status_code == 403
+    alice.put_bucket_acl(Bucket=name, GrantWrite=f"id={BOB.canonical_id}")
+    response = requests.post(form["url"], data=form["fields"], files=files)
+    assert response.status_code == 204, response.text
+    answer = bob.get_object_acl(Bucket=name, Key="posted")
+    assert answer["Owner"]["ID"] == BOB.canonical_id
+    assert _grants(answer) == {(BOB.canonical_id, "FULL_CONTROL"), (ALL_USERS, "READ")}
+    assert requests.get(f"{site.url}/{name}/posted").content == b"bob's form"
+
+
+def test_anonymous_post_to_a_public_write_bucket(site: Site, alice: BaseClient) -> None:
+    name = _acl_bucket(alice)
+    url = f"{site.url}/{name}"
+    files = {"file": ("f", b"anyone's")}
+    assert requests.post(url, data={"key": "anon"}, files=files).status_code == 403
+    alice.put_bucket_acl(Bucket=name, ACL="public-read-write")
+    assert requests.post(url, data={"key": "anon"}, files=files).status_code == 204
+    assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 1
+    # An anonymous writer owns nothing: the object is the bucket owner's.
+    assert alice.get_object_acl(Bucket=name, Key="anon")["Owner"]["ID"] == ALICE.canonical_id
