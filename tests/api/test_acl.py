@@ -339,3 +339,23 @@ def test_anonymous_post_to_a_public_write_bucket(site: Site, alice: BaseClient) 
     assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 1
     # An anonymous writer owns nothing: the object is the bucket owner's.
     assert alice.get_object_acl(Bucket=name, Key="anon")["Owner"]["ID"] == ALICE.canonical_id
+
+
+@pytest.mark.parametrize("mode", ["off", "lenient", "strict"])
+def test_another_accounts_bucket_name_is_taken_in_every_mode(
+    tmp_path_factory: pytest.TempPathFactory, mode: str
+) -> None:
+    data_dir = str(tmp_path_factory.mktemp("taken"))
+    first = Site("strict", data_dir)
+    name = unique_bucket_name("taken")
+    first.client("alice", "alice-secret").create_bucket(Bucket=name)
+    first.stop()
+    again = Site(mode, data_dir)
+    try:
+        for client in (again.client("test", "test"), again.client("bob", "bob-secret")):
+            with raises_client_error("BucketAlreadyExists", 409):
+                client.create_bucket(Bucket=name)
+        if mode != "strict":  # lenient and off: an unsigned request acts as the default account
+            assert requests.put(f"{again.url}/{name}").status_code == 409
+    finally:
+        again.stop()
