@@ -63,8 +63,12 @@ def parse_presigned(query: Mapping[str, str]) -> tuple[str, str, int]:
 
 
 def canonical_resource(raw_path: str, query_string: str, host_bucket: str | None) -> str:
-    """``/bucket/key`` as sent plus the sub-resources, sorted by name, values decoded."""
+    """``/bucket/key`` as sent plus the sub-resources, sorted by name, values decoded. A
+    request to a bucket with no key signs ``/bucket/`` however it was addressed (path style
+    sends ``/bucket``), as S3's RESTAuthentication page and botocore have it."""
     resource = f"/{host_bucket}{raw_path}" if host_bucket else raw_path
+    if not host_bucket and resource.count("/") == 1 and len(resource) > 1:
+        resource += "/"
     found = []
     for part in query_string.split("&"):
         name, equals, value = part.partition("=")

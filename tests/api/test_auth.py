@@ -438,6 +438,25 @@ def test_sigv2_header_and_query(
     assert fields["Message"] == "Request has expired"
 
 
+def test_sigv2_bucket_requests_path_style(auth_server: Running) -> None:
+    """Issue 15: SigV2 with path style signs ``/bucket/`` for bucket-level requests."""
+    v2 = Config(signature_version="s3", s3={"addressing_style": "path"})
+    alice = auth_server.client("alice", "alice-secret", config=v2)
+    name = unique_bucket_name("v2")
+    alice.create_bucket(Bucket=name)
+    alice.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    assert alice.get_bucket_tagging(Bucket=name)["TagSet"] == [{"Key": "k", "Value": "v"}]
+    assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 0
+    alice.delete_bucket(Bucket=name)
+    if mode_of(auth_server) != "off":
+        wrong = auth_server.client("alice", "bad", config=v2)
+        with pytest.raises(ClientError) as caught:
+            wrong.create_bucket(Bucket=name)
+        error = caught.value.response["Error"]
+        assert error["Code"] == "SignatureDoesNotMatch"
+        assert error["StringToSign"].endswith(f"\n/{name}/")
+
+
 def test_virtual_host_style_signatures(auth_server: Running, auth_http: requests.Session) -> None:
     """SigV4 signs the path as sent; SigV2 signs /bucket/key although the bucket is in Host."""
     from botocore.auth import HmacV1Auth
