@@ -24,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from signing import chunked_body, chunked_length, send, sign
 
-from fakes3.auth import make_account
+from fakes3.auth import make_account, sigv2
 
 # -- accounts and owners -----------------------------------------------------------------------
 
@@ -481,3 +481,44 @@ def test_virtual_host_style_signatures(auth_server: Running, auth_http: requests
         auth_server.url + "/a%20b", headers={**dict(request.headers.items()), "Host": host}
     )
     assert got.content == b"hi"
+
+
+def test_empty_authorization_is_anonymous(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """Issue 15: an empty Authorization header is an unsigned request, not a malformed one."""
+    url = f"{auth_server.url}/{alice_bucket}/k"
+    empty = auth_http.put(url, data=b"x", headers={"Authorization": ""})
+    unsigned = auth_http.put(url, data=b"x")
+    assert empty.status_code == unsigned.status_code
+    if mode_of(auth_server) == "strict":
+        assert_s3_error(empty, "AccessDenied", 403)
+
+
+@pytest.mark.parametrize(
+    "date, code",
+    [
+        ("Tue, 07 Jul 1950 21:53:04 GMT", "AccessDenied"),  # before the epoch: unreadable
+        ("", "AccessDenied"),
+        (None, "AccessDenied"),
+        ("Bad Date", "AccessDenied"),
+        ("Tue, 07 Jul 2010 21:53:04 GMT", "RequestTimeTooSkewed"),
+        ("Tue, 07 Jul 9999 21:53:04 GMT", "RequestTimeTooSkewed"),
+    ],
+)
+def test_sigv2_dates(
+    auth_server: Running,
+    alice_bucket: str,
+    auth_http: requests.Session,
+    date: str | None,
+    code: str,
+) -> None:
+    path = f"/{alice_bucket}/dated"
+    headers = {} if date is None else {"Date": date}
+    to_sign = sigv2.string_to_sign("PUT", {k.lower(): v for k, v in headers.items()}, path, None)
+    headers["Authorization"] = "AWS alice:" + sigv2.sign("alice-secret", to_sign)
+    response = auth_http.put(auth_server.url + path, data=b"x", headers=headers)
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+    else:
+        assert_s3_error(response, code, 403)
