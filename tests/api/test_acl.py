@@ -359,3 +359,27 @@ def test_another_accounts_bucket_name_is_taken_in_every_mode(
             assert requests.put(f"{again.url}/{name}").status_code == 409
     finally:
         again.stop()
+
+
+def test_listings_show_each_objects_owner(alice: BaseClient, bob: BaseClient) -> None:
+    name = _acl_bucket(alice)
+    alice.put_bucket_acl(Bucket=name, GrantWrite=f"id={BOB.canonical_id}")
+    alice.put_object(Bucket=name, Key="a", Body=b"x")
+    bob.put_object(Bucket=name, Key="b", Body=b"x")
+    listed = alice.list_objects_v2(Bucket=name, FetchOwner=True)["Contents"]
+    assert [(o["Key"], o["Owner"]["ID"]) for o in listed] == [
+        ("a", ALICE.canonical_id),
+        ("b", BOB.canonical_id),
+    ]
+    versions = alice.list_object_versions(Bucket=name)["Versions"]
+    assert {(v["Key"], v["Owner"]["ID"]) for v in versions} == {
+        ("a", ALICE.canonical_id),
+        ("b", BOB.canonical_id),
+    }
+    alice.put_bucket_acl(Bucket=name, ACL="private")
+    alice.put_bucket_ownership_controls(
+        Bucket=name, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
+    listed = alice.list_objects_v2(Bucket=name, FetchOwner=True)["Contents"]
+    assert {o["Owner"]["ID"] for o in listed} == {ALICE.canonical_id}  # the owner owns all
+    assert alice.get_object(Bucket=name, Key="b")["Body"].read() == b"x"
