@@ -216,6 +216,18 @@ def test_acl_errors(alice: BaseClient) -> None:
         alice.put_bucket_acl(Bucket=name, ACL="private", GrantRead=f"id={BOB.canonical_id}")
     with raises_client_error("InvalidArgument", 400):
         alice.put_bucket_acl(Bucket=name, ACL="no-such-acl")  # type: ignore[arg-type]
+    with raises_client_error("UnexpectedContent", 400):
+        alice.put_bucket_acl(
+            Bucket=name,
+            AccessControlPolicy={"Owner": owner, "Grants": []},
+            GrantRead=f"id={BOB.canonical_id}",
+        )
+    with raises_client_error("AccessDenied", 403):  # the Owner must be the bucket's
+        alice.put_bucket_acl(
+            Bucket=name, AccessControlPolicy={"Owner": {"ID": BOB.canonical_id}, "Grants": []}
+        )
+    with raises_client_error("MissingSecurityHeader", 400):
+        alice.put_bucket_acl(Bucket=name)
     assert _grants(alice.get_bucket_acl(Bucket=name)) == {(ALICE.canonical_id, "FULL_CONTROL")}
     alice.put_bucket_acl(
         Bucket=name,
