@@ -1,6 +1,7 @@
-"""Owner-only access, for POST uploads to a bucket that does not exist (the form is then
-answered NoSuchBucket) or outside strict mode; in strict mode a POST upload to an existing
-bucket is decided by ``authorize.py`` as its signer, as every other request is.
+"""Owner-only access, for POST uploads that ``authorize.py`` does not decide: to a bucket that
+does not exist (answered NoSuchBucket), or unsigned outside strict mode. A POST upload to an
+existing bucket in strict mode, or signed with a known key in lenient mode, is decided by
+``authorize.py`` as its signer, as every other request is.
 The action table is ``actions.py``.
 """
 

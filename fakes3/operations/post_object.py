@@ -23,7 +23,7 @@ from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 from fakes3.auth.access import check_access
 from fakes3.auth.accounts import Account
-from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
+from fakes3.auth.authenticate import LENIENT, OFF, STRICT, Authenticator, Identity
 from fakes3.auth.post_policy import Policy, policy_signature
 from fakes3.errors import (
     IncorrectNumberOfFilesInPostRequest,
@@ -191,7 +191,16 @@ def post_object(request: PostRequest) -> WireResponse:
     except NoSuchBucket:
         record = None
     account, policy = _account(request, fields, record.region if record else None)
-    if request.decide is not None and record is not None and request.auth.mode == STRICT:
+    # Decided as every request is (auth/gate.py): in strict mode, and in lenient mode for a
+    # form signed with a known key (the form's signature is its request signature).
+    signed = policy_signature(fields)
+    verified = signed is not None and request.auth.accounts.by_access_key(signed.access_key)
+    mode = request.auth.mode
+    if (
+        request.decide is not None
+        and record is not None
+        and (mode == STRICT or (mode == LENIENT and verified))
+    ):
         request.decide(account, record, fields.get("key"))
     else:
         check_access(

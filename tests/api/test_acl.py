@@ -395,3 +395,27 @@ def test_listings_show_each_objects_owner(alice: BaseClient, bob: BaseClient) ->
     listed = alice.list_objects_v2(Bucket=name, FetchOwner=True)["Contents"]
     assert {o["Owner"]["ID"] for o in listed} == {ALICE.canonical_id}  # the owner owns all
     assert alice.get_object(Bucket=name, Key="b")["Body"].read() == b"x"
+
+
+def test_lenient_mode_decides_signed_forms_and_requests() -> None:
+    """Lenient mode decides what a known key signed, as strict mode does; unsigned requests
+    act as the default account, undecided."""
+    lenient = Site("lenient", None)
+    try:
+        alice = lenient.client("alice", "alice-secret")
+        bob = lenient.client("bob", "bob-secret")
+        name = _acl_bucket(alice)
+        form = bob.generate_presigned_post(name, "posted")
+        files = {"file": ("f", b"bob's")}
+        assert requests.post(form["url"], data=form["fields"], files=files).status_code == 403
+        with raises_client_error("AccessDenied", 403):
+            bob.list_objects_v2(Bucket=name)
+        alice.put_bucket_acl(
+            Bucket=name, GrantWrite=f"id={BOB.canonical_id}", GrantRead=f"id={BOB.canonical_id}"
+        )
+        assert requests.post(form["url"], data=form["fields"], files=files).status_code == 204
+        assert bob.list_objects_v2(Bucket=name)["KeyCount"] == 1
+        unsigned = requests.post(f"{lenient.url}/{name}", data={"key": "u"}, files=files)
+        assert unsigned.status_code == 204  # the default account, not decided
+    finally:
+        lenient.stop()
