@@ -1,8 +1,8 @@
-"""Owner-only access, for POST uploads (every other request is decided by ``authorize.py``).
-
-POST uploads are decided here, before the form is read: in ``strict`` mode a bucket is its
-owner's, so another account, or an anonymous form, gets ``AccessDenied`` (bucket policies do
-not apply to them yet). The action table is ``actions.py``.
+"""Owner-only access, for POST uploads that ``authorize.py`` does not decide: to a bucket that
+does not exist (answered NoSuchBucket), or unsigned outside strict mode. A POST upload to an
+existing bucket in strict mode, or signed with a known key in lenient mode, is decided by
+``authorize.py`` as its signer, as every other request is.
+The action table is ``actions.py``.
 """
 
 from __future__ import annotations

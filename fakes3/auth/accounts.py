@@ -22,7 +22,7 @@ DEFAULT_SECRET_KEY = "test"
 DEFAULT_CANONICAL_ID = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a"
 DEFAULT_DISPLAY_NAME = "fakes3"
 
-_CANONICAL_ID = re.compile(r"[0-9a-f]{64}")
+_HEX_ID = re.compile(r"[0-9a-fA-F]{64}")
 _ACCESS_KEY = re.compile(r"[A-Za-z0-9_.\-+=/]{1,128}")
 
 
@@ -59,9 +59,16 @@ def make_account(
         raise ValueError(f"access key {access_key!r} must be 1-128 letters, digits or _.-+=/")
     if not secret_key:
         raise ValueError(f"account {access_key!r} needs a secret key")
-    canonical_id = canonical_id.lower() or _digest(access_key, "canonical-id")
-    if not _CANONICAL_ID.fullmatch(canonical_id):
-        raise ValueError(f"canonical id {canonical_id!r} must be 64 hexadecimal digits")
+    # AWS's canonical ids are 64 hex digits (compared lower-case); any other non-empty string
+    # without ':' is kept as given, so suites whose users are e.g. ``testid`` can be configured.
+    if _HEX_ID.fullmatch(canonical_id):
+        canonical_id = canonical_id.lower()
+    canonical_id = canonical_id or _digest(access_key, "canonical-id")
+    if ":" in canonical_id or canonical_id.strip() != canonical_id:
+        raise ValueError(
+            f"canonical id {canonical_id!r} must be a non-empty string without ':' or "
+            "surrounding white space"
+        )
     account_id = str(int(_digest(access_key, "account-id"), 16) % 10**12).zfill(12)
     return Account(
         access_key=access_key,

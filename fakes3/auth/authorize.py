@@ -7,12 +7,14 @@ https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-l
    for Get/Put/DeleteBucketPolicy, which the owner keeps unless it gave them up with
    ``x-amz-confirm-remove-self-bucket-access``);
 2. an ``Allow`` in the bucket policy grants (with RestrictPublicBuckets on and a public policy,
-   only to the owner's account); ACL grants will be one more input here;
+   only to the owner's account); so does an ACL grant (``acl.py``), when the bucket's Object
+   Ownership is not BucketOwnerEnforced, public grants only without IgnorePublicAcls;
 3. the bucket owner's account is allowed by its own identity (fakes3 has no IAM: an account's
    requests are its root user's);
 4. anything else is ``AccessDenied``.
 
-Without a policy the decision is one cached dict lookup (``store.configs.get``).
+Without a policy the owner's decision is one cached dict lookup (``store.configs.get``);
+ACLs are read only for a caller the policy did not allow.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fakes3.auth import acl
 from fakes3.auth.accounts import Account, Accounts
 from fakes3.auth.actions import OBJECT, action_of, also_needed
 from fakes3.auth.policy import ALLOW, DENY, Policy, Principal, Request, cached
@@ -39,6 +42,8 @@ BLOCK_SWITCHES = (
     "RestrictPublicBuckets",
 )
 NEW_BUCKET_BLOCK = dict.fromkeys(BLOCK_SWITCHES, True)  # S3's default since April 2023
+OWNERSHIP = "ownership"  # {"Rules": [{"ObjectOwnership": ...}]}; {} once deleted
+BUCKET_ACL = "acl"  # the bucket's ACL document (acl.py)
 _POLICY_OPERATIONS = frozenset(("GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"))
 _READS = frozenset(("GetObject", "HeadObject"))
 
@@ -47,6 +52,19 @@ def public_access_block(store: Store, bucket: str) -> dict[str, bool]:
     """The bucket's switches: all on for a bucket never configured, as S3 creates them."""
     stored = store.configs.get(bucket, PUBLIC_ACCESS_BLOCK)
     return NEW_BUCKET_BLOCK if stored is None else stored
+
+
+def object_ownership(store: Store, bucket: str) -> str:
+    """The bucket's object ownership setting: ``BucketOwnerEnforced`` for a bucket never
+    configured (S3's default since April 2023), ``ObjectWriter`` once its controls are
+    deleted (``{}`` stored: S3's behaviour before Object Ownership existed)."""
+    controls = store.configs.get(bucket, OWNERSHIP)
+    if controls is None:
+        return "BucketOwnerEnforced"
+    for rule in controls.get("Rules") or []:
+        if rule.get("ObjectOwnership"):
+            return str(rule["ObjectOwnership"])
+    return "ObjectWriter"
 
 
 def principal_of(account: Account | None) -> Principal | None:
@@ -102,9 +120,12 @@ class Authorizer:
         is_owner = account is not None and account.canonical_id == self.owner_of(bucket)
         stored = self.store.configs.get(bucket.name, POLICY)
         if stored is None:
-            if is_owner:
-                return
             action, kind = action_of(operation, version_id is not None)
+            if is_owner:
+                if self._owner_may(account, action, bucket, key, version_id):
+                    return
+            elif self._acl_allows(account, action, bucket, key, version_id):
+                return
             raise _refusal(account, action, _resource(bucket.name, key, kind), explicit=False)
         policy = cached(stored["Text"], bucket.name)
         action, kind = action_of(operation, version_id is not None)
@@ -131,15 +152,20 @@ class Authorizer:
                 if not (keeps and not stored.get("ConfirmRemoveSelf")):
                     raise _refusal(account, needed, resource, explicit=True)
         if is_owner:
+            if not self._owner_may(account, action, bucket, key, version_id):
+                raise _refusal(account, action, resource, explicit=False)
             return
+        by_acl = False
         for needed, decision in zip(actions, decisions, strict=True):
             if decision != ALLOW:
-                raise _refusal(account, needed, resource, explicit=False)
-        if self._restricted(bucket, policy, account):
+                if not self._acl_allows(account, needed, bucket, key, version_id):
+                    raise _refusal(account, needed, resource, explicit=False)
+                by_acl = True
+        if not by_acl and self._restricted(bucket, policy, account):
             raise _refusal(account, action, resource, explicit=False)
         if operation in _POLICY_OPERATIONS:  # only the owner's account may, even if allowed
             raise MethodNotAllowed(Method=environ.get("REQUEST_METHOD", ""), ResourceType="BUCKET")
-        if operation in _READS and key is not None:
+        if operation in _READS and key is not None and not by_acl:
             self._missing_needs_list(policy, account, bucket, key, version_id, context)
 
     def _missing_needs_list(
@@ -168,6 +194,62 @@ class Authorizer:
         )
         if policy.decide(listing) != ALLOW or self._restricted(bucket, policy, account):
             raise _refusal(account, "s3:ListBucket", listing.resource, explicit=False)
+
+    def _owner_may(
+        self,
+        account: Account | None,
+        action: str,
+        bucket: BucketRecord,
+        key: str | None,
+        version_id: str | None,
+    ) -> bool:
+        """The bucket owner may do anything to its bucket, but with ACLs enabled an object
+        another account wrote (ObjectWriter) is that account's: reading it or its ACL, or
+        writing its ACL, takes a grant in the object's ACL
+        (https://docs.aws.amazon.com/AmazonS3/latest/userguide/about-object-ownership.html)."""
+        need = acl.needs(action)
+        if need is None or need[0] != acl.OBJECT_LEVEL or key is None or account is None:
+            return True
+        if object_ownership(self.store, bucket.name) == "BucketOwnerEnforced":
+            return True
+        try:
+            record = self.store.head_object(bucket.name, key, version_id)
+        except S3Error:
+            return True  # the handler answers 404
+        if record.acl is None or record.acl["Owner"] == account.canonical_id:
+            return True
+        ignore = bool(public_access_block(self.store, bucket.name).get("IgnorePublicAcls"))
+        return acl.permits(record.acl, account, need[1], ignore)
+
+    def _acl_allows(
+        self,
+        account: Account | None,
+        action: str,
+        bucket: BucketRecord,
+        key: str | None,
+        version_id: str | None,
+    ) -> bool:
+        """Whether an ACL grant gives ``action`` (acl.py's table of what each permission
+        allows); never under BucketOwnerEnforced, where ACLs do not act."""
+        need = acl.needs(action)
+        if need is None or object_ownership(self.store, bucket.name) == "BucketOwnerEnforced":
+            return False
+        level, permission = need
+        ignore = bool(public_access_block(self.store, bucket.name).get("IgnorePublicAcls"))
+        if level == acl.BUCKET_LEVEL:
+            document = self.store.configs.get(bucket.name, BUCKET_ACL)
+            document = document or acl.private(self.owner_of(bucket))
+            return acl.permits(document, account, permission, ignore)
+        if key is None:
+            return False
+        try:
+            record = self.store.head_object(bucket.name, key, version_id)
+        except S3Error:  # no such key: 404 for a caller who may list the bucket, else 403
+            return permission == "READ" and self._acl_allows(
+                account, "s3:ListBucket", bucket, None, None
+            )
+        document = record.acl or acl.private(self.owner_of(bucket))
+        return acl.permits(document, account, permission, ignore)
 
     def _owner_account(self, bucket: BucketRecord) -> str | None:
         owner = self.accounts.by_canonical_id(self.owner_of(bucket))

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fakes3.auth.access import copy_source, owner_id
-from fakes3.auth.accounts import Accounts
+from fakes3.auth.accounts import Account, Accounts
 from fakes3.auth.authenticate import LENIENT, OFF, Authenticator, Identity
 from fakes3.auth.authorize import Authorizer
 from fakes3.errors import AccessDenied, NoSuchBucket
@@ -131,6 +131,10 @@ class Gate:
         host = headers.get("host", "")
         path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None
         base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
+
+        def decide(account: Account | None, record: BucketRecord, key: str | None) -> None:
+            self.authorizer.decide(account, "PostObject", record, key, headers, environ)
+
         request = PostRequest(
             self.store,
             self.auth,
@@ -141,5 +145,6 @@ class Gate:
             base_url,
             path_style,
             self.settings.allow_insecure_ssec,
+            decide,
         )
         return post_object(request)

@@ -63,8 +63,12 @@ def parse_presigned(query: Mapping[str, str]) -> tuple[str, str, int]:
 
 
 def canonical_resource(raw_path: str, query_string: str, host_bucket: str | None) -> str:
-    """``/bucket/key`` as sent plus the sub-resources, sorted by name, values decoded."""
+    """``/bucket/key`` as sent plus the sub-resources, sorted by name, values decoded. A
+    request to a bucket with no key signs ``/bucket/`` however it was addressed (path style
+    sends ``/bucket``), as S3's RESTAuthentication page and botocore have it."""
     resource = f"/{host_bucket}{raw_path}" if host_bucket else raw_path
+    if not host_bucket and resource.count("/") == 1 and len(resource) > 1:
+        resource += "/"
     found = []
     for part in query_string.split("&"):
         name, equals, value = part.partition("=")
@@ -113,10 +117,11 @@ def verify(account: Account, to_sign: str, signature: str) -> None:
 
 
 def check_date(headers: Mapping[str, str], now: float) -> None:
-    """A readable ``x-amz-date`` or ``Date`` within 15 minutes of the server's clock."""
+    """A readable ``x-amz-date`` or ``Date`` within 15 minutes of the server's clock; a date
+    before the epoch is unreadable to S3 (AccessDenied, not RequestTimeTooSkewed)."""
     text = headers.get("x-amz-date") or headers.get("date") or ""
     when = parse_http_date(text)
-    if when is None:
+    if when is None or when.timestamp() < 0:
         raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")
     if abs(when.timestamp() - now) > MAX_SKEW_SECONDS:
         raise RequestTimeTooSkewed(

@@ -235,3 +235,37 @@ class InvalidRedirectLocation(S3Error):
     code = "InvalidRedirectLocation"
     status = 400
     message = "The website redirect location must have a prefix of 'http://' or 'https://' or '/'."
+
+
+class MalformedACLError(S3Error):
+    """An AccessControlPolicy body that is not a valid ACL."""
+
+    code = "MalformedACLError"
+    status = 400
+    message = (
+        "The XML you provided was not well-formed or did not validate against our published schema"
+    )
+
+
+class UnresolvableGrantByEmailAddress(S3Error):
+    """A grant to an email address no account has."""
+
+    code = "UnresolvableGrantByEmailAddress"
+    status = 400
+    message = "The e-mail address you provided does not match any account on record."
+
+
+class MissingSecurityHeader(S3Error):
+    """PutBucketAcl / PutObjectAcl with neither a body nor ACL headers."""
+
+    code = "MissingSecurityHeader"
+    status = 400
+    message = "Your request was missing a required header"
+
+
+class InvalidBucketAclWithBlockPublicAccessError(S3Error):
+    """CreateBucket with a public ACL: a new bucket blocks public ACLs (since April 2023)."""
+
+    code = "InvalidBucketAclWithBlockPublicAccessError"
+    status = 400
+    message = "Bucket cannot have public ACLs set with BlockPublicAccess enabled"

@@ -1,10 +1,10 @@
 """One small function per S3 operation, grouped by resource; ``HANDLERS`` maps model names."""
 
 from fakes3.operations import (
+    acls,
     buckets,
     config,
     copy,
-    defaults,
     listing,
     multipart,
     object_attributes,
@@ -28,7 +28,7 @@ HANDLERS: dict[str, Handler] = {
     **object_encryption.HANDLERS,
     **multipart.HANDLERS,
     **config.HANDLERS,
-    **defaults.HANDLERS,
+    **acls.HANDLERS,
     **retention.HANDLERS,
     **restore.HANDLERS,
 }

@@ -8,6 +8,7 @@ import re
 
 import botocore.loaders
 
+from fakes3.auth.authorize import OWNERSHIP
 from fakes3.errors import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
@@ -16,7 +17,8 @@ from fakes3.errors import (
     InvalidBucketName,
     InvalidLocationConstraint,
 )
-from fakes3.operations import object_lock
+from fakes3.operations import acls, object_lock
+from fakes3.operations.config.ownership import controls
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.addressing import hostname, region_from_host
@@ -164,6 +166,9 @@ def create_bucket(ctx: Context, params: Params) -> Output:
     else:
         if params.get("ObjectLockEnabledForBucket"):
             object_lock.enable(ctx, name)
+        if params.get("ObjectOwnership"):
+            ctx.store.configs.put(name, OWNERSHIP, controls(params["ObjectOwnership"]))
+            acls.for_new_bucket(ctx, name, params)
     if region == "us-east-1":
         return {"Location": f"/{name}"}
     return {"Location": f"http://{name}.s3.amazonaws.com/"}

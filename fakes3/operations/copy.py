@@ -10,7 +10,7 @@ from fakes3.errors import (
     MethodNotAllowed,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption, lifecycle_headers, object_lock, restore
+from fakes3.operations import acls, encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
     checksum_output,
     new_object,
@@ -89,6 +89,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
     encrypted = encryption.resolve_write(params, scope, transport)
     seal = encryption.seal(params, transport, encrypted)
     lock = object_lock.for_write(ctx.store, dst_bucket, params)
+    new_acl = acls.for_request(ctx, dst_bucket, params)  # a copy never inherits the source's
 
     def describe(src: ObjectRecord) -> NewObject:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
@@ -120,7 +121,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
                 checksum_algorithm=algorithm,
             )
         new.tags = src.tags if tagging_directive == "COPY" else parse_tagging(params.get("Tagging"))
-        new.encryption, new.lock = encrypted, lock
+        new.encryption, new.lock, new.acl = encrypted, lock, new_acl
         new.seal, new.unseal = seal, encryption.opened(src.encryption, source_key)
         return new
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from fakes3.auth.authorize import object_ownership
 from fakes3.errors import InvalidArgument
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.restore import restore_status
@@ -20,6 +21,7 @@ Encode = Callable[[str], str]
 
 
 Owner = dict[str, str]
+OwnerOf = Callable[[ObjectRecord], Owner]  # an entry's Owner element
 
 
 # Keys made only of characters ``quote`` keeps as they are (most keys): no call needed.
@@ -71,7 +73,7 @@ def _restore_clock(ctx: Context, params: Params) -> datetime | None:
 
 
 def _entry(
-    record: ObjectRecord, encode: Encode, owner: Owner | None, now: datetime | None = None
+    record: ObjectRecord, encode: Encode, owner: OwnerOf | None, now: datetime | None = None
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "Key": encode(record.key),
@@ -84,16 +86,23 @@ def _entry(
         entry["ChecksumAlgorithm"] = [record.checksum_algorithm]
         entry["ChecksumType"] = record.checksum_type
     if owner is not None:
-        entry["Owner"] = owner
+        entry["Owner"] = owner(record)
     status = restore_status(record, now) if now is not None else None
     if status is not None:
         entry["RestoreStatus"] = status
     return entry
 
 
-def _owner(ctx: Context, params: Params) -> Owner:
-    """Objects are listed with their bucket owner's id until ACLs make them differ."""
-    return ctx.owner_of(ctx.store.get_bucket(params["Bucket"]))
+def _owner(ctx: Context, params: Params) -> OwnerOf:
+    """Objects are listed with their owner: the bucket owner under BucketOwnerEnforced (and for
+    versions written while it was on), else the owner their ACL names (``operations/acls.py``)."""
+    bucket = ctx.store.get_bucket(params["Bucket"])
+    bucket_owner = ctx.owner_of(bucket)
+    if object_ownership(ctx.store, bucket.name) == "BucketOwnerEnforced":
+        return lambda record: bucket_owner
+    return lambda record: (
+        bucket_owner if record.acl is None else ctx.accounts.owner(record.acl["Owner"])
+    )
 
 
 def _page(ctx: Context, params: Params, start_after: str, max_keys: int) -> ListPage[ObjectRecord]:
@@ -110,7 +119,7 @@ def _common(
     params: Params,
     page: ListPage[ObjectRecord],
     encode: Encode,
-    owner: Owner | None,
+    owner: OwnerOf | None,
     now: datetime | None = None,
 ) -> Output:
     output: Output = {
@@ -207,7 +216,7 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
             "VersionId": record.version_id or "null",
             "IsLatest": record.key != previous,  # a key's versions come newest first
             "LastModified": record.last_modified,
-            "Owner": owner,
+            "Owner": owner(record),
         }
         previous = record.key
         if record.delete_marker:

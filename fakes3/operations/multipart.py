@@ -20,7 +20,7 @@ from fakes3.errors import (
     NoSuchUpload,
     NotImplementedByFakeS3,
 )
-from fakes3.operations import encryption, lifecycle_headers, object_lock, restore
+from fakes3.operations import acls, encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
     new_object,
     validate_key,
@@ -100,6 +100,7 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
     scope = encryption.scope_of(ctx, params["Bucket"], key)
     new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
     new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
+    new.acl = acls.for_request(ctx, params["Bucket"], params)
     upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
     return {
         "Bucket": upload.bucket,

@@ -18,7 +18,7 @@ from fakes3.errors import (
     PreconditionFailed,
     S3Error,
 )
-from fakes3.operations import encryption, lifecycle_headers, object_lock, restore
+from fakes3.operations import acls, encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
     apply_overrides,
     checksum_output,
@@ -75,6 +75,7 @@ def put_object(ctx: Context, params: Params) -> Output:
     new.seal = encryption.seal(params, transport, new.encryption)
     new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
     object_lock.require_digest(new.lock, params)
+    new.acl = acls.for_request(ctx, params["Bucket"], params)
     record = ctx.store.put_object(params["Bucket"], key, body, new, write_condition(params))
     output = {"ETag": record.etag, **encryption.echo(new.encryption), **checksum_output(record)}
     output.update(written_version(record))

@@ -16,14 +16,14 @@ as on an ACL-disabled bucket (``request_rules.check_form_acl``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 from fakes3.auth.access import check_access
 from fakes3.auth.accounts import Account
-from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
+from fakes3.auth.authenticate import LENIENT, OFF, STRICT, Authenticator, Identity
 from fakes3.auth.post_policy import Policy, policy_signature
 from fakes3.errors import (
     IncorrectNumberOfFilesInPostRequest,
@@ -31,7 +31,7 @@ from fakes3.errors import (
     InvalidArgument,
     NoSuchBucket,
 )
-from fakes3.operations import encryption
+from fakes3.operations import acls, encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
 from fakes3.operations.object_lock import for_write
@@ -42,6 +42,7 @@ from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
 from fakes3.store import Store
+from fakes3.store.records import BucketRecord
 from fakes3.store.store import NewObject
 
 CHECKSUM = "CRC64NVME"  # what S3 computes for objects uploaded without one
@@ -89,6 +90,9 @@ class PostRequest:
     base_url: str  # scheme://host, for the Location of the new object
     path_style: bool
     allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
+    # The one authorization decision (auth/authorize.py) for the form's signer and key, in
+    # strict mode: bucket policies and ACL grants apply to POST uploads as to PutObject.
+    decide: Callable[[Account | None, BucketRecord, str | None], None] | None = None
 
 
 class _Limited:
@@ -187,7 +191,21 @@ def post_object(request: PostRequest) -> WireResponse:
     except NoSuchBucket:
         record = None
     account, policy = _account(request, fields, record.region if record else None)
-    check_access(request.auth.mode, account, "PostObject", record, request.auth.accounts.default)
+    # Decided as every request is (auth/gate.py): in strict mode, and in lenient mode for a
+    # form signed with a known key (the form's signature is its request signature).
+    signed = policy_signature(fields)
+    verified = signed is not None and request.auth.accounts.by_access_key(signed.access_key)
+    mode = request.auth.mode
+    if (
+        request.decide is not None
+        and record is not None
+        and (mode == STRICT or (mode == LENIENT and verified))
+    ):
+        request.decide(account, record, fields.get("key"))
+    else:
+        check_access(
+            request.auth.mode, account, "PostObject", record, request.auth.accounts.default
+        )
     if not form.has_file:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
     check_form_acl(request.store, request.bucket, fields.get("acl"))
@@ -196,6 +214,9 @@ def post_object(request: PostRequest) -> WireResponse:
     params = _params(fields)
     new = new_object(params, CHECKSUM)
     new.lock = for_write(request.store, request.bucket, params)
+    writer = account.canonical_id if account is not None else None  # the form's signer
+    form_acl = {"ACL": fields["acl"]} if "acl" in fields else {}
+    new.acl = acls.for_write(request.store, request.auth.accounts, writer, request.bucket, form_acl)
     if "tagging" in fields:  # an XML Tagging document, not the header's query form
         document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")

@@ -7,11 +7,12 @@ with no rules and a set intersection on one with rules (the app calls ``check`` 
 request, after parsing, before the handler; a refusal therefore stores nothing).
 
 - ACLs: new buckets have Object Ownership ``BucketOwnerEnforced`` (ACLs disabled) since April
-  2023, and fakes3 buckets always do. Object writes then accept no ACL or only
+  2023. Object writes to such a bucket accept no ACL or only
   ``bucket-owner-full-control`` (or the same grant spelled ``x-amz-grant-full-control:
   id=<bucket owner>``), else 400 ``AccessControlListNotSupported``; CreateBucket accepts only a
   private bucket ACL, else 400 ``InvalidBucketAclWithObjectOwnership``.
   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
+  Under ObjectWriter / BucketOwnerPreferred the writes honour them (``operations/acls.py``).
 - Object Lock event holds (``x-amz-object-lock-event-hold*``): NotImplemented. The other lock
   headers are honoured by the writes (``operations/object_lock.py``).
 - Directory-bucket-only headers (append, conditional deletes by time/size) and MFA: the
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fakes3.auth.authorize import object_ownership
 from fakes3.errors import (
     AccessControlListNotSupported,
     InvalidArgument,
@@ -33,6 +35,7 @@ from fakes3.errors import (
     InvalidRequest,
     NotImplementedByFakeS3,
 )
+from fakes3.operations import acls
 from fakes3.operations.context import Context, Params
 from fakes3.store import Store
 
@@ -106,9 +109,12 @@ def _canned_and_grants(params: Params, grants: tuple[str, ...]) -> None:
 
 
 def _object_acl(ctx: Context, params: Params) -> None:
-    """PutObject / CopyObject / CreateMultipartUpload ACLs on an ACL-disabled bucket."""
+    """PutObject / CopyObject / CreateMultipartUpload ACLs on an ACL-disabled bucket; with
+    ACLs enabled the write honours them (``operations/acls.py::for_write``)."""
     bucket = ctx.store.get_bucket(params["Bucket"])  # NoSuchBucket comes first
     _canned_and_grants(params, _OBJECT_GRANTS)
+    if object_ownership(ctx.store, bucket.name) != "BucketOwnerEnforced":
+        return
     owner = bucket.owner or ctx.accounts.default.canonical_id
     acl = params.get("ACL")
     if acl is not None and acl != "bucket-owner-full-control":
@@ -121,19 +127,20 @@ def check_form_acl(store: Store, bucket: str, acl: str | None) -> None:
     """The ``acl`` field of a POST upload: the same rule as PutObject's ``x-amz-acl``."""
     if acl is not None and acl != "bucket-owner-full-control":
         store.get_bucket(bucket)
-        raise AccessControlListNotSupported()
+        if object_ownership(store, bucket) == "BucketOwnerEnforced":
+            raise AccessControlListNotSupported()
 
 
 def _bucket_acl(ctx: Context, params: Params) -> None:
-    """CreateBucket: Object Ownership BucketOwnerEnforced, and only a private bucket ACL."""
+    """CreateBucket: a known Object Ownership; under BucketOwnerEnforced (the default) only a
+    private bucket ACL; under the others the handler stores the ACL (``operations/acls.py``),
+    and a public one is refused as the new bucket's BlockPublicAcls refuses it."""
     ownership = params.get("ObjectOwnership")
     if ownership is not None and ownership != "BucketOwnerEnforced":
         if ownership in ("ObjectWriter", "BucketOwnerPreferred"):
-            raise NotImplementedByFakeS3(
-                f"fakes3 does not implement ACLs yet, so Object Ownership {ownership} (which "
-                "enables them) is not available; only BucketOwnerEnforced, the default, is.",
-                Header="x-amz-object-ownership",
-            )
+            _canned_and_grants(params, _BUCKET_GRANTS)
+            acls.new_bucket_acl(ctx, params)
+            return
         raise InvalidArgument(
             "Invalid x-amz-object-ownership header",
             ArgumentName="x-amz-object-ownership",
@@ -223,7 +230,8 @@ def _annotation_directive(ctx: Context, params: Params) -> None:
 _OBJECT_ACL = Rule(
     ("ACL", *_OBJECT_GRANTS),
     _object_acl,
-    "400 AccessControlListNotSupported unless bucket-owner-full-control (ACLs disabled)",
+    "honoured with ACLs enabled; under BucketOwnerEnforced 400 "
+    "AccessControlListNotSupported unless bucket-owner-full-control",
 )
 _OBJECT_LOCK = Rule(_EVENT_HOLD_MEMBERS, _event_hold, "501 NotImplemented (event holds)")
 _MFA = Rule(("MFA",), _mfa, "501 NotImplemented (MFA delete)")
@@ -252,8 +260,8 @@ RULES: dict[str, tuple[Rule, ...]] = {
         Rule(
             ("ACL", *_BUCKET_GRANTS, "ObjectOwnership"),
             _bucket_acl,
-            "private ACL and BucketOwnerEnforced accepted; other ACLs 400 "
-            "InvalidBucketAclWithObjectOwnership; other ownerships 501 NotImplemented",
+            "ObjectWriter/BucketOwnerPreferred honoured with their ACL; under "
+            "BucketOwnerEnforced only a private ACL, else 400 InvalidBucketAclWithObjectOwnership",
         ),
         Rule(
             ("BucketNamespace",),

@@ -60,6 +60,9 @@ class ObjectRecord:
     # when it expires (fakes3.operations.restore).
     restore_ready: str | None = None
     restore_expiry: str | None = None
+    # The version's ACL (fakes3.auth.acl: {"Owner": id, "Grants": [...]}); None: written while
+    # ACLs were disabled, so the bucket owner owns it with FULL_CONTROL.
+    acl: dict[str, Any] | None = None
 
 
 # What a new version starts with whatever its source had (a copy inherits no lock, no restore).

@@ -71,6 +71,7 @@ class NewObject:
     seal: Seal | None = None
     unseal: Seal | None = None
     lock: dict[str, Any] = field(default_factory=dict)  # ObjectRecord's lock_* fields
+    acl: dict[str, Any] | None = None  # ObjectRecord.acl (None: ACLs disabled)
 
     def record_fields(self) -> dict[str, Any]:
         """These attributes as ObjectRecord fields (the checksum is the store's to compute)."""
@@ -83,6 +84,7 @@ class NewObject:
             "encryption": self.encryption,
             **FRESH,
             **self.lock,
+            "acl": self.acl,
         }
 
 

@@ -24,7 +24,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from signing import chunked_body, chunked_length, send, sign
 
-from fakes3.auth import make_account
+from fakes3.auth import make_account, sigv2
 
 # -- accounts and owners -----------------------------------------------------------------------
 
@@ -438,6 +438,25 @@ def test_sigv2_header_and_query(
     assert fields["Message"] == "Request has expired"
 
 
+def test_sigv2_bucket_requests_path_style(auth_server: Running) -> None:
+    """Issue 15: SigV2 with path style signs ``/bucket/`` for bucket-level requests."""
+    v2 = Config(signature_version="s3", s3={"addressing_style": "path"})
+    alice = auth_server.client("alice", "alice-secret", config=v2)
+    name = unique_bucket_name("v2")
+    alice.create_bucket(Bucket=name)
+    alice.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "k", "Value": "v"}]})
+    assert alice.get_bucket_tagging(Bucket=name)["TagSet"] == [{"Key": "k", "Value": "v"}]
+    assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 0
+    alice.delete_bucket(Bucket=name)
+    if mode_of(auth_server) != "off":
+        wrong = auth_server.client("alice", "bad", config=v2)
+        with pytest.raises(ClientError) as caught:
+            wrong.create_bucket(Bucket=name)
+        error = caught.value.response["Error"]
+        assert error["Code"] == "SignatureDoesNotMatch"
+        assert error["StringToSign"].endswith(f"\n/{name}/")
+
+
 def test_virtual_host_style_signatures(auth_server: Running, auth_http: requests.Session) -> None:
     """SigV4 signs the path as sent; SigV2 signs /bucket/key although the bucket is in Host."""
     from botocore.auth import HmacV1Auth
@@ -462,3 +481,44 @@ def test_virtual_host_style_signatures(auth_server: Running, auth_http: requests
         auth_server.url + "/a%20b", headers={**dict(request.headers.items()), "Host": host}
     )
     assert got.content == b"hi"
+
+
+def test_empty_authorization_is_anonymous(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """Issue 15: an empty Authorization header is an unsigned request, not a malformed one."""
+    url = f"{auth_server.url}/{alice_bucket}/k"
+    empty = auth_http.put(url, data=b"x", headers={"Authorization": ""})
+    unsigned = auth_http.put(url, data=b"x")
+    assert empty.status_code == unsigned.status_code
+    if mode_of(auth_server) == "strict":
+        assert_s3_error(empty, "AccessDenied", 403)
+
+
+@pytest.mark.parametrize(
+    "date, code",
+    [
+        ("Tue, 07 Jul 1950 21:53:04 GMT", "AccessDenied"),  # before the epoch: unreadable
+        ("", "AccessDenied"),
+        (None, "AccessDenied"),
+        ("Bad Date", "AccessDenied"),
+        ("Tue, 07 Jul 2010 21:53:04 GMT", "RequestTimeTooSkewed"),
+        ("Tue, 07 Jul 9999 21:53:04 GMT", "RequestTimeTooSkewed"),
+    ],
+)
+def test_sigv2_dates(
+    auth_server: Running,
+    alice_bucket: str,
+    auth_http: requests.Session,
+    date: str | None,
+    code: str,
+) -> None:
+    path = f"/{alice_bucket}/dated"
+    headers = {} if date is None else {"Date": date}
+    to_sign = sigv2.string_to_sign("PUT", {k.lower(): v for k, v in headers.items()}, path, None)
+    headers["Authorization"] = "AWS alice:" + sigv2.sign("alice-secret", to_sign)
+    response = auth_http.put(auth_server.url + path, data=b"x", headers=headers)
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+    else:
+        assert_s3_error(response, code, 403)

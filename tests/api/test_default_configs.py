@@ -1,6 +1,6 @@
-"""What every bucket answers for the configurations fakes3 cannot change yet: S3's answers for
-a bucket created since April 2023 (ACLs disabled, public access blocked, no policy, no
-lifecycle rules, no object lock). The writes answer NotImplemented, so every bucket is one."""
+"""What a new bucket answers for its configurations: S3's answers for a bucket created since
+April 2023 (ACLs disabled, public access blocked, no policy, no lifecycle rules, no object
+lock)."""
 
 from __future__ import annotations
 
@@ -56,11 +56,9 @@ def test_absent_policy_lifecycle_and_object_lock(s3: BaseClient, bucket: str) ->
         s3.put_object_legal_hold(Bucket=bucket, Key="k", LegalHold={"Status": "ON"})
 
 
-def test_writes_still_answer_not_implemented_and_missing_bucket_comes_first(
-    s3: BaseClient, bucket: str
-) -> None:
-    with raises_client_error("NotImplemented", 501):
-        s3.put_bucket_acl(Bucket=bucket, ACL="private")
+def test_acl_writes_refused_and_missing_bucket_comes_first(s3: BaseClient, bucket: str) -> None:
+    with raises_client_error("AccessControlListNotSupported", 400):
+        s3.put_bucket_acl(Bucket=bucket, ACL="public-read")
     with raises_client_error("NoSuchBucket", 404):
         s3.put_bucket_policy(Bucket="no-such-bucket-x", Policy="{}")
     with raises_client_error("NoSuchBucket", 404):

@@ -75,13 +75,17 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s3, b: s3.put_bucket_acl(Bucket=b, ACL="private"),
-        lambda s3, b: s3.put_bucket_ownership_controls(
-            Bucket=b, OwnershipControls={"Rules": [{"ObjectOwnership": "ObjectWriter"}]}
+        lambda s3, b: s3.select_object_content(
+            Bucket=b,
+            Key="k",
+            Expression="select * from s3object",
+            ExpressionType="SQL",
+            InputSerialization={"CSV": {}},
+            OutputSerialization={"CSV": {}},
         ),
-        lambda s3, b: s3.delete_bucket_ownership_controls(Bucket=b),
+        lambda s3, b: s3.rename_object(Bucket=b, Key="new", RenameSource=f"{b}/k"),
     ],
-    ids=["acl", "ownership-controls", "delete-ownership-controls"],
+    ids=["select", "rename"],
 )
 def test_unimplemented_operation_is_not_implemented(
     s3: BaseClient, bucket: str, call: Callable[[BaseClient, str], object]
@@ -91,7 +95,9 @@ def test_unimplemented_operation_is_not_implemented(
 
 
 def test_not_implemented_raw_body(raw: Raw, bucket: str) -> None:
-    fields = assert_s3_error(raw("PUT", f"/{bucket}?acl", data=b""), "NotImplemented", 501)
+    fields = assert_s3_error(
+        raw("POST", f"/{bucket}/k?select&select-type=2", data=b""), "NotImplemented", 501
+    )
     assert fields["Message"]
 
 

@@ -35,7 +35,7 @@ def _new_bucket(s3: BaseClient, **extra: Any) -> None:
 
 # (id, request, S3 error code, HTTP status): each is refused and must change nothing.
 REFUSED: list[tuple[str, Call, str, int]] = [
-    # ACLs: every fakes3 bucket has Object Ownership BucketOwnerEnforced (ACLs disabled).
+    # ACLs: a new bucket has Object Ownership BucketOwnerEnforced (ACLs disabled).
     (
         "put-acl-public-read",
         lambda s3, b: s3.put_object(Bucket=b, Key="k", Body=b"x", ACL="public-read"),
@@ -93,10 +93,10 @@ REFUSED: list[tuple[str, Call, str, int]] = [
         400,
     ),
     (
-        "create-bucket-object-writer",
-        lambda s3, b: _new_bucket(s3, ObjectOwnership="ObjectWriter"),
-        "NotImplemented",
-        501,
+        "create-bucket-object-writer-public-acl",
+        lambda s3, b: _new_bucket(s3, ObjectOwnership="ObjectWriter", ACL="public-read"),
+        "InvalidBucketAclWithBlockPublicAccessError",
+        400,
     ),
     (
         "create-directory-bucket",

@@ -44,7 +44,7 @@ def test_missing_parts_are_derived_deterministically() -> None:
     assert parse_account("alice:s::Alice").display_name == "Alice"  # empty parts are derived too
 
 
-@pytest.mark.parametrize("spec", ["alice", "alice:", ":secret", "alice:s:not-hex", "a b:s"])
+@pytest.mark.parametrize("spec", ["alice", "alice:", ":secret", "alice:s: padded", "a b:s"])
 def test_bad_specs(spec: str) -> None:
     with pytest.raises(ValueError):
         parse_account(spec)
@@ -106,3 +106,15 @@ def test_sqlite_index_from_before_owners_is_migrated(tmp_path: Path) -> None:
     assert record is not None and (record.region, record.owner) == ("eu-west-1", "")
     index.close()
     assert SqliteIndex(path).get_bucket("old") is not None  # a second open needs no migration
+
+
+@pytest.mark.parametrize("canonical_id", ["testid", "testx$56789abcdef", "Mixed-Case_id"])
+def test_any_canonical_id_without_colon(canonical_id: str) -> None:
+    """Issue 15: the conformance suite's users are ``testid`` and ``testx$…``."""
+    account = parse_account(f"key:secret:{canonical_id}:Name")
+    assert account.canonical_id == canonical_id
+    assert Accounts([account]).by_canonical_id(canonical_id) is account
+
+
+def test_hex_canonical_ids_compare_lower_case() -> None:
+    assert parse_account("key:secret:" + "AB" * 32).canonical_id == "ab" * 32

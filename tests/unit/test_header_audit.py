@@ -100,6 +100,11 @@ HONOURED: dict[str, str] = {
 LOCK = "ObjectLockMode ObjectLockRetainUntilDate ObjectLockLegalHoldStatus"
 for _op in ("PutObject", "CopyObject", "CreateMultipartUpload"):
     HONOURED[_op] = f"{HONOURED[_op]} {LOCK}"
+# ACLs, read in operations/acls.py.
+_ACL = "ACL GrantFullControl GrantRead GrantReadACP GrantWrite GrantWriteACP"
+for _op in ("PutBucketAcl", "PutObjectAcl"):
+    HONOURED[_op] = f"{HONOURED.get(_op, '')} {_ACL}".strip()
+HONOURED["PutObjectAcl"] += " VersionId"
 # Server-side encryption members, read in operations/encryption.py and customer_keys.py.
 SSE_C = "SSECustomerAlgorithm SSECustomerKey SSECustomerKeyMD5"
 SSE_WRITE = f"ServerSideEncryption {SSE_C} SSEKMSKeyId SSEKMSEncryptionContext BucketKeyEnabled"

@@ -15,6 +15,7 @@ from fakes3.operations.config import (
     metadata,
     notification,
     object_lock,
+    ownership,
     policy,
     replication,
     simple,
@@ -38,6 +39,7 @@ HANDLERS: dict[str, Handler] = {
     **policy.HANDLERS,
     **object_lock.HANDLERS,
     **lifecycle.HANDLERS,
+    **ownership.HANDLERS,
 }
 
 __all__ = ["HANDLERS", "BucketConfig"]

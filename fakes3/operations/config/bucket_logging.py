@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes3.auth.authorize import OWNERSHIP, object_ownership
 from fakes3.errors import (
     AccessControlListNotSupported,
     CrossLocationLoggingProhibitted,
@@ -24,21 +25,11 @@ from fakes3.errors import (
 )
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.context import Context, Handler, Params
-from fakes3.store import Store
 from fakes3.store.records import BucketRecord
 
 DATE_SOURCES = ("EventTime", "DeliveryTime")
 GRANT_PERMISSIONS = ("FULL_CONTROL", "READ", "WRITE")
-OWNERSHIP_CONFIG = "ownership"  # where ownership controls will live (OwnershipControls shape)
-
-
-def object_ownership(store: Store, bucket: str) -> str:
-    """The bucket's object ownership setting; ``BucketOwnerEnforced`` unless one is stored."""
-    controls = store.configs.get(bucket, OWNERSHIP_CONFIG) or {}
-    for rule in controls.get("Rules") or []:
-        if rule.get("ObjectOwnership"):
-            return str(rule["ObjectOwnership"])
-    return "BucketOwnerEnforced"
+OWNERSHIP_CONFIG = OWNERSHIP  # ownership controls (operations/config/ownership.py)
 
 
 def _key_format(document: Any) -> dict[str, Any]:
