@@ -4,7 +4,8 @@ Two seams see every change S3 publishes an event for, and no handler knows of th
 
 - the app's response hook (fakes3/hooks.py), after a request's answer: the operation and its
   outcome are known there (PutObject, CopyObject, CompleteMultipartUpload, a browser POST,
-  DeleteObject(s), Put/DeleteObjectTagging, RestoreObject), and the test event on
+  DeleteObject(s), Put/DeleteObjectTagging, PutObjectAcl, PutObjectRetention, RestoreObject),
+  and the test event on
   PutBucketNotificationConfiguration;
 - the lifecycle listener (fakes3/store/lifecycle.py), for each action of a pass.
 
@@ -46,9 +47,11 @@ _CREATED = {
     "CopyObject": "s3:ObjectCreated:Copy",
     "CompleteMultipartUpload": "s3:ObjectCreated:CompleteMultipartUpload",
 }
-_TAGGING = {
+_TAGGING = {  # changes to one version's subresources
     "PutObjectTagging": "s3:ObjectTagging:Put",
     "DeleteObjectTagging": "s3:ObjectTagging:Delete",
+    "PutObjectAcl": "s3:ObjectAcl:Put",
+    "PutObjectRetention": "s3:ObjectRetention:Put",
 }
 _WATCHED = frozenset(
     {
