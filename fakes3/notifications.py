@@ -4,7 +4,7 @@ Two seams see every change S3 publishes an event for, and no handler knows of th
 
 - the app's response hook (fakes3/hooks.py), after a request's answer: the operation and its
   outcome are known there (PutObject, CopyObject, CompleteMultipartUpload, a browser POST,
-  DeleteObject(s), Put/DeleteObjectTagging, PutObjectAcl, PutObjectRetention, RestoreObject),
+  DeleteObject(s), Put/DeleteObjectTagging, PutObjectRetention, RestoreObject),
   and the test event on
   PutBucketNotificationConfiguration;
 - the lifecycle listener (fakes3/store/lifecycle.py), for each action of a pass.
@@ -50,7 +50,6 @@ _CREATED = {
 _TAGGING = {  # changes to one version's subresources
     "PutObjectTagging": "s3:ObjectTagging:Put",
     "DeleteObjectTagging": "s3:ObjectTagging:Delete",
-    "PutObjectAcl": "s3:ObjectAcl:Put",
     "PutObjectRetention": "s3:ObjectRetention:Put",
 }
 _WATCHED = frozenset(
@@ -130,9 +129,7 @@ class Notifications:
             and all(getattr(each, name) == value for name, value in fields.items())
         ]
 
-    def assert_emitted(
-        self, event: str, *, times: int | None = None, **fields: Any
-    ) -> list[Event]:
+    def assert_emitted(self, event: str, *, times: int | None = None, **fields: Any) -> list[Event]:
         """Assert ``event`` was sent (exactly ``times`` times if given) with ``fields``
         (``key=``, ``bucket=``, ``version_id=``, ``destination=``…); returns the matches."""
         __tracebackhide__ = True

@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
 
 import pytest
 import requests
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 from notify_receiver import Receiver
 
 from fakes3.app import FakeS3
@@ -107,8 +109,9 @@ def test_object_created_events_reach_the_webhook(
     assert "versionId" not in s3_part["object"]  # an unversioned bucket
     assert records[2]["s3"]["object"]["size"] == 10
     assert "size" not in records[3]["s3"]["object"]  # a removal carries no size
-    assert records[3]["responseElements"]["x-amz-request-id"] == (
-        deleted["ResponseMetadata"]["RequestId"]
+    assert (
+        records[3]["responseElements"]["x-amz-request-id"]
+        == (deleted["ResponseMetadata"]["RequestId"])
     )
     sequencers = [r["s3"]["object"]["sequencer"] for r in records]
     assert sequencers == sorted(sequencers) and len(set(sequencers)) == 4
@@ -127,7 +130,8 @@ def test_versioned_removals(
     batch = s3.delete_objects(Bucket=versioned, Delete={"Objects": [{"Key": "gone"}]})
 
     records = receiver.records(3)
-    got = [(r["eventName"], r["s3"]["object"]["key"], r["s3"]["object"]["versionId"]) for r in records]
+    objects = [(r["eventName"], r["s3"]["object"]) for r in records]
+    got = [(name, obj["key"], obj["versionId"]) for name, obj in objects]
     assert got == [
         ("ObjectRemoved:DeleteMarkerCreated", "k", marker),
         ("ObjectRemoved:Delete", "k", first),
@@ -137,9 +141,7 @@ def test_versioned_removals(
     app.notifications.assert_not_emitted("s3:ObjectCreated:*")  # not configured
 
 
-def test_filters_select_keys_and_event_types(
-    app: FakeS3, s3: BaseClient, bucket: str
-) -> None:
+def test_filters_select_keys_and_event_types(app: FakeS3, s3: BaseClient, bucket: str) -> None:
     configure(s3, bucket, "s3:ObjectCreated:Put", prefix="images/", suffix=".jpg")
     for key in ("images/a.jpg", "images/a.png", "docs/a.jpg", "images/b.jpg"):
         s3.put_object(Bucket=bucket, Key=key, Body=b"x")
@@ -222,7 +224,13 @@ def test_lifecycle_expiration_on_the_manual_clock(
 def test_tagging_restore_and_post_events(
     app: FakeS3, receiver: Receiver, s3: BaseClient, bucket: str
 ) -> None:
-    configure(s3, bucket, "s3:ObjectTagging:*", "s3:ObjectRestore:*", "s3:ObjectCreated:Post")
+    configure(
+        s3,
+        bucket,
+        "s3:ObjectTagging:*",
+        "s3:ObjectRestore:*",
+        "s3:ObjectCreated:Post",
+    )
     s3.put_object(Bucket=bucket, Key="t", Body=b"x")
     s3.put_object_tagging(Bucket=bucket, Key="t", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
     s3.delete_object_tagging(Bucket=bucket, Key="t")
@@ -242,11 +250,34 @@ def test_tagging_restore_and_post_events(
         ("ObjectCreated:Post", "posted/f.txt"),
     ]
     assert records[3]["s3"]["object"]["size"] == 5
+    with pytest.raises(ClientError, match="RestoreAlreadyInProgress"):  # no event for an error
+        s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})
+    app.notifications.assert_emitted("s3:ObjectRestore:Post", key="cold", times=1)
 
 
-def test_a_slow_receiver_never_blocks_requests(
-    app: FakeS3, s3: BaseClient, bucket: str
-) -> None:
+def test_retention_event(app: FakeS3, s3: BaseClient) -> None:
+    name = f"notify-lock-{id(app) % 100000}-{threading.get_ident() % 1000}"
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    try:
+        configure(s3, name, "s3:ObjectRetention:Put")
+        version = s3.put_object(Bucket=name, Key="k", Body=b"x")["VersionId"]
+        s3.put_object_retention(
+            Bucket=name,
+            Key="k",
+            Retention={"Mode": "GOVERNANCE", "RetainUntilDate": datetime(2999, 1, 1)},
+        )
+        app.notifications.assert_emitted(
+            "s3:ObjectRetention:Put", bucket=name, key="k", version_id=version, times=1
+        )
+    finally:
+        for item in s3.list_object_versions(Bucket=name).get("Versions", []):
+            s3.delete_object(
+                Bucket=name, Key="k", VersionId=item["VersionId"], BypassGovernanceRetention=True
+            )
+        s3.delete_bucket(Bucket=name)
+
+
+def test_a_slow_receiver_never_blocks_requests(app: FakeS3, s3: BaseClient, bucket: str) -> None:
     gate = threading.Event()
     slow = Receiver(gate=gate)
     webhooks = app.notifications.webhooks
