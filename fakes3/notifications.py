@@ -25,13 +25,12 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, unquote, urlsplit
 
 from fakes3 import notify_events as ne
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
+from fakes3.notify_wire import batch_deleted, header, posted_key, query_version
 from fakes3.protocol.serializing import WireResponse
-from fakes3.protocol.xmlbody import parse_document
 from fakes3.webhooks import Webhooks, check_mapping, parse_mapping
 
 if TYPE_CHECKING:
@@ -84,13 +83,6 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def _header(response: WireResponse, name: str) -> str | None:
-    for header, value in response.headers:
-        if header.lower() == name:
-            return value
-    return None
 
 
 def _request_ids() -> tuple[str, str]:
@@ -290,9 +282,9 @@ class Notifications:
             "request_id": exchange.request_id,
             "host_id": exchange.host_id,
         }
-        version = _header(response, "x-amz-version-id")
+        version = header(response, "x-amz-version-id")
         if operation is None:  # a browser form upload (POST to the bucket)
-            posted = _posted_key(response, bucket, request.environ.get("PATH_INFO", "/"))
+            posted = posted_key(response, bucket, request.environ.get("PATH_INFO", "/"))
             if posted is None:
                 return []
             return [self._created("s3:ObjectCreated:Post", bucket, posted, version, common)]
@@ -303,23 +295,23 @@ class Notifications:
             return [self._created(_CREATED[operation], bucket, key, version, common)]
         if operation in _TAGGING:
             assert key is not None
-            version = version or _query_version(request.query)
+            version = version or query_version(request.query)
             return [self._created(_TAGGING[operation], bucket, key, version, common)]
         if operation == "RestoreObject":
             if response.status != 202:  # 200: already restored, nothing started
                 return []
             assert key is not None
-            version = _query_version(request.query)
+            version = query_version(request.query)
             return [self._created("s3:ObjectRestore:Post", bucket, key, version, common)]
         if operation == "DeleteObject":
             assert key is not None
-            marker = (_header(response, "x-amz-delete-marker") or "").lower() == "true"
-            if marker and _query_version(request.query) is None:
+            marker = (header(response, "x-amz-delete-marker") or "").lower() == "true"
+            if marker and query_version(request.query) is None:
                 name = "s3:ObjectRemoved:DeleteMarkerCreated"
             else:
                 name = "s3:ObjectRemoved:Delete"
             return [ne.Happened(name, bucket, key, version, **common)]
-        return [ne.Happened(*entry, **common) for entry in _batch_deleted(response, bucket)]
+        return [ne.Happened(*entry, **common) for entry in batch_deleted(response, bucket)]
 
     def _created(
         self, name: str, bucket: str, key: str, version: str | None, common: dict[str, Any]
@@ -377,49 +369,3 @@ def _json(status: int, document: Any) -> WireResponse:
     return WireResponse(
         status, [("Content-Type", "application/json")], json.dumps(document).encode()
     )
-
-
-def _query_version(query: Any) -> str | None:
-    value = query.get("versionId") if hasattr(query, "get") else None
-    if isinstance(value, list):
-        value = value[0] if value else None
-    return value if isinstance(value, str) else None
-
-
-def _posted_key(response: WireResponse, bucket: str, path: str) -> str | None:
-    """The key a form upload wrote, from its ``Location`` (or the redirect's ``key=``)."""
-    location = _header(response, "location")
-    if location is None:
-        return None
-    parts = urlsplit(location)
-    if response.status == 303:
-        keys = parse_qs(parts.query).get("key")
-        return keys[-1] if keys else None
-    key_path = parts.path
-    if path.rstrip("/") == f"/{bucket}":  # path-style: /bucket/key
-        key_path = key_path.removeprefix(f"/{bucket}")
-    return unquote(key_path.removeprefix("/"))
-
-
-def _batch_deleted(response: WireResponse, bucket: str) -> list[tuple[str, str, str, str | None]]:
-    """(event, bucket, key, version) of each key a DeleteObjects answer reports deleted."""
-    if not isinstance(response.body, bytes):
-        return []
-    try:
-        result = parse_document(response.body, "DeleteResult")
-    except S3Error:
-        return []
-    deleted = result.get("Deleted") if isinstance(result, dict) else None
-    entries = deleted if isinstance(deleted, list) else [deleted] if deleted else []
-    found: list[tuple[str, str, str, str | None]] = []
-    for entry in entries:
-        if not isinstance(entry, dict) or not entry.get("Key"):
-            continue
-        marker = str(entry.get("DeleteMarker", "")).lower() == "true"
-        if marker and entry.get("VersionId") is None:
-            name = "s3:ObjectRemoved:DeleteMarkerCreated"
-            version = entry.get("DeleteMarkerVersionId")
-        else:
-            name, version = "s3:ObjectRemoved:Delete", entry.get("VersionId")
-        found.append((name, bucket, str(entry["Key"]), version))
-    return found
