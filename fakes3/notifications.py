@@ -24,11 +24,13 @@ import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fakes3 import notify_events as ne
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
+from fakes3.notify_restores import Restores, Waiting
 from fakes3.notify_wire import batch_deleted, header, posted_key, query_version
 from fakes3.protocol.serializing import WireResponse
 from fakes3.webhooks import Webhooks, check_mapping, parse_mapping
@@ -98,6 +100,10 @@ class Notifications:
         self.webhooks = Webhooks(self._configured, settings.notify_queue_size)
         self.events: deque[Event] = deque(maxlen=CAPTURED)
         self._sequencer = ne.Sequencer()
+        self.restores = Restores()  # started, for s3:ObjectRestore:Completed
+        listeners = getattr(store.clock, "listeners", None)  # shared by clocks swapped in
+        if listeners is not None:
+            listeners.append(self._clock_moved)
 
     # Capture, assertable like the journal ----------------------------------------------------
 
@@ -152,6 +158,7 @@ class Notifications:
     def reset(self) -> None:
         """Forget captured events and mapped URLs (back to the settings'), stop delivering."""
         self.events.clear()
+        self.restores.clear()
         self.webhooks.reset(self._configured)
 
     def close(self) -> None:
@@ -162,6 +169,8 @@ class Notifications:
     def response_hook(self, exchange: Exchange, response: WireResponse) -> WireResponse:
         """The app's response hook: the events of a request that changed something."""
         operation = exchange.operation
+        if self.restores:  # restores waiting to complete: has one completed by now?
+            self.completed_restores()
         if exchange.error_code is not None or response.status >= 400:
             return response
         if operation not in _WATCHED and not (
@@ -223,8 +232,10 @@ class Notifications:
         )
         self.emit(happened, document)
 
-    def emit(self, happened: ne.Happened, document: dict[str, Any]) -> list[Event]:
-        """Match, capture and send one event; the events sent."""
+    def emit(
+        self, happened: ne.Happened, document: dict[str, Any], when: float | None = None
+    ) -> list[Event]:
+        """Match, capture and send one event (at ``when``, default now); the events sent."""
         targets = ne.targets(document, happened.name, happened.key)
         if not targets:
             return []
@@ -233,7 +244,7 @@ class Notifications:
             region, owner = record.region, record.owner
         except S3Error:
             return []
-        now = self.store.clock.time()
+        now = self.store.clock.time() if when is None else when
         sent = []
         for target in targets:
             message = {
@@ -302,7 +313,9 @@ class Notifications:
                 return []
             assert key is not None
             version = query_version(request.query)
-            return [self._created("s3:ObjectRestore:Post", bucket, key, version, common)]
+            started = self._created("s3:ObjectRestore:Post", bucket, key, version, common)
+            self._restore_started(bucket, key, started.version_id)
+            return [started]
         if operation == "DeleteObject":
             assert key is not None
             marker = (header(response, "x-amz-delete-marker") or "").lower() == "true"
@@ -327,6 +340,52 @@ class Notifications:
             pass
         return ne.Happened(name, bucket, key, version, size, etag, **common)
 
+    def _restore_started(self, bucket: str, key: str, version_id: str | None) -> None:
+        try:
+            stored = self.store.head_object(bucket, key, version_id)
+        except S3Error:
+            return
+        if stored.restore_ready is not None:
+            ready = datetime.fromisoformat(stored.restore_ready).timestamp()
+            self.restores.add(Waiting(ready, bucket, key, version_id, stored.restore_ready))
+
+    def _clock_moved(self, _before: float, _after: float) -> None:
+        if self.restores:
+            self.completed_restores()
+
+    def completed_restores(self) -> None:
+        """Report ``s3:ObjectRestore:Completed`` for each restore ready by now."""
+        for waiting in self.restores.due(self.store.clock.time()):
+            bucket, key = waiting.bucket, waiting.key
+            try:
+                stored = self.store.head_object(bucket, key, waiting.version_id)
+                document = self.store.configs.get(bucket, CONFIG)
+            except S3Error:
+                continue
+            if stored.restore_ready != waiting.ready_text or not document:
+                continue
+            request_id, host_id = _request_ids()
+            restored = {
+                "lifecycleRestorationExpiryTime": ne.iso_time(
+                    datetime.fromisoformat(stored.restore_expiry or "").timestamp()
+                ),
+                "lifecycleRestoreStorageClass": stored.storage_class,
+            }
+            happened = ne.Happened(
+                "s3:ObjectRestore:Completed",
+                bucket,
+                key,
+                waiting.version_id,
+                stored.size,
+                stored.etag,
+                LIFECYCLE_PRINCIPAL,
+                LIFECYCLE_PRINCIPAL,
+                request_id,
+                host_id,
+                {"glacierEventData": {"restoreEventData": restored}},
+            )
+            self.emit(happened, document, waiting.ready)
+
     # Control endpoint ------------------------------------------------------------------------
 
     def control(self, method: str, route: list[str], body: bytes) -> WireResponse:
@@ -334,6 +393,7 @@ class Notifications:
         path = "/".join(route)
         if route == ["notifications"]:
             if method in ("GET", "HEAD"):
+                self.completed_restores()
                 events = [each.to_dict() for each in self]
                 return _json(200, {"events": events, **self.webhooks.stats()})
             if method == "DELETE":

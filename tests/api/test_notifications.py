@@ -12,6 +12,7 @@ import math
 import threading
 from collections.abc import Iterator
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import pytest
@@ -348,3 +349,36 @@ def test_no_configuration_no_events(app: FakeS3, s3: BaseClient, bucket: str) ->
     s3.put_object(Bucket=bucket, Key="k", Body=b"x")
     s3.delete_object(Bucket=bucket, Key="k")
     assert app.notifications.filter(bucket=bucket) == []
+
+
+def test_restore_completed_on_the_clock(
+    app: FakeS3, receiver: Receiver, s3: BaseClient, bucket: str
+) -> None:
+    configure(s3, bucket, "s3:ObjectRestore:*")
+    s3.put_object(Bucket=bucket, Key="cold", Body=b"abcd", StorageClass="GLACIER")
+    app.consistency.manual_clock()
+    try:
+        s3.restore_object(
+            Bucket=bucket,
+            Key="cold",
+            RestoreRequest={"Days": 2, "GlacierJobParameters": {"Tier": "Expedited"}},
+        )
+        (started,) = receiver.records(1)
+        assert started["eventName"] == "ObjectRestore:Post"
+        app.notifications.assert_not_emitted("s3:ObjectRestore:Completed")
+        app.consistency.advance(12 * 3600)  # past every tier's duration: a clock listener
+        (completed,) = receiver.records(2)[1:]
+        head = s3.head_object(Bucket=bucket, Key="cold")
+    finally:
+        app.consistency.reset()
+    assert completed["eventName"] == "ObjectRestore:Completed"
+    assert completed["s3"]["object"]["size"] == 4
+    restored = completed["glacierEventData"]["restoreEventData"]
+    assert restored["lifecycleRestoreStorageClass"] == "GLACIER"
+    assert 'ongoing-request="false"' in head["Restore"]
+    expiry = head["Restore"].split('expiry-date="')[1].rstrip('"')
+    assert restored["lifecycleRestorationExpiryTime"] == (
+        parsedate_to_datetime(expiry).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    )
+    assert completed["eventTime"] > started["eventTime"]
+    app.notifications.assert_emitted("s3:ObjectRestore:Completed", key="cold", times=1)
