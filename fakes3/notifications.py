@@ -402,12 +402,15 @@ class Notifications:
         elif route == ["notifications", "webhooks"]:
             if method in ("GET", "HEAD"):
                 return _json(200, self.webhooks.stats())
-            if method in ("PUT", "DELETE"):
+            if method in ("PUT", "POST", "DELETE"):
                 try:
-                    sent = json.loads(body) if method == "PUT" and body.strip() else {}
+                    sent = json.loads(body) if method != "DELETE" and body.strip() else {}
                     if not isinstance(sent, dict):
                         raise ValueError("the body must be a JSON object {ARN: URL}")
-                    self.webhooks.mapping = check_mapping(sent)
+                    added = check_mapping(sent)
+                    if method == "POST":  # adds to the mapping; PUT replaces it
+                        added = {**self.webhooks.mapping, **added}
+                    self.webhooks.mapping = added
                 except (ValueError, RecursionError) as exc:
                     return _json(400, {"error": str(exc)})
                 return _json(200, self.webhooks.stats())

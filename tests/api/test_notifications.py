@@ -328,6 +328,8 @@ def test_control_endpoints(app: FakeS3, endpoint: str, s3: BaseClient, bucket: s
         bad = requests.put(f"{base}/webhooks", json={QUEUE: "ftp://x"}, timeout=10)
         assert bad.status_code == 400
         assert app.notifications.webhooks.mapping == {QUEUE: receiver.url}  # left in place
+        added = requests.post(f"{base}/webhooks", json={TOPIC: receiver.url}, timeout=10)
+        assert added.json()["webhooks"] == {QUEUE: receiver.url, TOPIC: receiver.url}
         configure(s3, bucket, "s3:ObjectCreated:*")
         s3.put_object(Bucket=bucket, Key="k", Body=b"x")
         flushed = requests.post(f"{base}/flush", timeout=10).json()

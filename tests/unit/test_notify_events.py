@@ -127,3 +127,18 @@ def test_unmapped_and_full_queue_are_not_waited_for() -> None:
         webhooks.close()
     with pytest.raises(ValueError):
         Webhooks(queue_size=0)
+
+
+def test_the_serve_flag_and_its_checks() -> None:
+    from fakes3.cli import build_parser, settings_from_args
+
+    def serve(*argv: str, **environ: str) -> Settings:
+        return settings_from_args(build_parser().parse_args(["serve", *argv]), environ)
+
+    flagged = serve("--notify-webhook", f"{QUEUE}=http://h/a", "--notify-webhook", "*=http://h/b")
+    assert parse_mapping(flagged.notify_webhooks) == {QUEUE: "http://h/a", "*": "http://h/b"}
+    assert serve(FAKES3_NOTIFY_QUEUE_SIZE="5").notify_queue_size == 5
+    with pytest.raises(ValueError, match="http"):
+        serve("--notify-webhook", f"{QUEUE}=nope")
+    with pytest.raises(ValueError, match="queue size"):
+        serve(FAKES3_NOTIFY_QUEUE_SIZE="0")
