@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,9 +21,11 @@ import requests
 from botocore.client import BaseClient
 from botocore.exceptions import ClientError
 from notify_receiver import Receiver
+from s3clients import client_for
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
+from fakes3.settings import Settings
 
 QUEUE = "arn:aws:sqs:us-east-1:123456789012:events"
 TOPIC = "arn:aws:sns:us-east-1:123456789012:removals"
@@ -384,3 +387,27 @@ def test_restore_completed_on_the_clock(
     )
     assert completed["eventTime"] > started["eventTime"]
     app.notifications.assert_emitted("s3:ObjectRestore:Completed", key="cold", times=1)
+
+
+def test_delivery_after_a_directory_restart(tmp_path: Path) -> None:
+    """The configuration is on disk; the webhook mapping comes from the settings again."""
+    receiver = Receiver()
+    settings = Settings(data_dir=str(tmp_path), notify_webhooks=(f"{QUEUE}={receiver.url}",))
+    try:
+        with Server(FakeS3(settings), port=0) as first:
+            s3 = client_for(first.endpoint_url)
+            s3.create_bucket(Bucket="kept")
+            configure(s3, "kept", "s3:ObjectCreated:*")
+            receiver.wait_for(1)  # the test event
+            first.app.close()
+        app = FakeS3(settings)
+        with Server(app, port=0) as second:
+            s3 = client_for(second.endpoint_url)
+            s3.put_object(Bucket="kept", Key="after", Body=b"x")
+            (record,) = receiver.records(1)
+            app.close()
+        assert record["eventName"] == "ObjectCreated:Put"
+        assert record["s3"]["object"]["key"] == "after"
+        assert record["s3"]["configurationId"] == "to-queue"
+    finally:
+        receiver.close()
