@@ -18,19 +18,16 @@ a bucket with no notification configuration costs one cached dict lookup. docs/n
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from fakes3 import notify_events as ne
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
-from fakes3.notify_restores import Restores, Waiting
+from fakes3.notify_restores import PRINCIPAL, Restores, request_ids
 from fakes3.notify_wire import batch_deleted, header, posted_key, query_version
 from fakes3.protocol.serializing import WireResponse
 from fakes3.webhooks import Webhooks, check_mapping, parse_mapping
@@ -42,7 +39,7 @@ if TYPE_CHECKING:
 
 CONFIG = "notification"  # the store's name for the configuration
 CAPTURED = 10000  # events kept (the oldest are dropped)
-LIFECYCLE_PRINCIPAL = "s3.amazonaws.com"
+LIFECYCLE_PRINCIPAL = PRINCIPAL
 _CREATED = {
     "PutObject": "s3:ObjectCreated:Put",
     "CopyObject": "s3:ObjectCreated:Copy",
@@ -85,10 +82,6 @@ class Event:
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-
-def _request_ids() -> tuple[str, str]:
-    return os.urandom(8).hex().upper(), base64.b64encode(os.urandom(48)).decode("ascii")
 
 
 class Notifications:
@@ -216,7 +209,7 @@ class Notifications:
             }
         else:  # an aborted upload publishes no event
             return
-        request_id, host_id = _request_ids()
+        request_id, host_id = request_ids()
         happened = ne.Happened(
             name,
             done.bucket,
@@ -309,13 +302,12 @@ class Notifications:
             version = version or query_version(request.query)
             return [self._created(_TAGGING[operation], bucket, key, version, common)]
         if operation == "RestoreObject":
-            if response.status != 202:  # 200: already restored, nothing started
-                return []
             assert key is not None
             version = query_version(request.query)
             started = self._created("s3:ObjectRestore:Post", bucket, key, version, common)
-            self._restore_started(bucket, key, started.version_id)
-            return [started]
+            self.restores.started(self.store, bucket, key, started.version_id)
+            # 202: a restore started; 200: a restored copy's expiry moved (no event)
+            return [started] if response.status == 202 else []
         if operation == "DeleteObject":
             assert key is not None
             marker = (header(response, "x-amz-delete-marker") or "").lower() == "true"
@@ -340,51 +332,19 @@ class Notifications:
             pass
         return ne.Happened(name, bucket, key, version, size, etag, **common)
 
-    def _restore_started(self, bucket: str, key: str, version_id: str | None) -> None:
-        try:
-            stored = self.store.head_object(bucket, key, version_id)
-        except S3Error:
-            return
-        if stored.restore_ready is not None:
-            ready = datetime.fromisoformat(stored.restore_ready).timestamp()
-            self.restores.add(Waiting(ready, bucket, key, version_id, stored.restore_ready))
-
     def _clock_moved(self, _before: float, _after: float) -> None:
         if self.restores:
             self.completed_restores()
 
     def completed_restores(self) -> None:
-        """Report ``s3:ObjectRestore:Completed`` for each restore ready by now."""
-        for waiting in self.restores.due(self.store.clock.time()):
-            bucket, key = waiting.bucket, waiting.key
+        """Report the restores completed and the restored copies expired by now."""
+        for happened, when in self.restores.due(self.store, self.store.clock.time()):
             try:
-                stored = self.store.head_object(bucket, key, waiting.version_id)
-                document = self.store.configs.get(bucket, CONFIG)
+                document = self.store.configs.get(happened.bucket, CONFIG)
             except S3Error:
                 continue
-            if stored.restore_ready != waiting.ready_text or not document:
-                continue
-            request_id, host_id = _request_ids()
-            restored = {
-                "lifecycleRestorationExpiryTime": ne.iso_time(
-                    datetime.fromisoformat(stored.restore_expiry or "").timestamp()
-                ),
-                "lifecycleRestoreStorageClass": stored.storage_class,
-            }
-            happened = ne.Happened(
-                "s3:ObjectRestore:Completed",
-                bucket,
-                key,
-                waiting.version_id,
-                stored.size,
-                stored.etag,
-                LIFECYCLE_PRINCIPAL,
-                LIFECYCLE_PRINCIPAL,
-                request_id,
-                host_id,
-                {"glacierEventData": {"restoreEventData": restored}},
-            )
-            self.emit(happened, document, waiting.ready)
+            if document:
+                self.emit(happened, document, when)
 
     # Control endpoint ------------------------------------------------------------------------
 

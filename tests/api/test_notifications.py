@@ -374,6 +374,9 @@ def test_restore_completed_on_the_clock(
         app.consistency.advance(12 * 3600)  # past every tier's duration: a clock listener
         (completed,) = receiver.records(2)[1:]
         head = s3.head_object(Bucket=bucket, Key="cold")
+        app.notifications.assert_not_emitted("s3:ObjectRestore:Delete")
+        app.consistency.advance(3 * DAY)  # the restored copy expires
+        (expired,) = receiver.records(3)[2:]
     finally:
         app.consistency.reset()
     assert completed["eventName"] == "ObjectRestore:Completed"
@@ -387,6 +390,8 @@ def test_restore_completed_on_the_clock(
     )
     assert completed["eventTime"] > started["eventTime"]
     app.notifications.assert_emitted("s3:ObjectRestore:Completed", key="cold", times=1)
+    assert expired["eventName"] == "ObjectRestore:Delete"
+    assert expired["eventTime"] == restored["lifecycleRestorationExpiryTime"]
 
 
 def test_delivery_after_a_directory_restart(tmp_path: Path) -> None:
