@@ -416,3 +416,18 @@ def test_delivery_after_a_directory_restart(tmp_path: Path) -> None:
         assert record["s3"]["configurationId"] == "to-queue"
     finally:
         receiver.close()
+
+
+def test_versioned_creations_name_the_version(
+    app: FakeS3, receiver: Receiver, s3: BaseClient, versioned: str
+) -> None:
+    configure(s3, versioned, "s3:ObjectCreated:*")
+    put = s3.put_object(Bucket=versioned, Key="k", Body=b"12")
+    copy = s3.copy_object(Bucket=versioned, Key="c", CopySource=f"{versioned}/k")
+    records = receiver.records(2)
+    assert [r["s3"]["object"]["versionId"] for r in records] == [
+        put["VersionId"],
+        copy["VersionId"],
+    ]
+    assert [r["s3"]["object"]["size"] for r in records] == [2, 2]
+    assert records[0]["userIdentity"]["principalId"].startswith("AWS:")
