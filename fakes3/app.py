@@ -30,6 +30,7 @@ from fakes3.errors import (
 from fakes3.faults import Faults, shape
 from fakes3.hooks import Exchange, response_hooks
 from fakes3.journal import Journal, record, system_entry
+from fakes3.notifications import Notifications
 from fakes3.operations import HANDLERS, Context, request_rules
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
@@ -143,10 +144,19 @@ class FakeS3:
                 done.bucket, done.operation, done.key, done.version_id, self.store.clock.time()
             )
         )
-        realism = Realism(self.consistency, self.faults, self.access_logs, self.lifecycle)
+        # Event notifications (docs/notifications.md): captured, and POSTed to webhooks
+        self.notifications = Notifications(self.store, self.settings)
+        self.lifecycle.listeners.append(self.notifications.lifecycle_done)
+        realism = Realism(
+            self.consistency, self.faults, self.access_logs, self.lifecycle, self.notifications
+        )
         self.control = Control(self.reset, self.journal, realism)
-        # CORS… (fakes3/hooks.py), then this app's access logs
-        self.response_hooks = [*response_hooks(), self.access_logs.response_hook]
+        # CORS… (fakes3/hooks.py), then this app's access logs and event notifications
+        self.response_hooks = [
+            *response_hooks(),
+            self.access_logs.response_hook,
+            self.notifications.response_hook,
+        ]
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
@@ -331,6 +341,12 @@ class FakeS3:
         self.store.reset()
         self.journal.clear()
         self.access_logs.reset()
+        self.notifications.reset()
+
+    def close(self) -> None:
+        """Stop the background threads this app started (lifecycle passes, webhooks)."""
+        self.lifecycle.stop()
+        self.notifications.close()
 
 
 __all__ = ["FakeS3"]

@@ -19,6 +19,7 @@ from fakes3 import __version__
 from fakes3.launch import Launch, add_launch_flags, launch_from_args
 from fakes3.settings import Settings
 from fakes3.store.consistency_rules import PRESETS
+from fakes3.webhooks import parse_mapping
 
 __all__ = ["StartupError", "build_parser", "main", "settings_from_args"]
 
@@ -107,6 +108,14 @@ def build_parser() -> argparse.ArgumentParser:
         f"docs/lifecycle.md [FAKES3_LIFECYCLE_DAY, {defaults.lifecycle_day}]",
     )
     option(
+        "--notify-webhook",
+        dest="notify_webhooks",
+        action="append",
+        metavar="ARN=URL",
+        help="POST event notifications for destination ARN ('*': any) to URL, repeatable; "
+        "see docs/notifications.md [FAKES3_NOTIFY_WEBHOOKS, ';'-separated]",
+    )
+    option(
         "--allow-insecure-ssec",
         action=argparse.BooleanOptionalAction,
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
@@ -137,6 +146,9 @@ def settings_from_args(
         raise ValueError(f"port {settings.port} is not between 0 and 65535")
     if settings.lifecycle_day < 1:
         raise ValueError(f"lifecycle day must be at least 1 second, not {settings.lifecycle_day}")
+    parse_mapping(settings.notify_webhooks)  # ValueError names a malformed ARN=URL
+    if settings.notify_queue_size < 1:
+        raise ValueError(f"notify queue size must be at least 1, not {settings.notify_queue_size}")
     if settings.threads < 1:
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from fakes3.app import FakeS3
     from fakes3.faults import Faults
     from fakes3.journal import Journal
+    from fakes3.notifications import Notifications
     from fakes3.server import Server
     from fakes3.store.consistency_control import Consistency
     from fakes3.store.lifecycle import Lifecycle
@@ -156,7 +157,7 @@ class TestServer:
         if self.server is not None:
             self.server.stop()
         if self.app is not None:
-            self.app.lifecycle.stop()
+            self.app.close()  # lifecycle passes, webhooks
             self.app.store.close()
 
     def error_mark(self) -> tuple[int, int]:
@@ -255,6 +256,12 @@ class Fakes3:
     def lifecycle(self) -> Lifecycle:
         """Lifecycle passes (docs/lifecycle.md): ``run()`` one now, ``day`` seconds a day."""
         return self.app.lifecycle
+
+    @property
+    def notifications(self) -> Notifications:
+        """Event notifications sent (docs/notifications.md): ``assert_emitted(event, key=)``,
+        ``filter(...)``, ``webhooks`` (ARN -> URL), ``wait_delivered()``."""
+        return self.app.notifications
 
     def environment(self) -> dict[str, str | None]:
         """The AWS variables a test runs with (None: removed); see ``aws_environment``."""

@@ -14,6 +14,9 @@ language and a CI service container drive what ``app.consistency`` and ``app.fau
   /_fakes3/access-logs/flush`` delivers them now and lists the log objects written.
 - ``GET /_fakes3/lifecycle``: the day length and passes run; ``POST /_fakes3/lifecycle/run``
   runs a lifecycle pass now (at the store's clock) and lists what it did (docs/lifecycle.md).
+- ``GET /_fakes3/notifications``: the events sent and webhook counters; ``PUT
+  /_fakes3/notifications/webhooks`` ``{ARN: URL}``; ``POST /_fakes3/notifications/flush``
+  waits for delivery (docs/notifications.md).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from fakes3.protocol.serializing import WireResponse
 from fakes3.store.consistency_control import Consistency
 
 if TYPE_CHECKING:
+    from fakes3.notifications import Notifications
     from fakes3.store.lifecycle import Lifecycle
 
 __all__ = ["Realism"]
@@ -103,11 +107,13 @@ class Realism:
         faults: Faults,
         access_logs: AccessLogs,
         lifecycle: Lifecycle | None = None,
+        notifications: Notifications | None = None,
     ) -> None:
         self.consistency = consistency
         self.faults = faults
         self.access_logs = access_logs
         self.lifecycle = lifecycle
+        self.notifications = notifications
 
     def handle(self, method: str, name: str, body: bytes) -> WireResponse | None:
         route = name.split("/")
@@ -115,6 +121,8 @@ class Realism:
             return _access_logs(self.access_logs, method, route)
         if route[0] == "lifecycle" and self.lifecycle is not None:
             return _lifecycle(self.lifecycle, method, route)
+        if route[0] == "notifications" and self.notifications is not None:
+            return self.notifications.control(method, route, body)  # docs/notifications.md
         if route[0] not in ("consistency", "clock", "faults"):
             return None
         try:

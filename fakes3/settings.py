@@ -40,6 +40,11 @@ class Settings:
     # Seconds in a lifecycle day (docs/lifecycle.md): 86400 as in AWS; tests shorten it, as
     # other S3 servers' debug interval does (FAKES3_LIFECYCLE_DAY=10: a "day" every 10 s).
     lifecycle_day: int = 86400
+    # Event notification webhooks (docs/notifications.md): "ARN=URL" specs (ARN "*": every
+    # other destination); FAKES3_NOTIFY_WEBHOOKS separates them with ";". The queue of
+    # messages waiting for delivery holds notify_queue_size (when full, new ones are dropped).
+    notify_webhooks: Sequence[str] = ()
+    notify_queue_size: int = 1000
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

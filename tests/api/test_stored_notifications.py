@@ -1,6 +1,6 @@
 """Notification configurations over a live server, both backends: stored and returned as S3
-does, with S3's validation; each bad document leaves the previous one in place. Events are
-stored, not delivered.
+does, with S3's validation; each bad document leaves the previous one in place. Delivery:
+test_notifications.py.
 
 https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketNotificationConfiguration.html
 """

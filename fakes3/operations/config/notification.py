@@ -1,7 +1,8 @@
 """Event notifications: PutBucketNotificationConfiguration, GetBucketNotificationConfiguration.
 
-The configuration is validated as S3 validates it and stored; events are not delivered yet
-(fakes3 has no SNS, SQS, Lambda or EventBridge to deliver to). AWS also checks that each
+The configuration is validated as S3 validates it and stored; events are matched against it,
+captured and POSTed to webhooks by fakes3/notifications.py (fakes3 has no SNS, SQS, Lambda or
+EventBridge to deliver to; docs/notifications.md). AWS also checks that each
 destination exists and lets S3 publish to it (unless ``x-amz-skip-destination-validation:
 true``); fakes3 has no such services, so it accepts every well-formed ARN, as AWS does when
 validation is skipped.
