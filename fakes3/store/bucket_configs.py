@@ -65,14 +65,17 @@ class BucketConfigs:
         self._cache: dict[tuple[str, str], Any] = {}  # decoded documents, _ABSENT if none
 
     def get(self, bucket: str, name: str) -> Any | None:
-        """The configuration as reads see it, or None; NoSuchBucket if there is no bucket."""
+        """The configuration as reads see it, or None; NoSuchBucket if there is no bucket,
+        neither as the consistency view shows it nor as it is (a write to a bucket whose
+        creation still lags reads its configurations, such as default encryption)."""
         store = self._store
         with store.lock:
             if store.view is None:  # the hot path of the seams: one dict lookup when cached
                 cached = self._cache.get((bucket, name))
                 if cached is not None:  # only buckets that exist have entries (forget_bucket)
                     return None if cached is _ABSENT else cached
-            store.get_bucket(bucket)
+            if store.view is None or store.index.get_bucket(bucket) is None:
+                store.get_bucket(bucket)
             value = self._current(bucket, name)
             if store.view is not None:
                 value = store.view.config(bucket, name, value)
