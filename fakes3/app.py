@@ -19,6 +19,7 @@ from fakes3 import cors, website
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
+from fakes3.console import Console
 from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
     BadRequest,
@@ -145,6 +146,7 @@ class FakeS3:
         )
         realism = Realism(self.consistency, self.faults, self.access_logs, self.lifecycle)
         self.control = Control(self.reset, self.journal, realism)
+        self.control.console = Console(self)  # /_fakes3/console/ (docs/console.md)
         # CORS… (fakes3/hooks.py), then this app's access logs
         self.response_hooks = [*response_hooks(), self.access_logs.response_hook]
 

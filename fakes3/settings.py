@@ -40,6 +40,9 @@ class Settings:
     # Seconds in a lifecycle day (docs/lifecycle.md): 86400 as in AWS; tests shorten it, as
     # other S3 servers' debug interval does (FAKES3_LIFECYCLE_DAY=10: a "day" every 10 s).
     lifecycle_day: int = 86400
+    # The web console's buttons (settle, clock advance, fault rules): off, the console is
+    # read-only (docs/console.md).
+    console_actions: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
