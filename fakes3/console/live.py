@@ -60,7 +60,8 @@ def consistency_page(consistency: Consistency, actions: bool) -> str:
         summary = consistency.to_json()
     mode = f"Mode <strong id=preset>{esc(summary['preset'])}</strong>, seed {esc(summary['seed'])}"
     clock = "manual" if consistency.clock.manual else "wall"
-    parts = [f"<p>{mode}; {clock} clock at <code id=clock>{esc(now)}</code></p>"]
+    at = consistency.clock.now().isoformat()
+    parts = [f"<p>{mode}; {clock} clock at <code id=clock>{esc(at)}</code> ({now:.3f})</p>"]
     if actions:
         parts.append(
             "<p class=actions><button id=settle>Settle now</button> "

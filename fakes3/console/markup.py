@@ -25,7 +25,7 @@ def esc(value: Any) -> str:
 
 def link(page: str, **params: Any) -> str:
     """A console URL, already escaped for an ``href`` attribute."""
-    given = {name: value for name, value in params.items() if value not in (None, "")}
+    given = {name: value for name, value in params.items() if value is not None}
     query = urlencode(given, quote_via=quote) if given else ""
     return esc(ROOT + page + ("?" + query if query else ""))
 
