@@ -70,7 +70,9 @@ def consistency_page(consistency: Consistency, actions: bool) -> str:
         )
     else:
         parts.append(_READ_ONLY)
-    parts.append(f"<h2>Writes not yet visible everywhere</h2><p id=pending>{len(rows)} change(s)</p>")
+    parts.append(
+        f"<h2>Writes not yet visible everywhere</h2><p id=pending>{len(rows)} change(s)</p>"
+    )
     headers = ("Kind", "Name", "Changed at", "New state", "Replicas")
     parts.append(table(headers, rows, "timeline"))
     if summary["findings"]:
@@ -85,7 +87,7 @@ def _change_row(kind: str, name: Any, change: Change, now: float) -> list[str]:
         f"#{number}: " + ("visible" if at <= now else f"in {at - now:.2f} s")
         for number, at in enumerate(change.arrivals or ())
     )
-    return [esc(kind), f"<code>{esc(where)}</code>", esc(f"{change.at:.3f}")]  + [
+    return [esc(kind), f"<code>{esc(where)}</code>", esc(f"{change.at:.3f}")] + [
         esc(_state(change.state)),
         esc(replicas),
     ]
@@ -111,7 +113,9 @@ def faults_page(faults: Faults, actions: bool) -> str:
     for rule in rules:
         shown = {name: value for name, value in rule.items() if value not in (None, "", [], {})}
         remove = f'<button class=remove data-id="{esc(rule["id"])}">Remove</button>'
-        rows.append([f"<code>{esc(rule['id'])}</code>", pretty(shown)] + ([remove] if actions else []))
+        rows.append(
+            [f"<code>{esc(rule['id'])}</code>", pretty(shown)] + ([remove] if actions else [])
+        )
     headers = ("Id", "Rule") + (("",) if actions else ())
     parts = [f"<p id=rule-count>{len(rules)} rule(s)</p>", table(headers, rows, "rules")]
     if actions:

@@ -59,9 +59,10 @@ def layout(page: str, title: str, body: str, actions: bool) -> bytes:
     document = (
         "<!doctype html>\n<html lang=en><head><meta charset=utf-8>"
         f"<title>{esc(title)} · fakes3 console</title>"
-        f'<link rel=stylesheet href="{ROOT}static/console.css"></head>'
+        f'<link rel=stylesheet href="{ROOT}static/console.css">'
+        '<link rel=icon href="data:,"></head>'  # no /favicon.ico request, which S3 would answer
         f'<body data-page="{esc(page or "buckets")}" data-actions="{"1" if actions else "0"}">'
-        f'<header><strong>fakes3 console</strong> <nav>{nav}</nav> <span class=mode>{mode}</span>'
+        f"<header><strong>fakes3 console</strong> <nav>{nav}</nav> <span class=mode>{mode}</span>"
         f"</header><main><h1>{esc(title)}</h1>{body}</main>"
         f'<script src="{ROOT}static/console.js"></script></body></html>\n'
     )

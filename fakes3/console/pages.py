@@ -103,8 +103,7 @@ def _configs(configs: list[tuple[str, Any]]) -> str:
 
 def _key_form(bucket: str, prefix: str, delimiter: str, size: int) -> str:
     options = "".join(
-        f"<option{' selected' if choice == size else ''}>{choice}</option>"
-        for choice in PAGE_SIZES
+        f"<option{' selected' if choice == size else ''}>{choice}</option>" for choice in PAGE_SIZES
     )
     return (
         '<form method=get action="/_fakes3/console/bucket" id=browse>'
@@ -193,7 +192,9 @@ def _pairs(pairs: list[tuple[str, str]], ident: str) -> str:
 def _versions_table(bucket: str, key: str, versions: list[ObjectRecord]) -> str:
     rows = [
         [
-            anchor(link("object", bucket=bucket, key=key, version=entry.version_id), entry.version_id)
+            anchor(
+                link("object", bucket=bucket, key=key, version=entry.version_id), entry.version_id
+            )
             if entry.version_id
             else "null",
             esc("delete marker" if entry.delete_marker else entry.size),

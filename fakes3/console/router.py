@@ -23,7 +23,10 @@ _STATIC = Path(__file__).parent / "static"
 _TYPES = {"console.js": "text/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
 # No inline script or style can run, whatever a key or tag smuggles into a page.
 _SECURITY = [
-    ("Content-Security-Policy", "default-src 'self'; object-src 'none'; base-uri 'none'"),
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'",
+    ),
     ("X-Content-Type-Options", "nosniff"),
     ("Cache-Control", "no-store"),
 ]
@@ -84,8 +87,12 @@ class Console:
             return WireResponse(404, [("Content-Type", "text/plain")], b"no such file")
         if method not in ("GET", "HEAD"):
             return WireResponse(405, [("Allow", "GET, HEAD")], b"")
-        return WireResponse(200, [("Content-Type", kind), *_SECURITY], (_STATIC / name).read_bytes())
+        return WireResponse(
+            200, [("Content-Type", kind), *_SECURITY], (_STATIC / name).read_bytes()
+        )
 
 
 def _html(status: int, document: bytes) -> WireResponse:
-    return WireResponse(status, [("Content-Type", "text/html; charset=utf-8"), *_SECURITY], document)
+    return WireResponse(
+        status, [("Content-Type", "text/html; charset=utf-8"), *_SECURITY], document
+    )

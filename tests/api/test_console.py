@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from api_helpers import raises_client_error
+from api_helpers import Raw, raises_client_error
 from botocore.client import BaseClient
 from chromium import FLAGS, chromium_path
 from playwright import sync_api
@@ -21,7 +21,6 @@ from s3clients import client_for
 from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
-
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "console"
 HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">&amp;'
@@ -244,3 +243,17 @@ def test_a_hostile_key_renders_as_text(
     _shot(page, "hostile", console_server)
     assert page.evaluate("window.pwned") is None
     assert page.locator("main img, main script").count() == 0
+
+
+def test_serve_default_is_read_only(server: Server, raw: Raw) -> None:
+    """Without console actions the pages offer no button that changes state; pages answer
+    GET and HEAD only."""
+    for path, absent in (("consistency", "id=settle"), ("faults", "id=add-rule")):
+        answer = raw("GET", f"/_fakes3/console/{path}")
+        assert answer.status_code == 200
+        assert "read-only" in answer.text and absent not in answer.text
+        assert "script-src" not in answer.headers.get("content-security-policy", "")
+        assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+    assert raw("POST", "/_fakes3/console/faults").status_code == 405
+    assert raw("GET", "/_fakes3/console/nothing-here").status_code == 404
+    assert raw("GET", "/_fakes3/console/static/../control.py").status_code == 404
