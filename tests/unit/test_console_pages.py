@@ -76,3 +76,16 @@ def test_pages_read_past_the_consistency_view() -> None:
     page = pages.object_page(store, {"bucket": "big", "key": "new-key"})
     assert "id=download" in page
     assert consistency.store.view.rng.getstate() == state  # type: ignore[union-attr]
+
+
+def test_console_actions_flag_and_variable() -> None:
+    from fakes3.cli import build_parser, settings_from_args
+
+    def settings(argv: list[str], environ: dict[str, str]) -> bool:
+        args = build_parser().parse_args(["serve", *argv])
+        return settings_from_args(args, environ).console_actions
+
+    assert settings([], {}) is False  # read-only unless asked
+    assert settings(["--console-actions"], {}) is True
+    assert settings([], {"FAKES3_CONSOLE_ACTIONS": "1"}) is True
+    assert settings(["--no-console-actions"], {"FAKES3_CONSOLE_ACTIONS": "1"}) is False
