@@ -56,7 +56,7 @@ def bucket_page(store: Store, params: dict[str, str]) -> str:
     """Configurations, then one page of keys under ``prefix`` after ``after``."""
     bucket = params.get("name", "")
     prefix, after = params.get("prefix", ""), params.get("after", "")
-    delimiter = params.get("delimiter", "/")
+    delimiter = params.get("delimiter", "")  # flat by default: every key is findable
     size = _size(params.get("size", ""))
     try:
         with truth(store):

@@ -103,7 +103,7 @@ def test_key_browser_finds_a_key_by_prefix_and_pages(
         client.put_object(Bucket="console-keys", Key=f"logs/2024/{number:03d}.log", Body=b"x")
     client.put_object(Bucket="console-keys", Key="logs/2025/app.log", Body=b"hello")
     client.put_object(Bucket="console-keys", Key="readme.txt", Body=b"r")
-    page.goto(_console(console_server, "bucket?name=console-keys"))
+    page.goto(_console(console_server, "bucket?name=console-keys&delimiter=/"))
     # The delimiter rolls the logs up: one prefix and one key at the top.
     assert page.locator("#keys tbody a").all_text_contents() == ["logs/", "readme.txt"]
     page.fill("#prefix", "logs/2025/")

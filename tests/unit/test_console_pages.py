@@ -43,7 +43,8 @@ def _counting(store: Store) -> list[int]:
 @pytest.mark.parametrize(
     "params",
     [
-        {"name": "big"},  # the top level: ten common prefixes
+        {"name": "big", "delimiter": "/"},  # the top level: ten common prefixes
+        {"name": "big"},  # flat: the first hundred keys
         {"name": "big", "prefix": "d7/", "size": "100"},
         {"name": "big", "prefix": "d7/", "after": "d7/k01007", "size": "25"},
         {"name": "big", "delimiter": "", "after": "d9/k01009", "size": "1000"},
