@@ -7,8 +7,13 @@ git) so a person can look at what the browser rendered.
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -257,3 +262,42 @@ def test_serve_default_is_read_only(server: Server, raw: Raw) -> None:
     assert raw("POST", "/_fakes3/console/faults").status_code == 405
     assert raw("GET", "/_fakes3/console/nothing-here").status_code == 404
     assert raw("GET", "/_fakes3/console/static/../control.py").status_code == 404
+
+
+@contextmanager
+def _fakes3_serve(*argv: str) -> Iterator[str]:
+    """``python -m fakes3 serve`` as a user starts it; yields its URL once it listens."""
+    command = [sys.executable, "-m", "fakes3", "serve", "--port", "0", "--quiet", *argv]
+    env = {name: value for name, value in os.environ.items() if not name.startswith("FAKES3_")}
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) as process:
+        try:
+            assert process.stdout is not None
+            line = process.stdout.readline()
+            found = re.search(r"http://127\.0\.0\.1:\d+", line)
+            assert found, line
+            yield found.group(0)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def test_fakes3_serve_console_finds_a_bucket_a_key_and_a_journal_row(
+    page: sync_api.Page,
+) -> None:
+    with _fakes3_serve() as url:
+        client = client_for(url)
+        client.create_bucket(Bucket="served-bucket")
+        client.put_object(Bucket="served-bucket", Key="deep/down/served.txt", Body=b"hi")
+        page.goto(url + "/_fakes3/console/")
+        page.click("#buckets a:text-is('served-bucket')")
+        page.click("#keys a:text-is('deep/down/served.txt')")
+        assert page.locator("#key").text_content() == "deep/down/served.txt"
+        page.goto(url + "/_fakes3/console/journal")
+        row = page.locator("#journal tbody tr", has_text="served-bucket/deep/down/served.txt")
+        row.first.wait_for()
+        assert row.first.locator(".operation").text_content() == "PutObject"
+        page.goto(url + "/_fakes3/console/consistency")
+        assert page.locator("#settle").count() == 0  # read-only without --console-actions
+    with _fakes3_serve("--console-actions") as url:
+        page.goto(url + "/_fakes3/console/consistency")
+        assert page.locator("#settle").count() == 1
