@@ -17,9 +17,11 @@ from fakes3.console.markup import anchor, esc, link, pretty, table
 from fakes3.errors import S3Error
 from fakes3.store.records import ObjectRecord
 from fakes3.store.store import Store
+from fakes3.store.uploads import UploadRecord
 
 PAGE_SIZES = (25, 100, 500, 1000)
 _VERSIONS_SHOWN = 100
+_UPLOADS_SHOWN = 50
 
 
 @contextmanager
@@ -62,6 +64,7 @@ def bucket_page(store: Store, params: dict[str, str]) -> str:
         with truth(store):
             configs = store.configs.list(bucket, "")
             page = store.list_objects(bucket, prefix, delimiter, after, size)
+            uploads = store.multipart.list_uploads(bucket, prefix, "", ("", None), _UPLOADS_SHOWN)
     except S3Error as error:
         return _error(error)
     parts = [_configs(configs), "<h2>Keys</h2>", _key_form(bucket, prefix, delimiter, size)]
@@ -80,7 +83,25 @@ def bucket_page(store: Store, params: dict[str, str]) -> str:
             "bucket", name=bucket, prefix=prefix, delimiter=delimiter, after=page.last, size=size
         )
         parts.append(f'<p><a id=next href="{following}">Next page →</a></p>')
+    parts.append(_uploads(uploads.objects, uploads.truncated))
     return "".join(parts)
+
+
+def _uploads(uploads: list[UploadRecord], more: bool) -> str:
+    """Multipart uploads in progress under the prefix (the first ones, in key order)."""
+    title = "<h2>Multipart uploads in progress</h2>"
+    if not uploads:
+        return title + "<p class=empty>None under this prefix.</p>"
+    rows = [
+        [
+            esc(upload.key),
+            f"<code>{esc(upload.upload_id)}</code>",
+            esc(upload.initiated.isoformat()),
+        ]
+        for upload in uploads
+    ]
+    note = f"<p>The first {len(uploads)}; more exist.</p>" if more else ""
+    return title + table(("Key", "Upload id", "Initiated"), rows, "uploads") + note
 
 
 def _size(text: str) -> int:

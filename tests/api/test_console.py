@@ -108,6 +108,7 @@ def test_key_browser_finds_a_key_by_prefix_and_pages(
         client.put_object(Bucket="console-keys", Key=f"logs/2024/{number:03d}.log", Body=b"x")
     client.put_object(Bucket="console-keys", Key="logs/2025/app.log", Body=b"hello")
     client.put_object(Bucket="console-keys", Key="readme.txt", Body=b"r")
+    upload = client.create_multipart_upload(Bucket="console-keys", Key="logs/2025/big.bin")
     page.goto(_console(console_server, "bucket?name=console-keys&delimiter=/"))
     # The delimiter rolls the logs up: one prefix and one key at the top.
     assert page.locator("#keys tbody a").all_text_contents() == ["logs/", "readme.txt"]
@@ -115,6 +116,8 @@ def test_key_browser_finds_a_key_by_prefix_and_pages(
     page.click("#browse button")
     page.wait_for_selector("#keys a:text-is('logs/2025/app.log')")
     assert page.locator("#keys tbody a").all_text_contents() == ["logs/2025/app.log"]
+    uploads = page.locator("#uploads td").all_text_contents()
+    assert uploads[:2] == ["logs/2025/big.bin", upload["UploadId"]]
     _shot(page, "keys", console_server)
     # Paging: 25 a page, the next page resumes after the last key.
     page.goto(_console(console_server, "bucket?name=console-keys&prefix=logs/2024/&size=25"))
