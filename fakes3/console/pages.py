@@ -26,7 +26,11 @@ _UPLOADS_SHOWN = 50
 
 @contextmanager
 def truth(store: Store) -> Iterator[Store]:
-    """The store without its consistency view, for the length of one page's reads."""
+    """The store without its consistency view, for the length of one page's reads.
+
+    Safe because every reader of ``Store.view`` holds ``store.lock`` (held here throughout):
+    no request can see the view missing.
+    """
     with store.lock:
         saved, store.view = store.view, None
         try:

@@ -71,12 +71,14 @@ def test_pages_read_past_the_consistency_view() -> None:
     store.create_bucket("big", "us-east-1")
     consistency = Consistency(store, "eventual", 5)
     store.put_object("big", "new-key", io.BytesIO(b"x"), NewObject())
+    view = store.view
     state = consistency.store.view.rng.getstate()  # type: ignore[union-attr]
     html = pages.bucket_page(store, {"name": "big", "prefix": "new"})
     assert "new-key" in html  # the truth, although no replica lists it yet
     page = pages.object_page(store, {"bucket": "big", "key": "new-key"})
     assert "id=download" in page
     assert consistency.store.view.rng.getstate() == state  # type: ignore[union-attr]
+    assert store.view is view and consistency.to_json()["pending"] == 1  # still lagging
 
 
 def test_console_actions_flag_and_variable() -> None:
