@@ -19,7 +19,7 @@ from fakes3 import cors, website
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
-from fakes3.console import Console
+from fakes3.console import CONSOLE_PATH, Console
 from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
     BadRequest,
@@ -206,6 +206,8 @@ class FakeS3:
         if body is not None and not body.drain():
             response.headers.append(("Connection", "close"))
         sent = self._respond(response, method, request_id, host_id, start_response)
+        if raw_path.startswith(CONSOLE_PATH):  # an observer: its polls must not evict entries
+            return sent
         return record(self.journal, environ, raw_path, headers, response, error_code, started, sent)
 
     def _respond(

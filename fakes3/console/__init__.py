@@ -7,4 +7,6 @@ journal, consistency timeline and fault rules, ``markup`` escapes and lays out, 
 
 from fakes3.console.router import Console
 
-__all__ = ["Console"]
+CONSOLE_PATH = "/_fakes3/console/"  # its requests are not journaled (they only look)
+
+__all__ = ["CONSOLE_PATH", "Console"]

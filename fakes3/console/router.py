@@ -6,6 +6,7 @@ control endpoints from the browser, and are rendered only with ``Settings.consol
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = ["Console"]
 
 _STATIC = Path(__file__).parent / "static"
+JOURNAL_ROWS = 500  # the newest entries the journal page shows
 _TYPES = {"console.js": "text/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
 # No inline script or style can run, whatever a key or tag smuggles into a page.
 _SECURITY = [
@@ -54,6 +56,8 @@ class Console:
         """``page`` is the path after ``/_fakes3/console/``."""
         if page.startswith("static/"):
             return self._static(method, page[len("static/") :])
+        if page == "journal.json" and method in ("GET", "HEAD"):
+            return self._journal()
         if page not in _TITLES:
             return _html(404, layout(page, "Not found", "<p>No such console page.</p>", False))
         if method not in ("GET", "HEAD"):
@@ -80,6 +84,15 @@ class Console:
         if page == "faults":
             return live.faults_page(app.faults, self.actions)
         return pages.buckets_page(app.store)
+
+    def _journal(self) -> WireResponse:
+        """The newest journal entries, as ``GET /_fakes3/journal?limit=N`` has them. Console
+        requests are not journaled (fakes3/app.py), so polling this evicts nothing."""
+        entries = list(self.app.journal)[-JOURNAL_ROWS:]
+        document = json.dumps({"entries": self.app.journal.to_json(entries)}, default=str)
+        return WireResponse(
+            200, [("Content-Type", "application/json"), *_SECURITY], document.encode()
+        )
 
     def _static(self, method: str, name: str) -> WireResponse:
         kind = _TYPES.get(name)

@@ -178,6 +178,11 @@ def test_journal_row_appears_after_a_boto3_call(
     page.fill("#f-error", "NoSuchKey")
     assert set(page.locator("#journal .error-code").all_text_contents()) == {"NoSuchKey"}
     _shot(page, "journal", console_server)
+    # The console only looks: its pages and polls are not journaled, so they evict nothing.
+    journal = _control(console_server, "GET", "/_fakes3/journal")
+    paths = [entry["path"] for entry in journal["entries"]]  # type: ignore[index]
+    assert "/console-journal/journal-probe" in paths
+    assert not [path for path in paths if path.startswith("/_fakes3/console/")]
 
 
 def test_settle_button_makes_a_stale_key_visible(

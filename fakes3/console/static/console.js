@@ -65,7 +65,7 @@ function journalPage() {
   async function poll() {
     if (checked("f-live")) {
       try {
-        const response = await fetch("/_fakes3/journal?limit=500");
+        const response = await fetch("/_fakes3/console/journal.json");
         entries = (await response.json()).entries;
         render();
       } catch (error) {
