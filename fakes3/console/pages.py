@@ -42,19 +42,21 @@ def truth(store: Store) -> Iterator[Store]:
 def buckets_page(store: Store) -> str:
     with truth(store):
         records = store.list_buckets()
+        configs = {record.name: store.configs.list(record.name, "") for record in records}
     rows = [
         [
             anchor(link("bucket", name=record.name), record.name),
             esc(record.region),
             esc(record.created.isoformat()),
             esc(record.versioning or "never enabled"),
+            esc(", ".join(name for name, _ in configs[record.name]) or "-"),
             esc(record.owner or "default account"),
         ]
         for record in records
     ]
     if not rows:
         return "<p class=empty>No buckets yet.</p>"
-    headers = ("Bucket", "Region", "Created", "Versioning", "Owner")
+    headers = ("Bucket", "Region", "Created", "Versioning", "Configurations", "Owner")
     return f"<p>{len(rows)} bucket(s)</p>" + table(headers, rows, "buckets")
 
 

@@ -92,6 +92,8 @@ def test_buckets_page_lists_buckets_and_their_configurations(
     )
     page.goto(_console(console_server))
     _shot(page, "buckets", console_server)
+    row = page.locator("#buckets tbody tr", has_text="console-configs")
+    assert "tagging" in (row.text_content() or "").lower()
     page.click("#buckets a:text-is('console-configs')")
     page.wait_for_selector("#configs summary")
     summaries = page.locator("#configs summary").all_text_contents()
