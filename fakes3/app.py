@@ -19,6 +19,7 @@ from fakes3 import cors, website
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
+from fakes3.console import CONSOLE_PATH, Console
 from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
     BadRequest,
@@ -151,6 +152,7 @@ class FakeS3:
             self.consistency, self.faults, self.access_logs, self.lifecycle, self.notifications
         )
         self.control = Control(self.reset, self.journal, realism)
+        self.control.console = Console(self)  # /_fakes3/console/ (docs/console.md)
         # CORS… (fakes3/hooks.py), then this app's access logs and event notifications
         self.response_hooks = [
             *response_hooks(),
@@ -214,6 +216,8 @@ class FakeS3:
         if body is not None and not body.drain():
             response.headers.append(("Connection", "close"))
         sent = self._respond(response, method, request_id, host_id, start_response)
+        if raw_path.startswith(CONSOLE_PATH):  # an observer: its polls must not evict entries
+            return sent
         return record(self.journal, environ, raw_path, headers, response, error_code, started, sent)
 
     def _respond(

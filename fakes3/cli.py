@@ -121,6 +121,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
         "docs/encryption.md [FAKES3_ALLOW_INSECURE_SSEC, off]",
     )
+    option(
+        "--console-actions",
+        action=argparse.BooleanOptionalAction,
+        help="let the web console at /_fakes3/console/ settle, advance the clock and change "
+        "fault rules; see docs/console.md [FAKES3_CONSOLE_ACTIONS, off]",
+    )
     add_launch_flags(serve)  # buckets, extra ports, export lines, ready file (fakes3/launch.py)
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
     return parser

@@ -7,6 +7,7 @@
 - ``GET /_fakes3/journal``: the request journal as JSON, oldest first; query parameters
   filter on entry fields (``?operation=PutObject&bucket=b``) and ``limit=N`` keeps the newest N.
 - ``DELETE /_fakes3/journal``: clear the journal only.
+- ``GET /_fakes3/console/``: the web console (fakes3/console/, docs/console.md).
 
 moto's server mode (``TEST_SERVER_MODE=true``) resets its server between tests, so suites
 written for it can point at fakes3:
@@ -31,6 +32,7 @@ from fakes3.journal import Journal
 from fakes3.protocol.serializing import WireResponse
 
 if TYPE_CHECKING:
+    from fakes3.console import Console
     from fakes3.realism import Realism
 
 __all__ = ["CONTROL_PREFIXES", "Control"]
@@ -54,6 +56,7 @@ class Control:
         self.journal = journal
         self.realism = realism  # consistency, clock and fault endpoints (fakes3/realism.py)
         self.no_auth_action_count = "inf"  # moto's INITIAL_NO_AUTH_ACTION_COUNT, as text
+        self.console: Console | None = None  # the web console (fakes3/console/)
 
     def claims(self, method: str, raw_path: str, query: str) -> bool:
         """Whether this request is a control request rather than an S3 one."""
@@ -72,6 +75,8 @@ class Control:
         if raw_path == "/moto-api/reset-auth":
             return self._reset_auth(body)
         name = raw_path[len("/_fakes3/") :]
+        if self.console is not None and name.split("/")[0] == "console":
+            return self.console.handle(method, name[len("console/") :], query)
         if name == "health" and method in ("GET", "HEAD"):
             return _json(200, {"status": "ok"})
         if name == "reset" and method == "POST":

@@ -24,6 +24,8 @@ _NEW_ERRORS: pytest.StashKey[Callable[[], list[BaseException]]] = pytest.StashKe
 _MARKER_ARGS = frozenset({"backend", "consistency", "seed", "faults", "clock", "fail_on_findings"})
 # the checker's verdict on the current test (marker consistency="checker")
 _CHECKER: pytest.StashKey[Callable[[], None]] = pytest.StashKey()
+# the web console of the server the current test used (docs/console.md)
+_CONSOLE: pytest.StashKey[str] = pytest.StashKey()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -40,6 +42,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="URL",
         help="run the fakes3 fixtures against this S3-compatible endpoint instead of a fakes3 "
         "server (journal and reset tests are skipped)",
+    )
+    group.addoption(
+        "--fakes3-console",
+        action="store_true",
+        default=False,
+        help="show the fakes3 web console URL in each failing test's report (the server "
+        "stays up while the session runs, e.g. at a --pdb prompt); see docs/console.md",
     )
     parser.addini("fakes3_backend", "fakes3 test server store: memory or directory", default="")
     parser.addini("s3_endpoint", "external S3-compatible endpoint for the fakes3 fixtures")
@@ -195,6 +204,8 @@ def fakes3(
     if boto3 is not None:  # its default session may hold credentials read before this test
         monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     request.node.stash[_NEW_ERRORS] = handle.new_errors
+    if not server.is_external:
+        request.node.stash[_CONSOLE] = server.endpoint_url.rstrip("/") + "/_fakes3/console/"
     yield handle
     handle.cleanup()
 
@@ -274,3 +285,15 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
             f"requests (each was answered 500 InternalError): {errors!r}"
         ) from errors[0]
     return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """With ``--fakes3-console``, a failing test's report names the console to look in."""
+    report = yield
+    url = item.stash.get(_CONSOLE, None)
+    if report.failed and url is not None and item.config.getoption("fakes3_console"):
+        report.sections.append(("fakes3 console", f"open {url} to see this test's state"))
+    return report

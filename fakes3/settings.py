@@ -45,6 +45,9 @@ class Settings:
     # messages waiting for delivery holds notify_queue_size (when full, new ones are dropped).
     notify_webhooks: Sequence[str] = ()
     notify_queue_size: int = 1000
+    # The web console's buttons (settle, clock advance, fault rules): off, the console is
+    # read-only (docs/console.md).
+    console_actions: bool = False
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

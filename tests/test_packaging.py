@@ -92,6 +92,9 @@ def test_wheel_metadata(dist: Path) -> None:
     classifiers = metadata.get_all("Classifier", [])
     assert "Framework :: Pytest" in classifiers and "Typing :: Typed" in classifiers
     assert "fakes3/py.typed" in archive.namelist()
+    assert {"fakes3/console/static/console.js", "fakes3/console/static/console.css"} <= set(
+        archive.namelist()
+    )  # the web console's files (docs/console.md)
     entry_points = next(n for n in archive.namelist() if n.endswith("entry_points.txt"))
     text = archive.read(entry_points).decode()
     assert "fakes3 = fakes3.cli:main" in text

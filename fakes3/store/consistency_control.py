@@ -64,8 +64,9 @@ class Consistency:
             self.scopes[bucket] = rules
         if seed is not None:
             self.seed = seed
-            if self.store.view is not None:
-                self.store.view.rng.seed(seed)
+            with self.store.lock:
+                if self.store.view is not None:
+                    self.store.view.rng.seed(seed)
         self._apply()
         return rules
 
@@ -140,9 +141,9 @@ class Consistency:
 
     def settle(self) -> None:
         """Every change reaches every replica now."""
-        view = self.store.view
-        if view is not None:
-            with self.store.lock:
+        with self.store.lock:  # every reader of store.view holds the lock (console/pages.py)
+            view = self.store.view
+            if view is not None:
                 view.settle()
 
     # Checker -------------------------------------------------------------------------------
@@ -180,20 +181,21 @@ class Consistency:
         self._requested = False
         self._findings.clear()
         self._apply()
-        if self.store.view is not None:
-            self.store.view.rng.seed(seed)
+        with self.store.lock:
+            if self.store.view is not None:
+                self.store.view.rng.seed(seed)
         self.store.clock = self._wall
 
     def to_json(self) -> dict[str, Any]:
-        view = self.store.view
+        with self.store.lock:
+            view = self.store.view
+            pending = 0 if view is None else len(view.keys) + len(view.buckets) + len(view.configs)
         return {
             "preset": self.rules.preset,
             "rules": self.rules.to_json(),
             "buckets": {name: rules.to_json() for name, rules in self.scopes.items()},
             "seed": self.seed,
             "clock": {"manual": self.clock.manual, "time": self.clock.time()},
-            "pending": len(view.keys) + len(view.buckets) + len(view.configs)
-            if view is not None
-            else 0,
+            "pending": pending,
             "findings": [finding.__dict__ for finding in self.findings],
         }
