@@ -13,9 +13,9 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import IO, Any
 
-from fakes3 import cors, website
+from fakes3 import cors, snapshots, website
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
@@ -173,6 +173,13 @@ class FakeS3:
                 response = website.serve(
                     self.store, method, site, raw_path, headers, request_id, host_id
                 )
+            elif raw_path == snapshots.PATH:  # streamed both ways, so not through Control
+                reader = (
+                    None
+                    if length is None
+                    else snapshots.LimitedReader(environ["wsgi.input"], length)
+                )
+                response = snapshots.endpoint(self, method, reader)
             elif raw_path.startswith(CONTROL_PREFIXES) and self.control.claims(
                 method, raw_path, query
             ):
@@ -322,6 +329,15 @@ class FakeS3:
         parts.append(f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>")
         headers.append(("Content-Type", "application/xml"))
         return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
+
+    def snapshot(self, fileobj: IO[bytes]) -> None:
+        """Write the whole state (buckets, configurations, every object version, uploads in
+        progress, the clock, the consistency mode) to ``fileobj`` as a tar (docs/snapshots.md)."""
+        snapshots.dump(self, fileobj)
+
+    def restore(self, fileobj: IO[bytes]) -> None:
+        """Replace the whole state with a ``snapshot()`` archive read from ``fileobj``."""
+        snapshots.load(self, fileobj)
 
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault rule; back to the configured
