@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from types import FrameType
 
-from fakes3 import __version__
+from fakes3 import __version__, snapshot_cli
 from fakes3.launch import Launch, add_launch_flags, launch_from_args
 from fakes3.settings import Settings
 from fakes3.store.consistency_rules import PRESETS
@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_launch_flags(serve)  # buckets, extra ports, export lines, ready file (fakes3/launch.py)
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
+    snapshot_cli.add_commands(commands)  # snapshot, restore (docs/snapshots.md)
     return parser
 
 
@@ -238,6 +239,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The ``fakes3`` console script: returns the exit status (2 for usage errors)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "snapshot_command", None):
+        return snapshot_cli.run(args)
     try:
         settings = settings_from_args(args)
         launch = launch_from_args(args)

@@ -8,12 +8,13 @@ test (and its subprocesses) talk to that endpoint and never to the user's real A
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from fakes3.settings import Settings
 
@@ -241,6 +242,33 @@ class Fakes3:
     def access_logs(self) -> AccessLogs:
         """Server access logs waiting for delivery (docs/logging.md): ``flush()``."""
         return self.app.access_logs
+
+    def load(self, archive: str | os.PathLike[str] | bytes | IO[bytes]) -> None:
+        """Replace the server's whole state with a snapshot archive (a path, the archive's
+        bytes or a binary file): the fixture-seeding pattern of docs/snapshots.md."""
+        app = self.app
+        if isinstance(archive, bytes):
+            app.restore(io.BytesIO(archive))
+        elif isinstance(archive, (str, os.PathLike)):
+            with open(archive, "rb") as source:
+                app.restore(source)
+        else:
+            app.restore(archive)
+
+    def snapshot(self, target: str | os.PathLike[str] | IO[bytes] | None = None) -> bytes | None:
+        """The server's whole state as a snapshot archive: written to ``target`` (a path or a
+        binary file), or returned as bytes when no target is given."""
+        app = self.app
+        if target is None:
+            buffer = io.BytesIO()
+            app.snapshot(buffer)
+            return buffer.getvalue()
+        if isinstance(target, (str, os.PathLike)):
+            with open(target, "wb") as out:
+                app.snapshot(out)
+        else:
+            app.snapshot(target)
+        return None
 
     def settle(self) -> None:
         """Make every change visible to every read now."""

@@ -14,6 +14,7 @@ import pytest
 from botocore.client import BaseClient
 from s3clients import client_for
 
+from fakes3 import cli
 from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
@@ -192,3 +193,27 @@ def test_damaged_archive_leaves_state(memory_server: Server) -> None:
         assert caught.value.code == 400
         caught.value.close()
         assert s3.get_object(Bucket="stays", Key="k")["Body"].read() == b"v"
+
+
+def test_cli_snapshot_and_restore(memory_server: Server, tmp_path: Path) -> None:
+    source = client_for(memory_server.endpoint_url)
+    _fill(source)
+    before = _state(source)
+    archive = tmp_path / "state.tar"
+    assert cli.main(["snapshot", "--endpoint", memory_server.endpoint_url, str(archive)]) == 0
+    assert archive.stat().st_size > PART
+    with _serve(str(tmp_path / "data")) as directory:
+        assert cli.main(["restore", "--endpoint", directory.endpoint_url, str(archive)]) == 0
+        assert _state(client_for(directory.endpoint_url)) == before
+
+
+def test_cli_restore_of_a_bad_archive_fails(
+    memory_server: Server, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.tar"
+    bad.write_bytes(b"garbage" * 1000)
+    assert cli.main(["restore", "--endpoint", memory_server.endpoint_url, str(bad)]) == 1
+    assert "400" in capsys.readouterr().err
+    missing = tmp_path / "nothing.tar"
+    assert cli.main(["snapshot", "--endpoint", "http://127.0.0.1:1", str(missing)]) == 1
+    assert not missing.exists()
