@@ -30,6 +30,7 @@ from fakes3.errors import (
 from fakes3.faults import Faults, shape
 from fakes3.hooks import Exchange, response_hooks
 from fakes3.journal import Journal, record, system_entry
+from fakes3.metrics import Metrics
 from fakes3.operations import HANDLERS, Context, request_rules
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
@@ -145,6 +146,7 @@ class FakeS3:
         )
         realism = Realism(self.consistency, self.faults, self.access_logs, self.lifecycle)
         self.control = Control(self.reset, self.journal, realism)
+        self.metrics = self.control.metrics = Metrics(self)  # /_fakes3/metrics, health counts
         # CORS… (fakes3/hooks.py), then this app's access logs
         self.response_hooks = [*response_hooks(), self.access_logs.response_hook]
 
@@ -211,7 +213,17 @@ class FakeS3:
         if body is not None and not body.drain():
             response.headers.append(("Connection", "close"))
         sent = self._respond(response, method, request_id, host_id, start_response)
-        return record(self.journal, environ, raw_path, headers, response, error_code, started, sent)
+        return record(
+            self.journal,
+            environ,
+            raw_path,
+            headers,
+            response,
+            error_code,
+            started,
+            sent,
+            self.metrics.observe,
+        )
 
     def _respond(
         self,
@@ -347,6 +359,7 @@ class FakeS3:
         self.store.reset()
         self.journal.clear()
         self.access_logs.reset()
+        self.metrics.reset()
 
 
 __all__ = ["FakeS3"]

@@ -154,6 +154,12 @@ class MemoryIndex:
         configs = entry.configs if entry else {}
         return sorted((name, doc) for name, doc in configs.items() if name.startswith(prefix))
 
+    def usage(self, bucket: str) -> tuple[int, int]:
+        entry = self._buckets.get(bucket)
+        if entry is None:
+            return 0, 0
+        return len(entry.objects), sum(record.size for record in entry.objects.values())
+
     def clear(self) -> None:
         self._buckets.clear()
 
