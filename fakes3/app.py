@@ -16,6 +16,7 @@ from http import HTTPStatus
 from typing import IO, Any
 
 from fakes3 import cors, snapshots, website
+from fakes3.access_log_file import AccessLogFile
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
@@ -147,6 +148,17 @@ class FakeS3:
         realism = Realism(self.consistency, self.faults, self.access_logs, self.lifecycle)
         self.control = Control(self.reset, self.journal, realism)
         self.metrics = self.control.metrics = Metrics(self)  # /_fakes3/metrics, health counts
+        # --access-log FILE: every S3 request in S3's access log format (or JSON lines)
+        self.access_log_file = (
+            AccessLogFile(
+                self.settings.access_log,
+                self.settings.access_log_format,
+                self.store,
+                self.gate.accounts,
+            )
+            if self.settings.access_log
+            else None
+        )
         # CORS… (fakes3/hooks.py), then this app's access logs
         self.response_hooks = [*response_hooks(), self.access_logs.response_hook]
 
@@ -208,6 +220,10 @@ class FakeS3:
             exchange.error_code = error_code
             for hook in self.response_hooks:
                 response = hook(exchange, response)
+        if error_code is not None:
+            environ["fakes3.error_code"] = error_code  # the human log line (fakes3/server.py)
+        if self.access_log_file is not None and exchange is not None:
+            self.access_log_file.write(exchange, response, error_code)
         if self.faults.rules and "fakes3.fault.cut" in environ:
             response = shape(response, environ)
         if body is not None and not body.drain():

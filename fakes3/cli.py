@@ -107,6 +107,18 @@ def build_parser() -> argparse.ArgumentParser:
         f"docs/lifecycle.md [FAKES3_LIFECYCLE_DAY, {defaults.lifecycle_day}]",
     )
     option(
+        "--access-log",
+        metavar="FILE",
+        help="append every S3 request to FILE in S3's server access log format; see "
+        "docs/logging.md [FAKES3_ACCESS_LOG]",
+    )
+    option(
+        "--access-log-format",
+        choices=("s3", "json"),
+        help="the --access-log lines: S3's format or JSON objects "
+        f"[FAKES3_ACCESS_LOG_FORMAT, {defaults.access_log_format}]",
+    )
+    option(
         "--allow-insecure-ssec",
         action=argparse.BooleanOptionalAction,
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
@@ -142,6 +154,10 @@ def settings_from_args(
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):
         raise ValueError(f"auth must be off, lenient or strict, not {settings.auth!r}")
+    if settings.access_log_format not in ("s3", "json"):
+        raise ValueError(
+            f"access log format must be s3 or json, not {settings.access_log_format!r}"
+        )
     if settings.consistency not in PRESETS:
         raise ValueError(
             f"consistency must be one of {', '.join(PRESETS)}, not {settings.consistency!r}"
@@ -181,6 +197,16 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
     except StartupError as exc:
         print(f"fakes3: error: {exc}", file=sys.stderr)
         return 2
+    if settings.access_log:
+        try:
+            open(settings.access_log, "a").close()  # noqa: SIM115 - only: can it be opened?
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            print(
+                f"fakes3: error: cannot open --access-log {settings.access_log!r}: {reason}",
+                file=sys.stderr,
+            )
+            return 2
     try:
         app = FakeS3(settings)
     except (OSError, sqlite3.Error) as exc:  # the data directory cannot be made or opened
@@ -228,6 +254,8 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         app.lifecycle.stop()
+        if app.access_log_file is not None:
+            app.access_log_file.close()
         close = getattr(app, "close", None)
         if close is not None:
             close()

@@ -40,6 +40,10 @@ class Settings:
     # Seconds in a lifecycle day (docs/lifecycle.md): 86400 as in AWS; tests shorten it, as
     # other S3 servers' debug interval does (FAKES3_LIFECYCLE_DAY=10: a "day" every 10 s).
     lifecycle_day: int = 86400
+    # A file every S3 request is appended to, in S3's server access log format ("s3") or as
+    # JSON lines ("json"); None: no file (fakes3/access_log_file.py).
+    access_log: str | None = None
+    access_log_format: str = "s3"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
