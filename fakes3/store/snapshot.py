@@ -236,7 +236,7 @@ def _load_blobs(store: Store, archive: tarfile.TarFile) -> dict[str, str]:
                 raise SnapshotError(f"unexpected archive member {member.name!r}")
             handle = archive.extractfile(member)
             assert handle is not None
-            writer = store.blobs.create(part=True)  # a file write: any size
+            writer = store.blobs.create()  # memory spills large blobs to files itself
             try:
                 while chunk := handle.read(_CHUNK):
                     writer.write(chunk)
