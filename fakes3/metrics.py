@@ -10,7 +10,8 @@ registry (two apps in one test process would collide) and costs more per increme
 dict. Tests parse the output with ``prometheus_client.parser``, a real Prometheus parser.
 
 Streamed response bodies are counted in ``bytes_out`` once they have been sent: their
-entries wait in ``_streaming`` until then (folded in at scrape time or when 256 pile up).
+entries wait in ``_streaming`` until then (folded in at scrape time or when 256 pile up, or
+twice as many as were still streaming at the last fold).
 """
 
 from __future__ import annotations
@@ -92,6 +93,7 @@ class Metrics:
         self.bytes_out = 0
         self.faults: dict[str, int] = {}
         self._streaming: list[Entry] = []
+        self._fold_at = _FOLD_AT  # grows with bodies still streaming: folding stays amortised
 
     def observe(self, entry: Entry) -> None:
         """Count one answered request (the journal's ``record`` calls this)."""
@@ -113,8 +115,9 @@ class Metrics:
                 self.bytes_in += entry.bytes_in
             if entry.bytes_out is None:
                 self._streaming.append(entry)
-                if len(self._streaming) >= _FOLD_AT:
+                if len(self._streaming) >= self._fold_at:
                     self._fold()
+                    self._fold_at = max(_FOLD_AT, 2 * len(self._streaming))
             else:
                 self.bytes_out += entry.bytes_out
             if entry.fault is not None:

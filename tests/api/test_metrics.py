@@ -139,3 +139,38 @@ def test_health_reports_backend_uptime_and_counts(server: Server) -> None:
         1,
     )
     assert counts["requests"] == 6
+
+
+def test_streamed_bodies_count_once_sent_and_unfinished_ones_do_not_pile_up() -> None:
+    from fakes3.journal import Entry
+    from fakes3.metrics import Metrics
+
+    metrics = Metrics(FakeS3())
+    entries = [
+        Entry(
+            0.0,
+            "GET",
+            "/b/k",
+            "",
+            "GetObject",
+            "b",
+            "k",
+            None,
+            200,
+            None,
+            None,
+            None,
+            0.001,
+            None,
+            {},
+        )
+        for _ in range(1000)
+    ]
+    for entry in entries:
+        metrics.observe(entry)
+    assert metrics._fold_at > 1000  # never rescanned on every request while all still stream
+    for entry in entries[:10]:
+        entry.bytes_out = 7
+    kinds = metrics.render()
+    assert "fakes3_sent_bytes_total 70\n" in kinds
+    assert "fakes3_sent_bytes_total 70\n" in metrics.render()  # counted once
