@@ -70,6 +70,8 @@ def load(app: FakeS3, fileobj: Readable) -> None:
     """Replace the app's whole state (store, clock, consistency mode) with the archive's."""
     app.consistency.settle()
     extra = snapshot.restore(app.store, fileobj)
+    app.access_logs.reset()  # records buffered for the old buckets go with them
+    app.access_logs.rescan()
     _apply(app, extra)
 
 

@@ -217,3 +217,23 @@ def test_cli_restore_of_a_bad_archive_fails(
     missing = tmp_path / "nothing.tar"
     assert cli.main(["snapshot", "--endpoint", "http://127.0.0.1:1", str(missing)]) == 1
     assert not missing.exists()
+
+
+def test_restored_logging_configuration_logs_requests(memory_server: Server) -> None:
+    app = memory_server.app
+    assert app is not None
+    s3 = client_for(memory_server.endpoint_url)
+    s3.create_bucket(Bucket="logged-src")
+    s3.create_bucket(Bucket="logged-dst")
+    enabled = {"TargetBucket": "logged-dst", "TargetPrefix": "logs/"}
+    s3.put_bucket_logging(Bucket="logged-src", BucketLoggingStatus={"LoggingEnabled": enabled})
+    archive = io.BytesIO()
+    app.snapshot(archive)
+    with _serve(None) as target:
+        assert target.app is not None
+        target.app.restore(io.BytesIO(archive.getvalue()))
+        restored = client_for(target.endpoint_url)
+        assert restored.get_bucket_logging(Bucket="logged-src")["LoggingEnabled"] == enabled
+        before = target.app.access_logs.pending
+        restored.put_object(Bucket="logged-src", Key="k", Body=b"x")
+        assert target.app.access_logs.pending == before + 1
