@@ -237,3 +237,37 @@ def test_restored_logging_configuration_logs_requests(memory_server: Server) -> 
         before = target.app.access_logs.pending
         restored.put_object(Bucket="logged-src", Key="k", Body=b"x")
         assert target.app.access_logs.pending == before + 1
+
+
+def test_serve_processes_round_trip_with_the_commands(tmp_path: Path) -> None:
+    """As a user runs it: ``fakes3 serve`` (memory), ``fakes3 snapshot``, ``fakes3 serve
+    --data-dir``, ``fakes3 restore``, and back into a fresh memory server."""
+    import signal
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from test_cli import ROOT, fakes3_serve
+
+    def command(*argv: str) -> None:
+        subprocess.run([sys.executable, "-m", "fakes3", *argv], cwd=ROOT, check=True, timeout=60)
+
+    first, second = tmp_path / "first.tar", tmp_path / "second.tar"
+    with fakes3_serve("--quiet") as (proc, url, _):
+        _fill(client_for(url))
+        before = _state(client_for(url))
+        command("snapshot", "--endpoint", url, str(first))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    with fakes3_serve("--quiet", "--data-dir", str(tmp_path / "data")) as (proc, url, storage):
+        assert storage.startswith("directory")
+        command("restore", "--endpoint", url, str(first))
+        assert _state(client_for(url)) == before
+        command("snapshot", "--endpoint", url, str(second))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    with fakes3_serve("--quiet") as (proc, url, _):
+        command("restore", "--endpoint", url, str(second))
+        assert _state(client_for(url)) == before
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
