@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 from s3clients import client_for
 
 from fakes3 import cli
@@ -271,3 +272,25 @@ def test_serve_processes_round_trip_with_the_commands(tmp_path: Path) -> None:
         assert _state(client_for(url)) == before
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=20) == 0
+
+
+def test_sse_c_objects_stay_sealed_across_backends(tmp_path: Path) -> None:
+    key = os.urandom(32)
+    sse = {"SSECustomerAlgorithm": "AES256", "SSECustomerKey": key}
+    insecure = Settings(allow_insecure_ssec=True)
+    with Server(FakeS3(insecure), port=0) as source:
+        s3 = client_for(source.endpoint_url)
+        s3.create_bucket(Bucket="sealed")
+        s3.put_object(Bucket="sealed", Key="k", Body=b"secret", **sse)
+        archive = io.BytesIO()
+        assert source.app is not None
+        source.app.snapshot(archive)
+    assert b"secret" not in archive.getvalue()  # stored encrypted, archived as stored
+    settings = Settings(data_dir=str(tmp_path / "data"), allow_insecure_ssec=True)
+    with Server(FakeS3(settings), port=0) as target:
+        assert target.app is not None
+        target.app.restore(io.BytesIO(archive.getvalue()))
+        restored = client_for(target.endpoint_url)
+        assert restored.get_object(Bucket="sealed", Key="k", **sse)["Body"].read() == b"secret"
+        with pytest.raises(ClientError):
+            restored.get_object(Bucket="sealed", Key="k")  # still needs the key
