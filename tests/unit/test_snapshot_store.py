@@ -81,3 +81,47 @@ def test_archive_is_a_plain_tar_with_the_manifest_first_and_each_blob_once() -> 
         assert manifest is not None
         assert names[0] == "manifest.json" and FORMAT.encode() in manifest.read()
         assert names[1:] == ["blobs/00000000"]
+
+
+class _Zeros:
+    """A readable of ``size`` bytes made on demand (never whole in memory)."""
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        self.left -= size
+        return b"z" * size
+
+
+def test_snapshot_and_restore_stream_large_objects(tmp_path: Path) -> None:
+    """A 64 MiB object goes through with a peak of Python memory far below its size."""
+    import tracemalloc
+
+    size = 64 * 1024 * 1024
+    memory = open_store()
+    memory.create_bucket("large-bucket", "us-east-1")
+    memory.put_object("large-bucket", "big", _Zeros(size), NewObject())
+    path = tmp_path / "state.tar"
+    tracemalloc.start()
+    try:
+        with path.open("wb") as out:
+            write(memory, out)
+        _, snapshot_peak = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        directory = open_store(str(tmp_path / "data"))
+        with path.open("rb") as source:
+            restore(directory, source)
+        _, restore_peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert path.stat().st_size > size
+    print(
+        f"peaks: snapshot {snapshot_peak / 2**20:.1f} MiB, restore {restore_peak / 2**20:.1f} MiB"
+    )
+    assert snapshot_peak < size / 3 and restore_peak < size / 3, (snapshot_peak, restore_peak)
+    record = directory.head_object("large-bucket", "big")
+    assert record.size == size
+    assert sum(len(chunk) for chunk in directory.blobs.open(record.blob_id)) == size
+    directory.close()
