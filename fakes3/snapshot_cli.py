@@ -13,10 +13,10 @@ import os
 import shutil
 import ssl
 import sys
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
-__all__ = ["add_commands", "run"]
+__all__ = ["add_commands", "download", "run", "upload"]
 
 _CHUNK = 1024 * 1024
 
@@ -79,18 +79,51 @@ def run(args: argparse.Namespace) -> int:
         connection.close()
 
 
-def _snapshot(connection: http.client.HTTPConnection, path: str, out: str) -> int:
+def download(endpoint: str, target: IO[bytes], insecure: bool = False) -> None:
+    """Stream a server's snapshot archive into ``target`` (OSError if it cannot)."""
+    connection, path = _connection(endpoint, insecure)
+    try:
+        _download(connection, path, target)
+    finally:
+        connection.close()
+
+
+def upload(endpoint: str, source: IO[bytes], size: int, insecure: bool = False) -> None:
+    """Replace a server's state with the ``size``-byte archive read from ``source``."""
+    connection, path = _connection(endpoint, insecure)
+    try:
+        _upload(connection, path, source, size)
+    finally:
+        connection.close()
+
+
+def _download(connection: http.client.HTTPConnection, path: str, target: IO[bytes]) -> None:
     connection.request("GET", path)
     response = connection.getresponse()
     if response.status != 200:
         raise OSError(_failed(response))
+    shutil.copyfileobj(response, target, _CHUNK)
+
+
+def _upload(
+    connection: http.client.HTTPConnection, path: str, source: IO[bytes], size: int
+) -> None:
+    headers = {"Content-Length": str(size), "Content-Type": "application/x-tar"}
+    connection.request("PUT", path, body=source, headers=headers)
+    response = connection.getresponse()
+    if response.status != 200:
+        raise OSError(_failed(response))
+    response.read()
+
+
+def _snapshot(connection: http.client.HTTPConnection, path: str, out: str) -> int:
     if out == "-":
-        shutil.copyfileobj(response, sys.stdout.buffer, _CHUNK)
+        _download(connection, path, sys.stdout.buffer)
         return 0
     partial = out + ".partial"
     try:
         with open(partial, "wb") as target:
-            shutil.copyfileobj(response, target, _CHUNK)
+            _download(connection, path, target)
     except BaseException:
         os.unlink(partial)
         raise
@@ -111,12 +144,7 @@ def _restore(connection: http.client.HTTPConnection, path: str, source: str) -> 
         size = os.path.getsize(source)
         body = open(source, "rb")  # noqa: SIM115 - closed below
     try:
-        headers = {"Content-Length": str(size), "Content-Type": "application/x-tar"}
-        connection.request("PUT", path, body=body, headers=headers)
-        response = connection.getresponse()
-        if response.status != 200:
-            raise OSError(_failed(response))
-        response.read()
+        _upload(connection, path, body, size)
     finally:
         body.close()
     return 0

@@ -294,3 +294,28 @@ def test_sse_c_objects_stay_sealed_across_backends(tmp_path: Path) -> None:
         assert restored.get_object(Bucket="sealed", Key="k", **sse)["Body"].read() == b"secret"
         with pytest.raises(ClientError):
             restored.get_object(Bucket="sealed", Key="k")  # still needs the key
+
+
+def test_handle_snapshot_and_load_on_an_external_endpoint(
+    memory_server: Server, tmp_path: Path
+) -> None:
+    """``fakes3.snapshot()``/``load()`` under ``--s3-endpoint``: over the control endpoint."""
+    from fakes3.harness import Fakes3, TestServer
+
+    external = TestServer.external(memory_server.endpoint_url, Settings(), str(tmp_path))
+    handle = Fakes3(external)
+    s3 = client_for(memory_server.endpoint_url)
+    s3.create_bucket(Bucket="far-away")
+    s3.put_object(Bucket="far-away", Key="k", Body=b"v1")
+    archive = handle.snapshot()
+    assert archive is not None
+    s3.put_object(Bucket="far-away", Key="k", Body=b"v2")
+    s3.create_bucket(Bucket="later")
+    handle.load(archive)
+    assert [b["Name"] for b in s3.list_buckets()["Buckets"]] == ["far-away"]
+    assert s3.get_object(Bucket="far-away", Key="k")["Body"].read() == b"v1"
+    path = tmp_path / "state.tar"
+    handle.snapshot(path)
+    s3.delete_object(Bucket="far-away", Key="k")
+    handle.load(path)
+    assert s3.get_object(Bucket="far-away", Key="k")["Body"].read() == b"v1"
