@@ -6,18 +6,24 @@ read this file; ``--access-log-format json`` writes the same fields as one JSON 
 Lines are appended as responses start (S3's own timing fields end there too) and flushed per
 line, so ``tail -f`` follows a test run.
 
-Requests refused before an S3 operation is known (a bad signature, a malformed request) and
-the control endpoints are not written: the human log on stderr shows those.
+Requests refused before an S3 operation is known (a bad signature, a malformed request) are
+written too, as S3 logs them, with what is known of them (``refused``); the control endpoints
+and website endpoints are not S3 requests and are not written.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from typing import TYPE_CHECKING
+import time
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
-from fakes3.access_log_format import FIELDS, format_record
+from fakes3.access_log_format import FIELDS, Record, format_record, operation_name
 from fakes3.access_logs import request_record
+from fakes3.errors import S3Error
+from fakes3.protocol.addressing import decode_path, resolve
 
 if TYPE_CHECKING:
     from fakes3.auth.accounts import Accounts
@@ -58,6 +64,60 @@ class AccessLogFile:
         entry = request_record(exchange, response, owner or "", clock.time(), clock.manual)
         if owner is None:
             entry.bucket_owner = None
+        self._append(entry)
+
+    def refused(
+        self,
+        environ: Mapping[str, Any],
+        raw_path: str,
+        headers: Mapping[str, str],
+        status: int,
+        error_code: str | None,
+        ids: tuple[str, str],
+        started: float,
+        base_domain: str,
+    ) -> None:
+        """Append the record of an S3 request refused before it was routed (no exchange)."""
+        try:
+            bucket, key = resolve(headers.get("host", ""), decode_path(raw_path), base_domain)
+        except S3Error:
+            bucket = key = None
+        method = str(environ.get("REQUEST_METHOD", "-"))
+        query = [name for name, _ in parse_qsl(environ.get("QUERY_STRING", ""), True)]
+        elapsed = int((time.perf_counter() - started) * 1000)
+        uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or raw_path
+        protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
+        authorization = headers.get("authorization", "")
+        signature = "SigV4" if authorization.startswith("AWS4-") else None
+        entry = Record(
+            bucket_owner=None,
+            bucket=bucket,
+            time=self._store.clock.time(),
+            remote_ip=environ.get("REMOTE_ADDR"),
+            requester=None,
+            request_id=ids[0],
+            operation=operation_name(method, None, key is not None, query),
+            key=key,
+            request_uri=f"{method} {uri} {protocol}",
+            http_status=status,
+            error_code=error_code,
+            bytes_sent=None,
+            object_size=None,
+            total_time=elapsed,
+            turn_around_time=elapsed,
+            referrer=headers.get("referer"),
+            user_agent=headers.get("user-agent"),
+            version_id=None,
+            host_id=ids[1],
+            signature_version=signature,
+            cipher_suite=None,
+            authentication_type="AuthHeader" if authorization else None,
+            host_header=headers.get("host"),
+            tls_version=None,
+        )
+        self._append(entry)
+
+    def _append(self, entry: Record) -> None:
         if self.json:
             line = json.dumps({name: getattr(entry, name) for name in FIELDS})
         else:

@@ -174,6 +174,7 @@ class FakeS3:
         exchange: Exchange | None = None
         error_code: str | None = None
         query = environ.get("QUERY_STRING", "")
+        routed = "fakes3.bad_framing" in environ  # a malformed request is an S3 request too
         try:
             if "fakes3.bad_framing" in environ:  # fakes3/server.py: RFC 9112 says 400
                 if "fakes3.unknown_coding" in environ:  # gzip…: RFC 9112 and S3 say 501
@@ -200,6 +201,7 @@ class FakeS3:
                 data = environ["wsgi.input"].read(length) if length else b""
                 response = self.control.handle(method, raw_path, query, data)
             else:
+                routed = True  # an S3 request (for the access log file)
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
                 if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
                     self.access_logs.arrived()
@@ -222,8 +224,20 @@ class FakeS3:
                 response = hook(exchange, response)
         if error_code is not None:
             environ["fakes3.error_code"] = error_code  # the human log line (fakes3/server.py)
-        if self.access_log_file is not None and exchange is not None:
-            self.access_log_file.write(exchange, response, error_code)
+        if self.access_log_file is not None and routed:
+            if exchange is not None:
+                self.access_log_file.write(exchange, response, error_code)
+            else:  # refused before routing: a bad signature, a malformed request
+                self.access_log_file.refused(
+                    environ,
+                    raw_path,
+                    headers,
+                    response.status,
+                    error_code,
+                    (request_id, host_id),
+                    started,
+                    self.settings.base_domain,
+                )
         if self.faults.rules and "fakes3.fault.cut" in environ:
             response = shape(response, environ)
         if body is not None and not body.drain():

@@ -99,3 +99,36 @@ def test_bad_access_log_settings_stop_serve(tmp_path: Path) -> None:
     assert cli.serve(Settings(port=0, access_log=str(missing_dir))) == 2
     with pytest.raises(SystemExit):
         cli.main(["serve", "--access-log-format", "xml"])
+
+
+def test_refused_requests_are_written_and_control_requests_are_not(tmp_path: Path) -> None:
+    import boto3
+    import requests
+
+    path = tmp_path / "access.log"
+    app = FakeS3(Settings(access_log=str(path), auth="strict"))
+    with Server(app, port=0) as server:
+        client_for(server.endpoint_url).create_bucket(Bucket="guarded")
+        forged = boto3.client(
+            "s3",
+            endpoint_url=server.endpoint_url,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="not-the-secret",
+        )
+        with pytest.raises(ClientError) as caught:
+            forged.get_object(Bucket="guarded", Key="some/key")
+        assert caught.value.response["Error"]["Code"] == "SignatureDoesNotMatch"
+        requests.get(server.endpoint_url + "/_fakes3/health", timeout=10).raise_for_status()
+    assert app.access_log_file is not None
+    app.access_log_file.close()
+    created, refused = (parse_line(line) for line in path.read_text().splitlines())
+    assert created["operation"] == "REST.PUT.BUCKET"
+    assert (refused["bucket"], refused["key"], refused["operation"]) == (
+        "guarded",
+        "some/key",
+        "REST.GET.OBJECT",
+    )
+    assert (refused["http_status"], refused["error_code"]) == ("403", "SignatureDoesNotMatch")
+    assert refused["requester"] == "-" and refused["signature_version"] == "SigV4"
+    assert refused["request_uri"].startswith("GET /guarded/some/key")
