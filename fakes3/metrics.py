@@ -163,6 +163,8 @@ class Metrics:
         """What ``GET /_fakes3/health`` answers besides ``"status"``."""
         app = self._app
         usage = self.usage()
+        with self._lock:  # other threads add keys while requests are answered
+            requests = sum(self.requests.values())
         return {
             "version": __version__,
             "backend": "directory" if app.settings.data_dir else "memory",
@@ -175,7 +177,7 @@ class Metrics:
                 "objects": sum(row[1] for row in usage),
                 "bytes": sum(row[2] for row in usage),
                 "uploads": sum(row[3] for row in usage),
-                "requests": sum(self.requests.values()),
+                "requests": requests,
                 "journal": len(app.journal),
                 "fault_rules": len(app.faults.rules),
             },
