@@ -80,6 +80,14 @@ class AccessLogs:
         # Buckets that may have logging on: those with a configuration when the app started and
         # those a PutBucketLogging named since. Any other bucket is skipped with one lookup.
         self._watched: set[str] = set()
+        self.rescan()
+
+    def rescan(self) -> None:
+        """Watch every bucket the store has a logging configuration for (at start, and after
+        a snapshot is restored: fakes3/snapshots.py)."""
+        store = self._store()
+        if store is None:
+            return
         for bucket in store.list_buckets():
             if store.configs.get(bucket.name, CONFIG):
                 self._watched.add(bucket.name)

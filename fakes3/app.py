@@ -13,9 +13,10 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
-from typing import Any
+from typing import IO, Any
 
-from fakes3 import cors, website
+from fakes3 import cors, snapshots, website
+from fakes3.access_log_file import AccessLogFile
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
@@ -31,6 +32,7 @@ from fakes3.errors import (
 from fakes3.faults import Faults, shape
 from fakes3.hooks import Exchange, response_hooks
 from fakes3.journal import Journal, record, system_entry
+from fakes3.metrics import Metrics
 from fakes3.notifications import Notifications
 from fakes3.operations import HANDLERS, Context, request_rules
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
@@ -152,6 +154,18 @@ class FakeS3:
             self.consistency, self.faults, self.access_logs, self.lifecycle, self.notifications
         )
         self.control = Control(self.reset, self.journal, realism)
+        self.metrics = self.control.metrics = Metrics(self)  # /_fakes3/metrics, health counts
+        # --access-log FILE: every S3 request in S3's access log format (or JSON lines)
+        self.access_log_file = (
+            AccessLogFile(
+                self.settings.access_log,
+                self.settings.access_log_format,
+                self.store,
+                self.gate.accounts,
+            )
+            if self.settings.access_log
+            else None
+        )
         self.control.console = Console(self)  # /_fakes3/console/ (docs/console.md)
         # CORS… (fakes3/hooks.py), then this app's access logs and event notifications
         self.response_hooks = [
@@ -172,6 +186,7 @@ class FakeS3:
         exchange: Exchange | None = None
         error_code: str | None = None
         query = environ.get("QUERY_STRING", "")
+        routed = "fakes3.bad_framing" in environ  # a malformed request is an S3 request too
         try:
             if "fakes3.bad_framing" in environ:  # fakes3/server.py: RFC 9112 says 400
                 if "fakes3.unknown_coding" in environ:  # gzip…: RFC 9112 and S3 say 501
@@ -185,12 +200,20 @@ class FakeS3:
                 response = website.serve(
                     self.store, method, site, raw_path, headers, request_id, host_id
                 )
+            elif raw_path == snapshots.PATH:  # streamed both ways, so not through Control
+                reader = (
+                    None
+                    if length is None
+                    else snapshots.LimitedReader(environ["wsgi.input"], length)
+                )
+                response = snapshots.endpoint(self, method, reader)
             elif raw_path.startswith(CONTROL_PREFIXES) and self.control.claims(
                 method, raw_path, query
             ):
                 data = environ["wsgi.input"].read(length) if length else b""
                 response = self.control.handle(method, raw_path, query, data)
             else:
+                routed = True  # an S3 request (for the access log file)
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
                 if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
                     self.access_logs.arrived()
@@ -211,6 +234,22 @@ class FakeS3:
             exchange.error_code = error_code
             for hook in self.response_hooks:
                 response = hook(exchange, response)
+        if error_code is not None:
+            environ["fakes3.error_code"] = error_code  # the human log line (fakes3/server.py)
+        if self.access_log_file is not None and routed:
+            if exchange is not None:
+                self.access_log_file.write(exchange, response, error_code)
+            else:  # refused before routing: a bad signature, a malformed request
+                self.access_log_file.refused(
+                    environ,
+                    raw_path,
+                    headers,
+                    response.status,
+                    error_code,
+                    (request_id, host_id),
+                    started,
+                    self.settings.base_domain,
+                )
         if self.faults.rules and "fakes3.fault.cut" in environ:
             response = shape(response, environ)
         if body is not None and not body.drain():
@@ -218,7 +257,17 @@ class FakeS3:
         sent = self._respond(response, method, request_id, host_id, start_response)
         if raw_path.startswith(CONSOLE_PATH):  # an observer: its polls must not evict entries
             return sent
-        return record(self.journal, environ, raw_path, headers, response, error_code, started, sent)
+        return record(
+            self.journal,
+            environ,
+            raw_path,
+            headers,
+            response,
+            error_code,
+            started,
+            sent,
+            self.metrics.observe,
+        )
 
     def _respond(
         self,
@@ -337,6 +386,15 @@ class FakeS3:
         headers.append(("Content-Type", "application/xml"))
         return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
 
+    def snapshot(self, fileobj: IO[bytes]) -> None:
+        """Write the whole state (buckets, configurations, every object version, uploads in
+        progress, the clock, the consistency mode) to ``fileobj`` as a tar (docs/snapshots.md)."""
+        snapshots.dump(self, fileobj)
+
+    def restore(self, fileobj: IO[bytes]) -> None:
+        """Replace the whole state with a ``snapshot()`` archive read from ``fileobj``."""
+        snapshots.load(self, fileobj)
+
     def reset(self) -> None:
         """Forget every bucket, object, journal entry and fault rule; back to the configured
         consistency mode and seed, everything settled, the wall clock."""
@@ -346,6 +404,7 @@ class FakeS3:
         self.journal.clear()
         self.access_logs.reset()
         self.notifications.reset()
+        self.metrics.reset()
 
     def close(self) -> None:
         """Stop the background threads this app started (lifecycle passes, webhooks)."""

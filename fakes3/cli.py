@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from types import FrameType
 
-from fakes3 import __version__
+from fakes3 import __version__, snapshot_cli
 from fakes3.launch import Launch, add_launch_flags, launch_from_args
 from fakes3.settings import Settings
 from fakes3.store.consistency_rules import PRESETS
@@ -116,6 +116,18 @@ def build_parser() -> argparse.ArgumentParser:
         "see docs/notifications.md [FAKES3_NOTIFY_WEBHOOKS, ';'-separated]",
     )
     option(
+        "--access-log",
+        metavar="FILE",
+        help="append every S3 request to FILE in S3's server access log format; see "
+        "docs/logging.md [FAKES3_ACCESS_LOG]",
+    )
+    option(
+        "--access-log-format",
+        choices=("s3", "json"),
+        help="the --access-log lines: S3's format or JSON objects "
+        f"[FAKES3_ACCESS_LOG_FORMAT, {defaults.access_log_format}]",
+    )
+    option(
         "--allow-insecure-ssec",
         action=argparse.BooleanOptionalAction,
         help="accept SSE-C (customer-provided keys) over plain HTTP, which S3 refuses; see "
@@ -129,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_launch_flags(serve)  # buckets, extra ports, export lines, ready file (fakes3/launch.py)
     serve.set_defaults(parser=serve)  # so main() reports bad settings with serve's usage
+    snapshot_cli.add_commands(commands)  # snapshot, restore (docs/snapshots.md)
     return parser
 
 
@@ -159,6 +172,10 @@ def settings_from_args(
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):
         raise ValueError(f"auth must be off, lenient or strict, not {settings.auth!r}")
+    if settings.access_log_format not in ("s3", "json"):
+        raise ValueError(
+            f"access log format must be s3 or json, not {settings.access_log_format!r}"
+        )
     if settings.consistency not in PRESETS:
         raise ValueError(
             f"consistency must be one of {', '.join(PRESETS)}, not {settings.consistency!r}"
@@ -198,6 +215,16 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
     except StartupError as exc:
         print(f"fakes3: error: {exc}", file=sys.stderr)
         return 2
+    if settings.access_log:
+        try:
+            open(settings.access_log, "a").close()  # noqa: SIM115 - only: can it be opened?
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            print(
+                f"fakes3: error: cannot open --access-log {settings.access_log!r}: {reason}",
+                file=sys.stderr,
+            )
+            return 2
     try:
         app = FakeS3(settings)
     except (OSError, sqlite3.Error) as exc:  # the data directory cannot be made or opened
@@ -247,6 +274,8 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
         app.lifecycle.stop()
+        if app.access_log_file is not None:
+            app.access_log_file.close()
         close = getattr(app, "close", None)
         if close is not None:
             close()
@@ -258,6 +287,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The ``fakes3`` console script: returns the exit status (2 for usage errors)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    if getattr(args, "snapshot_command", None):
+        return snapshot_cli.run(args)
     try:
         settings = settings_from_args(args)
         launch = launch_from_args(args)

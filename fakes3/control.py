@@ -2,7 +2,9 @@
 
 ``/_fakes3/...`` can never be shadowed by a bucket (bucket names have no underscore):
 
-- ``GET /_fakes3/health``: ``{"status": "ok"}``.
+- ``GET /_fakes3/health``: ``{"status": "ok"}`` with the backend, uptime and counts.
+- ``GET /_fakes3/metrics``: Prometheus metrics (fakes3/metrics.py, docs/metrics.md).
+- ``GET``/``PUT /_fakes3/snapshot``: the whole state as a tar, and back (fakes3/snapshots.py).
 - ``POST /_fakes3/reset``: forget every bucket, object and journal entry.
 - ``GET /_fakes3/journal``: the request journal as JSON, oldest first; query parameters
   filter on entry fields (``?operation=PutObject&bucket=b``) and ``limit=N`` keeps the newest N.
@@ -29,10 +31,12 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from fakes3.journal import Journal
+from fakes3.metrics import CONTENT_TYPE
 from fakes3.protocol.serializing import WireResponse
 
 if TYPE_CHECKING:
     from fakes3.console import Console
+    from fakes3.metrics import Metrics
     from fakes3.realism import Realism
 
 __all__ = ["CONTROL_PREFIXES", "Control"]
@@ -57,6 +61,7 @@ class Control:
         self.realism = realism  # consistency, clock and fault endpoints (fakes3/realism.py)
         self.no_auth_action_count = "inf"  # moto's INITIAL_NO_AUTH_ACTION_COUNT, as text
         self.console: Console | None = None  # the web console (fakes3/console/)
+        self.metrics: Metrics | None = None  # the app's (fakes3/metrics.py)
 
     def claims(self, method: str, raw_path: str, query: str) -> bool:
         """Whether this request is a control request rather than an S3 one."""
@@ -78,7 +83,11 @@ class Control:
         if self.console is not None and name.split("/")[0] == "console":
             return self.console.handle(method, name[len("console/") :], query)
         if name == "health" and method in ("GET", "HEAD"):
-            return _json(200, {"status": "ok"})
+            health = {} if self.metrics is None else self.metrics.health()
+            return _json(200, {"status": "ok", **health})
+        if name == "metrics" and method in ("GET", "HEAD") and self.metrics is not None:
+            text = self.metrics.render().encode()
+            return WireResponse(200, [("Content-Type", CONTENT_TYPE)], text)
         if name == "reset" and method == "POST":
             self._reset()
             return _json(200, {"status": "reset"})
@@ -91,7 +100,7 @@ class Control:
             answer = self.realism.handle(method, name, body)
             if answer is not None:
                 return answer
-        if name in ("health", "reset", "journal"):
+        if name in ("health", "reset", "journal", "metrics"):
             return _json(405, {"error": f"{method} is not allowed on /_fakes3/{name}"})
         return _json(404, {"error": f"no control endpoint /_fakes3/{name}"})
 

@@ -8,12 +8,13 @@ test (and its subprocesses) talk to that endpoint and never to the user's real A
 
 from __future__ import annotations
 
+import io
 import os
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from fakes3.settings import Settings
 
@@ -242,6 +243,53 @@ class Fakes3:
     def access_logs(self) -> AccessLogs:
         """Server access logs waiting for delivery (docs/logging.md): ``flush()``."""
         return self.app.access_logs
+
+    def load(self, archive: str | os.PathLike[str] | bytes | IO[bytes]) -> None:
+        """Replace the server's whole state with a snapshot archive (a path, the archive's
+        bytes or a binary file): the fixture-seeding pattern of docs/snapshots.md. On an
+        external endpoint (``--s3-endpoint``) this is ``PUT /_fakes3/snapshot``: a fakes3 only."""
+        if isinstance(archive, bytes):
+            self._restore(io.BytesIO(archive), len(archive))
+        elif isinstance(archive, (str, os.PathLike)):
+            with open(archive, "rb") as source:
+                self._restore(source, os.fstat(source.fileno()).st_size)
+        else:
+            if not self.server.is_external:
+                self.app.restore(archive)
+                return
+            data = archive.read()
+            self._restore(io.BytesIO(data), len(data))
+
+    def _restore(self, source: IO[bytes], size: int) -> None:
+        if self.server.is_external:
+            from fakes3.snapshot_cli import upload
+
+            upload(self.endpoint_url, source, size)
+        else:
+            self.app.restore(source)
+
+    def snapshot(self, target: str | os.PathLike[str] | IO[bytes] | None = None) -> bytes | None:
+        """The server's whole state as a snapshot archive: written to ``target`` (a path or a
+        binary file), or returned as bytes when no target is given (``GET /_fakes3/snapshot``
+        on an external endpoint)."""
+        if target is None:
+            buffer = io.BytesIO()
+            self._snapshot(buffer)
+            return buffer.getvalue()
+        if isinstance(target, (str, os.PathLike)):
+            with open(target, "wb") as out:
+                self._snapshot(out)
+        else:
+            self._snapshot(target)
+        return None
+
+    def _snapshot(self, target: IO[bytes]) -> None:
+        if self.server.is_external:
+            from fakes3.snapshot_cli import download
+
+            download(self.endpoint_url, target)
+        else:
+            self.app.snapshot(target)
 
     def settle(self) -> None:
         """Make every change visible to every read now."""

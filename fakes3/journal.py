@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote
@@ -218,9 +218,10 @@ def record(
     error_code: str | None,
     started: float,
     body: Iterable[bytes],
+    observe: Callable[[Entry], None] | None = None,
 ) -> Iterable[bytes]:
     """Append the entry for one answered request; returns the body to send (wrapped to count
-    its bytes if it streams)."""
+    its bytes if it streams). ``observe`` sees the entry too (the app's metrics)."""
     duration = time.perf_counter() - started
     query = environ.get("QUERY_STRING", "")
     length = headers.get("content-length")
@@ -246,8 +247,12 @@ def record(
     journal.append(entry)
     if isinstance(body, list):
         entry.bytes_out = sum(map(len, body))
-        return body
-    return _CountedBody(body, entry)
+        counted: Iterable[bytes] = body
+    else:
+        counted = _CountedBody(body, entry)
+    if observe is not None:
+        observe(entry)
+    return counted
 
 
 class _CountedBody:

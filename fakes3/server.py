@@ -197,6 +197,12 @@ class _Cheroot(wsgi.Server):
         self.owner._error_log(msg, level, traceback)
 
 
+def _code(environ: Environ) -> str:
+    """`` NoSuchKey`` after the operation on an S3 error answer; nothing otherwise."""
+    code = environ.get("fakes3.error_code")
+    return f" {code}" if code else ""
+
+
 class _AccessLog:
     """WSGI middleware: one line per request, written when the response has been sent."""
 
@@ -226,7 +232,7 @@ class _AccessLog:
             path = environ.get("PATH_INFO", "/") + ("?" + query if query else "")
         self.write(
             f"{environ.get('REMOTE_ADDR', '-')} {environ.get('REQUEST_METHOD', '-')} {path} "
-            f"{status} {environ.get('fakes3.operation', '-')} "
+            f"{status} {environ.get('fakes3.operation', '-')}{_code(environ)} "
             f"{'-' if sent is None else sent} {(time.perf_counter() - started) * 1000:.1f}ms"
         )
 

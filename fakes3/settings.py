@@ -48,6 +48,10 @@ class Settings:
     # The web console's buttons (settle, clock advance, fault rules): off, the console is
     # read-only (docs/console.md).
     console_actions: bool = False
+    # A file every S3 request is appended to, in S3's server access log format ("s3") or as
+    # JSON lines ("json"); None: no file (fakes3/access_log_file.py).
+    access_log: str | None = None
+    access_log_format: str = "s3"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -113,7 +113,7 @@ def test_presigned_urls_through_requests_and_other_urls_pass_through() -> None:
         missing = requests.get("https://presigned.s3.amazonaws.com/nope", timeout=10)
         assert missing.status_code == 404 and b"<Code>NoSuchKey</Code>" in missing.content
         health = requests.get(real.endpoint_url + "/_fakes3/health", timeout=10)
-        assert health.json() == {"status": "ok"}  # a real socket, not the mock
+        assert health.json()["status"] == "ok"  # a real socket, not the mock
 
 
 def test_function_decorator_with_and_without_parentheses() -> None:

@@ -117,9 +117,13 @@ class View:
         self.misses: dict[tuple[str, str], float] = {}  # 404s answered (negative caching)
         self.held: set[str] = set()  # blob ids kept for stale readers
         self.findings = findings  # the checker's, kept by the owner across views
+        self.served: dict[str, int] = {}  # anomalies served, by kind (the owner's; metrics)
         self._horizon = 0.0  # when every history will have settled
 
     # What reads run under ----------------------------------------------------------------
+
+    def _served(self, anomaly: str) -> None:
+        self.served[anomaly] = self.served.get(anomaly, 0) + 1
 
     def _rules(self, bucket: str | None) -> Rules:
         scoped = request_scope.get()
@@ -287,6 +291,7 @@ class View:
         seen = history.seen(self._replica(rules), now, READ)
         if seen is history.current:
             return None
+        self._served(_anomaly(seen, history.current, READ))
         if seen is None:
             raise NoSuchKey(Key=key)
         return seen  # type: ignore[no-any-return]
@@ -369,12 +374,16 @@ class View:
                 for change in history.changes
                 if change.added_version is not None and not change.reached(replica, now, LIST)
             }
+            if hidden:
+                self._served("list-after-write")
             return _hiding(self.store, bucket, scan, hidden)
         overrides = {}
         for key, history in pending:
             seen = history.seen(replica, now, LIST)
             if seen is not history.current:
                 overrides[key] = seen
+        if overrides:
+            self._served("list-after-write")
         return _overriding(self.store, bucket, scan, overrides)
 
     def bucket(self, name: str, record: BucketRecord | None) -> BucketRecord | None:
@@ -395,7 +404,10 @@ class View:
         history = self._settled(table, name, now)
         if history is None:
             return current
-        return history.seen(self._replica(rules), now, READ)
+        seen = history.seen(self._replica(rules), now, READ)
+        if seen is not history.current:
+            self._served("bucket-config-lag")
+        return seen
 
     def bucket_list(self, records: list[BucketRecord]) -> list[BucketRecord]:
         if not self.buckets:

@@ -39,6 +39,7 @@ class Consistency:
         self.active = False  # the app's hot-path check: True once a view is installed
         self._requested = False  # a request asked for a weaker mode: keep the view
         self._findings: list[Finding] = []
+        self.served: dict[str, int] = {}  # anomalies the views served (fakes3/metrics.py)
         self._wall: Clock = store.clock
         self._apply()
 
@@ -99,6 +100,7 @@ class Consistency:
         with store.lock:
             if needed and store.view is None:
                 store.view = View(store, self._rules_for, self.seed, self._findings)
+                store.view.served = self.served
             elif not needed and store.view is not None:
                 store.view.settle()
                 store.view = None
@@ -180,6 +182,7 @@ class Consistency:
         self.seed = seed
         self._requested = False
         self._findings.clear()
+        self.served.clear()
         self._apply()
         with self.store.lock:
             if self.store.view is not None:

@@ -125,6 +125,11 @@ class MetadataIndex(Protocol):
         """Every ``(name, document)`` whose name starts with ``prefix``, sorted by name."""
         ...
 
+    def usage(self, bucket: str) -> tuple[int, int]:
+        """``(objects, bytes)`` of the bucket's current objects, for metrics at scrape time:
+        one aggregate, not a listing."""
+        ...
+
     def clear(self) -> None:
         """MUST remove every bucket, object and configuration (``remove_bucket`` too drops
         the bucket's configurations)."""

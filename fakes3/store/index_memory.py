@@ -275,6 +275,12 @@ class MemoryIndex:
                 for record in versions:
                     yield record.blob_id
 
+    def usage(self, bucket: str) -> tuple[int, int]:
+        entry = self._buckets.get(bucket)
+        if entry is None:
+            return 0, 0
+        return len(entry.objects), sum(record.size for record in entry.objects.values())
+
     def clear(self) -> None:
         before, self._buckets = self._buckets, {}
         if self._undo is not None:

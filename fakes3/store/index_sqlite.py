@@ -338,6 +338,11 @@ class SqliteIndex:
         self._db.execute("DELETE FROM buckets")
         self._buckets.clear()
 
+    def usage(self, bucket: str) -> tuple[int, int]:
+        query = "SELECT count(*), coalesce(sum(size), 0) FROM objects WHERE bucket = ?"
+        count, size = self._db.execute(query, (bucket,)).fetchone()
+        return int(count), int(size)
+
     def close(self) -> None:
         self._db.close()
 

@@ -1,0 +1,125 @@
+"""Snapshot and restore of a whole app: the store's archive plus the clock and consistency mode.
+
+The store's part is ``fakes3.store.snapshot`` (backend-neutral, streamed). This module adds
+what belongs to the app rather than the store, the clock and the consistency modes, in the
+manifest's ``extra``, and answers the control endpoints:
+
+- ``GET /_fakes3/snapshot``: the archive, streamed (``application/x-tar``).
+- ``PUT /_fakes3/snapshot``: replace the whole state with the archive in the body (streamed
+  into the store), answers ``{"status": "restored", "buckets": N}``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from fakes3.protocol.serializing import WireResponse
+from fakes3.store import snapshot
+from fakes3.store.blobs import Readable
+
+if TYPE_CHECKING:
+    from fakes3.app import FakeS3
+
+__all__ = ["LimitedReader", "dump", "endpoint", "load", "stream"]
+
+PATH = "/_fakes3/snapshot"
+
+
+def _extra(app: FakeS3) -> dict[str, Any]:
+    consistency = app.consistency
+    clock = app.store.clock
+    return {
+        "clock": {"manual": clock.manual, "time": clock.time()},
+        "consistency": {
+            "rules": consistency.rules.to_json(),
+            "buckets": {name: rules.to_json() for name, rules in consistency.scopes.items()},
+            "seed": consistency.seed,
+        },
+    }
+
+
+def _apply(app: FakeS3, extra: dict[str, Any]) -> None:
+    consistency = app.consistency
+    mode = extra.get("consistency") or {}
+    consistency.reset(int(mode.get("seed", app.settings.seed)))  # settled, wall clock
+    rules = dict(mode.get("rules") or {"preset": "strong"})
+    consistency.set(rules.pop("preset"), **rules)
+    for bucket, scoped in (mode.get("buckets") or {}).items():
+        scoped = dict(scoped)
+        consistency.set(scoped.pop("preset"), bucket=bucket, **scoped)
+    clock = extra.get("clock") or {}
+    if clock.get("manual"):
+        consistency.manual_clock().set(float(clock["time"]))
+
+
+def stream(app: FakeS3) -> Iterator[bytes]:
+    """The app's snapshot archive, chunk by chunk."""
+    if app.store.view is not None:
+        app.consistency.settle()  # the archive holds the state as it is, not as a replica lags
+    return snapshot.stream(app.store, _extra(app))
+
+
+def dump(app: FakeS3, fileobj: IO[bytes]) -> None:
+    for chunk in stream(app):
+        fileobj.write(chunk)
+
+
+def load(app: FakeS3, fileobj: Readable) -> None:
+    """Replace the app's whole state (store, clock, consistency mode) with the archive's."""
+    app.consistency.settle()
+    extra = snapshot.restore(app.store, fileobj)
+    app.access_logs.reset()  # records buffered for the old buckets go with them
+    app.access_logs.rescan()
+    _apply(app, extra)
+
+
+class LimitedReader:
+    """``wsgi.input`` read up to the request's Content-Length, never past it."""
+
+    def __init__(self, raw: IO[bytes], length: int) -> None:
+        self._raw = raw
+        self._left = length
+
+    def read(self, size: int = -1) -> bytes:
+        if self._left <= 0:
+            return b""
+        size = self._left if size < 0 else min(size, self._left)
+        data = self._raw.read(size)
+        self._left -= len(data)
+        return data
+
+    def drain(self) -> None:
+        """Read what the client sent and restore did not (a damaged archive), so the
+        connection stays usable and the client sees the answer instead of a broken pipe."""
+        while self.read(1024 * 1024):
+            pass
+
+
+def _json(status: int, document: Any) -> WireResponse:
+    return WireResponse(
+        status, [("Content-Type", "application/json")], json.dumps(document).encode()
+    )
+
+
+def endpoint(app: FakeS3, method: str, body: Readable | None) -> WireResponse:
+    """``GET``/``HEAD`` stream the archive, ``PUT`` restores one from ``body``."""
+    if method in ("GET", "HEAD"):
+        headers = [
+            ("Content-Type", "application/x-tar"),
+            ("Content-Disposition", 'attachment; filename="fakes3-snapshot.tar"'),
+        ]
+        return WireResponse(200, headers, stream(app) if method == "GET" else b"")
+    if method == "PUT":
+        if body is None:
+            return _json(411, {"error": "PUT /_fakes3/snapshot needs a Content-Length"})
+        try:
+            load(app, body)
+        except snapshot.SnapshotError as exc:
+            return _json(400, {"error": str(exc)})
+        finally:
+            if isinstance(body, LimitedReader):
+                body.drain()
+        return _json(200, {"status": "restored", "buckets": len(app.store.list_buckets())})
+    return _json(405, {"error": f"{method} is not allowed on {PATH}"})
