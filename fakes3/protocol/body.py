@@ -107,9 +107,10 @@ class RequestBody:
         self.input = LimitedInput(raw, length)
         self._signer = signer  # verifies STREAMING-AWS4-HMAC-SHA256-PAYLOAD* chunk signatures
         self._source: Any = self.input
-        self._checks: list[tuple[Any, bytes, Exception]] = []
+        # (hasher, expected digest, the error to raise if they differ: built only then)
+        self._checks: list[tuple[Any, bytes, Callable[[], Exception]]] = []
         self._trailer: str | None = None  # verified by the aws-chunked reader itself
-        self._header_check: tuple[Any, bytes, Exception] | None = None
+        self._header_check: tuple[Any, bytes, Callable[[], Exception]] | None = None
         self._done = False
         self._digests: Digests | None = None  # made at the first read, once checks are final
         self.checksum_algorithm: str | None = None
@@ -158,7 +159,7 @@ class RequestBody:
                 self.checksum_algorithm = self._trailer
         elif content_sha and content_sha != _UNSIGNED:
             self._checks.append(
-                (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch())
+                (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch)
             )
         self._setup_md5(headers.get("content-md5"))
         self._setup_checksum_headers(headers)
@@ -172,7 +173,7 @@ class RequestBody:
             raise InvalidDigest() from None
         if len(expected) != 16:
             raise InvalidDigest()
-        self._checks.append((hashlib.md5(), expected, BadDigest(ExpectedDigest=value)))
+        self._checks.append((hashlib.md5(), expected, lambda: BadDigest(ExpectedDigest=value)))
 
     def _setup_checksum_headers(self, headers: Mapping[str, str]) -> None:
         found = [
@@ -190,9 +191,12 @@ class RequestBody:
         if found:
             algorithm, value = found[0]
             expected = checksums.decode_value(algorithm, value)
-            mismatch = BadDigest(
-                f"The {algorithm} you specified did not match the calculated checksum."
-            )
+
+            def mismatch() -> Exception:
+                return BadDigest(
+                    f"The {algorithm} you specified did not match the calculated checksum."
+                )
+
             self._header_check = (checksums.new_checksum(algorithm), expected, mismatch)
             self._checks.append(self._header_check)
             self.checksum_algorithm = algorithm
@@ -265,7 +269,7 @@ class RequestBody:
             self._digests.finish()
         for hasher, expected, error in self._checks:
             if hasher.digest() != expected:
-                raise error
+                raise error()
 
     def drain(self) -> bool:
         """After the answer: stop hashing (a body left half read) and discard what is left."""
