@@ -158,19 +158,7 @@ def _check_transitions(rule: dict[str, Any]) -> None:
             )
         if days is not None:
             kinds.add("Days")
-            if days < 0:
-                raise InvalidArgument(
-                    "'Days' in Transition action must be nonnegative",
-                    ArgumentName="Days",
-                    ArgumentValue=days,
-                )
-            if storage_class in _THIRTY_DAYS and days < 30:
-                raise InvalidArgument(
-                    f"'Days' in Transition action must be greater than or equal to 30 for "
-                    f"storageClass '{storage_class}'",
-                    ArgumentName="Days",
-                    ArgumentValue=days,
-                )
+            _check_transition_days("Days", "Transition", days, storage_class)
             seen[storage_class] = days
         else:
             kinds.add("Date")
@@ -203,6 +191,24 @@ def _check_transitions(rule: dict[str, Any]) -> None:
             )
 
 
+def _check_transition_days(member: str, action: str, days: int, storage_class: str) -> None:
+    """A transition's day count: nonnegative, and 30 or more into the infrequent-access
+    classes (AWS's messages name the member and the action)."""
+    if days < 0:
+        raise InvalidArgument(
+            f"'{member}' in {action} action must be nonnegative",
+            ArgumentName=member,
+            ArgumentValue=days,
+        )
+    if storage_class in _THIRTY_DAYS and days < 30:
+        raise InvalidArgument(
+            f"'{member}' in {action} action must be greater than or equal to 30 for "
+            f"storageClass '{storage_class}'",
+            ArgumentName=member,
+            ArgumentValue=days,
+        )
+
+
 def _check_noncurrent(rule: dict[str, Any]) -> None:
     expiration = rule.get("NoncurrentVersionExpiration")
     if expiration is not None:
@@ -222,19 +228,7 @@ def _check_noncurrent(rule: dict[str, Any]) -> None:
         days, storage_class = transition.get("NoncurrentDays"), transition.get("StorageClass")
         if days is None or storage_class is None:
             raise MalformedXML()
-        if days < 0:
-            raise InvalidArgument(
-                "'NoncurrentDays' in NoncurrentVersionTransition action must be nonnegative",
-                ArgumentName="NoncurrentDays",
-                ArgumentValue=days,
-            )
-        if storage_class in _THIRTY_DAYS and days < 30:
-            raise InvalidArgument(
-                f"'NoncurrentDays' in NoncurrentVersionTransition action must be greater than "
-                f"or equal to 30 for storageClass '{storage_class}'",
-                ArgumentName="NoncurrentDays",
-                ArgumentValue=days,
-            )
+        _check_transition_days("NoncurrentDays", "NoncurrentVersionTransition", days, storage_class)
         if storage_class in seen:
             raise InvalidRequest(
                 f"'StorageClass' must be different for NoncurrentVersionTransition actions in "
