@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, timezone
 
 from fakes3.store.records import ObjectPart, ObjectRecord
@@ -55,3 +55,25 @@ def test_a_reader_that_lost_the_race_to_decode_sees_the_values() -> None:
     lazy = type(stored).__dict__["metadata"]
     assert stored.headers == {"CacheControl": "no-cache"}  # the first reader decodes
     assert lazy.__get__(stored, type(stored)) == {"a": "b"}  # the second arrives late
+
+
+def test_every_record_field_survives_a_row() -> None:
+    """A field added to ObjectRecord (lock, restore, ACL…) is stored without a list to keep:
+    every field of FULL set to a non-default value comes back."""
+    filled = replace(
+        FULL,
+        lock_mode="COMPLIANCE",
+        lock_until="2030-01-01T00:00:00+00:00",
+        legal_hold="ON",
+        restore_ready="2030-01-02T00:00:00+00:00",
+        restore_expiry="2030-01-09T00:00:00+00:00",
+        acl={"Owner": "o", "Grants": []},
+    )
+    defaults = ObjectRecord("k", "", 0, '""', datetime(2000, 1, 1, tzinfo=timezone.utc))
+    unset = [
+        f.name
+        for f in fields(ObjectRecord)
+        if getattr(filled, f.name) == getattr(defaults, f.name) and f.name != "delete_marker"
+    ]
+    assert unset == []  # the test itself covers every field
+    assert record(row(filled)) == filled
