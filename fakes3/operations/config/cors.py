@@ -43,6 +43,17 @@ def _values(rule: dict[str, Any], member: str) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _document_size(rules: list[dict[str, Any]]) -> int:
+    """The configuration's size as S3 writes it back (tags and UTF-8 text, no declaration)."""
+    size = len("<CORSConfiguration></CORSConfiguration>")
+    for rule in rules:
+        size += len("<CORSRule></CORSRule>")
+        for member, element in _ELEMENTS:
+            for value in _values(rule, member):
+                size += 2 * len(element) + 5 + len(str(value).encode("utf-8"))
+    return size
+
+
 def _check_rule(rule: dict[str, Any]) -> None:
     """One rule, in the order S3 checks its elements; raises S3's error for the first fault."""
     methods, origins = _values(rule, "AllowedMethods"), _values(rule, "AllowedOrigins")
@@ -72,7 +83,7 @@ def _check_rule(rule: dict[str, Any]) -> None:
             )
 
 
-def _validate(ctx: Context, _params: Params, document: dict[str, Any]) -> dict[str, Any]:
+def _validate(_ctx: Context, _params: Params, document: dict[str, Any]) -> dict[str, Any]:
     rules = document.get("CORSRules") or []
     if not rules:
         raise MalformedXML()  # a CORSConfiguration needs at least one CORSRule
@@ -80,8 +91,7 @@ def _validate(ctx: Context, _params: Params, document: dict[str, Any]) -> dict[s
         raise InvalidRequest(
             f"The number of CORS rules should not exceed allowed limit of {MAX_RULES} rules."
         )
-    length = ctx.request.content_length  # the document as sent (S3 caps it at 64 KB)
-    if length is not None and length > MAX_DOCUMENT_BYTES:
+    if _document_size(rules) > MAX_DOCUMENT_BYTES:
         raise MaxMessageLengthExceeded()
     for rule in rules:
         _check_rule(rule)
