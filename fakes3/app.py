@@ -340,7 +340,7 @@ class FakeS3:
             dropped = self.faults.before(environ, method, operation, bucket, key)
             if dropped is not None:
                 return dropped
-        self.gate.authorize(identity, operation, bucket, key, headers, environ)
+        per_key = self.gate.authorize(identity, operation, bucket, key, headers, environ)
         handler = HANDLERS.get(operation)
         if handler is None:
             if bucket is not None:  # S3 names a missing bucket before an unknown feature
@@ -350,6 +350,8 @@ class FakeS3:
             request.body.ignore_checksum_headers()  # type: ignore[attr-defined]
         params = self.parser.parse(operation, request)
         context = Context(self.store, self.settings, request, identity.account, self.gate.accounts)
+        if per_key is not None:
+            context.may_delete = per_key
         request_rules.check(operation, context, params)  # headers S3 honours, fakes3 cannot
         if self.consistency.active or HEADER in headers:
             with self.consistency.request(operation, headers):

@@ -19,7 +19,7 @@ ACLs are read only for a caller the policy did not allow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fakes3.auth import acl
@@ -29,7 +29,7 @@ from fakes3.auth.policy import ALLOW, DENY, Policy, Principal, Request, cached
 from fakes3.auth.policy_match import Value
 from fakes3.auth.public import is_public
 from fakes3.auth.request_context import RequestContext
-from fakes3.errors import AccessDenied, MethodNotAllowed, NotImplementedByFakeS3, S3Error
+from fakes3.errors import AccessDenied, MethodNotAllowed, S3Error
 from fakes3.store import Store
 from fakes3.store.records import BucketRecord
 
@@ -46,6 +46,10 @@ OWNERSHIP = "ownership"  # {"Rules": [{"ObjectOwnership": ...}]}; {} once delete
 BUCKET_ACL = "acl"  # the bucket's ACL document (acl.py)
 _POLICY_OPERATIONS = frozenset(("GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy"))
 _READS = frozenset(("GetObject", "HeadObject"))
+
+# For DeleteObjects under a key-dependent policy: raises AccessDenied for a (key, version)
+# the caller may not delete; S3 reports it in that key's <Error> and deletes the others.
+KeyCheck = Callable[[str, "str | None"], None]
 
 
 def public_access_block(store: Store, bucket: str) -> dict[str, bool]:
@@ -114,25 +118,31 @@ class Authorizer:
         headers: Mapping[str, str],
         environ: Mapping[str, Any],
         version_id: str | None = None,
-    ) -> None:
+    ) -> KeyCheck | None:
         """Raise AccessDenied (or 405 for another account's policy operations) unless the
-        request is allowed."""
+        request is allowed. For a DeleteObjects whose answer may differ between keys, the
+        per-key check the handler must run on each key it names."""
         is_owner = account is not None and account.canonical_id == self.owner_of(bucket)
         stored = self.store.configs.get(bucket.name, POLICY)
         if stored is None:
             action, kind = action_of(operation, version_id is not None)
             if is_owner:
                 if self._owner_may(account, action, bucket, key, version_id):
-                    return
+                    return None
             elif self._acl_allows(account, action, bucket, key, version_id):
-                return
+                return None
             raise _refusal(account, action, _resource(bucket.name, key, kind), explicit=False)
         policy = cached(stored["Text"], bucket.name)
         action, kind = action_of(operation, version_id is not None)
         resource = _resource(bucket.name, key, kind)
         if operation == "DeleteObjects":
-            self._batch_delete(policy, account, is_owner, action, resource)
-            return
+            if self._batch_delete(policy, account, is_owner, action, resource):
+                return None
+
+            def check(one_key: str, version: str | None) -> None:
+                self.decide(account, "DeleteObject", bucket, one_key, headers, environ, version)
+
+            return check
         context = RequestContext(
             self.store,
             account,
@@ -154,7 +164,7 @@ class Authorizer:
         if is_owner:
             if not self._owner_may(account, action, bucket, key, version_id):
                 raise _refusal(account, action, resource, explicit=False)
-            return
+            return None
         by_acl = False
         for needed, decision in zip(actions, decisions, strict=True):
             if decision != ALLOW:
@@ -167,6 +177,7 @@ class Authorizer:
             raise MethodNotAllowed(Method=environ.get("REQUEST_METHOD", ""), ResourceType="BUCKET")
         if operation in _READS and key is not None and not by_acl:
             self._missing_needs_list(policy, account, bucket, key, version_id, context)
+        return None
 
     def _missing_needs_list(
         self,
@@ -266,14 +277,14 @@ class Authorizer:
     @staticmethod
     def _batch_delete(
         policy: Policy, account: Account | None, is_owner: bool, action: str, resource: str
-    ) -> None:
-        """DeleteObjects names its keys in the body, read after this decision: decided here
-        only when no statement could make the answer differ between keys."""
+    ) -> bool:
+        """DeleteObjects names its keys in the body, read after this decision: True when no
+        statement could make the answer differ between keys (decided here for all of
+        them), False when each key must be decided as its own DeleteObject would be
+        (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html: S3 checks
+        the permission for every object and reports a refused one as AccessDenied)."""
         if is_owner and not policy.may_apply(DENY, action):
-            return
+            return True
         if not is_owner and not policy.may_apply(ALLOW, action):
             raise _refusal(account, action, resource + "/*", explicit=False)
-        raise NotImplementedByFakeS3(
-            "fakes3 does not decide DeleteObjects key by key under a bucket policy that "
-            "mentions s3:DeleteObject yet; delete the objects one by one."
-        )
+        return False

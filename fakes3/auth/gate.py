@@ -12,7 +12,7 @@ from typing import Any
 from fakes3.auth.access import copy_source, owner_id
 from fakes3.auth.accounts import Account, Accounts
 from fakes3.auth.authenticate import LENIENT, OFF, Authenticator, Identity
-from fakes3.auth.authorize import Authorizer
+from fakes3.auth.authorize import Authorizer, KeyCheck
 from fakes3.errors import AccessDenied, NoSuchBucket
 from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
 from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, resolve
@@ -76,11 +76,12 @@ class Gate:
         key: str | None,
         headers: Mapping[str, str],
         environ: Mapping[str, Any] | None = None,
-    ) -> None:
+    ) -> KeyCheck | None:
         """``x-amz-expected-bucket-owner`` (and the copy source's) must name the owner, in
         every mode; then the one decision (``authorize.py``, docs/access-control.md) in every
         mode but ``off``, for requests whose principal is known (lenient mode lets unsigned
-        and unknown-key requests act as the default account, undecided)."""
+        and unknown-key requests act as the default account, undecided). For a DeleteObjects
+        whose keys must be decided one by one, the check to run on each."""
         record = self._bucket(bucket)
         source = copy_source(headers)
         source_record = self._bucket(source[0]) if source is not None else None
@@ -88,22 +89,23 @@ class Gate:
         self._expected_owner(source_record, headers.get("x-amz-source-expected-bucket-owner"))
         mode = self.auth.mode
         if mode == OFF or (mode == LENIENT and not identity.verified):
-            return
+            return None
         account = identity.account
         if record is None or operation == "CreateBucket":
             if account is None and (record is not None or operation in _ANONYMOUS_REFUSED):
                 raise AccessDenied()
-            return
+            return None
         env = environ if environ is not None else {}
         query = env.get("QUERY_STRING", "")
         version = parse_query(query).get("versionId") if "versionId" in query else None
-        self.authorizer.decide(account, operation, record, key, headers, env, version)
+        per_key = self.authorizer.decide(account, operation, record, key, headers, env, version)
         if source is not None and source_record is not None:
             raw_source = headers.get("x-amz-copy-source", "")
             source_version = raw_source.partition("?versionId=")[2] or None
             self.authorizer.decide(
                 account, "GetObject", source_record, source[1], headers, env, source_version
             )
+        return per_key
 
     def _expected_owner(self, bucket: BucketRecord | None, expected: str | None) -> None:
         """S3 answers 403 when the bucket's owner is not the account the caller expects."""

@@ -13,6 +13,12 @@ from fakes3.store import Store
 from fakes3.store.records import BucketRecord
 
 Params = dict[str, Any]
+
+
+def _anyone_may(key: str, version_id: str | None) -> None:
+    """No per-key decision: the request's own decision covered every key."""
+
+
 Output = dict[str, Any]
 
 # The default account's owner element (an example canonical id from the S3 docs).
@@ -26,6 +32,9 @@ class Context:
     request: WireRequest
     account: Account | None = DEFAULT_ACCOUNT  # who is asking; None: anonymous (strict mode)
     accounts: Accounts = field(default_factory=Accounts)
+    # DeleteObjects under a key-dependent bucket policy: raises AccessDenied for a key the
+    # caller may not delete (the decision is auth/authorize.py's; the handler only asks).
+    may_delete: Callable[[str, str | None], None] = _anyone_may
 
     @property
     def owner_id(self) -> str:

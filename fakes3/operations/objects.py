@@ -250,6 +250,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
             raise MalformedXML()
         try:
             validate_key(key)
+            ctx.may_delete(key, item.get("VersionId"))
             etag = item.get("ETag")
             condition = _etag_condition(etag, key) if etag is not None else None
             doomed.append((key, item.get("VersionId"), condition))

@@ -448,8 +448,9 @@ def test_confirm_remove_self_gives_up_the_owners_policy_access(
 
 
 def test_delete_objects_under_a_policy(alice: BaseClient, bob: BaseClient, bucket: str) -> None:
-    """DeleteObjects is decided before its body names the keys: decided when no statement
-    mentions s3:DeleteObject, NotImplemented when one could treat keys differently."""
+    """Decided once when no statement mentions s3:DeleteObject; otherwise each key as its own
+    DeleteObject would be, a refused key reported as AccessDenied in the 200 answer and the
+    others deleted (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteObjects.html)."""
     alice.put_bucket_policy(
         Bucket=bucket,
         Policy=policy(
@@ -465,6 +466,7 @@ def test_delete_objects_under_a_policy(alice: BaseClient, bob: BaseClient, bucke
         bob.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "public/page.html"}]})
     done = alice.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "public/page.html"}]})
     assert [d["Key"] for d in done["Deleted"]] == ["public/page.html"]
+    alice.put_object(Bucket=bucket, Key="public/other", Body=b"o")
     alice.put_bucket_policy(
         Bucket=bucket,
         Policy=policy(
@@ -473,12 +475,28 @@ def test_delete_objects_under_a_policy(alice: BaseClient, bob: BaseClient, bucke
                 "Principal": "*",
                 "Action": "s3:DeleteObject",
                 "Resource": f"arn:aws:s3:::{bucket}/private/*",
-            }
+            },
+            {
+                "Effect": "Allow",
+                "Principal": {"AWS": BOB.account_id},
+                "Action": "s3:DeleteObject",
+                "Resource": f"arn:aws:s3:::{bucket}/public/*",
+            },
         ),
     )
-    with raises_client_error("NotImplemented", 501):
-        alice.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "private/secret"}]})
+    both = {"Objects": [{"Key": "private/secret"}, {"Key": "public/other"}]}
+    answer = alice.delete_objects(Bucket=bucket, Delete=both)
+    assert [(e["Key"], e["Code"]) for e in answer["Errors"]] == [("private/secret", "AccessDenied")]
+    assert [d["Key"] for d in answer["Deleted"]] == ["public/other"]
     assert alice.get_object(Bucket=bucket, Key="private/secret")["Body"].read() == b"hush"
+    with raises_client_error("NoSuchKey", 404):
+        alice.get_object(Bucket=bucket, Key="public/other")
+    alice.put_object(Bucket=bucket, Key="public/other", Body=b"o")
+    answer = bob.delete_objects(Bucket=bucket, Delete=both)
+    assert [(e["Key"], e["Code"]) for e in answer["Errors"]] == [("private/secret", "AccessDenied")]
+    assert [d["Key"] for d in answer["Deleted"]] == ["public/other"]
+    with raises_client_error("NoSuchKey", 404):
+        alice.get_object(Bucket=bucket, Key="public/other")
 
 
 def test_writes_that_tag_need_put_object_tagging(
