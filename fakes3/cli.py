@@ -134,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
         "docs/encryption.md [FAKES3_ALLOW_INSECURE_SSEC, off]",
     )
     option(
+        "--bucket-defaults",
+        choices=("aws", "legacy"),
+        help="what new buckets start with: 'aws' (ACLs disabled, Block Public Access on, as "
+        "S3 since April 2023) or 'legacy' (ACLs enabled, nothing blocked, as before); see "
+        f"docs/access-control.md [FAKES3_BUCKET_DEFAULTS, {defaults.bucket_defaults}]",
+    )
+    option(
         "--console-actions",
         action=argparse.BooleanOptionalAction,
         help="let the web console at /_fakes3/console/ settle, advance the clock and change "
@@ -172,6 +179,8 @@ def settings_from_args(
         raise ValueError(f"threads must be at least 1, not {settings.threads}")
     if settings.auth not in ("off", "lenient", "strict"):
         raise ValueError(f"auth must be off, lenient or strict, not {settings.auth!r}")
+    if settings.bucket_defaults not in ("aws", "legacy"):
+        raise ValueError(f"bucket defaults must be aws or legacy, not {settings.bucket_defaults!r}")
     if settings.access_log_format not in ("s3", "json"):
         raise ValueError(
             f"access log format must be s3 or json, not {settings.access_log_format!r}"

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from fakes3.auth.accounts import Account
 
+LEGACY = "legacy"  # Settings.bucket_defaults: new buckets as S3 made them before April 2023
+
 
 @dataclass
 class Settings:
@@ -52,6 +54,11 @@ class Settings:
     # JSON lines ("json"); None: no file (fakes3/access_log_file.py).
     access_log: str | None = None
     access_log_format: str = "s3"
+    # What a new bucket starts with (docs/access-control.md): "aws", as S3 creates buckets
+    # since April 2023 (Object Ownership BucketOwnerEnforced: ACLs disabled; Block Public
+    # Access on); "legacy", as before (no ownership controls: ACLs enabled, the writer owns
+    # its objects; no Block Public Access), for suites and code written for those buckets.
+    bucket_defaults: str = "aws"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -28,6 +28,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.config.ownership import ENFORCED, PREFERRED
 from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.settings import LEGACY
 from fakes3.store import Store
 from fakes3.store.records import ObjectRecord
 
@@ -161,12 +162,13 @@ def for_request(ctx: Context, bucket: str, params: Params) -> dict[str, Any] | N
 
 def new_bucket_acl(ctx: Context, params: Params) -> dict[str, Any] | None:
     """CreateBucket's ACL under ObjectWriter/BucketOwnerPreferred (None: private), checked
-    before the bucket exists: a public one is refused, since a new bucket blocks public ACLs."""
+    before the bucket exists: a public one is refused, since a new bucket blocks public ACLs
+    (not with legacy bucket defaults, where nothing is blocked)."""
     owner = ctx.owner_id
     stated = _requested(ctx.accounts, params, owner, owner, body=False)
     if stated is None or _is_private(stated, owner):
         return None
-    if acl.is_public(stated):
+    if acl.is_public(stated) and ctx.settings.bucket_defaults != LEGACY:
         raise InvalidBucketAclWithBlockPublicAccessError()
     return stated
 

@@ -8,7 +8,7 @@ import re
 
 import botocore.loaders
 
-from fakes3.auth.authorize import OWNERSHIP
+from fakes3.auth.authorize import OWNERSHIP, PUBLIC_ACCESS_BLOCK
 from fakes3.errors import (
     BucketAlreadyExists,
     BucketAlreadyOwnedByYou,
@@ -22,6 +22,7 @@ from fakes3.operations.config.ownership import controls
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.addressing import hostname, region_from_host
+from fakes3.settings import LEGACY
 
 
 @functools.cache
@@ -168,6 +169,11 @@ def create_bucket(ctx: Context, params: Params) -> Output:
             object_lock.enable(ctx, name)
         if params.get("ObjectOwnership"):
             ctx.store.configs.put(name, OWNERSHIP, controls(params["ObjectOwnership"]))
+        elif ctx.settings.bucket_defaults == LEGACY:
+            ctx.store.configs.put(name, OWNERSHIP, {})  # no controls: ACLs act, as ObjectWriter
+        if ctx.settings.bucket_defaults == LEGACY:
+            ctx.store.configs.put(name, PUBLIC_ACCESS_BLOCK, {})  # nothing blocked
+        if params.get("ObjectOwnership") or ctx.settings.bucket_defaults == LEGACY:
             acls.for_new_bucket(ctx, name, params)
     if region == "us-east-1":
         return {"Location": f"/{name}"}

@@ -37,6 +37,7 @@ from fakes3.errors import (
 )
 from fakes3.operations import acls
 from fakes3.operations.context import Context, Params
+from fakes3.settings import LEGACY
 from fakes3.store import Store
 
 # S3's own NotImplemented message, with the header in a <Header> element.
@@ -136,6 +137,8 @@ def _bucket_acl(ctx: Context, params: Params) -> None:
     private bucket ACL; under the others the handler stores the ACL (``operations/acls.py``),
     and a public one is refused as the new bucket's BlockPublicAcls refuses it."""
     ownership = params.get("ObjectOwnership")
+    if ownership is None and ctx.settings.bucket_defaults == LEGACY:
+        ownership = "ObjectWriter"  # a bucket as S3 made them before April 2023
     if ownership is not None and ownership != "BucketOwnerEnforced":
         if ownership in ("ObjectWriter", "BucketOwnerPreferred"):
             _canned_and_grants(params, _BUCKET_GRANTS)

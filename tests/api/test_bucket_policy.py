@@ -25,9 +25,9 @@ BOB = make_account("bob", "bob-secret", "b0b" + "0" * 61, "Bob", "bob@example.co
 
 
 class Site:
-    def __init__(self, mode: str, data_dir: str | None) -> None:
-        self.mode, self.data_dir = mode, data_dir
-        self.app = FakeS3(Settings(auth=mode, accounts=ACCOUNTS, data_dir=data_dir))
+    def __init__(self, mode: str, data_dir: str | None, **more: Any) -> None:
+        self.mode, self.data_dir, self.more = mode, data_dir, more
+        self.app = FakeS3(Settings(auth=mode, accounts=ACCOUNTS, data_dir=data_dir, **more))
         self.server = Server(self.app, port=0)
         self.url = self.server.__enter__().endpoint_url
 
@@ -40,9 +40,11 @@ class Site:
             region_name="us-east-1",
         )
 
-    def restart(self) -> None:
+    def restart(self, **more: Any) -> None:
         self.server.__exit__(None, None, None)
-        self.app = FakeS3(Settings(auth=self.mode, accounts=ACCOUNTS, data_dir=self.data_dir))
+        self.more = {**self.more, **more}
+        settings = Settings(auth=self.mode, accounts=ACCOUNTS, data_dir=self.data_dir, **self.more)
+        self.app = FakeS3(settings)
         self.server = Server(self.app, port=0)
         self.url = self.server.__enter__().endpoint_url
 
