@@ -521,3 +521,17 @@ def test_writes_that_tag_need_put_object_tagging(
     assert "s3:PutObjectTagging" in info.value.response["Error"]["Message"]
     with raises_client_error("AccessDenied", 403):
         bob.put_object(Bucket=bucket, Key="elsewhere", Body=b"x")
+
+
+def test_public_access_block_naming_no_switch_is_refused(alice: BaseClient, bucket: str) -> None:
+    """moto's AWS-checked test_put_public_access_block_no_config (aws-sdk-rust#819 hit it)."""
+    with raises_client_error("InvalidRequest", 400) as info:
+        alice.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={})
+    assert info.value.response["Error"]["Message"] == "Must specify at least one configuration."
+    got = alice.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert got == dict.fromkeys(got, True) and len(got) == 4  # unchanged
+    alice.put_public_access_block(
+        Bucket=bucket, PublicAccessBlockConfiguration={"BlockPublicPolicy": False}
+    )
+    got = alice.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert not any(got.values())  # a switch left out is off

@@ -26,6 +26,7 @@ from fakes3.auth.policy import cached, parse
 from fakes3.auth.public import is_public
 from fakes3.errors import (
     AccessDenied,
+    InvalidRequest,
     MalformedPolicy,
     MalformedXML,
     NoSuchBucketPolicy,
@@ -95,9 +96,14 @@ def get_bucket_policy_status(ctx: Context, params: Params) -> Output:
 
 def _validate_block(_ctx: Context, _params: Params, document: Any) -> dict[str, bool]:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutPublicAccessBlock.html: a
-    switch left out is off."""
+    switch left out is off, but a configuration naming none is refused (S3 answers
+    InvalidRequest, as moto's AWS-checked tests and aws-sdk-rust#819 saw it)."""
+    if document is None or document == {}:
+        raise InvalidRequest("Must specify at least one configuration.")
     if not isinstance(document, dict):
         raise MalformedXML()
+    if not any(name in document for name in BLOCK_SWITCHES):
+        raise InvalidRequest("Must specify at least one configuration.")
     return {name: bool(document.get(name, False)) for name in BLOCK_SWITCHES}
 
 
