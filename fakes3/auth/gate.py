@@ -35,10 +35,9 @@ class Gate:
         self.store = store
         self.accounts = Accounts(settings.accounts)
         self.authorizer = Authorizer(store, self.accounts)
-        # The store's clock, read on every request, so tests that swap it travel in time.
-        self.auth = Authenticator(
-            settings.auth, self.accounts, lambda: self.store.clock.now().timestamp()
-        )
+        # The store's clock, read on every request, so tests that swap it travel in time;
+        # with its fraction, so a presigned URL of X-Amz-Expires=0 has expired when it arrives.
+        self.auth = Authenticator(settings.auth, self.accounts, lambda: self.store.clock.time())
 
     def _bucket(self, name: str | None) -> BucketRecord | None:
         try:

@@ -119,7 +119,8 @@ def verify(account: Account, to_sign: str, signature: str) -> None:
 def check_date(headers: Mapping[str, str], now: float) -> None:
     """A readable ``x-amz-date`` or ``Date`` within 15 minutes of the server's clock; a date
     before the epoch is unreadable to S3 (AccessDenied, not RequestTimeTooSkewed)."""
-    text = headers.get("x-amz-date") or headers.get("date") or ""
+    # x-amz-date, when sent, is the date (empty too: S3 then refuses, as it signs no Date).
+    text = headers["x-amz-date"] if "x-amz-date" in headers else headers.get("date", "")
     when = parse_http_date(text)
     if when is None or when.timestamp() < 0:
         raise AccessDenied("AWS authentication requires a valid Date or x-amz-date header")

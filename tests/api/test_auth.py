@@ -20,7 +20,10 @@ import pytest
 import requests
 from api_helpers import assert_s3_error, error_fields, unique_bucket_name
 from auth_servers import ALICE, BOB_ID, V4, Running, TravelClock, mode_of
+from botocore.auth import S3SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
 from botocore.config import Config
+from botocore.credentials import Credentials
 from botocore.exceptions import ClientError
 from signing import chunked_body, chunked_length, send, sign
 
@@ -349,6 +352,25 @@ def test_presigned_expires_at_most_a_week(
         assert "604800" in fields["Message"]
 
 
+def test_presigned_expires_zero_has_expired_on_arrival(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """X-Amz-Expires=0 lasts until the signing second's instant: a request arriving after it
+    has expired (ceph s3-tests' test_object_raw_get_x_amz_expires_out_range_zero)."""
+    # botocore's own SigV4 query signer (its CRT signer, when installed, refuses 0).
+    request = AWSRequest("GET", f"{auth_server.url}/{alice_bucket}/k")
+    S3SigV4QueryAuth(Credentials("alice", "alice-secret"), "s3", "us-east-1", expires=0).add_auth(
+        request
+    )
+    assert "X-Amz-Expires=0" in request.url
+    response = auth_http.get(request.url)
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "AccessDenied", 403)
+    assert (fields["Message"], fields["X-Amz-Expires"]) == ("Request has expired", "0")
+
+
 @pytest.mark.parametrize("content_type", [None, "text/csv"])
 def test_presigned_put(
     auth_server: Running, alice_bucket: str, auth_http: requests.Session, content_type: str | None
@@ -455,6 +477,26 @@ def test_sigv2_bucket_requests_path_style(auth_server: Running) -> None:
         error = caught.value.response["Error"]
         assert error["Code"] == "SignatureDoesNotMatch"
         assert error["StringToSign"].endswith(f"\n/{name}/")
+
+
+def test_sigv2_empty_amz_date_is_no_date(auth_server: Running, alice_bucket: str) -> None:
+    """An empty ``x-amz-date`` is the date S3 reads (the signed Date line is then empty), so
+    the request has none: AccessDenied before the signature (ceph s3-tests'
+    test_object_create_bad_date_empty_aws2)."""
+    alice = auth_server.client("alice", "alice-secret", config=Config(signature_version="s3"))
+    alice.meta.events.register(
+        "before-call.s3.PutObject", lambda **kw: kw["params"]["headers"].update({"x-amz-date": ""})
+    )
+    if mode_of(auth_server) == "off":
+        alice.put_object(Bucket=alice_bucket, Key="dated", Body=b"x")
+        return
+    with pytest.raises(ClientError) as caught:
+        alice.put_object(Bucket=alice_bucket, Key="dated", Body=b"x")
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "AccessDenied",
+        "AWS authentication requires a valid Date or x-amz-date header",
+    )
 
 
 def test_virtual_host_style_signatures(auth_server: Running, auth_http: requests.Session) -> None:
