@@ -419,3 +419,38 @@ def test_lenient_mode_decides_signed_forms_and_requests() -> None:
         assert unsigned.status_code == 204  # the default account, not decided
     finally:
         lenient.stop()
+
+
+def test_group_grants_are_listed_first(alice: BaseClient) -> None:
+    """Groups first, then users, each in the order stated (fakes3/auth/acl.py for_answer)."""
+    name = _acl_bucket(alice)
+    alice.put_bucket_acl(Bucket=name, ACL="public-read-write")
+    listed = [
+        (g["Grantee"].get("URI") or g["Grantee"]["ID"], g["Permission"])
+        for g in alice.get_bucket_acl(Bucket=name)["Grants"]
+    ]
+    assert listed == [
+        (ALL_USERS, "READ"),
+        (ALL_USERS, "WRITE"),
+        (ALICE.canonical_id, "FULL_CONTROL"),
+    ]
+    owner = {"ID": ALICE.canonical_id, "DisplayName": ALICE.display_name}
+    body = {
+        "Owner": owner,
+        "Grants": [
+            {"Grantee": {"Type": "CanonicalUser", **owner}, "Permission": "FULL_CONTROL"},
+            {"Grantee": {"Type": "CanonicalUser", "ID": BOB.canonical_id}, "Permission": "READ"},
+            {"Grantee": {"Type": "Group", "URI": AUTHENTICATED}, "Permission": "READ"},
+        ],
+    }
+    alice.put_object(Bucket=name, Key="k", Body=b"x")
+    alice.put_object_acl(Bucket=name, Key="k", AccessControlPolicy=body)
+    listed = [
+        (g["Grantee"].get("URI") or g["Grantee"]["ID"], g["Permission"])
+        for g in alice.get_object_acl(Bucket=name, Key="k")["Grants"]
+    ]
+    assert listed == [
+        (AUTHENTICATED, "READ"),
+        (ALICE.canonical_id, "FULL_CONTROL"),
+        (BOB.canonical_id, "READ"),
+    ]
