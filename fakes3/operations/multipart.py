@@ -26,7 +26,7 @@ from fakes3.operations.attributes import (
     validate_key,
 )
 from fakes3.operations.conditions import check_copy_source_conditions
-from fakes3.operations.context import DEFAULT_OWNER, Context, Handler, Output, Params
+from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.copy import parse_copy_source
 from fakes3.operations.listing import _encoder
 from fakes3.operations.objects import write_condition, written_version
@@ -101,7 +101,9 @@ def create_multipart_upload(ctx: Context, params: Params) -> Output:
     new.encryption = encryption.resolve_write(params, scope, encryption.transport_of(ctx))
     new.lock = object_lock.for_write(ctx.store, params["Bucket"], params)
     new.acl = acls.for_request(ctx, params["Bucket"], params)
-    upload = ctx.store.multipart.create(params["Bucket"], key, new.record_fields(), algorithm, kind)
+    upload = ctx.store.multipart.create(
+        params["Bucket"], key, new.record_fields(), algorithm, kind, ctx.owner_id
+    )
     return {
         "Bucket": upload.bucket,
         "Key": upload.key,
@@ -389,8 +391,8 @@ def list_parts(ctx: Context, params: Params) -> Output:
         "MaxParts": limit,
         "IsTruncated": truncated,
         "Parts": entries,
-        "Initiator": DEFAULT_OWNER,
-        "Owner": DEFAULT_OWNER,
+        "Initiator": _initiator(ctx, upload),
+        "Owner": _initiator(ctx, upload),
         "StorageClass": upload.attrs.get("storage_class", "STANDARD"),
     }
     output["ChecksumAlgorithm"] = upload.algorithm
@@ -399,14 +401,20 @@ def list_parts(ctx: Context, params: Params) -> Output:
     return output
 
 
-def _upload_entry(upload: UploadRecord, encode: Any) -> dict[str, Any]:
+def _initiator(ctx: Context, upload: UploadRecord) -> dict[str, str]:
+    """Who created the upload; an account's root user, so also the ``Owner`` S3 shows
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html)."""
+    return ctx.accounts.owner(upload.initiator or "")
+
+
+def _upload_entry(ctx: Context, upload: UploadRecord, encode: Any) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "UploadId": upload.upload_id,
         "Key": encode(upload.key),
         "Initiated": upload.initiated,
         "StorageClass": upload.attrs.get("storage_class", "STANDARD"),
-        "Owner": DEFAULT_OWNER,
-        "Initiator": DEFAULT_OWNER,
+        "Owner": _initiator(ctx, upload),
+        "Initiator": _initiator(ctx, upload),
     }
     if upload.checksum_algorithm is not None:
         entry["ChecksumAlgorithm"] = upload.checksum_algorithm
@@ -434,7 +442,7 @@ def list_multipart_uploads(ctx: Context, params: Params) -> Output:
         "UploadIdMarker": id_marker,
         "MaxUploads": limit,
         "IsTruncated": page.truncated,
-        "Uploads": [_upload_entry(upload, encode) for upload in page.objects],
+        "Uploads": [_upload_entry(ctx, upload, encode) for upload in page.objects],
         "CommonPrefixes": [{"Prefix": encode(prefix)} for prefix in page.prefixes],
     }
     if prefix:

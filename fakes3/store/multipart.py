@@ -146,11 +146,19 @@ class Multipart:
         attrs: dict[str, Any],
         algorithm: str | None,
         checksum_type: str | None,
+        initiator: str | None = None,
     ) -> UploadRecord:
         with self.store.change():
             self.store.get_bucket(bucket)
             upload = UploadRecord(
-                bucket, key, self._new_id(), self.store.clock.now(), attrs, algorithm, checksum_type
+                bucket,
+                key,
+                self._new_id(),
+                self.store.clock.now(),
+                attrs,
+                algorithm,
+                checksum_type,
+                initiator,
             )
             self.uploads.add(upload)
         return upload

@@ -30,6 +30,7 @@ class UploadRecord:
     attrs: dict[str, Any] = field(default_factory=dict)
     checksum_algorithm: str | None = None  # as the client asked; None: S3's default
     checksum_type: str | None = None  # "COMPOSITE" | "FULL_OBJECT", None when not asked
+    initiator: str | None = None  # the canonical id of the account that created it
 
     @property
     def algorithm(self) -> str:

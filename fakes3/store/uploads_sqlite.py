@@ -28,7 +28,9 @@ CREATE TABLE IF NOT EXISTS upload_parts (
     PRIMARY KEY (bucket, upload_id, part_number)
 ) WITHOUT ROWID;
 """
-_UPLOAD_COLUMNS = "bucket, key, upload_id, initiated, attrs, checksum_algorithm, checksum_type"
+_UPLOAD_COLUMNS = (
+    "bucket, key, upload_id, initiated, attrs, checksum_algorithm, checksum_type, initiator"
+)
 _PART_COLUMNS = "part_number, blob_id, size, etag, last_modified, checksum"
 
 
@@ -37,10 +39,12 @@ def _time(value: float) -> datetime:
 
 
 def _upload(row: tuple[Any, ...]) -> UploadRecord:
-    bucket, key, upload_id, initiated, attrs, algorithm, kind = row
+    bucket, key, upload_id, initiated, attrs, algorithm, kind, initiator = row
     fields = json.loads(attrs)
     fields["tags"] = tuple(tuple(tag) for tag in fields.get("tags", ()))
-    return UploadRecord(bucket, key, upload_id, _time(initiated), fields, algorithm, kind)
+    return UploadRecord(
+        bucket, key, upload_id, _time(initiated), fields, algorithm, kind, initiator
+    )
 
 
 def _part(row: tuple[Any, ...]) -> PartRecord:
@@ -58,10 +62,13 @@ class SqliteUploads:
         else:
             self._db = database
         self._db.executescript(_SCHEMA)
+        present = {info[1] for info in self._db.execute("PRAGMA table_info(uploads)")}
+        if "initiator" not in present:  # a data dir from before initiators were kept
+            self._db.execute("ALTER TABLE uploads ADD COLUMN initiator TEXT")
 
     def add(self, upload: UploadRecord) -> None:
         self._db.execute(
-            f"INSERT INTO uploads ({_UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO uploads ({_UPLOAD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 upload.bucket,
                 upload.key,
@@ -70,6 +77,7 @@ class SqliteUploads:
                 json.dumps(upload.attrs, separators=(",", ":")),
                 upload.checksum_algorithm,
                 upload.checksum_type,
+                upload.initiator,
             ),
         )
 

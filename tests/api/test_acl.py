@@ -454,3 +454,30 @@ def test_group_grants_are_listed_first(alice: BaseClient) -> None:
         (ALICE.canonical_id, "FULL_CONTROL"),
         (BOB.canonical_id, "READ"),
     ]
+
+
+def test_uploads_name_their_initiator(site: Site, alice: BaseClient, bob: BaseClient) -> None:
+    """ListMultipartUploads and ListParts show who created each upload (ceph s3-tests'
+    test_list_multipart_upload_owner), also after a directory restart."""
+    name = _acl_bucket(alice)
+    alice.put_bucket_acl(Bucket=name, ACL="public-read-write")
+    mine = alice.create_multipart_upload(Bucket=name, Key="a")["UploadId"]
+    his = bob.create_multipart_upload(Bucket=name, Key="b")["UploadId"]
+
+    def check(client: BaseClient) -> None:
+        uploads = client.list_multipart_uploads(Bucket=name)["Uploads"]
+        assert [(u["Key"], u["Initiator"]["ID"], u["Owner"]["ID"]) for u in uploads] == [
+            ("a", ALICE.canonical_id, ALICE.canonical_id),
+            ("b", BOB.canonical_id, BOB.canonical_id),
+        ]
+        assert uploads[1]["Initiator"]["DisplayName"] == BOB.display_name
+        parts = client.list_parts(Bucket=name, Key="b", UploadId=his)
+        assert parts["Initiator"]["ID"] == BOB.canonical_id
+
+    check(alice)
+    check(bob)
+    if site.data_dir is not None:
+        site.restart()
+        alice = site.client("alice", "alice-secret")
+        check(alice)
+    alice.abort_multipart_upload(Bucket=name, Key="a", UploadId=mine)
