@@ -125,6 +125,45 @@ class _ChunkedInput:
         return iter(self.readline, b"")
 
 
+class _ContinueInput:
+    """``wsgi.input`` of a request that sent ``Expect: 100-continue``: the interim
+    "100 Continue" goes out when the app first reads, as PEP 3333 allows, so a request refused
+    before its body is read (a bad signature, AccessDenied) gets its answer alone and the
+    client never sends the body, as S3 does. ``continue_pending`` tells the app not to
+    drain a body the client is still holding back."""
+
+    def __init__(self, inner: Any, req: Any) -> None:
+        self._inner = inner
+        self._req = req
+        self.continue_pending = True
+
+    def _go(self) -> None:
+        if self.continue_pending:
+            self.continue_pending = False
+            req = self._req
+            req.conn.wfile.write(f"{req.server.protocol} 100 Continue\r\n\r\n".encode("ascii"))
+            req.conn.wfile.flush()
+
+    def read(self, size: int | None = -1) -> bytes:
+        self._go()
+        data: bytes = self._inner.read(size)
+        return data
+
+    def readline(self, limit: int | None = -1) -> bytes:
+        self._go()
+        data: bytes = self._inner.readline(limit)
+        return data
+
+    def readlines(self, hint: int = -1) -> list[bytes]:
+        self._go()
+        lines: list[bytes] = self._inner.readlines(hint)
+        return lines
+
+    def __iter__(self) -> Iterator[bytes]:
+        self._go()
+        return iter(self._inner)
+
+
 class _Gateway(wsgi.Gateway_10):
     """cheroot's WSGI gateway, with a working chunked ``wsgi.input`` and keep-alive fixes.
 
@@ -138,12 +177,21 @@ class _Gateway(wsgi.Gateway_10):
         req = self.req
         if req.chunked_read:
             req.rfile = environ["wsgi.input"] = _ChunkedInput(req.conn.rfile)
+        if req.expects_continue:
+            environ["HTTP_EXPECT"] = "100-continue"  # taken out of cheroot's hands
+            environ["wsgi.input"] = _ContinueInput(environ["wsgi.input"], req)
         # Header names as sent: CGI-style environ keys turn "_" into "-" (x-amz-meta-a_b).
         add_headers(req, environ)  # fakes3/request_headers.py
         environ["fakes3.drop"] = lambda sent: _drop(req, sent)
         return environ
 
     def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
+        body = self.env.get("wsgi.input") if hasattr(self, "env") else None
+        if getattr(body, "continue_pending", False) and _has_body(self.env, self.req):
+            # Answered before the body was asked for: the client still holds it back, so
+            # this connection cannot carry another request (RFC 9110 10.1.1).
+            if not any(name.lower() == "connection" for name, _ in headers):
+                headers = [*headers, ("Connection", "close")]
         write = super().start_response(status, headers, exc_info)
         if (b"Connection", b"close") in self.req.outheaders:
             self.req.close_connection = True
@@ -165,6 +213,10 @@ class _Gateway(wsgi.Gateway_10):
                 pass
             if not body.done:
                 req.close_connection = True
+
+
+def _has_body(environ: Environ, req: Any) -> bool:
+    return bool(req.chunked_read) or environ.get("CONTENT_LENGTH", "") not in ("", "0")
 
 
 def _drop(req: Any, sent: int) -> None:

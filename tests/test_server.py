@@ -263,6 +263,28 @@ def test_expect_100_continue_is_answered_before_the_body() -> None:
     assert status == b"HTTP/1.1 200 OK" and body.startswith(b"5 ")
 
 
+def test_expect_100_continue_refused_before_the_body_gets_its_answer_alone() -> None:
+    """The interim 100 goes out when the app first reads the body (PEP 3333's second way): an
+    app that answers without reading sends only its answer, and closes the connection, since
+    the client still holds the body back."""
+
+    def refuses(environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response("403 Forbidden", [("Content-Length", "0")])
+        return []
+
+    with (
+        Server(refuses) as server,
+        socket.create_connection(("127.0.0.1", server.port), 10) as sock,
+    ):
+        sock.sendall(
+            b"PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+        )
+        answer = sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 403 Forbidden\r\n")
+        assert b"Connection: close" in answer
+        assert sock.recv(4096) == b""  # closed: no 100 Continue, no second answer
+
+
 def test_boto3_large_put_sends_expect_100_continue() -> None:
     expects = []
 

@@ -82,7 +82,10 @@ class LimitedInput:
             raise IncompleteBody() from exc
 
     def drain(self, limit: int = 1 << 20) -> bool:
-        """Discard up to ``limit`` unread bytes so keep-alive can go on; False if more remain."""
+        """Discard up to ``limit`` unread bytes so keep-alive can go on; False if more remain
+        (also when the client holds the body back until told to continue: fakes3/server.py)."""
+        if getattr(self._raw, "continue_pending", False):
+            return self._remaining == 0
         try:
             while limit > 0:
                 data = self.read(min(65536, limit))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import socket
 import subprocess
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -477,6 +478,27 @@ def test_sigv2_bucket_requests_path_style(auth_server: Running) -> None:
         error = caught.value.response["Error"]
         assert error["Code"] == "SignatureDoesNotMatch"
         assert error["StringToSign"].endswith(f"\n/{name}/")
+
+
+def test_expect_continue_refused_before_the_body(auth_server: Running, alice_bucket: str) -> None:
+    """An unsigned PUT with ``Expect: 100-continue`` to a private bucket is refused at once,
+    without "100 Continue": the client never sends the body (ceph s3-tests'
+    test_100_continue); allowed, it gets "100 Continue" and then its answer."""
+    port = int(auth_server.url.rsplit(":", 1)[1])
+    request = (
+        f"PUT /{alice_bucket}/anon HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        "Content-Length: 5\r\nExpect: 100-continue\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", port), 10) as sock:
+        sock.sendall(request)
+        first = sock.recv(65536)
+        if mode_of(auth_server) == "strict":
+            assert first.startswith(b"HTTP/1.1 403 ")
+            assert b"<Code>AccessDenied</Code>" in first
+            return
+        assert first.startswith(b"HTTP/1.1 100 Continue\r\n")
+        sock.sendall(b"hello")
+        assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
 
 
 def test_sigv2_empty_amz_date_is_no_date(auth_server: Running, alice_bucket: str) -> None:
