@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +30,10 @@ from fakes3.errors import (
     SignatureDoesNotMatch,
 )
 from fakes3.protocol.dates import utc
+
+# The policy's expiration, as S3 reads it: ISO 8601 with a "T", seconds and a zone
+# ("2026-12-06T12:00:00.000Z"); Python's fromisoformat alone would take "2026-12-06 12:00".
+_ISO8601 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|[+-]\d{2}:\d{2})")
 
 MAX_POLICY_BYTES = 20 * 1024  # S3's cap on a POST policy document
 MAX_POLICY_DEPTH = 16  # a policy is an object of a list of lists: deeper is no policy
@@ -68,6 +73,8 @@ class Policy:
         if not isinstance(expiration_text, str):
             raise InvalidPolicyDocument("Invalid Policy: Policy missing expiration.")
         try:
+            if not _ISO8601.fullmatch(expiration_text):
+                raise ValueError(expiration_text)
             expiration = utc(datetime.fromisoformat(expiration_text.replace("Z", "+00:00")))
         except ValueError:
             raise InvalidPolicyDocument(
@@ -117,7 +124,8 @@ class Policy:
                 ok = value is not None and value.startswith(expected)
                 if field == "content-type" and value is not None:  # a list of types
                     ok = all(part.strip().startswith(expected) for part in value.split(","))
-            if not ok:
+            if not ok and not (value is None and operator.lower() != "eq" and expected == ""):
+                # starts-with "" allows any value, none included
                 raise _condition_failed(condition)
         extra = [
             name
@@ -168,7 +176,7 @@ def _depth(document: bytes) -> int:
 
 def _well_formed(condition: Any) -> bool:
     if isinstance(condition, dict):
-        return all(isinstance(v, str) for v in condition.values())
+        return bool(condition) and all(isinstance(v, str) for v in condition.values())
     if not isinstance(condition, list) or len(condition) != 3:
         return False
     operator, name, value = condition

@@ -3,6 +3,10 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
 import os
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -211,3 +215,41 @@ def test_post_policy_signed_for_another_region(
         return
     fields = assert_s3_error(response, "AuthorizationQueryParametersError", 400)
     assert fields["Region"] == "us-east-1"
+
+
+def _v2_form(auth_server: Running, bucket: str, document: dict[str, Any]) -> dict[str, Any]:
+    """A SigV2-signed form for a policy document written by hand (boto3 writes only good
+    ones): HMAC-SHA1 of the base64 policy."""
+    policy = base64.b64encode(json.dumps(document).encode()).decode()
+    signature = base64.b64encode(
+        hmac.digest(b"alice-secret", policy.encode(), hashlib.sha1)
+    ).decode()
+    fields = {"key": "hand", "AWSAccessKeyId": "alice", "policy": policy, "signature": signature}
+    return {"url": f"{auth_server.url}/{bucket}", "fields": fields}
+
+
+def test_post_policy_documents_s3_refuses(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """An expiration that is not ISO 8601 with a "T" and a zone, and an empty condition, are
+    malformed policies (400 InvalidPolicyDocument; ceph s3-tests' invalid_date_format and
+    empty_conditions); ``starts-with`` "" allows a field that is not sent at all."""
+    good = "2099-01-01T00:00:00.000Z"
+    conditions: list[Any] = [{"bucket": alice_bucket}, ["starts-with", "$key", "hand"]]
+    if mode_of(auth_server) != "off":  # off reads no policy
+        spaced = _v2_form(
+            auth_server,
+            alice_bucket,
+            {"expiration": "2099-01-01 00:00:00", "conditions": conditions},
+        )
+        fields = assert_s3_error(_post(auth_http, spaced, b"x"), "InvalidPolicyDocument", 400)
+        assert fields["Message"] == (
+            "Invalid Policy: Invalid 'expiration' value: '2099-01-01 00:00:00'"
+        )
+        empty = _v2_form(auth_server, alice_bucket, {"expiration": good, "conditions": [{}]})
+        assert_s3_error(_post(auth_http, empty, b"x"), "InvalidPolicyDocument", 400)
+    anything = [*conditions, ["starts-with", "$x-amz-meta-note", ""]]
+    lenient = _v2_form(auth_server, alice_bucket, {"expiration": good, "conditions": anything})
+    assert _post(auth_http, lenient, b"x").status_code == 204
+    alice = auth_server.client("alice", "alice-secret")
+    assert alice.get_object(Bucket=alice_bucket, Key="hand")["Body"].read() == b"x"
