@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import logging
 import os
+import random
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -48,6 +49,10 @@ from fakes3.settings import Settings
 from fakes3.store import Store, open_store
 from fakes3.store.consistency_control import HEADER, Consistency
 from fakes3.store.lifecycle import Lifecycle
+
+# Request ids (x-amz-request-id, x-amz-id-2): unique, not secret, so a private generator
+# (no system call per request; the user's own ``random`` state is left alone).
+_IDS = random.Random(os.urandom(16))
 
 log = logging.getLogger("fakes3")
 
@@ -176,8 +181,8 @@ class FakeS3:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
-        request_id = os.urandom(8).hex().upper()
-        host_id = base64.b64encode(os.urandom(48)).decode("ascii")
+        request_id = f"{_IDS.getrandbits(64):016X}"
+        host_id = base64.b64encode(_IDS.randbytes(48)).decode("ascii")
         method = environ["REQUEST_METHOD"].upper()
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         raw_path = raw_path_of(raw_uri) if raw_uri else environ.get("PATH_INFO", "/")

@@ -2,15 +2,16 @@
 
 ``time.strftime("%a, %d %b")`` follows the process locale (``So, 06 Dez`` under German), and
 the in-process mode and pytest fixtures run in the user's locale, so names come from fixed
-English tables here (``email.utils.format_datetime`` does the same). Dates at the edges of the
+English tables here. Dates at the edges of the
 calendar (``9999-12-31T23:59:59-14:00`` is year 10000 in UTC) are clamped to what a datetime
 holds rather than raising ``OverflowError``.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime, timezone
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
 _FIRST = datetime.min.replace(tzinfo=timezone.utc)
 _LAST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
@@ -27,13 +28,25 @@ def utc(value: datetime) -> datetime:
         return _LAST if offset is not None and offset.total_seconds() < 0 else _FIRST
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def http_date(value: datetime | float) -> str:
     """RFC 9110's IMF-fixdate, as S3 sends ``Last-Modified``: ``Wed, 12 Oct 2009 17:50:00 GMT``.
 
     A number is epoch seconds."""
     if not isinstance(value, datetime):
         value = datetime.fromtimestamp(value, timezone.utc)
-    return format_datetime(utc(value), usegmt=True)
+    return _imf_fixdate(value if value.tzinfo is timezone.utc else utc(value))
+
+
+@functools.lru_cache(maxsize=4096)  # every GET and HEAD writes its object's Last-Modified
+def _imf_fixdate(when: datetime) -> str:
+    return (
+        f"{_DAYS[when.weekday()]}, {when.day:02d} {_MONTHS[when.month - 1]} {when.year:04d} "
+        f"{when.hour:02d}:{when.minute:02d}:{when.second:02d} GMT"
+    )
 
 
 def parse_http_date(text: str | None) -> datetime | None:

@@ -34,6 +34,19 @@ def test_every_month_and_weekday_in_english() -> None:
     assert len(seen_months) == 12
 
 
+def test_same_text_as_the_standard_library_for_any_zone_and_fraction() -> None:
+    """The table formatter (cached per datetime) against ``email.utils.format_datetime``."""
+    start = datetime(1, 1, 2, tzinfo=timezone.utc)
+    step = timedelta(days=3652, hours=7, minutes=13, seconds=29, microseconds=123457)
+    for n in range(1000):
+        when = start + step * n
+        zone = timezone(timedelta(hours=(n % 29) - 14))
+        local = when.astimezone(zone) if 1 < when.year < 9999 else when
+        expected = format_datetime(when, usegmt=True)
+        assert http_date(when) == http_date(local) == expected
+        assert http_date(local.replace(tzinfo=None) if local is when else when) == expected
+
+
 def test_epoch_seconds_and_the_date_header() -> None:
     assert http_date(0) == "Thu, 01 Jan 1970 00:00:00 GMT"
     assert http_date(1796587718) == format_datetime(
