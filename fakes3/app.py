@@ -21,6 +21,7 @@ from fakes3.access_log_file import AccessLogFile
 from fakes3.access_logs import AccessLogs
 from fakes3.auth.authenticate import Identity
 from fakes3.auth.gate import Gate
+from fakes3.auth.query_headers import presigned_kind, with_query_headers
 from fakes3.console import CONSOLE_PATH, Console
 from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
@@ -219,7 +220,12 @@ class FakeS3:
                 response = self.control.handle(method, raw_path, query, data)
             else:
                 routed = True  # an S3 request (for the access log file)
+                presigned = presigned_kind(query)  # its x-amz-* parameters act as headers
+                if presigned == "v2":  # signed as headers
+                    headers = with_query_headers(headers, query)
                 identity = self.gate.authenticate(environ, method, raw_path, headers)
+                if presigned == "v4":  # signed as query parameters
+                    headers = with_query_headers(headers, query)
                 if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
                     self.access_logs.arrived()
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
