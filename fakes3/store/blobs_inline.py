@@ -34,9 +34,11 @@ from fakes3.store.blobs import (
     _FileWriter,
 )
 
-# 64 KiB: a row this size is 16 overflow pages that SQLite reads and writes faster than a file
-# is created, renamed and unlinked (benchmarks/README.md, "Inline blobs"), while a writer never
-# buffers more than this in memory before it spills to a file.
+# 64 KiB (``python -m benchmarks.inline_threshold``, numbers in benchmarks/README.md): up to
+# there a row is written 2-4x faster than a file is created and renamed, and a row's write,
+# read and delete together cost less than a file's; past 128 KiB a row's copy and delete grow
+# with its overflow pages while a hard link and an unlink stay flat. A writer buffers at most
+# this much in memory before it spills to a file.
 INLINE_MAX = 64 * 1024
 DATABASE = "inline.sqlite3"
 _BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
