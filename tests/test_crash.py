@@ -2,11 +2,12 @@
 
 Each round restarts the server on the same directory, checks that every key is old-complete or
 new-complete (listed keys readable, each body one that a client sent; HEAD, GET, ListObjects
-and ListObjectVersions agree; the blob files are exactly those the index refers to), then
-runs writers — PutObject overwrites, multipart completions, CopyObject, versioned deletes and
-deletes of versions, versioning changes, DeleteObjects, and the versioning of a 1,000-object
-bucket — and SIGKILLs the server after a random delay. At the end everything is deleted and
-every bucket must be deletable. ``FAKES3_CRASH_KILLS`` sets the number of kills (CI: 10).
+and ListObjectVersions agree; the blobs, files and inline rows, are exactly those the index
+refers to), then runs writers — PutObject overwrites, multipart completions, CopyObject,
+versioned deletes and deletes of versions, versioning changes, DeleteObjects, and the
+versioning of a 1,000-object bucket — and SIGKILLs the server after a random delay. At the end
+everything is deleted and every bucket must be deletable. ``FAKES3_CRASH_KILLS`` sets the
+number of kills (CI: 10).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import boto3
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from stored_blobs import stored_blobs
 
 from fakes3.store import open_store
 from fakes3.store.store import NewObject
@@ -224,7 +226,8 @@ def check(s3: Client, writes: Writes, data_dir: Path) -> None:
 
 
 def assert_no_orphans(data_dir: Path) -> None:
-    """Blob files on disk are exactly the ones objects, versions and parts refer to."""
+    """Blobs on disk (files, and rows of the inline table) are exactly the ones objects,
+    versions and parts refer to."""
     with sqlite3.connect(f"file:{data_dir / 'metadata.sqlite3'}?mode=ro", uri=True) as db:
         referenced = {
             blob_id
@@ -232,8 +235,8 @@ def assert_no_orphans(data_dir: Path) -> None:
             for (blob_id,) in db.execute(f"SELECT blob_id FROM {table}")
             if blob_id
         }
-    files = {path.name for path in (data_dir / "blobs").rglob("*") if path.is_file()}
-    assert files == referenced, (files - referenced, referenced - files)
+    stored = set(stored_blobs(data_dir))  # also checks that no id is both a file and a row
+    assert stored == referenced, (stored - referenced, referenced - stored)
 
 
 def fill(data_dir: Path) -> None:

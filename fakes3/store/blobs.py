@@ -5,6 +5,7 @@ Contract for every implementation:
   ``abort()`` leaves nothing behind. Blobs are immutable once committed.
 - ``open(id, start, end)`` returns an iterable of chunks covering ``[start, end)``; it holds the
   bytes it needs from the moment it returns, so a later ``delete`` cannot cut a reader short.
+- ``delete_many(ids)`` is ``delete`` of each, in one batch where the backend can.
 - ``copy(id)`` returns a new id for the same bytes without reading them through Python.
 - ``copy_range(id, start, end)`` and ``concat(ids)`` make a new blob of part of one blob or of
   several blobs end to end (multipart uploads), in bounded chunks: never a whole object in memory.
@@ -50,6 +51,10 @@ class BlobStore(Protocol):
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader: ...
     def delete(self, blob_id: str) -> None: ...
+    def delete_many(self, blob_ids: Iterable[str]) -> None:
+        """The blobs one change freed, at once (a batch where the backend has one)."""
+        ...
+
     def copy(self, blob_id: str) -> str: ...
     def copy_range(self, blob_id: str, start: int, end: int) -> str: ...
     def concat(self, blob_ids: list[str]) -> str: ...
@@ -169,6 +174,10 @@ class MemoryBlobs:
     def delete(self, blob_id: str) -> None:
         if self._blobs.pop(blob_id, None) is None and self._spill is not None:
             self._spill.delete(blob_id)
+
+    def delete_many(self, blob_ids: Iterable[str]) -> None:
+        for blob_id in blob_ids:
+            self.delete(blob_id)
 
     def copy(self, blob_id: str) -> str:
         data = self._blobs.get(blob_id)
@@ -319,6 +328,10 @@ class FileBlobs:
             os.unlink(self.path(blob_id))
         except FileNotFoundError:
             pass
+
+    def delete_many(self, blob_ids: Iterable[str]) -> None:
+        for blob_id in blob_ids:
+            self.delete(blob_id)
 
     def copy(self, blob_id: str) -> str:
         new_id = uuid.uuid4().hex

@@ -46,8 +46,8 @@ class Change:
             self._close(failed=True)
             raise
         freed = self._close(failed=kind is not None)
-        for blob_id in freed:  # after the commit, outside the lock
-            store.blobs.delete(blob_id)
+        if freed:  # after the commit, outside the lock, in one batch
+            store.blobs.delete_many(freed)
 
     def _close(self, failed: bool = False) -> list[str]:
         """Pop this change; release the lock; the blobs to delete now (outermost, committed)."""

@@ -257,8 +257,7 @@ class View:
         used = self._used_blobs()
         free = self.held - used
         self.held &= used
-        for blob_id in free:
-            self.store.blobs.delete(blob_id)
+        self.store.blobs.delete_many(free)
 
     # Reads ---------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ stored bytes unchanged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives.ciphers import Cipher, CipherContext, algorithms, modes
@@ -88,6 +88,9 @@ class SealedBlobs:
 
     def delete(self, blob_id: str) -> None:
         self._blobs.delete(blob_id)
+
+    def delete_many(self, blob_ids: Iterable[str]) -> None:
+        self._blobs.delete_many(blob_ids)
 
     def copy(self, blob_id: str) -> str:
         return self._blobs.copy(blob_id)

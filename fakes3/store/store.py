@@ -25,12 +25,12 @@ from fakes3.store import object_lock, versioning
 from fakes3.store.blobs import (
     BlobReader,
     BlobStore,
-    FileBlobs,
     MemoryBlobs,
     Readable,
     digest,
     write_stream,
 )
+from fakes3.store.blobs_inline import InlineBlobs
 from fakes3.store.bucket_configs import BucketConfigs
 from fakes3.store.changes import Change
 from fakes3.store.clock import Clock
@@ -123,8 +123,7 @@ class Store:
         if self._freed is not None:
             self._freed.extend(blob_ids)
             return
-        for blob_id in blob_ids:
-            self.blobs.delete(blob_id)
+        self.blobs.delete_many(blob_ids)
 
     def reconcile_blobs(self) -> int:
         """Delete the blob files no object, version, upload part or held blob refers to and
@@ -578,6 +577,8 @@ class Store:
         with self.lock:
             self.index.close()
             self.multipart.close()
+            if isinstance(self.blobs, InlineBlobs):
+                self.blobs.close()
 
 
 def _version_of(record: ObjectRecord) -> str | None:
@@ -590,6 +591,7 @@ def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store
         return Store(MemoryIndex(), MemoryBlobs(), clock)
     os.makedirs(data_dir, exist_ok=True)
     index = SqliteIndex(os.path.join(data_dir, "metadata.sqlite3"))
-    store = Store(index, FileBlobs(data_dir), clock, SqliteUploads(index.connection))
+    blobs = InlineBlobs(data_dir)  # small blobs as rows of their own database, others as files
+    store = Store(index, blobs, clock, SqliteUploads(index.connection))
     store.reclaimed = store.reconcile_blobs()
     return store

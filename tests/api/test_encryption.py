@@ -20,6 +20,7 @@ import pytest
 import requests
 from api_helpers import Raw, assert_s3_error, client_for, raises_client_error, unique_bucket_name
 from botocore.client import BaseClient
+from stored_blobs import stored_blobs
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
@@ -511,26 +512,28 @@ def test_blocked_sse_c_is_access_denied(tls: BaseClient, tls_bucket: str) -> Non
 
 
 def _stored_bytes(data_dir: Path) -> bytes:
-    """Every blob file of a directory backend, concatenated."""
-    return b"".join(
-        path.read_bytes() for path in sorted((data_dir / "blobs").rglob("*")) if path.is_file()
-    )
+    """Every blob of a directory backend (files and inline rows), concatenated."""
+    return b"".join(stored_blobs(data_dir).values())
 
 
 def test_allow_insecure_ssec_and_restart(tmp_path: Path) -> None:
     settings = Settings(data_dir=str(tmp_path), allow_insecure_ssec=True)
     name = unique_bucket_name("restart")
     secret = b"customer-" + os.urandom(400_000)  # several chunks
+    small = b"customer-small-" + os.urandom(1000)  # stored inline (a row, not a file)
     with Server(FakeS3(settings), port=0) as running:
         s3 = client_for(running.endpoint_url)
         s3.create_bucket(Bucket=name)
         s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration=KMS_RULE)
         s3.put_object(Bucket=name, Key="c", Body=secret, **SSE_C)
         s3.copy_object(Bucket=name, Key="c2", CopySource=f"{name}/c", **SOURCE_C, **OTHER)
+        s3.put_object(Bucket=name, Key="s", Body=small, **SSE_C)
+        s3.copy_object(Bucket=name, Key="s2", CopySource=f"{name}/s", **SOURCE_C, **OTHER)
         kms = s3.put_object(Bucket=name, Key="k", Body=b"kms")
-    # SSE-C bytes are encrypted at rest: no blob holds any part of the plaintext.
+    # SSE-C bytes are encrypted at rest: no blob, file or row, holds any part of the plaintext.
     stored = _stored_bytes(tmp_path)
     assert b"kms" in stored and secret[:64] not in stored and secret[-64:] not in stored
+    assert small[:32] not in stored and small[-32:] not in stored
     with Server(FakeS3(settings), port=0) as running:
         s3 = client_for(running.endpoint_url)
         assert _encryption(s3, name) == KMS_RULE

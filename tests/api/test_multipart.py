@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from api_helpers import Raw, assert_s3_error, etag_of, raises_client_error
 from botocore.client import BaseClient
+from stored_blobs import stored_blobs
 
 from fakes3.server import Server
 
@@ -50,12 +51,12 @@ def complete(
 
 
 def blob_count(server: Server) -> int:
-    """Blobs the server's store holds (memory dict, spill files or blob files)."""
+    """Blobs the server's store holds (memory dict, spill files, or blob files and rows)."""
     blobs: Any = server.app.store.blobs  # type: ignore[attr-defined]
     if hasattr(blobs, "_blobs"):
         spilled = blob_count_in(blobs._spill.blob_dir) if blobs._spill is not None else 0
         return len(blobs._blobs) + spilled
-    return blob_count_in(blobs.blob_dir)
+    return len(stored_blobs(server.app.settings.data_dir))  # type: ignore[attr-defined]
 
 
 def blob_count_in(root: str) -> int:

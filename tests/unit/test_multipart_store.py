@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from stored_blobs import stored_blobs
 
 from fakes3.errors import ConditionalRequestConflict, NoSuchUpload, PreconditionFailed
 from fakes3.protocol.checksums import compute, encode
@@ -217,8 +218,8 @@ def test_completion_records_its_parts_and_survives_a_restart(tmp_path: Path) -> 
     store = open_store(data_dir)
     assert store.head_object("bkt", "k").parts == record.parts  # persisted with the object
     assert body(store, "k") == first + b"tail"
-    blob_files = [p for p in Path(data_dir, "blobs").rglob("*") if p.is_file()]
-    assert len(blob_files) == 1  # the object's; the parts' blobs are gone
+    stored = stored_blobs(data_dir)  # files and inline rows
+    assert list(stored) == [record.blob_id]  # the object's; the parts' blobs are gone
     store.close()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from stored_blobs import stored_blobs
 
 from fakes3.errors import BadDigest, BucketNotEmpty, NoSuchBucket, NoSuchKey, PreconditionFailed
 from fakes3.store import Store, open_store
@@ -108,8 +109,7 @@ def test_failed_upload_leaves_old_object_and_no_blob(store: Store, tmp_path: Pat
     assert read(store, "bkt", "k") == b"original"
     if os.path.isdir(tmp_path / "data"):
         assert os.listdir(tmp_path / "data" / "tmp") == []
-        blobs = [f for _, _, files in os.walk(tmp_path / "data" / "blobs") for f in files]
-        assert len(blobs) == 1
+        assert len(stored_blobs(tmp_path / "data")) == 1  # files and inline rows
 
 
 def test_precondition_is_checked_atomically_at_commit(store: Store) -> None:
@@ -378,7 +378,8 @@ def test_plain_delete_objects_in_one_index_call(store: Store, tmp_path: Path) ->
 
 
 def blob_files(root: Path) -> set[str]:
-    return {path.name for path in (root / "blobs").rglob("*") if path.is_file()}
+    """Every stored blob's id: files and rows of the inline table."""
+    return set(stored_blobs(root))
 
 
 def test_reopening_removes_only_unreferenced_old_blobs(tmp_path: Path) -> None:

@@ -1,0 +1,220 @@
+"""Directory blobs with small ones inline: rows of ``<data-dir>/inline.sqlite3``, the rest files.
+
+A small PUT's body as a file costs an open, a write, a close and a rename, and its overwrite
+or delete an unlink; as a row it is one INSERT and one DELETE, and a DeleteObjects of a
+thousand small keys one ``DELETE … WHERE id IN (…)`` per few hundred. So a blob of at most
+``INLINE_MAX`` bytes is a row; a larger one, and every multipart part (``create(part=True)``:
+parts add up to any size and are concatenated by the kernel), stays a ``FileBlobs`` file.
+
+The rows live in their own database file with its own connection (WAL, ``synchronous=OFF``
+like the index): the index's connection is shared and inside ``BEGIN IMMEDIATE`` for every
+change, so a blob statement from another thread on it would join that transaction. Each
+statement here runs under this store's own lock, never the store's, and commits on its own:
+a blob is written before the index commits to it and deleted after, as files are.
+
+Ids stay ``uuid4().hex`` and say nothing about where a blob lives: the table is looked at
+first, then the file, so a data directory written before this module (files only) still reads.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+
+from fakes3.store.blobs import (
+    _BLOB_ID,
+    BlobReader,
+    BlobWriter,
+    FileBlobs,
+    _BytesReader,
+    _FileWriter,
+)
+
+# 64 KiB (``python -m benchmarks.inline_threshold``, numbers in benchmarks/README.md): up to
+# there a row is written 2-4x faster than a file is created and renamed, and a row's write,
+# read and delete together cost less than a file's; past 128 KiB a row's copy and delete grow
+# with its overflow pages while a hard link and an unlink stay flat. A writer buffers at most
+# this much in memory before it spills to a file.
+INLINE_MAX = 64 * 1024
+DATABASE = "inline.sqlite3"
+_BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
+_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
+# A rowid table, not WITHOUT ROWID: rows of up to 64 KiB are far past the size at which SQLite
+# advises one (a twentieth of a page).
+_SCHEMA = """CREATE TABLE IF NOT EXISTS blobs (
+    id TEXT PRIMARY KEY, data BLOB NOT NULL, created REAL NOT NULL
+)"""
+
+
+def _checked(blob_id: str) -> str:
+    if not _BLOB_ID.fullmatch(blob_id):
+        raise ValueError(f"not a blob id: {blob_id!r}")
+    return blob_id
+
+
+class _InlineWriter:
+    """Buffers up to the threshold in memory, then spills everything to a file writer."""
+
+    __slots__ = ("_store", "_chunks", "_size", "_file")
+
+    def __init__(self, store: InlineBlobs) -> None:
+        self._store = store
+        self._chunks: list[bytes] = []
+        self._size = 0
+        self._file: _FileWriter | None = None
+
+    def write(self, data: bytes) -> None:
+        if self._file is not None:
+            self._file.write(data)
+            return
+        self._size += len(data)
+        self._chunks.append(data)
+        if self._size > self._store.threshold:
+            self._file = _FileWriter(self._store.files)
+            for chunk in self._chunks:
+                self._file.write(chunk)
+            self._chunks = []
+
+    def commit(self) -> str:
+        if self._file is not None:
+            return self._file.commit()
+        blob_id = uuid.uuid4().hex
+        self._store._insert(blob_id, b"".join(self._chunks))
+        self._chunks = []
+        return blob_id
+
+    def abort(self) -> None:
+        self._chunks = []
+        if self._file is not None:
+            self._file.abort()
+
+
+class InlineBlobs:
+    """The directory backend's blob store: ``FileBlobs`` under ``root`` plus the inline table."""
+
+    def __init__(self, root: str, threshold: int = INLINE_MAX) -> None:
+        self.files = FileBlobs(root)
+        self.threshold = threshold
+        self.database = os.path.join(root, DATABASE)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        # As the index: survives a crash of fakes3 (kill -9), not of the operating system.
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute(_SCHEMA)
+
+    # Statements, each under the lock and committed on its own --------------------------------
+
+    def _insert(self, blob_id: str, data: bytes) -> None:
+        with self._lock:
+            self._db.execute(
+                "INSERT INTO blobs (id, data, created) VALUES (?, ?, ?)",
+                (blob_id, data, time.time()),
+            )
+
+    def _data(self, blob_id: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute("SELECT data FROM blobs WHERE id = ?", (blob_id,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    # BlobStore -------------------------------------------------------------------------------
+
+    def create(self, part: bool = False) -> BlobWriter:
+        return self.files.create(part=True) if part else _InlineWriter(self)
+
+    def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
+        """An inline blob is read once, whole (so a later delete cannot cut the reader short)."""
+        data = self._data(_checked(blob_id))
+        if data is None:
+            return self.files.open(blob_id, start, end)
+        return _BytesReader(data, start, len(data) if end is None else end)
+
+    def delete(self, blob_id: str) -> None:
+        with self._lock:
+            gone = self._db.execute("DELETE FROM blobs WHERE id = ?", (_checked(blob_id),))
+        if gone.rowcount == 0:
+            self.files.delete(blob_id)
+
+    def delete_many(self, blob_ids: Iterable[str]) -> None:
+        """A batch (the blobs one change freed): one DELETE per ``_BATCH`` ids, then the
+        unlinks of those that were files."""
+        ids = [_checked(blob_id) for blob_id in blob_ids]
+        if len(ids) == 1:
+            self.delete(ids[0])
+            return
+        inline: set[str] = set()
+        for offset in range(0, len(ids), _BATCH):
+            chunk = ids[offset : offset + _BATCH]
+            marks = ",".join("?" * len(chunk))
+            with self._lock:
+                if _RETURNING:
+                    rows = self._db.execute(
+                        f"DELETE FROM blobs WHERE id IN ({marks}) RETURNING id", chunk
+                    ).fetchall()
+                else:  # pragma: no cover - SQLite before 3.35
+                    rows = self._db.execute(
+                        f"SELECT id FROM blobs WHERE id IN ({marks})", chunk
+                    ).fetchall()
+                    self._db.execute(f"DELETE FROM blobs WHERE id IN ({marks})", chunk)
+            inline.update(row[0] for row in rows)
+        for blob_id in ids:
+            if blob_id not in inline:
+                self.files.delete(blob_id)
+
+    def copy(self, blob_id: str) -> str:
+        """An inline blob's copy is a new row, copied inside SQLite; a file's, a hard link."""
+        new_id = uuid.uuid4().hex
+        with self._lock:
+            copied = self._db.execute(
+                "INSERT INTO blobs (id, data, created) SELECT ?, data, ? FROM blobs WHERE id = ?",
+                (new_id, time.time(), _checked(blob_id)),
+            )
+        if copied.rowcount == 0:
+            return self.files.copy(blob_id)
+        return new_id
+
+    def copy_range(self, blob_id: str, start: int, end: int) -> str:
+        """A multipart part (UploadPartCopy): always a file, even of an inline source."""
+        data = self._data(_checked(blob_id))
+        if data is None:
+            return self.files.copy_range(blob_id, start, end)
+        writer = _FileWriter(self.files)
+        writer.write(data[start:end])
+        return writer.commit()
+
+    def concat(self, blob_ids: list[str]) -> str:
+        """The blobs end to end in a new file (parts are files, but a whole-object
+        UploadPartCopy of a small source is an inline copy)."""
+        writer = _FileWriter(self.files)
+        try:
+            for blob_id in blob_ids:
+                data = self._data(_checked(blob_id))
+                if data is None:
+                    writer.append_file(self.files.path(blob_id))
+                else:
+                    writer.write(data)
+        except BaseException:
+            writer.abort()
+            raise
+        return writer.commit()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._db.execute("DELETE FROM blobs")
+        self.files.clear()
+
+    # Reconciliation (``fakes3.store.reconcile``) --------------------------------------------
+
+    def inline_ids(self, before: float) -> list[str]:
+        """The ids of the rows written before ``before`` (a ``time.time()``)."""
+        with self._lock:
+            rows = self._db.execute("SELECT id FROM blobs WHERE created < ?", (before,))
+            return [row[0] for row in rows]
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
