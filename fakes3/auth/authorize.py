@@ -118,12 +118,16 @@ class Authorizer:
         headers: Mapping[str, str],
         environ: Mapping[str, Any],
         version_id: str | None = None,
+        deny_only: bool = False,
     ) -> KeyCheck | None:
         """Raise AccessDenied (or 405 for another account's policy operations) unless the
         request is allowed. For a DeleteObjects whose answer may differ between keys, the
-        per-key check the handler must run on each key it names."""
+        per-key check the handler must run on each key it names. ``deny_only``: only an
+        explicit Deny refuses (lenient mode's unsigned and unknown-key requests)."""
         is_owner = account is not None and account.canonical_id == self.owner_of(bucket)
         stored = self.store.configs.get(bucket.name, POLICY)
+        if stored is None and deny_only:
+            return None
         if stored is None:
             action, kind = action_of(operation, version_id is not None)
             if is_owner:
@@ -136,11 +140,13 @@ class Authorizer:
         action, kind = action_of(operation, version_id is not None)
         resource = _resource(bucket.name, key, kind)
         if operation == "DeleteObjects":
-            if self._batch_delete(policy, account, is_owner, action, resource):
+            if self._batch_delete(policy, account, is_owner or deny_only, action, resource):
                 return None
 
             def check(one_key: str, version: str | None) -> None:
-                self.decide(account, "DeleteObject", bucket, one_key, headers, environ, version)
+                self.decide(
+                    account, "DeleteObject", bucket, one_key, headers, environ, version, deny_only
+                )
 
             return check
         context = RequestContext(
@@ -158,9 +164,11 @@ class Authorizer:
         decisions = [policy.decide(Request(principal, a, resource, context.get)) for a in actions]
         for needed, decision in zip(actions, decisions, strict=True):
             if decision == DENY:
-                keeps = is_owner and operation in _POLICY_OPERATIONS
+                keeps = (is_owner or deny_only) and operation in _POLICY_OPERATIONS
                 if not (keeps and not stored.get("ConfirmRemoveSelf")):
                     raise _refusal(account, needed, resource, explicit=True)
+        if deny_only:
+            return None
         if is_owner:
             if not self._owner_may(account, action, bucket, key, version_id):
                 raise _refusal(account, action, resource, explicit=False)

@@ -79,7 +79,8 @@ class Gate:
         """``x-amz-expected-bucket-owner`` (and the copy source's) must name the owner, in
         every mode; then the one decision (``authorize.py``, docs/access-control.md) in every
         mode but ``off``, for requests whose principal is known (lenient mode lets unsigned
-        and unknown-key requests act as the default account, undecided). For a DeleteObjects
+        and unknown-key requests act as the default account, refused only by an explicit
+        Deny in the bucket policy). For a DeleteObjects
         whose keys must be decided one by one, the check to run on each."""
         record = self._bucket(bucket)
         source = copy_source(headers)
@@ -87,8 +88,9 @@ class Gate:
         self._expected_owner(record, headers.get("x-amz-expected-bucket-owner"))
         self._expected_owner(source_record, headers.get("x-amz-source-expected-bucket-owner"))
         mode = self.auth.mode
-        if mode == OFF or (mode == LENIENT and not identity.verified):
+        if mode == OFF:
             return None
+        deny_only = mode == LENIENT and not identity.verified
         account = identity.account
         if record is None or operation == "CreateBucket":
             if account is None and (record is not None or operation in _ANONYMOUS_REFUSED):
@@ -97,12 +99,21 @@ class Gate:
         env = environ if environ is not None else {}
         query = env.get("QUERY_STRING", "")
         version = parse_query(query).get("versionId") if "versionId" in query else None
-        per_key = self.authorizer.decide(account, operation, record, key, headers, env, version)
+        per_key = self.authorizer.decide(
+            account, operation, record, key, headers, env, version, deny_only
+        )
         if source is not None and source_record is not None:
             raw_source = headers.get("x-amz-copy-source", "")
             source_version = raw_source.partition("?versionId=")[2] or None
             self.authorizer.decide(
-                account, "GetObject", source_record, source[1], headers, env, source_version
+                account,
+                "GetObject",
+                source_record,
+                source[1],
+                headers,
+                env,
+                source_version,
+                deny_only,
             )
         return per_key
 

@@ -365,6 +365,49 @@ def test_lenient_mode_decides_for_signed_accounts_only() -> None:
         site.stop()
 
 
+def test_lenient_mode_binds_everyone_by_an_explicit_deny() -> None:
+    """Unsigned and unknown-key requests act as the default account, undecided, except that
+    an explicit Deny refuses them as it refuses everyone on S3 ("does our policy deny
+    unencrypted uploads?" has its answer with zero configuration); they keep the owner's
+    hold on the policy itself, so a Deny of everything can be taken back."""
+    site = Site("lenient", None)
+    try:
+        stranger = site.client("stranger", "whatever")  # an unknown key: the default account
+        name = unique_bucket_name("lenient")
+        stranger.create_bucket(Bucket=name)
+        deny_plain = policy(
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:PutObject",
+                "Resource": f"arn:aws:s3:::{name}/*",
+                "Condition": {"Null": {"s3:x-amz-server-side-encryption": "true"}},
+            },
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": f"arn:aws:s3:::{name}/locked/*",
+            },
+        )
+        stranger.put_bucket_policy(Bucket=name, Policy=deny_plain)
+        with raises_client_error("AccessDenied", 403):
+            stranger.put_object(Bucket=name, Key="plain", Body=b"x")
+        stranger.put_object(Bucket=name, Key="sealed", Body=b"x", ServerSideEncryption="AES256")
+        unsigned = requests.put(f"{site.url}/{name}/anon", data=b"x", timeout=10)
+        assert_s3_error(unsigned, "AccessDenied", 403)
+        assert requests.get(f"{site.url}/{name}/sealed", timeout=10).content == b"x"
+        answer = stranger.delete_objects(
+            Bucket=name, Delete={"Objects": [{"Key": "sealed"}, {"Key": "locked/a"}]}
+        )
+        assert [e["Key"] for e in answer["Errors"]] == ["locked/a"]
+        assert [d["Key"] for d in answer["Deleted"]] == ["sealed"]
+        stranger.delete_bucket_policy(Bucket=name)
+        stranger.put_object(Bucket=name, Key="plain", Body=b"x")
+    finally:
+        site.stop()
+
+
 def test_context_keys_over_the_wire(
     site: Site, alice: BaseClient, bob: BaseClient, bucket: str
 ) -> None:
