@@ -77,7 +77,7 @@ class XmlReader:
             child = member.get("locationName", "member")
             items = _children(node, child) if isinstance(node, dict) else []
             return [self.read(member["shape"], item) for item in items]
-        return _scalar(kind, _text(node))
+        return scalar(kind, _text(node))
 
     def _structure(self, shape_name: str, node: Any) -> dict[str, Any]:
         if not isinstance(node, dict):
@@ -120,7 +120,8 @@ def _text(node: Any) -> str:
     return str(node)
 
 
-def _scalar(kind: str, text: str) -> Any:
+def scalar(kind: str, text: str) -> Any:
+    """A scalar member's text as the model types it; MalformedXML if it is not one."""
     try:
         if kind in ("integer", "long"):
             return int(text.strip())
