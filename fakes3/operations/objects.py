@@ -242,27 +242,36 @@ def delete_objects(ctx: Context, params: Params) -> Output:
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
     bypass = bool(params.get("BypassGovernanceRetention"))
-    refused: list[S3Error | None] = []  # per item: its error, or None if the store decides
+    refused: dict[int, S3Error] = {}  # position -> its error; the store decides the others
     doomed: list[Doomed] = []  # the valid keys, deleted in one store call (one transaction)
-    for item in objects:
+    plain = True  # no version ids, no ETags: the answer is every key, in order
+    for position, item in enumerate(objects):
         key = item.get("Key")
         if key is None:
             raise MalformedXML()
         try:
             validate_key(key)
-            etag = item.get("ETag")
-            condition = _etag_condition(etag, key) if etag is not None else None
-            doomed.append((key, item.get("VersionId"), condition))
         except S3Error as error:
-            refused.append(error)
+            refused[position] = error
             continue
-        refused.append(None)
-    answers = iter(ctx.store.delete_objects(bucket, doomed, bypass))
+        version, etag = item.get("VersionId"), item.get("ETag")
+        if version is None and etag is None:
+            doomed.append((key, None, None))
+            continue
+        plain = False
+        doomed.append((key, version, _etag_condition(etag, key) if etag is not None else None))
+    answers = ctx.store.delete_objects(bucket, doomed, bypass)
+    quiet = bool(spec.get("Quiet"))
+    if plain and not refused:  # every key deleted as asked, unless the store said otherwise
+        if not any(isinstance(answer, S3Error) or answer.delete_marker for answer in answers):
+            return {} if quiet else {"Deleted": [{"Key": key} for key, _, _ in doomed]}
     deleted: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
-    for item, refusal in zip(objects, refused, strict=True):
+    results = iter(answers)
+    for position, item in enumerate(objects):
         key, version = item["Key"], item.get("VersionId")
-        result = refusal if refusal is not None else next(answers)
+        refusal = refused.get(position)
+        result = refusal if refusal is not None else next(results)
         if isinstance(result, S3Error) and version is not None:
             if result.fields.get("ArgumentName") == "versionId":
                 # DeleteObjects reports an id S3 never issued as NoSuchVersion, where
@@ -274,7 +283,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         else:
             deleted.append(_deleted_entry(key, version, result))
     output: Output = {"Errors": errors} if errors else {}
-    if not spec.get("Quiet"):
+    if not quiet:
         output["Deleted"] = deleted
     return output
 
