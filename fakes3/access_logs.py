@@ -31,8 +31,8 @@ from fakes3.auth.access import copy_source
 from fakes3.auth.accounts import Accounts
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
+from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse
-from fakes3.protocol.xmlbody import parse_document
 from fakes3.store import Store
 from fakes3.store.store import NewObject
 
@@ -296,11 +296,10 @@ def _deleted(response: WireResponse) -> list[tuple[str, str | None]]:
     if response.status != 200 or not isinstance(response.body, bytes):
         return []
     try:
-        result = parse_document(response.body, "DeleteResult")
+        result = read_document("DeleteObjectsOutput", response.body, "DeleteResult")
     except S3Error:
         return []
-    deleted = result.get("Deleted") if isinstance(result, dict) else None
-    entries = deleted if isinstance(deleted, list) else [deleted] if deleted else []
+    entries = result.get("Deleted") or []
     return [
         (str(entry["Key"]), entry.get("VersionId"))
         for entry in entries

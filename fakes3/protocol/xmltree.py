@@ -31,6 +31,7 @@ from xml.etree.ElementTree import Element, XMLParser
 from fakes3.errors import MalformedXML
 from fakes3.protocol.model import NAMESPACE, ServiceModel
 from fakes3.protocol.xmlbody import XmlReader, parse_document, scalar
+from fakes3.protocol.xmldelete import plain_delete
 
 MAX_ELEMENTS = 50_000  # a 1000-key DeleteObjects with every field has ~12,000 tags
 _UNSAFE = (b"<!", b"xmlns:", b"xml:")
@@ -85,7 +86,13 @@ class TreeReader:
 
     def document(self, shape_name: str, body: bytes, root: str) -> Any:
         """The document ``body`` whose root element must be ``root``, read as ``shape_name``."""
-        tree = _tree(body) if fast_enough(body) else None
+        if not fast_enough(body):
+            return self.generic.read(shape_name, parse_document(body, root))
+        if shape_name == "Delete" and root == "Delete":
+            plain = plain_delete(body)  # DeleteObjects as SDKs send it: no tree needed
+            if plain is not None:
+                return plain
+        tree = _tree(body)
         if tree is not None:
             if _local(tree.tag) != root:
                 raise MalformedXML()

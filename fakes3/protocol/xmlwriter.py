@@ -125,67 +125,102 @@ class XmlWriter:
     def _list_writer(self, shape_name: str) -> Writer:
         """A wrapped list written on its own (as a structure's member it is written inline)."""
         constants: dict[str, Any] = {}
-        body = self._list_lines(shape_name, "value", "{tag}", False, constants)
+        body = self._list_lines(shape_name, "value", "{tag}", False, constants, 1)
         return self._generate("value", [], _indent(body), constants)
 
     def _structure_writer(self, shape_name: str, root_attrs: str) -> Writer:
+        constants: dict[str, Any] = {}
+        lines = self._structure_lines(shape_name, "value", None, root_attrs, constants, 0)
+        return self._generate("value", [], _indent(lines), constants)
+
+    def _structure_lines(
+        self,
+        shape_name: str,
+        value: str,
+        tag: str | None,
+        root_attrs: str,
+        constants: dict[str, Any],
+        depth: int,
+    ) -> list[str]:
+        """Lines writing the structure in variable ``value`` as element ``tag`` (None: the
+        writer's ``tag`` argument). ``depth`` suffixes the variables of an inlined item."""
         members = self.model.members(shape_name)
         namespace = self.model.shape(shape_name).get("xmlNamespace", {}).get("uri")
-        constants: dict[str, Any] = {}
-        lines = ["get = value.get"]
+        get, var, attrs = f"get{depth}", f"v{depth}", f"attrs{depth}"
+        opening = "'<' + tag" if tag is None else repr(f"<{_checked(tag)}")
+        closing = "'</' + tag + '>'" if tag is None else repr(f"</{tag}>")
+        lines = [f"{get} = {value}.get"]
         attributes = [m for m in members if m.xml_attribute]
         if attributes:
-            lines.append(f"attrs = {root_attrs!r}")
+            lines.append(f"{attrs} = {root_attrs!r}")
             for member in attributes:
-                lines.append(f"if {member.name!r} in value:")
+                lines.append(f"if {member.name!r} in {value}:")
                 if namespace and ":" in member.wire_name:
                     prefix = member.wire_name.partition(":")[0]
                     declaration = f' xmlns:{prefix}="{namespace}"'
-                    lines.append(f"    attrs += {declaration!r}")
-                opening = f' {_checked(member.wire_name)}="'
-                lines.append(f"    a = escape(str(value[{member.name!r}]))")
-                lines.append(f"    attrs += {opening!r} + a + '\"'")
-            lines.append("append('<' + tag + attrs + '>')")
+                    lines.append(f"    {attrs} += {declaration!r}")
+                name = f' {_checked(member.wire_name)}="'
+                lines.append(f"    a = escape(str({value}[{member.name!r}]))")
+                lines.append(f"    {attrs} += {name!r} + a + '\"'")
+            lines.append(f"append({opening} + {attrs} + '>')")
         else:
-            lines.append(f"append('<' + tag + {root_attrs + '>'!r})")
+            lines.append(f"append({opening} + {root_attrs + '>'!r})")
         children = [m for m in members if m.location is None and not m.xml_attribute]
         flat = [m for m in children if m.type == "list" and m.flattened]
         for member in children:
             if len(flat) > 1 and member is flat[0]:
-                lines += self._interleaved_lines(flat, constants)
-            lines.append(f"v = get({member.name!r})")
-            lines.append("if v is not None:")
-            lines += _indent(self._member_lines(member, constants))
-        lines.append("append('</' + tag + '>')")
-        return self._generate("value", [], _indent(lines), constants)
+                lines += self._interleaved_lines(flat, get, depth, constants)
+            lines.append(f"{var} = {get}({member.name!r})")
+            lines.append(f"if {var} is not None:")
+            lines += _indent(self._member_lines(member, var, constants, depth))
+        lines.append(f"append({closing})")
+        return lines
 
-    def _member_lines(self, member: Member, constants: dict[str, Any]) -> list[str]:
+    def _member_lines(
+        self, member: Member, var: str, constants: dict[str, Any], depth: int
+    ) -> list[str]:
         tag = _checked(member.wire_name)
         kind = member.type
         if kind == "structure":
-            return [f"{self._constant(self.writer(member.shape_name), constants)}(out, {tag!r}, v)"]
+            write = self._constant(self.writer(member.shape_name), constants)
+            return [f"{write}(out, {tag!r}, {var})"]
         if kind == "list":
-            return self._list_lines(member.shape_name, "v", tag, member.flattened, constants)
-        return _scalar(kind, "v", tag, self._plain(member.shape_name, constants))
+            flat = member.flattened
+            return self._list_lines(member.shape_name, var, tag, flat, constants, depth)
+        return _scalar(kind, var, tag, self._plain(member.shape_name, constants))
 
     def _list_lines(
-        self, shape_name: str, var: str, tag: str, flat: bool, constants: dict[str, Any]
+        self,
+        shape_name: str,
+        var: str,
+        tag: str,
+        flat: bool,
+        constants: dict[str, Any],
+        depth: int,
     ) -> list[str]:
-        """A list, looped in place: items named ``tag`` (flattened) or wrapped in ``tag``."""
+        """A list, looped in place: items named ``tag`` (flattened) or wrapped in ``tag``. A
+        top-level structure's lists of structures have their items' code inlined too (a
+        1000-entry listing: no call per entry)."""
         inner = self.model.shape(shape_name)["member"]
-        item_kind = self.model.shape(inner["shape"])["type"]
+        item_shape = inner["shape"]
+        item_kind = self.model.shape(item_shape)["type"]
         item_tag = tag if flat else _checked(inner.get("locationName", "member"))
-        if item_kind in ("structure", "list"):
-            write = self._constant(self.writer(inner["shape"]), constants)
-            loop = [f"{write}(out, {item_tag!r}, e)"]
+        item = f"e{depth}"
+        if item_kind == "structure" and depth == 0:
+            loop = self._structure_lines(item_shape, item, item_tag, "", constants, depth + 1)
+        elif item_kind in ("structure", "list"):
+            write = self._constant(self.writer(item_shape), constants)
+            loop = [f"{write}(out, {item_tag!r}, {item})"]
         else:
-            loop = _scalar(item_kind, "e", item_tag, self._plain(inner["shape"], constants))
-        lines = [f"for e in {var}:", *_indent(loop)]
+            loop = _scalar(item_kind, item, item_tag, self._plain(item_shape, constants))
+        lines = [f"for {item} in {var}:", *_indent(loop)]
         if flat:
             return lines
         return [f'append(f"<{tag}>")', *lines, f'append(f"</{tag}>")']
 
-    def _interleaved_lines(self, flat: list[Member], constants: dict[str, Any]) -> list[str]:
+    def _interleaved_lines(
+        self, flat: list[Member], get: str, depth: int, constants: dict[str, Any]
+    ) -> list[str]:
         """``INTERLEAVED`` pairs (member, item): ListObjectVersions' versions and delete
         markers in key order."""
         items: dict[str, tuple[str, Writer]] = {}
@@ -193,12 +228,13 @@ class XmlWriter:
             item_shape = self.model.shape(member.shape_name)["member"]["shape"]
             items[member.name] = (member.wire_name, self.writer(item_shape))
         table = self._constant(items, constants)
+        pairs, item = f"v{depth}", f"e{depth}"
         return [
-            f"v = get({INTERLEAVED!r})",
-            "if v is not None:",
-            "    for m, e in v:",
+            f"{pairs} = {get}({INTERLEAVED!r})",
+            f"if {pairs} is not None:",
+            f"    for m, {item} in {pairs}:",
             f"        t, w = {table}[m]",
-            "        w(out, t, e)",
+            f"        w(out, t, {item})",
         ]
 
     def _plain(self, shape_name: str, constants: dict[str, Any]) -> str | None:

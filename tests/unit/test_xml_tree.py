@@ -19,6 +19,7 @@ from fakes3.errors import MalformedXML, S3Error
 from fakes3.protocol.model import NAMESPACE, load_model
 from fakes3.protocol.parsing import default_parser
 from fakes3.protocol.xmlbody import parse_document
+from fakes3.protocol.xmldelete import plain_delete
 from fakes3.protocol.xmltree import MAX_ELEMENTS, fast_enough
 
 MODEL = load_model()
@@ -283,3 +284,68 @@ def test_malformed_is_malformed_xml() -> None:
         PARSER.tree.document(DELETE, b"<Delete><Object>", "Delete")
     with pytest.raises(MalformedXML):
         PARSER.tree.document(DELETE, b"<Other/>", "Delete")
+
+
+# -- DeleteObjects as SDKs send it: read without a tree (xmldelete.py) -------------------------
+
+KEY_PIECES = st.one_of(
+    st.text(max_size=6),
+    st.sampled_from(["&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#13;", "&#xD;", "&#x1F389;"]),
+    st.sampled_from(["\r\n", "\r", "\n", " ", "]]>", ">", "&", "&e;", "&#0;", "&#xFFFE;", "\x01"]),
+)
+
+
+@st.composite
+def plain_deletes(draw: st.DrawFn) -> bytes:
+    keys = draw(st.lists(st.lists(KEY_PIECES, max_size=4).map("".join), min_size=1, max_size=5))
+    objects = "".join(f"<Object><Key>{key}</Key></Object>" for key in keys)
+    quiet = draw(st.sampled_from(["", "<Quiet>true</Quiet>", "<Quiet>false</Quiet>"]))
+    head = draw(st.sampled_from(["", '<?xml version="1.0" encoding="UTF-8"?>\n']))
+    xmlns = draw(st.sampled_from(["", f' xmlns="{NAMESPACE}"']))
+    body = f"{head}<Delete{xmlns}>{objects}{quiet}</Delete>"
+    return body.encode("utf-8", "surrogatepass")
+
+
+@fuzz
+@given(plain_deletes())
+def test_plain_delete_bodies_read_as_the_generic_path_reads_them(body: bytes) -> None:
+    same(DELETE, body, "Delete")
+
+
+def test_plain_delete_bodies_take_the_short_way() -> None:
+    keys = [
+        "a",
+        " lead",
+        "trail ",
+        "&amp;&lt;&gt;&quot;&apos;",
+        "cr&#13;lf\r\nx\ry",
+        "日本 🎉",
+        ">",
+    ]
+    objects = "".join(f"<Object><Key>{key}</Key></Object>" for key in keys)
+    body = _delete(objects + "<Quiet>true</Quiet>")
+    expected = ["a", " lead", "trail ", "&<>\"'", "cr\rlf\nx\ny", "日本", ">"]
+    assert plain_delete(body) == {"Objects": [{"Key": k} for k in expected], "Quiet": True}
+    assert same(DELETE, body, "Delete") == plain_delete(body)
+    assert plain_delete(CORPUS[0]) is not None
+    for refused in (
+        _delete("<Object><Key>]]></Key></Object>"),
+        _delete("<Object><Key>&e;</Key></Object>"),
+        _delete("<Object><Key>&#0;</Key></Object>"),
+        _delete("<Object><Key>\x01</Key></Object>"),
+        _delete("<Object><Key>a&b</Key></Object>"),
+        b"<Delete><Object><Key>\xff</Key></Object></Delete>",
+    ):
+        assert plain_delete(refused) is None
+        assert (
+            fast(DELETE, refused, "Delete") == "MalformedXML" == generic(DELETE, refused, "Delete")
+        )
+    for other_layout in (
+        _delete("<Object><Key>k</Key><VersionId>v</VersionId></Object>"),
+        _delete("\n  <Object><Key>k</Key></Object>\n"),
+        _delete("<Object><Key>k</Key></Object><Quiet>TRUE</Quiet>"),
+        _delete("<Quiet>true</Quiet><Object><Key>k</Key></Object>"),
+        _delete(""),
+    ):
+        assert plain_delete(other_layout) is None
+        same(DELETE, other_layout, "Delete")
