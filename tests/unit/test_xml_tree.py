@@ -324,7 +324,7 @@ def test_plain_delete_bodies_take_the_short_way() -> None:
     ]
     objects = "".join(f"<Object><Key>{key}</Key></Object>" for key in keys)
     body = _delete(objects + "<Quiet>true</Quiet>")
-    expected = ["a", " lead", "trail ", "&<>\"'", "cr\rlf\nx\ny", "日本", ">"]
+    expected = ["a", " lead", "trail ", "&<>\"'", "cr\rlf\nx\ny", "日本 🎉", ">"]
     assert plain_delete(body) == {"Objects": [{"Key": k} for k in expected], "Quiet": True}
     assert same(DELETE, body, "Delete") == plain_delete(body)
     assert plain_delete(CORPUS[0]) is not None
