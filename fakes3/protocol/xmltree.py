@@ -16,9 +16,10 @@ the two parsers cannot disagree on, and hands everything else to the generic pat
 - anything ElementTree refuses (malformed XML, an unbound prefix…) is parsed again by the
   generic path, which decides: MalformedXML, or the value it reads.
 
-What the generic path does with repeated elements (xmltodict turns them into a list) is
-reproduced: a repeated scalar is MalformedXML, a repeated structure reads as ``{}`` and a
-repeated wrapped list as ``[]``.
+Whatever else is irregular (a member element repeated, which xmltodict turns into a list;
+elements where text belongs; text the model's type refuses; XML attributes) also goes to the
+generic path, so its quirks and its MalformedXML decide. DeleteObjects' usual body does not even
+need the tree (``xmldelete.py``).
 """
 
 from __future__ import annotations
@@ -49,8 +50,10 @@ def fast_enough(body: bytes) -> bool:
         if marker in body:
             return False
     if body.startswith((b"<?xml", b"\xef\xbb\xbf<?xml")):
-        declaration = body[: body.find(b"?>")]
-        declared = _DECLARED_ENCODING.search(declaration)
+        end = body.find(b"?>")
+        if end < 0:
+            return False  # malformed: the generic path says so
+        declared = _DECLARED_ENCODING.search(body, 0, end)
         if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
             return False
     return body.count(b"<") <= MAX_ELEMENTS

@@ -219,3 +219,24 @@ def test_listings_through_the_app_are_written_as_before(query: str) -> None:
     app.serializer.xml = OLD  # type: ignore[assignment]
     assert _call(app, "GET", "/b", query) == new
     assert b"<Key>" in new
+
+
+@pytest.mark.parametrize(
+    "shape_name, value",
+    [
+        ("ObjectKey", 'a&b"\r'),
+        ("Size", 12),
+        ("IsTruncated", False),
+        ("LastModified", datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=timezone.utc)),
+        ("ChecksumAlgorithmList", ["CRC32", "a<b"]),
+        ("CommonPrefixList", [{"Prefix": "p/"}, {}]),
+        ("Grantee", {"Type": "CanonicalUser", "ID": "i&d", "DisplayName": None}),
+    ],
+)
+def test_writers_of_single_shapes(shape_name: str, value: Any) -> None:
+    """The writers ``writer()`` hands out on their own (scalars, lists, attributes)."""
+    new: list[str] = []
+    old: list[str] = []
+    NEW.writer(shape_name)(new, "Tag", value)
+    OLD.writer(shape_name)(old, "Tag", value)
+    assert "".join(new) == "".join(old)
