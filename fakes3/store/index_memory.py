@@ -176,7 +176,7 @@ class MemoryIndex:
                 self._undo.append(lambda: _restore(entry, key, previous))
         return previous
 
-    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+    def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
         """``remove`` of each key, with one pass over the sorted key list (DeleteObjects)."""
         entry = self._buckets[bucket]
         pop = entry.objects.pop
@@ -185,7 +185,7 @@ class MemoryIndex:
             _drop_sorted(entry, [record.key for record in removed])
             if self._undo is not None:
                 self._undo.append(partial(_restore_all, entry, removed))
-        return removed
+        return [record.blob_id for record in removed]
 
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         entry = self._buckets[bucket]
