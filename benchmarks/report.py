@@ -70,6 +70,7 @@ def make_metrics(big: int) -> dict[str, Metric]:
         ("direct_copy", "app only: CopyObject 1 KiB", "µs", False),
         ("direct_list", f"app only: list page, {big_label}", "µs", False),
         ("direct_list_delim", f"app only: prefix page, {big_label}", "µs", False),
+        ("direct_delete_objects", "app only: DeleteObjects 1000 keys", "µs", False),
     ]
     return {name: Metric(name, label, unit, better) for name, label, unit, better in specs}
 
