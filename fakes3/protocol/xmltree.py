@@ -56,7 +56,8 @@ def fast_enough(body: bytes) -> bool:
         declared = _DECLARED_ENCODING.search(body, 0, end)
         if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
             return False
-    return body.count(b"<") <= MAX_ELEMENTS
+    # every tag takes 3 bytes or more: only a long body can hold too many
+    return len(body) <= 3 * MAX_ELEMENTS or body.count(b"<") <= MAX_ELEMENTS
 
 
 def _tree(body: bytes) -> Element | None:

@@ -368,8 +368,7 @@ class Store:
     def _delete_keys(self, bucket: str, keys: list[str]) -> list[Deletion | S3Error]:
         """Plain deletes in a never-versioned bucket, in one index call (inside a change)."""
         blob_ids = self.index.remove_many(bucket, keys)
-        for key in keys:
-            self._conflicts.deleted(bucket, key)
+        self._conflicts.deleted_keys(bucket, keys)
         self.discard(blob_ids)
         return [Deletion()] * len(keys)
 

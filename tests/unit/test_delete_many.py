@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from fakes3.errors import NoSuchKey
+from fakes3.errors import ConditionalRequestConflict, NoSuchKey
 from fakes3.store import Store, open_store
 from fakes3.store.store import NewObject
 from fakes3.store.versioning import Deletion
@@ -83,3 +83,16 @@ def test_a_failed_change_puts_every_key_back(store: Store, doomed: list[int]) ->
     assert _keys(store, "b") == keys
     _record, reader = store.read_object("b", keys[doomed[0]], lambda record: (0, record.size))
     assert b"".join(reader) == keys[doomed[0]].encode()
+
+
+def test_a_batch_delete_fails_the_conditional_writes_it_races(store: Store) -> None:
+    """A conditional PUT streaming while a DeleteObjects removes its key must end in 409 (as a
+    DeleteObject does); one on a key the batch did not name is unaffected."""
+    store.create_bucket("b", "us-east-1")
+    keys = _fill(store, "b", 50)
+    raced = store._conflicts.watch("b", keys[10])
+    spared = store._conflicts.watch("b", "not-in-the-batch")
+    store.delete_objects("b", [(key, None, None) for key in keys])
+    with pytest.raises(ConditionalRequestConflict):
+        store._conflicts.check(raced)
+    store._conflicts.check(spared)
