@@ -25,6 +25,7 @@ need the tree (``xmldelete.py``).
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import Any
 from xml.etree.ElementTree import Element, XMLParser
@@ -86,7 +87,9 @@ class TreeReader:
     def __init__(self, model: ServiceModel, generic: XmlReader) -> None:
         self.model = model
         self.generic = generic
-        self._readers: dict[str, Read] = {}
+        self._readers: dict[str, Read] = {}  # compiled: what other threads may use
+        self._compiling: dict[str, Read] = {}  # placeholders while compiling (recursion)
+        self._lock = threading.RLock()
 
     def document(self, shape_name: str, body: bytes, root: str) -> Any:
         """The document ``body`` whose root element must be ``root``, read as ``shape_name``."""
@@ -108,11 +111,18 @@ class TreeReader:
 
     def reader(self, shape_name: str) -> Read:
         cached = self._readers.get(shape_name)
-        if cached is None:
-            self._readers[shape_name] = self._deferred(shape_name)  # recursive shapes
-            cached = self._compile(shape_name)
-            self._readers[shape_name] = cached
-        return cached
+        if cached is not None:
+            return cached
+        with self._lock:  # reentrant: a shape's members compile inside its own compilation
+            cached = self._readers.get(shape_name) or self._compiling.get(shape_name)
+            if cached is None:  # a recursive shape meets its placeholder, no other thread does
+                self._compiling[shape_name] = self._deferred(shape_name)
+                try:
+                    cached = self._compile(shape_name)
+                finally:
+                    del self._compiling[shape_name]
+                self._readers[shape_name] = cached
+            return cached
 
     def _deferred(self, shape_name: str) -> Read:
         def read(element: Element) -> Any:

@@ -18,6 +18,7 @@ names) and ``repr`` literals.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -83,7 +84,9 @@ class XmlWriter:
 
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
-        self._writers: dict[str, Writer] = {}
+        self._writers: dict[str, Writer] = {}  # compiled: what other threads may use
+        self._compiling: dict[str, Writer] = {}  # placeholders while compiling (recursion)
+        self._lock = threading.RLock()
         self._roots: dict[str, Writer] = {}
 
     def document(self, root: str, shape_name: str, value: dict[str, Any]) -> bytes:
@@ -102,11 +105,18 @@ class XmlWriter:
 
     def writer(self, shape_name: str) -> Writer:
         cached = self._writers.get(shape_name)
-        if cached is None:
-            self._writers[shape_name] = self._deferred(shape_name)  # recursive shapes
-            cached = self._compile(shape_name)
-            self._writers[shape_name] = cached
-        return cached
+        if cached is not None:
+            return cached
+        with self._lock:  # reentrant: a shape's members compile inside its own compilation
+            cached = self._writers.get(shape_name) or self._compiling.get(shape_name)
+            if cached is None:  # a recursive shape meets its placeholder, no other thread does
+                self._compiling[shape_name] = self._deferred(shape_name)
+                try:
+                    cached = self._compile(shape_name)
+                finally:
+                    del self._compiling[shape_name]
+                self._writers[shape_name] = cached
+            return cached
 
     def _deferred(self, shape_name: str) -> Writer:
         def write(out: list[str], tag: str, value: Any) -> None:

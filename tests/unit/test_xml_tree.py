@@ -8,6 +8,7 @@ namespaces, prefixes, declarations, DTDs, comments, CDATA), plus a fixed corpus.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from fakes3.protocol.model import NAMESPACE, load_model
 from fakes3.protocol.parsing import default_parser
 from fakes3.protocol.xmlbody import parse_document
 from fakes3.protocol.xmldelete import plain_delete
-from fakes3.protocol.xmltree import MAX_ELEMENTS, fast_enough
+from fakes3.protocol.xmltree import MAX_ELEMENTS, TreeReader, fast_enough
 
 MODEL = load_model()
 PARSER = default_parser()
@@ -349,3 +350,28 @@ def test_plain_delete_bodies_take_the_short_way() -> None:
     ):
         assert plain_delete(other_layout) is None
         same(DELETE, other_layout, "Delete")
+
+
+def test_first_use_from_many_threads() -> None:
+    """Readers compile on first use; threads racing to it all read correctly."""
+    reader = TreeReader(MODEL, PARSER.xml)
+    barrier = threading.Barrier(8)
+    failures: list[BaseException] = []
+    body = CORPUS[2]
+
+    def work(turn: int) -> None:
+        barrier.wait()
+        try:
+            for shape_name, root in PAYLOADS[turn::2]:
+                doc = f"<{root}><Unknown/></{root}>".encode()
+                assert reader.document(shape_name, doc, root) == generic(shape_name, doc, root)
+            assert reader.document(DELETE, body, "Delete") == generic(DELETE, body, "Delete")
+        except BaseException as failure:  # noqa: BLE001 - reported below
+            failures.append(failure)
+
+    threads = [threading.Thread(target=work, args=(turn,)) for turn in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
