@@ -460,7 +460,9 @@ def run(config: Config) -> dict[str, Any]:
             print(f"  round {round_no + 1}/{config.rounds}: {time.perf_counter() - started:.0f} s")
         if "wsgi" in config.ops:
             for round_no in range(config.rounds):
-                run_direct(made, config, metrics, (BUCKET, BIG_BUCKET), round_no == 0)
+                run_direct(
+                    made, config, metrics, (BUCKET, BIG_BUCKET, DELETE_BUCKET), round_no == 0
+                )
         info = meta(config, made)
     if info["commit"] != commit_at_start:
         print(f"!! the checkout moved from {commit_at_start} to {info['commit']} during the run")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.client import BaseClient
 
-from benchmarks.null_app import OBJECT_BODY, null_app
+from benchmarks.null_app import DELETE_KEYS, OBJECT_BODY, null_app
 from fakes3.server import Server
 
 if TYPE_CHECKING:
@@ -35,8 +35,14 @@ def client_for(endpoint: str) -> BaseClient:
     )
 
 
-def _direct(bucket: str, big_bucket: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """metric -> what boto3 is asked to do; its request is recorded and replayed."""
+def _direct(
+    bucket: str, big_bucket: str, delete_bucket: str
+) -> dict[str, tuple[str, dict[str, Any]]]:
+    """metric -> what boto3 is asked to do; its request is recorded and replayed.
+
+    The DeleteObjects replay names keys that are gone after its first call (S3 reports them
+    deleted all the same): it times the body's parsing, the decision and the answer's XML."""
+    batch = {"Objects": [{"Key": key} for key in DELETE_KEYS]}
     return {
         "direct_put": ("put_object", {"Bucket": bucket, "Key": "direct/k", "Body": OBJECT_BODY}),
         "direct_get": ("get_object", {"Bucket": bucket, "Key": "direct/k"}),
@@ -51,10 +57,11 @@ def _direct(bucket: str, big_bucket: str) -> dict[str, tuple[str, dict[str, Any]
         ),
         "direct_list": ("list_objects_v2", {"Bucket": big_bucket}),
         "direct_list_delim": ("list_objects_v2", {"Bucket": big_bucket, "Delimiter": "/"}),
+        "direct_delete_objects": ("delete_objects", {"Bucket": delete_bucket, "Delete": batch}),
     }
 
 
-def record_requests(buckets: tuple[str, str]) -> dict[str, tuple[dict[str, Any], bytes]]:
+def record_requests(buckets: tuple[str, str, str]) -> dict[str, tuple[dict[str, Any], bytes]]:
     """The WSGI environs and bodies of boto3's requests, as cheroot hands them to an app."""
     seen: list[tuple[dict[str, Any], bytes]] = []
     lock = threading.Lock()
@@ -108,12 +115,13 @@ def run_direct(
     subjects: list[Subject],
     config: Config,
     metrics: dict[str, Metric],
-    buckets: tuple[str, str],
+    buckets: tuple[str, str, str],
     profile: bool,
 ) -> None:
     """Call each WSGI app with boto3's recorded requests: µs per request, no network, no client.
 
-    ``buckets``: the small-op bucket and the big listing bucket the requests name.
+    ``buckets``: the small-op bucket, the big listing bucket and the DeleteObjects bucket the
+    requests name.
     """
     recorded = record_requests(buckets)
     for subject in subjects:

@@ -16,6 +16,7 @@ FAKES3 = ("memory", "directory")
 SMALL_OPS = ("put", "get", "head", "copy", "delete")
 SMALL_OP_MIN = 0.8  # fakes3 request rate >= 0.8 x the null app's
 LIST_FULL_MAX = 1.2  # full 10k listing time <= 1.2 x the null app's
+DELETE_OBJECTS_MAX = 1.25  # DeleteObjects of 1000 keys <= 1.25 x the null app's (issue 11)
 PAGE_TOLERANCE = 0.2  # a page in the big bucket costs what it does in the 1k one, +-20 %
 
 
@@ -70,6 +71,7 @@ def make_metrics(big: int) -> dict[str, Metric]:
         ("direct_copy", "app only: CopyObject 1 KiB", "µs", False),
         ("direct_list", f"app only: list page, {big_label}", "µs", False),
         ("direct_list_delim", f"app only: prefix page, {big_label}", "µs", False),
+        ("direct_delete_objects", "app only: DeleteObjects 1000 keys", "µs", False),
     ]
     return {name: Metric(name, label, unit, better) for name, label, unit, better in specs}
 
@@ -81,6 +83,7 @@ TARGET_LABELS = {
     "copy": "CopyObject rate",
     "delete": "DELETE rate",
     "list_full": "full 10k listing time",
+    "delete_objects": "DeleteObjects time",
     "page_flat": "page of 1000 keys",
     "page_delim": "page of 1000 prefixes",
 }
@@ -103,6 +106,8 @@ def targets(metrics: dict[str, Metric], big: int) -> list[dict[str, Any]]:
         ratio = mine / base
         if name == "list_full":
             ok, rule = ratio <= LIST_FULL_MAX, f"time <= {LIST_FULL_MAX} x null's"
+        elif name == "delete_objects":
+            ok, rule = ratio <= DELETE_OBJECTS_MAX, f"time <= {DELETE_OBJECTS_MAX} x null's"
         elif name.startswith("page_"):
             ok = abs(ratio - 1) <= PAGE_TOLERANCE
             rule = f"time in {big // 1000}k bucket / in 1k bucket = 1 +- {PAGE_TOLERANCE}"
@@ -120,7 +125,7 @@ def targets(metrics: dict[str, Metric], big: int) -> list[dict[str, Any]]:
         )
 
     for backend in FAKES3:
-        for op in (*SMALL_OPS, "list_full"):
+        for op in (*SMALL_OPS, "list_full", "delete_objects"):
             check(op, backend, metrics[op], metrics[op], "null")
         for kind in ("flat", "delim"):
             big_page, small_page = metrics[f"page_{kind}_big"], metrics[f"page_{kind}_1k"]

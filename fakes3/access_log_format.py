@@ -77,6 +77,15 @@ def _quoted(value: str | None) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+_UNRESERVED = re.compile(r"[A-Za-z0-9/_.~-]+").fullmatch  # what ``quote`` leaves as it is
+
+
+def _key(key: str | None) -> str:
+    if not key:
+        return "-"
+    return key if _UNRESERVED(key) else quote(key, safe="/")
+
+
 def _plain(value: object) -> str:
     if value is None or value == "":
         return "-"
@@ -86,38 +95,55 @@ def _plain(value: object) -> str:
 
 def format_record(record: Record) -> str:
     """The record as one log line (no newline)."""
+    return " ".join(_fields(record))
+
+
+_KEY, _VERSION = FIELDS.index("key"), FIELDS.index("version_id")
+
+
+def format_keyed(record: Record, keys: Iterable[tuple[str, str | None]]) -> list[str]:
+    """The lines of ``record`` with each ``(key, version id)`` in turn: a DeleteObjects' one
+    ``BATCH.DELETE.OBJECT`` line per key, with the fields they share formatted once."""
+    fields = _fields(record)
+    lines: list[str] = []
+    for key, version_id in keys:
+        fields[_KEY] = _key(key)
+        fields[_VERSION] = _plain(version_id)
+        lines.append(" ".join(fields))
+    return lines
+
+
+def _fields(record: Record) -> list[str]:
     r = record
-    return " ".join(
-        (
-            _plain(r.bucket_owner),
-            _plain(r.bucket),
-            log_time(r.time),
-            _plain(r.remote_ip),
-            _plain(r.requester),
-            _plain(r.request_id),
-            _plain(r.operation),
-            quote(r.key, safe="/") if r.key else "-",
-            _quoted(r.request_uri),
-            _plain(r.http_status),
-            _plain(r.error_code),
-            str(r.bytes_sent) if r.bytes_sent else "-",
-            _plain(r.object_size),
-            _plain(r.total_time),
-            _plain(r.turn_around_time),
-            _quoted(r.referrer),
-            _quoted(r.user_agent),
-            _plain(r.version_id),
-            _plain(r.host_id),
-            _plain(r.signature_version),
-            _plain(r.cipher_suite),
-            _plain(r.authentication_type),
-            _plain(r.host_header),
-            _plain(r.tls_version),
-            _plain(r.access_point_arn),
-            _plain(r.acl_required),
-            _plain(r.source_region),
-        )
-    )
+    return [
+        _plain(r.bucket_owner),
+        _plain(r.bucket),
+        log_time(r.time),
+        _plain(r.remote_ip),
+        _plain(r.requester),
+        _plain(r.request_id),
+        _plain(r.operation),
+        _key(r.key),
+        _quoted(r.request_uri),
+        _plain(r.http_status),
+        _plain(r.error_code),
+        str(r.bytes_sent) if r.bytes_sent else "-",
+        _plain(r.object_size),
+        _plain(r.total_time),
+        _plain(r.turn_around_time),
+        _quoted(r.referrer),
+        _quoted(r.user_agent),
+        _plain(r.version_id),
+        _plain(r.host_id),
+        _plain(r.signature_version),
+        _plain(r.cipher_suite),
+        _plain(r.authentication_type),
+        _plain(r.host_header),
+        _plain(r.tls_version),
+        _plain(r.access_point_arn),
+        _plain(r.acl_required),
+        _plain(r.source_region),
+    ]
 
 
 _TOKEN = re.compile(r'\[[^\]]*\]|"(?:[^"\\]|\\.)*"|\S+')

@@ -26,13 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from fakes3.access_log_format import Record, format_record, operation_name
+from fakes3.access_log_format import Record, format_keyed, format_record, operation_name
 from fakes3.auth.access import copy_source
 from fakes3.auth.accounts import Accounts
 from fakes3.errors import S3Error
 from fakes3.hooks import Exchange
+from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse
-from fakes3.protocol.xmlbody import parse_document
 from fakes3.store import Store
 from fakes3.store.store import NewObject
 
@@ -183,7 +183,10 @@ class AccessLogs:
             tls_version=None,
             **dict.fromkeys(unknown),
         )
-        self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, record)
+        enabled = config["LoggingEnabled"]
+        self._buffer(
+            bucket, enabled, account.account_id, source.region, when, [format_record(record)]
+        )
 
     def _log(
         self,
@@ -207,32 +210,36 @@ class AccessLogs:
         record = request_record(exchange, response, owner_id, clock.time(), clock.manual)
         if copied_key is not None:  # S3 logs a copy's read in the source bucket too
             operation = _COPY_GETS[str(exchange.operation)]
-            records = [replace(_derived(record, operation, copied_key), bucket=bucket)]
+            lines = [format_record(replace(_derived(record, operation, copied_key), bucket=bucket))]
         elif exchange.operation == "DeleteObjects":  # and each key a batch delete removed
-            records = [record]
-            for key, version_id in _deleted(response):
-                records.append(_derived(record, "BATCH.DELETE.OBJECT", key, version_id, 204))
+            each_key = _derived(record, "BATCH.DELETE.OBJECT", "", None, 204)
+            lines = [format_record(record), *format_keyed(each_key, _deleted(response))]
         else:
-            records = [record]
-        for each in records:
-            self._buffer(bucket, config["LoggingEnabled"], account.account_id, source.region, each)
+            lines = [format_record(record)]
+        enabled = config["LoggingEnabled"]
+        self._buffer(bucket, enabled, account.account_id, source.region, record.time, lines)
 
     def _buffer(
-        self, bucket: str, enabled: dict[str, Any], account_id: str, region: str, record: Record
+        self,
+        bucket: str,
+        enabled: dict[str, Any],
+        account_id: str,
+        region: str,
+        when: float,
+        lines: list[str],
     ) -> None:
         key_format = enabled.get("TargetObjectKeyFormat") or {"SimplePrefix": {}}
         target, prefix = enabled["TargetBucket"], enabled.get("TargetPrefix") or ""
         ident = (bucket, target, prefix, repr(sorted(key_format.items())))
-        line = format_record(record)
         with self._lock:
             batch = self._batches.get(ident)
             if batch is None:
-                batch = _Batch(bucket, target, prefix, key_format, account_id, region, record.time)
+                batch = _Batch(bucket, target, prefix, key_format, account_id, region, when)
                 self._batches[ident] = batch
-                due = record.time + self.interval
+                due = when + self.interval
                 if self.due is None or due < self.due:
                     self.due = due
-            batch.lines.append((record.time, line))
+            batch.lines.extend((when, line) for line in lines)
             if len(batch.lines) >= MAX_BATCH:
                 self.due = float("-inf")  # full: the next request delivers it
 
@@ -296,11 +303,10 @@ def _deleted(response: WireResponse) -> list[tuple[str, str | None]]:
     if response.status != 200 or not isinstance(response.body, bytes):
         return []
     try:
-        result = parse_document(response.body, "DeleteResult")
+        result = read_document("DeleteObjectsOutput", response.body, "DeleteResult")
     except S3Error:
         return []
-    deleted = result.get("Deleted") if isinstance(result, dict) else None
-    entries = deleted if isinstance(deleted, list) else [deleted] if deleted else []
+    entries = result.get("Deleted") or []
     return [
         (str(entry["Key"]), entry.get("VersionId"))
         for entry in entries

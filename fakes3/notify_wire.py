@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from fakes3.errors import S3Error
+from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse
-from fakes3.protocol.xmlbody import parse_document
 
 
 def header(response: WireResponse, name: str) -> str | None:
@@ -45,11 +45,10 @@ def batch_deleted(response: WireResponse, bucket: str) -> list[tuple[str, str, s
     if not isinstance(response.body, bytes):
         return []
     try:
-        result = parse_document(response.body, "DeleteResult")
+        result = read_document("DeleteObjectsOutput", response.body, "DeleteResult")
     except S3Error:
         return []
-    deleted = result.get("Deleted") if isinstance(result, dict) else None
-    entries = deleted if isinstance(deleted, list) else [deleted] if deleted else []
+    entries = result.get("Deleted") or []
     found: list[tuple[str, str, str, str | None]] = []
     for entry in entries:
         if not isinstance(entry, dict) or not entry.get("Key"):

@@ -45,6 +45,8 @@ _STORAGE_CLASSES = frozenset(load_model().shape("StorageClass")["enum"]) - _ELSE
 
 def validate_key(key: str) -> None:
     """https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-keys.html"""
+    if len(key) <= MAX_KEY_BYTES // 4:  # UTF-8 takes at most 4 bytes a character
+        return
     size = len(key.encode("utf-8"))
     if size > MAX_KEY_BYTES:
         raise KeyTooLongError(Size=size, MaxSizeAllowed=MAX_KEY_BYTES)

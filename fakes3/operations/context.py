@@ -15,7 +15,7 @@ from fakes3.store.records import BucketRecord
 Params = dict[str, Any]
 
 
-def _anyone_may(key: str, version_id: str | None) -> None:
+def anyone_may(key: str, version_id: str | None) -> None:
     """No per-key decision: the request's own decision covered every key."""
 
 
@@ -34,7 +34,7 @@ class Context:
     accounts: Accounts = field(default_factory=Accounts)
     # DeleteObjects under a key-dependent bucket policy: raises AccessDenied for a key the
     # caller may not delete (the decision is auth/authorize.py's; the handler only asks).
-    may_delete: Callable[[str, str | None], None] = _anyone_may
+    may_delete: Callable[[str, str | None], None] = anyone_may
 
     @property
     def owner_id(self) -> str:

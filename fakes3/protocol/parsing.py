@@ -16,7 +16,8 @@ from typing import Any, BinaryIO
 from fakes3.errors import InvalidArgument, InvalidRequest, MalformedXML, MaxMessageLengthExceeded
 from fakes3.protocol.dates import parse_http_date, utc
 from fakes3.protocol.model import Member, ServiceModel, load_model
-from fakes3.protocol.xmlbody import XmlReader, parse_document
+from fakes3.protocol.xmlbody import XmlReader
+from fakes3.protocol.xmltree import TreeReader
 
 # S3 rejects configuration documents far smaller than this; it bounds memory for bad input.
 MAX_XML_BODY = 4 * 1024 * 1024
@@ -122,6 +123,7 @@ class RequestParser:
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
         self.xml = XmlReader(model)
+        self.tree = TreeReader(model, self.xml)
         self._plans: dict[str, _Plan] = {}
 
     def _plan(self, operation: str) -> _Plan:
@@ -204,8 +206,8 @@ class RequestParser:
                 body = read_small_body(request)
                 if payload.type == "structure":
                     if body.strip():
-                        node = parse_document(body, plan.payload_root or payload.name)
-                        params[payload.name] = self.xml.read(payload.shape_name, node)
+                        root = plan.payload_root or payload.name
+                        params[payload.name] = self.tree.document(payload.shape_name, body, root)
                 elif body:
                     try:
                         params[payload.name] = body.decode("utf-8")
@@ -232,7 +234,7 @@ def read_small_body(request: WireRequest) -> bytes:
 def read_document(shape_name: str, body: bytes, root: str) -> Any:
     """An XML document of a model shape that travels outside a request body (a POST form's
     ``tagging`` field), as a model-shaped dict; MalformedXML if it is not one."""
-    return default_parser().xml.read(shape_name, parse_document(body, root))
+    return default_parser().tree.document(shape_name, body, root)
 
 
 @functools.cache

@@ -16,7 +16,8 @@ from typing import Any
 
 from fakes3.protocol.dates import http_date
 from fakes3.protocol.model import Member, ServiceModel, load_model
-from fakes3.protocol.xmlbody import XmlWriter, format_scalar
+from fakes3.protocol.xmlbody import format_scalar
+from fakes3.protocol.xmlwriter import XmlWriter
 
 STATUS = "__status__"  # handlers may set a status (206 for ranges) under this key
 

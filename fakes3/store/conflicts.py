@@ -48,6 +48,13 @@ class ConflictWatch:
             for watch in self._watches.get((bucket, key), ()):
                 watch.deleted = True
 
+    def deleted_keys(self, bucket: str, keys: list[str]) -> None:
+        """``deleted`` for each of ``keys`` (DeleteObjects): one test while nothing watches."""
+        if not self._watches:
+            return
+        for key in keys:
+            self.deleted(bucket, key)
+
     def check(self, watch: Watch) -> None:
         """Stop watching; ConditionalRequestConflict if the key was deleted meanwhile."""
         self.forget(watch)

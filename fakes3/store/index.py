@@ -63,8 +63,9 @@ class MetadataIndex(Protocol):
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None: ...
 
-    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
-        """MUST remove every present key (duplicates allowed); returns the removed records."""
+    def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
+        """MUST remove every present key (duplicates allowed); returns the blob ids of the
+        removed records (all DeleteObjects needs: SQLite returns one column, not records)."""
         ...
 
     def remove(self, bucket: str, key: str) -> ObjectRecord | None:

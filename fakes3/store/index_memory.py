@@ -11,6 +11,7 @@ import bisect
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import partial
+from itertools import repeat
 
 from fakes3.store.records import BucketRecord, ObjectRecord
 
@@ -39,6 +40,32 @@ def _restore(entry: _Bucket, key: str, record: ObjectRecord | None) -> None:
     if key not in entry.objects:
         bisect.insort(keys, key)
     entry.objects[key] = record
+
+
+def _restore_all(entry: _Bucket, records: list[ObjectRecord]) -> None:
+    for record in records:
+        _restore(entry, record.key, record)
+
+
+def _drop_sorted(entry: _Bucket, gone: list[str]) -> None:
+    """Take ``gone`` (distinct keys, no longer in ``entry.objects``) out of the sorted key list:
+    a memmove per key is slow in a big bucket, so many keys go in one pass."""
+    keys = entry.keys
+    if len(gone) < 8:
+        for key in gone:
+            del keys[bisect.bisect_left(keys, key)]
+    elif len(keys) <= 4 * len(gone):  # most of the list goes: keep the rest
+        objects = entry.objects
+        keys[:] = [key for key in keys if key in objects]
+    else:  # a few of many: copy the runs between them
+        positions = sorted([bisect.bisect_left(keys, key) for key in gone])
+        kept: list[str] = []
+        start = 0
+        for position in positions:
+            kept += keys[start:position]
+            start = position + 1
+        kept += keys[start:]
+        keys[:] = kept
 
 
 def _unversion(entry: _Bucket, record: ObjectRecord) -> None:
@@ -149,9 +176,16 @@ class MemoryIndex:
                 self._undo.append(lambda: _restore(entry, key, previous))
         return previous
 
-    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
-        removed = (self.remove(bucket, key) for key in keys)
-        return [record for record in removed if record is not None]
+    def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
+        """``remove`` of each key, with one pass over the sorted key list (DeleteObjects)."""
+        entry = self._buckets[bucket]
+        pop = entry.objects.pop
+        removed = [record for record in map(pop, keys, repeat(None)) if record is not None]
+        if removed:
+            _drop_sorted(entry, [record.key for record in removed])
+            if self._undo is not None:
+                self._undo.append(partial(_restore_all, entry, removed))
+        return [record.blob_id for record in removed]
 
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         entry = self._buckets[bucket]

@@ -198,20 +198,20 @@ class SqliteIndex:
             self._db.execute(_DELETE_OBJECT, (bucket, key))
         return previous
 
-    def remove_many(self, bucket: str, keys: list[str]) -> list[ObjectRecord]:
+    def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
         if not _RETURNING:
             removed = (self.remove(bucket, key) for key in keys)
-            return [found for found in removed if found is not None]
-        found: list[ObjectRecord] = []
+            return [found.blob_id for found in removed if found is not None]
+        blob_ids: list[str] = []
         for start in range(0, len(keys), 500):  # under SQLite's 999-variable floor
             chunk = keys[start : start + 500]
             marks = ", ".join("?" * len(chunk))
             rows = self._db.execute(
-                f"DELETE FROM objects WHERE bucket = ? AND key IN ({marks}) RETURNING {_COLUMNS}",
+                f"DELETE FROM objects WHERE bucket = ? AND key IN ({marks}) RETURNING blob_id",
                 (bucket, *chunk),
             )
-            found.extend(map(record, rows.fetchall()))
-        return found
+            blob_ids.extend(blob_id for (blob_id,) in rows.fetchall())  # no record decoded
+        return blob_ids
 
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         op = ">=" if inclusive else ">"

@@ -366,10 +366,9 @@ class Store:
 
     def _delete_keys(self, bucket: str, keys: list[str]) -> list[Deletion | S3Error]:
         """Plain deletes in a never-versioned bucket, in one index call (inside a change)."""
-        removed = self.index.remove_many(bucket, keys)
-        for key in keys:
-            self._conflicts.deleted(bucket, key)
-        self.discard([record.blob_id for record in removed])
+        blob_ids = self.index.remove_many(bucket, keys)
+        self._conflicts.deleted_keys(bucket, keys)
+        self.discard(blob_ids)
         return [Deletion()] * len(keys)
 
     def _delete(

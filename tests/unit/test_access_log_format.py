@@ -14,6 +14,7 @@ import pytest
 from fakes3.access_log_format import (
     FIELDS,
     Record,
+    format_keyed,
     format_record,
     log_time,
     operation_name,
@@ -158,3 +159,18 @@ def test_operation_names(
     method: str, operation: str | None, has_key: bool, query: dict[str, str], expected: str
 ) -> None:
     assert operation_name(method, operation, has_key, query) == expected
+
+
+def test_keyed_lines_are_the_records_with_each_key() -> None:
+    """DeleteObjects' BATCH.DELETE.OBJECT lines, formatted once and re-keyed, are exactly the
+    lines of a record per key (keys that need URL-encoding, versions or none)."""
+    keys = [
+        ("plain/key.txt", None),
+        ("sp ace+plus&amp/é", "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"),
+        ("~tilde_-.", "null"),
+        ("\r\n%", None),
+    ]
+    base = _record(operation="BATCH.DELETE.OBJECT", request_uri=None, http_status=204)
+    expected = [format_record(dataclasses.replace(base, key=k, version_id=v)) for k, v in keys]
+    assert format_keyed(base, keys) == expected
+    assert format_keyed(base, []) == []

@@ -1,0 +1,98 @@
+"""The store's batch delete (DeleteObjects' plain keys): the indexes' ``remove_many`` drops many
+keys at once (the memory index rebuilds its sorted key list in one pass, SQLite returns only
+blob ids); listings, bodies and a rolled-back change must be as if each key went one by one."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fakes3.errors import ConditionalRequestConflict, NoSuchKey
+from fakes3.store import Store, open_store
+from fakes3.store.store import NewObject
+from fakes3.store.versioning import Deletion
+
+
+@pytest.fixture(params=["memory", "directory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(str(tmp_path / "data") if request.param == "directory" else None)
+    yield opened
+    opened.close()
+
+
+def _keys(store: Store, bucket: str) -> list[str]:
+    found: list[str] = []
+    after = ""
+    for _ in range(100):
+        page = store.list_objects(bucket, start_after=after, max_keys=1000)
+        found += [record.key for record in page.objects]
+        if not page.truncated:
+            return found
+        after = found[-1]
+    raise AssertionError("the listing does not end")
+
+
+def _fill(store: Store, bucket: str, count: int) -> list[str]:
+    keys = [f"k/{i:05d}" for i in range(count)]
+    for key in keys:
+        store.put_object(bucket, key, io.BytesIO(key.encode()), NewObject())
+    return keys
+
+
+@pytest.mark.parametrize(
+    "count, doomed",
+    [
+        (1000, [3, 500, 999]),  # a few keys: one by one
+        (1000, list(range(0, 1000, 2)) + [1]),  # most of the bucket: one pass
+        (3000, list(range(7, 3000, 30))),  # a few of many: runs copied between them
+        (40, list(range(40))),  # all of it
+    ],
+)
+def test_many_keys_go_as_one_by_one(store: Store, count: int, doomed: list[int]) -> None:
+    store.create_bucket("b", "us-east-1")
+    keys = _fill(store, "b", count)
+    asked = [keys[i] for i in doomed] + ["missing", keys[doomed[0]]]  # absent, twice
+    answers = store.delete_objects("b", [(key, None, None) for key in asked])
+    assert answers == [Deletion()] * len(asked)
+    gone = set(asked)
+    left = [key for key in keys if key not in gone]
+    assert _keys(store, "b") == left
+    for key in left[:5] + left[-5:]:
+        _record, reader = store.read_object("b", key, lambda record: (0, record.size))
+        assert b"".join(reader) == key.encode()
+    with pytest.raises(NoSuchKey):
+        store.head_object("b", keys[doomed[-1]])
+    store.put_object("b", keys[doomed[0]], io.BytesIO(b"again"), NewObject())  # still sorted
+    assert _keys(store, "b") == sorted([*left, keys[doomed[0]]])
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.parametrize("doomed", [[1, 2], list(range(0, 300, 3)), list(range(10, 50))])
+def test_a_failed_change_puts_every_key_back(store: Store, doomed: list[int]) -> None:
+    store.create_bucket("b", "us-east-1")
+    keys = _fill(store, "b", 300)
+    with pytest.raises(Boom), store.change():
+        store.delete_objects("b", [(keys[i], None, None) for i in doomed])
+        raise Boom()
+    assert _keys(store, "b") == keys
+    _record, reader = store.read_object("b", keys[doomed[0]], lambda record: (0, record.size))
+    assert b"".join(reader) == keys[doomed[0]].encode()
+
+
+def test_a_batch_delete_fails_the_conditional_writes_it_races(store: Store) -> None:
+    """A conditional PUT streaming while a DeleteObjects removes its key must end in 409 (as a
+    DeleteObject does); one on a key the batch did not name is unaffected."""
+    store.create_bucket("b", "us-east-1")
+    keys = _fill(store, "b", 50)
+    raced = store._conflicts.watch("b", keys[10])
+    spared = store._conflicts.watch("b", "not-in-the-batch")
+    store.delete_objects("b", [(key, None, None) for key in keys])
+    with pytest.raises(ConditionalRequestConflict):
+        store._conflicts.check(raced)
+    store._conflicts.check(spared)
