@@ -19,11 +19,12 @@ Undo = Callable[[], None]
 
 
 class _Bucket:
-    __slots__ = ("record", "objects", "keys", "versions", "version_keys", "configs")
+    __slots__ = ("record", "objects", "size", "keys", "versions", "version_keys", "configs")
 
     def __init__(self, record: BucketRecord) -> None:
         self.record = record
         self.objects: dict[str, ObjectRecord] = {}
+        self.size = 0  # the current objects' bytes, kept as they change (usage() is O(1))
         self.keys: list[str] = []  # sorted; insertion is a memmove, cheap up to millions
         self.versions: dict[str, list[ObjectRecord]] = {}  # newest first
         self.version_keys: list[str] = []  # sorted keys of ``versions``
@@ -34,12 +35,18 @@ def _restore(entry: _Bucket, key: str, record: ObjectRecord | None) -> None:
     """Make ``record`` (or nothing) the current object at ``key``, unlogged."""
     keys = entry.keys
     if record is None:
-        if entry.objects.pop(key, None) is not None:
+        gone = entry.objects.pop(key, None)
+        if gone is not None:
+            entry.size -= gone.size
             del keys[bisect.bisect_left(keys, key)]
         return
-    if key not in entry.objects:
+    before = entry.objects.get(key)
+    if before is None:
         bisect.insort(keys, key)
+    else:
+        entry.size -= before.size
     entry.objects[key] = record
+    entry.size += record.size
 
 
 def _restore_all(entry: _Bucket, records: list[ObjectRecord]) -> None:
@@ -157,7 +164,10 @@ class MemoryIndex:
         previous = entry.objects.get(record.key)
         if previous is None:
             bisect.insort(entry.keys, record.key)
+        else:
+            entry.size -= previous.size
         entry.objects[record.key] = record
+        entry.size += record.size
         if self._undo is not None:
             self._undo.append(lambda: _restore(entry, record.key, previous))
         return previous
@@ -170,6 +180,7 @@ class MemoryIndex:
         entry = self._buckets[bucket]
         previous = entry.objects.pop(key, None)
         if previous is not None:
+            entry.size -= previous.size
             keys = entry.keys
             del keys[bisect.bisect_left(keys, key)]
             if self._undo is not None:
@@ -182,6 +193,7 @@ class MemoryIndex:
         pop = entry.objects.pop
         removed = [record for record in map(pop, keys, repeat(None)) if record is not None]
         if removed:
+            entry.size -= sum(record.size for record in removed)
             _drop_sorted(entry, [record.key for record in removed])
             if self._undo is not None:
                 self._undo.append(partial(_restore_all, entry, removed))
@@ -313,7 +325,7 @@ class MemoryIndex:
         entry = self._buckets.get(bucket)
         if entry is None:
             return 0, 0
-        return len(entry.objects), sum(record.size for record in entry.objects.values())
+        return len(entry.objects), entry.size
 
     def clear(self) -> None:
         before, self._buckets = self._buckets, {}

@@ -96,3 +96,38 @@ def test_a_batch_delete_fails_the_conditional_writes_it_races(store: Store) -> N
     with pytest.raises(ConditionalRequestConflict):
         store._conflicts.check(raced)
     store._conflicts.check(spared)
+
+
+def test_usage_follows_every_change_and_every_undo(store: Store) -> None:
+    """``index.usage`` (health and metrics) is kept as objects change, not summed per call:
+    after puts, overwrites, deletes, batch deletes, versioning and rolled-back changes it is
+    always what summing the listing gives."""
+    store.create_bucket("b", "us-east-1")
+
+    def summed() -> tuple[int, int]:
+        records = store.list_objects("b", max_keys=1000).objects
+        return len(records), sum(record.size for record in records)
+
+    def put(key: str, size: int) -> None:
+        store.put_object("b", key, io.BytesIO(b"x" * size), NewObject())
+
+    steps = [
+        lambda: put("a", 10),
+        lambda: put("b", 20),
+        lambda: put("a", 5),  # an overwrite
+        lambda: store.delete_object("b", "b"),
+        lambda: [put(f"m/{i}", i) for i in range(30)],
+        lambda: store.delete_objects("b", [(f"m/{i}", None, None) for i in range(0, 30, 3)]),
+        lambda: store.set_versioning("b", "Enabled"),
+        lambda: put("a", 7),
+        lambda: store.delete_object("b", "m/1"),  # a delete marker: no current object
+    ]
+    for step in steps:
+        step()
+        assert store.index.usage("b") == summed()
+        before = store.index.usage("b")
+        with pytest.raises(Boom), store.change():
+            put("a", 999)
+            store.delete_objects("b", [("m/2", None, None), ("m/4", None, None)])
+            raise Boom()
+        assert store.index.usage("b") == before == summed()
