@@ -25,13 +25,13 @@ need the tree (``xmldelete.py``).
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from typing import Any
 from xml.etree.ElementTree import Element, XMLParser
 
 from fakes3.errors import MalformedXML
 from fakes3.protocol.model import NAMESPACE, ServiceModel
+from fakes3.protocol.per_shape import PerShape
 from fakes3.protocol.xmlbody import XmlReader, parse_document, scalar
 from fakes3.protocol.xmldelete import plain_delete
 
@@ -87,9 +87,7 @@ class TreeReader:
     def __init__(self, model: ServiceModel, generic: XmlReader) -> None:
         self.model = model
         self.generic = generic
-        self._readers: dict[str, Read] = {}  # compiled: what other threads may use
-        self._compiling: dict[str, Read] = {}  # placeholders while compiling (recursion)
-        self._lock = threading.RLock()
+        self._readers: PerShape[Read] = PerShape(self._compile, _deferred_reader)
 
     def document(self, shape_name: str, body: bytes, root: str) -> Any:
         """The document ``body`` whose root element must be ``root``, read as ``shape_name``."""
@@ -110,25 +108,7 @@ class TreeReader:
         return self.generic.read(shape_name, parse_document(body, root))
 
     def reader(self, shape_name: str) -> Read:
-        cached = self._readers.get(shape_name)
-        if cached is not None:
-            return cached
-        with self._lock:  # reentrant: a shape's members compile inside its own compilation
-            cached = self._readers.get(shape_name) or self._compiling.get(shape_name)
-            if cached is None:  # a recursive shape meets its placeholder, no other thread does
-                self._compiling[shape_name] = self._deferred(shape_name)
-                try:
-                    cached = self._compile(shape_name)
-                finally:
-                    del self._compiling[shape_name]
-                self._readers[shape_name] = cached
-            return cached
-
-    def _deferred(self, shape_name: str) -> Read:
-        def read(element: Element) -> Any:
-            return self._readers[shape_name](element)
-
-        return read
+        return self._readers.get(shape_name)
 
     def _compile(self, shape_name: str) -> Read:
         shape = self.model.shape(shape_name)
@@ -227,3 +207,12 @@ def _scalar_reader(kind: str) -> Read:
             raise _Irregular() from None
 
     return read_scalar
+
+
+def _deferred_reader(finished: Callable[[], Read]) -> Read:
+    """A recursive shape's reader while it compiles (``per_shape.py``)."""
+
+    def read(element: Element) -> Any:
+        return finished()(element)
+
+    return read

@@ -18,12 +18,12 @@ names) and ``repr`` literals.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from fakes3.protocol.model import NAMESPACE, Member, ServiceModel
+from fakes3.protocol.per_shape import PerShape
 from fakes3.protocol.xmlbody import (
     INTERLEAVED,
     escape,
@@ -84,9 +84,7 @@ class XmlWriter:
 
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
-        self._writers: dict[str, Writer] = {}  # compiled: what other threads may use
-        self._compiling: dict[str, Writer] = {}  # placeholders while compiling (recursion)
-        self._lock = threading.RLock()
+        self._writers: PerShape[Writer] = PerShape(self._compile, _deferred_writer)
         self._roots: dict[str, Writer] = {}
 
     def document(self, root: str, shape_name: str, value: dict[str, Any]) -> bytes:
@@ -104,25 +102,7 @@ class XmlWriter:
         return body.encode("utf-8")
 
     def writer(self, shape_name: str) -> Writer:
-        cached = self._writers.get(shape_name)
-        if cached is not None:
-            return cached
-        with self._lock:  # reentrant: a shape's members compile inside its own compilation
-            cached = self._writers.get(shape_name) or self._compiling.get(shape_name)
-            if cached is None:  # a recursive shape meets its placeholder, no other thread does
-                self._compiling[shape_name] = self._deferred(shape_name)
-                try:
-                    cached = self._compile(shape_name)
-                finally:
-                    del self._compiling[shape_name]
-                self._writers[shape_name] = cached
-            return cached
-
-    def _deferred(self, shape_name: str) -> Writer:
-        def write(out: list[str], tag: str, value: Any) -> None:
-            self._writers[shape_name](out, tag, value)
-
-        return write
+        return self._writers.get(shape_name)
 
     def _compile(self, shape_name: str) -> Writer:
         kind = self.model.shape(shape_name)["type"]
@@ -276,3 +256,12 @@ def _checked(name: str) -> str:
     if _NAME.fullmatch(name) is None:
         raise ValueError(f"not an XML element name: {name!r}")
     return name
+
+
+def _deferred_writer(finished: Callable[[], Writer]) -> Writer:
+    """A recursive shape's writer while it compiles (``per_shape.py``)."""
+
+    def write(out: list[str], tag: str, value: Any) -> None:
+        finished()(out, tag, value)
+
+    return write
