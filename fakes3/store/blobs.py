@@ -104,11 +104,18 @@ class _BytesReader:
         self._view.release()
 
 
-class _MemoryWriter:
-    """Collects a blob in memory; past the spill threshold, moves it to a private temp file."""
+class SpillingWriter:
+    """Collects a blob in memory; past ``threshold`` bytes, moves it to a file writer of
+    ``files``. ``keep(id, data)`` stores a blob that stayed small (a dict entry, a row)."""
 
-    def __init__(self, store: MemoryBlobs) -> None:
-        self._store = store
+    __slots__ = ("_threshold", "_files", "_keep", "_chunks", "_size", "_file")
+
+    def __init__(
+        self, threshold: int, files: Callable[[], FileBlobs], keep: Callable[[str, bytes], None]
+    ) -> None:
+        self._threshold = threshold
+        self._files = files  # called only when spilling (MemoryBlobs makes its directory then)
+        self._keep = keep
         self._chunks: list[bytes] = []
         self._size = 0
         self._file: _FileWriter | None = None
@@ -119,8 +126,8 @@ class _MemoryWriter:
             return
         self._chunks.append(data)
         self._size += len(data)
-        if self._size > self._store.spill_threshold:
-            self._file = _FileWriter(self._store.spill)
+        if self._size > self._threshold:
+            self._file = _FileWriter(self._files())
             for chunk in self._chunks:
                 self._file.write(chunk)
             self._chunks = []
@@ -129,7 +136,7 @@ class _MemoryWriter:
         if self._file is not None:
             return self._file.commit()
         blob_id = uuid.uuid4().hex
-        self._store._blobs[blob_id] = b"".join(self._chunks)
+        self._keep(blob_id, b"".join(self._chunks))
         self._chunks = []
         return blob_id
 
@@ -163,7 +170,9 @@ class MemoryBlobs:
 
     def create(self, part: bool = False) -> BlobWriter:
         # The parts of one upload add up to any size, so each goes straight to a spill file.
-        return _FileWriter(self.spill) if part else _MemoryWriter(self)
+        if part:
+            return _FileWriter(self.spill)
+        return SpillingWriter(self.spill_threshold, lambda: self.spill, self._blobs.__setitem__)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
         data = self._blobs.get(blob_id)

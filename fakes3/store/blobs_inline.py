@@ -30,6 +30,7 @@ from fakes3.store.blobs import (
     BlobReader,
     BlobWriter,
     FileBlobs,
+    SpillingWriter,
     _BytesReader,
     _FileWriter,
 )
@@ -54,43 +55,6 @@ def _checked(blob_id: str) -> str:
     if not _BLOB_ID.fullmatch(blob_id):
         raise ValueError(f"not a blob id: {blob_id!r}")
     return blob_id
-
-
-class _InlineWriter:
-    """Buffers up to the threshold in memory, then spills everything to a file writer."""
-
-    __slots__ = ("_store", "_chunks", "_size", "_file")
-
-    def __init__(self, store: InlineBlobs) -> None:
-        self._store = store
-        self._chunks: list[bytes] = []
-        self._size = 0
-        self._file: _FileWriter | None = None
-
-    def write(self, data: bytes) -> None:
-        if self._file is not None:
-            self._file.write(data)
-            return
-        self._size += len(data)
-        self._chunks.append(data)
-        if self._size > self._store.threshold:
-            self._file = _FileWriter(self._store.files)
-            for chunk in self._chunks:
-                self._file.write(chunk)
-            self._chunks = []
-
-    def commit(self) -> str:
-        if self._file is not None:
-            return self._file.commit()
-        blob_id = uuid.uuid4().hex
-        self._store._insert(blob_id, b"".join(self._chunks))
-        self._chunks = []
-        return blob_id
-
-    def abort(self) -> None:
-        self._chunks = []
-        if self._file is not None:
-            self._file.abort()
 
 
 class InlineBlobs:
@@ -124,7 +88,9 @@ class InlineBlobs:
     # BlobStore -------------------------------------------------------------------------------
 
     def create(self, part: bool = False) -> BlobWriter:
-        return self.files.create(part=True) if part else _InlineWriter(self)
+        if part:
+            return self.files.create(part=True)
+        return SpillingWriter(self.threshold, lambda: self.files, self._insert)
 
     def open(self, blob_id: str, start: int = 0, end: int | None = None) -> BlobReader:
         """An inline blob is read once, whole (so a later delete cannot cut the reader short)."""
