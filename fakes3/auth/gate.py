@@ -80,8 +80,8 @@ class Gate:
         every mode; then the one decision (``authorize.py``, docs/access-control.md) in every
         mode but ``off``, for requests whose principal is known (lenient mode lets unsigned
         and unknown-key requests act as the default account, refused only by an explicit
-        Deny in the bucket policy). For a DeleteObjects
-        whose keys must be decided one by one, the check to run on each."""
+        Deny in the bucket policy). For a DeleteObjects whose keys must be decided one by
+        one, the check to run on each."""
         record = self._bucket(bucket)
         source = copy_source(headers)
         source_record = self._bucket(source[0]) if source is not None else None
