@@ -10,8 +10,10 @@ from __future__ import annotations
 import html
 import http.server
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
     "--disable-dev-shm-usage",  # containers often have a small /dev/shm
 )
 
@@ -81,6 +85,22 @@ def origin_of(server: _PageServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 
+def _run_chromium(command: list[str], timeout: float = 120) -> tuple[str, str, int]:
+    """Run chromium in its own process group, and on timeout kill the whole group: its
+    renderer and zygote processes inherit the output pipes, so killing only the browser (as
+    ``subprocess.run`` does) would leave ``communicate()`` waiting on them for ever."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            stdout, stderr = process.communicate()
+            stderr += f"\n[killed after {timeout} s]"
+        return stdout, stderr, process.returncode
+
+
 def browser_fetch(
     server: _PageServer, url: str, profile: Path, method: str = "GET", **headers: str
 ) -> str:
@@ -92,7 +112,7 @@ def browser_fetch(
         "method": json.dumps(method),
         "headers": json.dumps({name.replace("_", "-"): v for name, v in headers.items()}),
     }
-    done = subprocess.run(
+    stdout, stderr, code = _run_chromium(
         [
             chromium_path(),
             *FLAGS,
@@ -100,12 +120,8 @@ def browser_fetch(
             "--virtual-time-budget=15000",
             "--dump-dom",
             origin_of(server) + "/",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+        ]
     )
-    found = re.search(r'<pre id="out">(.*?)</pre>', done.stdout, re.DOTALL)
-    assert found, f"chromium gave no page (exit {done.returncode}): {done.stderr[-2000:]}"
+    found = re.search(r'<pre id="out">(.*?)</pre>', stdout, re.DOTALL)
+    assert found, f"chromium gave no page (exit {code}): {stderr[-2000:]}"
     return html.unescape(found.group(1))
