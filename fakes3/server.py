@@ -22,6 +22,8 @@ from typing import Any
 
 from cheroot import wsgi
 from cheroot.ssl.builtin import BuiltinSSLAdapter
+from cheroot.workers import threadpool
+from cheroot.workers.threadpool import _SHUTDOWNREQUEST as _SHUTDOWN_REQUEST  # type: ignore[attr-defined]
 
 from fakes3.faults import DropConnection
 from fakes3.request_headers import Connection, add_headers
@@ -186,16 +188,20 @@ class _Gateway(wsgi.Gateway_10):
         return environ
 
     def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
-        body = self.env.get("wsgi.input") if hasattr(self, "env") else None
-        if getattr(body, "continue_pending", False) and _has_body(self.env, self.req):
+        if self._body_held_back():
             # Answered before the body was asked for: the client still holds it back, so
-            # this connection cannot carry another request (RFC 9110 10.1.1).
-            if not any(name.lower() == "connection" for name, _ in headers):
-                headers = [*headers, ("Connection", "close")]
+            # this connection cannot carry another request (RFC 9110 10.1.1), whatever
+            # Connection header the app chose; and nothing may wait to read that body.
+            headers = [(n, v) for n, v in headers if n.lower() != "connection"]
+            headers.append(("Connection", "close"))
         write = super().start_response(status, headers, exc_info)
         if (b"Connection", b"close") in self.req.outheaders:
             self.req.close_connection = True
         return write
+
+    def _body_held_back(self) -> bool:
+        body = self.env.get("wsgi.input") if hasattr(self, "env") else None
+        return getattr(body, "continue_pending", False) and _has_body(self.env, self.req)
 
     def respond(self) -> None:
         try:
@@ -204,6 +210,8 @@ class _Gateway(wsgi.Gateway_10):
             return
         req = self.req
         body = req.rfile
+        if self._body_held_back():
+            return  # never sent: the connection closes (start_response) with nothing to drain
         if req.chunked_read and isinstance(body, _ChunkedInput) and not body.done:
             try:
                 for _ in range(_CHUNKED_DRAIN_LIMIT >> 16):
@@ -233,6 +241,38 @@ def _drop(req: Any, sent: int) -> None:
         pass
 
 
+_STUCK_GRACE = 2.0  # seconds a worker gets after its socket is shut, before it is left behind
+
+
+class _WorkerPool(threadpool.ThreadPool):
+    """cheroot's worker pool, with daemon workers and a stop that always returns.
+
+    cheroot's own stop waits for ever on a worker still inside the app (a request that never
+    ends, whatever the reason), and so would ``Server.stop()``, a pytest fixture's teardown and
+    the test run. Here such a worker is left behind (a daemon: it cannot hold the process) and
+    reported in ``Server.errors``."""
+
+    def _spawn_worker(self) -> threadpool.WorkerThread:
+        worker = threadpool.WorkerThread(self.server)  # type: ignore[no-untyped-call]
+        worker.name = f"fakes3-worker-{worker.name}"
+        worker.daemon = True
+        worker.start()
+        return worker
+
+    def stop(self, timeout: float | None = 5) -> None:
+        pool: Any = self  # cheroot's stubs leave out the private members used here
+        for _worker in pool._threads:
+            pool._queue.put(_SHUTDOWN_REQUEST)
+        deadline = time.monotonic() + (timeout or 0.0)
+        for worker in pool._clear_threads():
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.is_alive():
+                pool._force_close(worker.conn)  # frees a worker blocked reading its socket
+                worker.join(_STUCK_GRACE)
+            if worker.is_alive():
+                self.server.owner._stuck(worker)
+
+
 class _Cheroot(wsgi.Server):
     """cheroot's WSGI server, reporting its errors to the owning ``Server``."""
 
@@ -241,6 +281,7 @@ class _Cheroot(wsgi.Server):
             bind, app, numthreads=threads, max=threads, server_name="fakes3", request_queue_size=128
         )
         self.owner = owner
+        self.requests = _WorkerPool(self, min=threads, max=threads)
         self.gateway = _Gateway
         self.ConnectionClass = Connection
         self.keep_alive_conn_limit = 256  # idle keep-alive connections cost only a descriptor
@@ -330,6 +371,7 @@ class Server:
         threads: int = 16,
         quiet: bool = True,
         log: Log | None = None,
+        stop_timeout: float = 5.0,
     ) -> None:
         if (tls_cert is None) != (tls_key is None):
             raise ValueError("tls_cert and tls_key go together")
@@ -340,6 +382,8 @@ class Server:
         self.threads = threads
         self.quiet = quiet
         self.log: Log = log or _stderr
+        self.stop_timeout = stop_timeout
+        """Seconds ``stop()`` lets running requests finish before it leaves them behind."""
         self.errors: list[BaseException] = []
         """Exceptions that escaped the app (each answered 500) or the serving thread."""
         self._lock = threading.RLock()  # re-entrant: stop() may run in a signal handler
@@ -363,6 +407,7 @@ class Server:
             self._started = True
             app = self.app if self.quiet else _AccessLog(self.app, self.log)
             httpd = _Cheroot(self, (self.host, self.port), app, self.threads)
+            httpd.shutdown_timeout = self.stop_timeout
             if self.tls_cert and self.tls_key:
                 httpd.ssl_adapter = BuiltinSSLAdapter(self.tls_cert, self.tls_key)
             httpd.prepare()  # bound and listening: connections queue from here on
@@ -421,6 +466,14 @@ class Server:
             pass
         finally:
             self.stop()
+
+    def _stuck(self, worker: threading.Thread) -> None:
+        """A worker still in the app after ``stop()``: recorded with where it is, and left."""
+        frame = sys._current_frames().get(worker.ident or 0)
+        where = "".join(traceback.format_stack(frame)) if frame is not None else "(no frame)"
+        error = RuntimeError(f"a request was still running when the server stopped:\n{where}")
+        self.errors.append(error)
+        self.log(str(error).rstrip())
 
     def _error_log(self, msg: str, level: int, with_traceback: bool) -> None:
         """cheroot's error hook: record exceptions, print them; print notes unless quiet."""

@@ -285,6 +285,63 @@ def test_expect_100_continue_refused_before_the_body_gets_its_answer_alone() -> 
         assert sock.recv(4096) == b""  # closed: no 100 Continue, no second answer
 
 
+@pytest.mark.parametrize(
+    ("framing", "app_headers"),
+    [
+        (b"Content-Length: 5", [("Connection", "keep-alive")]),
+        (b"Transfer-Encoding: chunked", []),
+    ],
+)
+def test_expect_100_continue_refused_never_waits_for_the_held_back_body(
+    framing: bytes, app_headers: list[tuple[str, str]]
+) -> None:
+    """Whatever Connection header the app chose and however the body is framed, nothing
+    waits to read a body the client is still holding back: the answer comes at once."""
+
+    def refuses(environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        start_response("403 Forbidden", [("Content-Length", "0"), *app_headers])
+        return []
+
+    with (
+        Server(refuses) as server,
+        socket.create_connection(("127.0.0.1", server.port), 3) as sock,
+    ):
+        sock.sendall(b"PUT /b/k HTTP/1.1\r\nHost: x\r\n" + framing)
+        sock.sendall(b"\r\nExpect: 100-continue\r\n\r\n")
+        answer = sock.recv(4096)  # within the socket's 3 s: cheroot's own wait would be 10 s
+        assert answer.startswith(b"HTTP/1.1 403 Forbidden\r\n")
+        assert b"Connection: close" in answer and b"keep-alive" not in answer
+        assert sock.recv(4096) == b""
+
+
+def test_stop_returns_while_a_request_never_ends_and_reports_it() -> None:
+    """A request stuck in the app cannot hold ``stop()`` (and a test session) for ever: it is
+    left behind after ``stop_timeout`` and recorded, with where it was, in ``errors``."""
+    entered, release = threading.Event(), threading.Event()
+
+    def stuck(environ: Environ, start_response: Callable[..., Any]) -> Iterable[bytes]:
+        entered.set()
+        release.wait()
+        start_response("200 OK", [("Content-Length", "0")])
+        return []
+
+    server = Server(stuck, stop_timeout=0.2).start()
+    try:
+        sock = socket.create_connection(("127.0.0.1", server.port), 10)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert entered.wait(10)
+        stopper = threading.Thread(target=server.stop, daemon=True)
+        stopper.start()
+        stopper.join(30)
+        assert not stopper.is_alive(), "stop() waited for the stuck request"
+        assert len(server.errors) == 1
+        assert "still running when the server stopped" in str(server.errors[0])
+        assert "release.wait()" in str(server.errors[0])  # where it was stuck
+    finally:
+        release.set()
+        sock.close()
+
+
 def test_boto3_large_put_sends_expect_100_continue() -> None:
     expects = []
 
