@@ -26,6 +26,7 @@ class Digests:
         self._queue: queue.Queue[bytes | None] | None = None
         self._thread: threading.Thread | None = None
         self._finished = False
+        self._failed: BaseException | None = None
 
     def update(self, chunk: bytes) -> None:
         if self._queue is not None:
@@ -43,8 +44,13 @@ class Digests:
         chunks = self._queue
         assert chunks is not None
         while (chunk := chunks.get()) is not None:
-            for hasher in self._hashers:
-                hasher.update(chunk)
+            if self._failed is not None:
+                continue  # keep taking chunks, so the request thread never blocks on put()
+            try:
+                for hasher in self._hashers:
+                    hasher.update(chunk)
+            except BaseException as exc:  # re-raised by finish(), on the request thread
+                self._failed = exc
 
     def finish(self) -> None:
         """Wait until every chunk given so far is hashed; the hashers are then complete (and
@@ -55,3 +61,6 @@ class Digests:
             self._thread.join()
         self._thread = self._queue = None
         self._finished = True
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise failed

@@ -70,3 +70,35 @@ def test_digests_of_a_large_stream_match_hashing_it_whole() -> None:
     whole.update(data + b"tail")
     assert crc.digest() == whole.digest()
     assert all(thread.name != "fakes3-digests" for thread in threading.enumerate())
+
+
+class _BrokenHasher:
+    """Fails on its first chunk past the inline part, as a faulty checksum would."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def update(self, chunk: bytes) -> None:
+        self.seen += len(chunk)
+        if self.seen > 5 * (1 << 20):
+            raise RuntimeError("hasher broke")
+
+
+def test_a_hasher_failing_on_the_thread_never_blocks_the_request_and_is_raised() -> None:
+    """The queue is bounded: had the hashing thread died, the request thread's next puts
+    would wait for ever. Its error comes back from ``finish()`` instead."""
+    digests = Digests([_BrokenHasher()])
+    chunk = b"x" * (256 * 1024)
+    done = threading.Event()
+
+    def feed() -> None:
+        for _ in range(100):  # 25 MiB: far more chunks than the queue holds
+            digests.update(chunk)
+        done.set()
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    assert done.wait(30), "update() blocked after the hashing thread failed"
+    with pytest.raises(RuntimeError, match="hasher broke"):
+        digests.finish()
+    digests.finish()  # raised once
