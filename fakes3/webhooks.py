@@ -12,6 +12,7 @@ the environment: ``FAKES3_NOTIFY_WEBHOOKS="arn:aws:sqs:us-east-1:123456789012:q=
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import threading
@@ -167,7 +168,11 @@ class Webhooks:
                     return
                 message = self._items.popleft()
                 self._busy = True
-            ok = self._deliver(message, stopping)
+            try:
+                ok = self._deliver(message, stopping)
+            except Exception as exc:  # never leave _busy set: join() would wait for ever
+                self.errors.append(f"{message.destination} -> {message.url}: {exc!r}")
+                ok = False
             with self._cond:
                 if stopping.is_set():
                     return
@@ -198,8 +203,8 @@ class Webhooks:
                     error = f"HTTP {answer.status}"
             except urllib.error.HTTPError as exc:
                 error = f"HTTP {exc.code}"
-            except (OSError, ValueError) as exc:
-                error = str(exc)
+            except (OSError, ValueError, http.client.HTTPException) as exc:
+                error = str(exc) or type(exc).__name__
             log.info("webhook %s for %s failed: %s", message.url, message.destination, error)
             self.errors.append(f"{message.destination} -> {message.url}: {error}")
         return False

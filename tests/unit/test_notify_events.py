@@ -3,6 +3,8 @@ mapping (fakes3/notify_events.py, fakes3/webhooks.py)."""
 
 from __future__ import annotations
 
+import socket
+import threading
 from typing import Any
 
 import pytest
@@ -142,3 +144,30 @@ def test_the_serve_flag_and_its_checks() -> None:
         serve("--notify-webhook", f"{QUEUE}=nope")
     with pytest.raises(ValueError, match="queue size"):
         serve(FAKES3_NOTIFY_QUEUE_SIZE="0")
+
+
+def test_a_receiver_that_cuts_its_answer_short_is_a_failed_delivery_not_a_stuck_queue() -> None:
+    """``IncompleteRead`` is neither an OSError nor a ValueError: it once killed the delivery
+    thread with the queue still marked busy, so ``join()`` never returned."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer_short() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            conn.settimeout(10)
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc")
+
+    receiver = threading.Thread(target=answer_short, daemon=True)
+    receiver.start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/"
+    hooks = Webhooks({"*": url}, retries=0, timeout=10)
+    try:
+        assert hooks.send("arn:aws:sqs:us-east-1:123456789012:q", {"Records": []})
+        assert hooks.join(20), "the delivery queue never became idle"
+        assert (hooks.delivered, hooks.failed) == (0, 1)
+        assert "IncompleteRead" in hooks.errors[-1] or "bytes read" in hooks.errors[-1]
+    finally:
+        hooks.close()
+        listener.close()
+        receiver.join(10)
