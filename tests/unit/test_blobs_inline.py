@@ -209,3 +209,21 @@ def test_concurrent_writes_reads_and_deletes_keep_table_and_index_consistent(
         _, reader = store.read_object("bkt", record.key, lambda r: (0, r.size))
         assert b"".join(reader) == bodies[record.size]
     store.close()
+
+
+def test_new_tables_get_8k_pages_and_an_old_table_keeps_its_own(tmp_path: Path) -> None:
+    fresh = InlineBlobs(str(tmp_path / "new"))
+    assert fresh._db.execute("PRAGMA page_size").fetchone() == (8192,)
+    old_dir = tmp_path / "old"
+    old_dir.mkdir()
+    with sqlite3.connect(old_dir / "inline.sqlite3") as db:  # as written before 8 KiB pages
+        db.execute("PRAGMA page_size=4096")
+        db.execute("CREATE TABLE blobs (id TEXT PRIMARY KEY, data BLOB NOT NULL, created REAL)")
+        db.execute("INSERT INTO blobs VALUES (?, ?, 0)", ("a" * 32, b"old row"))
+    db.close()
+    old = InlineBlobs(str(old_dir))
+    assert old._db.execute("PRAGMA page_size").fetchone() == (4096,)
+    assert read(old, "a" * 32) == b"old row"
+    added = write(old, b"new row")
+    old.delete_many(["a" * 32, added])
+    assert stored_blobs(old_dir) == {}
