@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
+from fakes3.store.record_cache import RecordCache
 from fakes3.store.records import BucketRecord, ObjectRecord
 from fakes3.store.rows_sqlite import ADDED, COLUMNS, PLACEHOLDERS, record, row
 
@@ -125,6 +126,7 @@ class SqliteIndex:
                 self._db.execute(f"ALTER TABLE buckets ADD COLUMN {column} {kind}")
         _migrate(self._db)
         self._depth = 0  # nesting of transaction(): 0 outside, 1 in BEGIN, more in savepoints
+        self._cache = RecordCache()  # current objects lately read (fakes3/store/record_cache.py)
         self._transaction = _Transaction(self)
         self._load_buckets()
         (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
@@ -161,6 +163,7 @@ class SqliteIndex:
         return self._buckets.get(name)
 
     def remove_bucket(self, name: str) -> None:
+        self._cache.drop_all()
         self._db.execute("DELETE FROM versions WHERE bucket = ?", (name,))
         self._db.execute("DELETE FROM bucket_configs WHERE bucket = ?", (name,))
         self._db.execute("DELETE FROM buckets WHERE name = ?", (name,))
@@ -178,16 +181,28 @@ class SqliteIndex:
 
     def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
         previous = self.get(bucket, record.key)  # lazy: its JSON is never decoded here
+        self._cache.drop(bucket, record.key)
         self._db.execute(_INSERT_OBJECT, (bucket, *row(record)))
         return previous
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
+        cache = self._cache
+        known = cache.get(bucket, key)
+        if known is not None:
+            return known
+        generation = cache.generation
         found = self._db.execute(
             f"SELECT {_COLUMNS} FROM objects WHERE bucket = ? AND key = ?", (bucket, key)
         ).fetchone()
-        return record(found) if found else None
+        if not found:
+            return None
+        current = record(found)
+        if not self._db.in_transaction:  # committed state only: see record_cache.py
+            cache.keep(bucket, current, generation)
+        return current
 
     def remove(self, bucket: str, key: str) -> ObjectRecord | None:
+        self._cache.drop(bucket, key)
         if _RETURNING:  # one statement: DeleteObjects does this 1000 times in a transaction
             found = self._db.execute(_DELETE_OBJECT + f" RETURNING {_COLUMNS}", (bucket, key))
             removed = found.fetchone()
@@ -199,6 +214,9 @@ class SqliteIndex:
         return previous
 
     def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
+        cache = self._cache
+        for key in keys:
+            cache.drop(bucket, key)
         blob_ids: list[str] = []
         for start in range(0, len(keys), 500):  # under SQLite's 999-variable floor
             chunk = keys[start : start + 500]
@@ -285,6 +303,7 @@ class SqliteIndex:
     def start_versioning(self, bucket: str) -> None:
         """Two statements, whatever the bucket's size (within the caller's transaction)."""
         db = self._db
+        self._cache.drop_all()  # every current record's version id changes
         db.execute("UPDATE objects SET version_id = 'null' WHERE bucket = ?", (bucket,))
         (count,) = db.execute("SELECT count(*) FROM objects WHERE bucket = ?", (bucket,)).fetchone()
         db.execute(
@@ -330,6 +349,7 @@ class SqliteIndex:
         return found
 
     def clear(self) -> None:
+        self._cache.drop_all()
         self._db.execute("DELETE FROM bucket_configs")
         self._db.execute("DELETE FROM versions")
         self._db.execute("DELETE FROM objects")

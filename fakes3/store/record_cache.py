@@ -1,0 +1,53 @@
+"""Recently read object records of the SQLite index, kept decoded in memory.
+
+A HEAD or GET on the directory backend read its record from SQLite every time: a SELECT, a
+``datetime`` and, on first use of an attribute, a JSON decode, ~50 µs that the memory backend
+does not pay. The index has one connection and every change goes through it, so it knows
+exactly when a record stops being true:
+
+- a write of a key (put, remove, a batch removal) drops that key at once, before its SQL runs;
+  a change of many keys (versioning switched on, a bucket dropped) drops everything;
+- a record read inside a transaction is never kept (it may be that transaction's own change,
+  which a rollback would undo), and neither is one read while a write happened meanwhile
+  (``generation`` moved), so the cache only ever holds committed state;
+- a hit inside a transaction is still right: had the transaction written the key, the key
+  would have been dropped.
+
+Records are frozen dataclasses, shared the way the memory index shares its own. Like the index's
+dict of buckets, this assumes one fakes3 process per data directory.
+"""
+
+from __future__ import annotations
+
+from fakes3.store.records import ObjectRecord
+
+MAX_RECORDS = 4096  # then start over: an LRU's bookkeeping would cost more than a miss
+
+
+class RecordCache:
+    __slots__ = ("_records", "generation")
+
+    def __init__(self) -> None:
+        self._records: dict[tuple[str, str], ObjectRecord] = {}
+        self.generation = 0  # moves on every drop: a read that straddles one is not kept
+
+    def get(self, bucket: str, key: str) -> ObjectRecord | None:
+        """The record, or None when it is not known here (absent keys are not kept)."""
+        return self._records.get((bucket, key))
+
+    def keep(self, bucket: str, record: ObjectRecord, generation: int) -> None:
+        """Remember what a read outside any transaction found, if nothing changed since."""
+        if generation != self.generation:
+            return
+        records = self._records
+        if len(records) >= MAX_RECORDS:
+            records.clear()
+        records[(bucket, record.key)] = record
+
+    def drop(self, bucket: str, key: str) -> None:
+        self.generation += 1
+        self._records.pop((bucket, key), None)
+
+    def drop_all(self) -> None:
+        self.generation += 1
+        self._records.clear()

@@ -1,0 +1,114 @@
+"""The SQLite index's cache of current records never answers with anything but committed state."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from fakes3.store import record_cache
+from fakes3.store.index_sqlite import SqliteIndex
+from fakes3.store.record_cache import RecordCache
+from fakes3.store.records import BucketRecord, ObjectRecord
+
+NOON = datetime(2026, 12, 7, 12, tzinfo=timezone.utc)
+
+
+def obj(key: str, blob: str, etag: str = '"e"', version_id: str | None = None) -> ObjectRecord:
+    return ObjectRecord(key, blob.ljust(32, "0"), 1, etag, NOON, version_id=version_id)
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> SqliteIndex:
+    index = SqliteIndex(str(tmp_path / "metadata.sqlite3"))
+    with index.transaction():
+        index.add_bucket(BucketRecord("b", "us-east-1", NOON))
+    return index
+
+
+def put(index: SqliteIndex, record: ObjectRecord) -> None:
+    with index.transaction():
+        index.put("b", record)
+
+
+def on_disk(index: SqliteIndex, key: str) -> str | None:
+    """The blob id the table holds, read past the cache."""
+    found = index.connection.execute(
+        "SELECT blob_id FROM objects WHERE bucket = 'b' AND key = ?", (key,)
+    ).fetchone()
+    return found[0] if found else None
+
+
+def test_a_read_is_kept_and_a_write_replaces_it(index: SqliteIndex) -> None:
+    put(index, obj("k", "a"))
+    first = index.get("b", "k")
+    assert first is not None and index.get("b", "k") is first  # the second read is the cache
+    put(index, obj("k", "c"))
+    again = index.get("b", "k")
+    assert again is not None and again.blob_id == on_disk(index, "k") == "c".ljust(32, "0")
+
+
+def test_a_rolled_back_change_is_never_served(index: SqliteIndex) -> None:
+    put(index, obj("k", "a"))
+    assert index.get("b", "k") is not None  # cached
+    with pytest.raises(RuntimeError), index.transaction():
+        index.put("b", obj("k", "d"))
+        inside = index.get("b", "k")  # the transaction sees its own change...
+        assert inside is not None and inside.blob_id.startswith("d")
+        raise RuntimeError("undo")
+    after = index.get("b", "k")  # ...which was not kept
+    assert after is not None and after.blob_id == on_disk(index, "k") == "a".ljust(32, "0")
+    with pytest.raises(RuntimeError), index.transaction():
+        index.put("b", obj("new", "e"))
+        assert index.get("b", "new") is not None
+        raise RuntimeError("undo")
+    assert index.get("b", "new") is None
+
+
+def test_removals_and_bucket_wide_changes_drop_what_was_kept(index: SqliteIndex) -> None:
+    for key in ("k1", "k2", "k3"):
+        put(index, obj(key, "a"))
+        assert index.get("b", key) is not None
+    with index.transaction():
+        index.remove("b", "k1")
+        index.remove_many("b", ["k2"])
+    assert index.get("b", "k1") is None and index.get("b", "k2") is None
+    with index.transaction():
+        index.start_versioning("b")
+    current = index.get("b", "k3")
+    assert current is not None and current.version_id == "null"
+    with index.transaction():
+        index.clear()
+    assert index.get("b", "k3") is None
+
+
+def test_a_read_that_straddles_a_change_is_not_kept() -> None:
+    cache = RecordCache()
+    seen = cache.generation
+    cache.drop("b", "k")  # another change ran between the SELECT and keep()
+    cache.keep("b", obj("k", "a"), seen)
+    assert cache.get("b", "k") is None
+    cache.keep("b", obj("k", "a"), cache.generation)
+    assert cache.get("b", "k") is not None
+
+
+def test_the_cache_stays_bounded(index: SqliteIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(record_cache, "MAX_RECORDS", 10)
+    with index.transaction():
+        for number in range(25):
+            index.put("b", obj(f"k{number:02d}", "a"))
+    for number in range(25):
+        assert index.get("b", f"k{number:02d}") is not None
+    assert len(index._cache._records) <= 10
+
+
+def test_another_connection_sees_what_the_cache_serves(index: SqliteIndex, tmp_path: Path) -> None:
+    """The cache is only a copy: the table written through the index agrees with it."""
+    put(index, obj("k", "a", etag='"1"'))
+    put(index, obj("k", "b", etag='"2"'))
+    served = index.get("b", "k")
+    with sqlite3.connect(tmp_path / "metadata.sqlite3") as other:
+        (etag,) = other.execute("SELECT etag FROM objects WHERE key = 'k'").fetchone()
+    assert served is not None and served.etag == etag == '"2"'
