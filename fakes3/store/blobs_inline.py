@@ -23,6 +23,7 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Iterable
 
 from fakes3.store.blobs import (
@@ -42,6 +43,9 @@ from fakes3.store.blobs import (
 # this much in memory before it spills to a file.
 INLINE_MAX = 64 * 1024
 DATABASE = "inline.sqlite3"
+# Rows lately written or read, kept as bytes (by id: a blob never changes, so only a delete ends
+# one): a GET of a small object then costs what it costs in memory. Bounded in bytes.
+RECENT_BYTES = 4 * 1024 * 1024
 _BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
 # A rowid table, not WITHOUT ROWID: rows of up to 64 KiB are far past the size at which SQLite
 # advises one (a twentieth of a page).
@@ -64,6 +68,8 @@ class InlineBlobs:
         self.threshold = threshold
         self.database = os.path.join(root, DATABASE)
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, bytes] = OrderedDict()  # oldest first
+        self._recent_size = 0
         self._db = sqlite3.connect(self.database, check_same_thread=False, isolation_level=None)
         # 8 KiB pages (a new database only; an existing one keeps its own): against 4 KiB,
         # a 1,000-row batch delete is a third faster and single rows are written no slower
@@ -82,11 +88,36 @@ class InlineBlobs:
                 "INSERT INTO blobs (id, data, created) VALUES (?, ?, ?)",
                 (blob_id, data, time.time()),
             )
+            self._remember(blob_id, data)
 
     def _data(self, blob_id: str) -> bytes | None:
         with self._lock:
+            data = self._recent.get(blob_id)
+            if data is not None:
+                self._recent.move_to_end(blob_id)
+                return data
             row = self._db.execute("SELECT data FROM blobs WHERE id = ?", (blob_id,)).fetchone()
-        return None if row is None else bytes(row[0])
+            if row is None:
+                return None
+            data = bytes(row[0])
+            self._remember(blob_id, data)
+            return data
+
+    # The recent rows (under the lock) ---------------------------------------------------------
+
+    def _remember(self, blob_id: str, data: bytes) -> None:
+        recent = self._recent
+        recent[blob_id] = data
+        self._recent_size += len(data)
+        while self._recent_size > RECENT_BYTES:
+            self._recent_size -= len(recent.popitem(last=False)[1])
+
+    def _forget(self, blob_ids: Iterable[str]) -> None:
+        recent = self._recent
+        for blob_id in blob_ids:
+            data = recent.pop(blob_id, None)
+            if data is not None:
+                self._recent_size -= len(data)
 
     # BlobStore -------------------------------------------------------------------------------
 
@@ -105,6 +136,7 @@ class InlineBlobs:
     def delete(self, blob_id: str) -> None:
         with self._lock:
             gone = self._db.execute("DELETE FROM blobs WHERE id = ?", (_checked(blob_id),))
+            self._forget((blob_id,))
         if gone.rowcount == 0:
             self.files.delete(blob_id)
 
@@ -121,6 +153,7 @@ class InlineBlobs:
             marks = ",".join("?" * len(chunk))
             with self._lock:
                 gone = self._db.execute(f"DELETE FROM blobs WHERE id IN ({marks})", chunk)
+                self._forget(chunk)
             # Most batches are rows only, as the count says (asking which with RETURNING
             # costs a third more); otherwise the chunk's files are unlinked, rows' ids missing.
             if gone.rowcount != len(chunk):
@@ -167,6 +200,8 @@ class InlineBlobs:
     def clear(self) -> None:
         with self._lock:
             self._db.execute("DELETE FROM blobs")
+            self._recent.clear()
+            self._recent_size = 0
         self.files.clear()
 
     # Reconciliation (``fakes3.store.reconcile``) --------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from stored_blobs import blob_files, inline_rows, stored_blobs
 
 from fakes3.errors import NoSuchKey
-from fakes3.store import open_store
+from fakes3.store import blobs_inline, open_store
 from fakes3.store.blobs import FileBlobs
 from fakes3.store.blobs_inline import INLINE_MAX, InlineBlobs
 from fakes3.store.index_sqlite import SqliteIndex
@@ -227,3 +227,31 @@ def test_new_tables_get_8k_pages_and_an_old_table_keeps_its_own(tmp_path: Path) 
     added = write(old, b"new row")
     old.delete_many(["a" * 32, added])
     assert stored_blobs(old_dir) == {}
+
+
+def test_recent_rows_are_served_from_memory_within_a_byte_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(blobs_inline, "RECENT_BYTES", 10_000)
+    blobs = InlineBlobs(str(tmp_path))
+    ids = [write(blobs, bytes([number]) * 3000) for number in range(6)]  # 18 KB written
+    assert blobs._recent_size <= 10_000 and len(blobs._recent) == 3  # the newest three
+    for number, blob_id in enumerate(ids):  # every one reads back, kept or not
+        assert read(blobs, blob_id) == bytes([number]) * 3000
+    assert blobs._recent_size == sum(map(len, blobs._recent.values())) <= 10_000
+    kept = next(reversed(blobs._recent))
+    blobs.delete(kept)
+    with pytest.raises(FileNotFoundError):
+        blobs.open(kept)  # a deleted blob is not served from memory
+    rest = list(blobs._recent)
+    blobs.delete_many([*rest, write(blobs, b"x")])
+    assert (
+        not blobs._recent
+        and blobs._recent_size == 0
+        and stored_blobs(tmp_path)
+        == {
+            blob_id: bytes([number]) * 3000
+            for number, blob_id in enumerate(ids)
+            if blob_id not in {kept, *rest}
+        }
+    )
