@@ -100,6 +100,7 @@ class _Transaction:
                 db.execute(f"ROLLBACK TO s{depth}")
                 db.execute(f"RELEASE s{depth}")
             index._load_buckets()  # the cache may hold a change that was undone
+            index._cache.rolled_back()
             return
         try:
             db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
@@ -107,7 +108,10 @@ class _Transaction:
             if depth == 0 and db.in_transaction:
                 db.execute("ROLLBACK")
                 index._load_buckets()
+            index._cache.rolled_back()
             raise
+        if depth == 0:
+            index._cache.committed()
 
 
 class SqliteIndex:
@@ -181,8 +185,13 @@ class SqliteIndex:
 
     def put(self, bucket: str, record: ObjectRecord) -> ObjectRecord | None:
         previous = self.get(bucket, record.key)  # lazy: its JSON is never decoded here
-        self._cache.drop(bucket, record.key)
+        cache = self._cache
+        cache.drop(bucket, record.key)
         self._db.execute(_INSERT_OBJECT, (bucket, *row(record)))
+        if self._db.in_transaction:
+            cache.stage(bucket, record)  # kept once the transaction commits
+        else:
+            cache.keep(bucket, record, cache.generation)
         return previous
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:

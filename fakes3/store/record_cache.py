@@ -10,6 +10,9 @@ exactly when a record stops being true:
 - a record read inside a transaction is never kept (it may be that transaction's own change,
   which a rollback would undo), and neither is one read while a write happened meanwhile
   (``generation`` moved), so the cache only ever holds committed state;
+- a record written inside a transaction is staged, and kept only once that transaction
+  commits (a rollback, even of a savepoint, forgets what was staged): a GET right after its
+  PUT is served from here;
 - a hit inside a transaction is still right: had the transaction written the key, the key
   would have been dropped.
 
@@ -25,10 +28,11 @@ MAX_RECORDS = 4096  # then start over: an LRU's bookkeeping would cost more than
 
 
 class RecordCache:
-    __slots__ = ("_records", "generation")
+    __slots__ = ("_records", "_staged", "generation")
 
     def __init__(self) -> None:
         self._records: dict[tuple[str, str], ObjectRecord] = {}
+        self._staged: dict[tuple[str, str], ObjectRecord] = {}  # written, not yet committed
         self.generation = 0  # moves on every drop: a read that straddles one is not kept
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
@@ -44,10 +48,28 @@ class RecordCache:
             records.clear()
         records[(bucket, record.key)] = record
 
+    def stage(self, bucket: str, record: ObjectRecord) -> None:
+        """A record the open transaction wrote (its key was dropped first)."""
+        self._staged[(bucket, record.key)] = record
+
+    def committed(self) -> None:
+        """The transaction committed: what it staged is now the state of its keys."""
+        staged, self._staged = self._staged, {}
+        if len(staged) > MAX_RECORDS:
+            return  # a change that big (a bucket's worth) is not what the next reads want
+        if len(self._records) + len(staged) > MAX_RECORDS:
+            self._records.clear()
+        self._records.update(staged)
+
+    def rolled_back(self) -> None:
+        self._staged.clear()
+
     def drop(self, bucket: str, key: str) -> None:
         self.generation += 1
         self._records.pop((bucket, key), None)
+        self._staged.pop((bucket, key), None)
 
     def drop_all(self) -> None:
         self.generation += 1
         self._records.clear()
+        self._staged.clear()

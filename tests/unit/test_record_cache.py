@@ -112,3 +112,28 @@ def test_another_connection_sees_what_the_cache_serves(index: SqliteIndex, tmp_p
     with sqlite3.connect(tmp_path / "metadata.sqlite3") as other:
         (etag,) = other.execute("SELECT etag FROM objects WHERE key = 'k'").fetchone()
     assert served is not None and served.etag == etag == '"2"'
+
+
+def test_a_committed_write_is_served_without_reading_it_back(index: SqliteIndex) -> None:
+    written = obj("k", "a")
+    put(index, written)
+    assert index.get("b", "k") is written  # kept at COMMIT: a GET after its PUT reads no row
+    with pytest.raises(RuntimeError), index.transaction():
+        index.put("b", obj("k", "f"))
+        with index.transaction():  # a savepoint rolled back forgets what it staged
+            index.put("b", obj("other", "g"))
+            raise RuntimeError("undo")
+    assert index.get("b", "k") is not None and on_disk(index, "k") == "a".ljust(32, "0")
+    assert index.get("b", "k").blob_id == "a".ljust(32, "0")  # type: ignore[union-attr]
+    assert index.get("b", "other") is None
+
+
+def test_a_savepoint_undone_inside_a_committed_change_is_never_served(index: SqliteIndex) -> None:
+    with index.transaction():
+        index.put("b", obj("kept", "a"))
+        with pytest.raises(RuntimeError), index.transaction():
+            index.put("b", obj("undone", "b"))
+            raise RuntimeError("undo the savepoint only")
+    assert index.get("b", "undone") is None and on_disk(index, "undone") is None
+    kept = index.get("b", "kept")
+    assert kept is not None and kept.blob_id == on_disk(index, "kept")
