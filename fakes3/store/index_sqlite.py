@@ -131,6 +131,7 @@ class SqliteIndex:
         _migrate(self._db)
         self._depth = 0  # nesting of transaction(): 0 outside, 1 in BEGIN, more in savepoints
         self._cache = RecordCache()  # current objects lately read (fakes3/store/record_cache.py)
+        (self._cache.data_version,) = self._db.execute("PRAGMA data_version").fetchone()
         self._transaction = _Transaction(self)
         self._load_buckets()
         (last,) = self._db.execute("SELECT max(seq) FROM versions").fetchone()
@@ -198,7 +199,11 @@ class SqliteIndex:
         cache = self._cache
         known = cache.get(bucket, key)
         if known is not None:
-            return known
+            (version,) = self._db.execute("PRAGMA data_version").fetchone()  # ~4 µs
+            if version == cache.data_version:
+                return known
+            cache.drop_all()  # another process committed to this database meanwhile
+            cache.data_version = version
         generation = cache.generation
         found = self._db.execute(
             f"SELECT {_COLUMNS} FROM objects WHERE bucket = ? AND key = ?", (bucket, key)

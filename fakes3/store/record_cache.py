@@ -16,8 +16,11 @@ exactly when a record stops being true:
 - a hit inside a transaction is still right: had the transaction written the key, the key
   would have been dropped.
 
-Records are frozen dataclasses, shared the way the memory index shares its own. Like the index's
-dict of buckets, this assumes one fakes3 process per data directory.
+- another process writing the same directory is seen through SQLite's ``data_version`` (it
+  moves when another connection commits): a hit is served only while it has not moved since
+  the cache last looked, else everything kept is dropped.
+
+Records are frozen dataclasses, shared the way the memory index shares its own.
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ MAX_RECORDS = 4096  # then start over: an LRU's bookkeeping would cost more than
 
 
 class RecordCache:
-    __slots__ = ("_records", "_staged", "generation")
+    __slots__ = ("_records", "_staged", "generation", "data_version")
 
     def __init__(self) -> None:
         self._records: dict[tuple[str, str], ObjectRecord] = {}
         self._staged: dict[tuple[str, str], ObjectRecord] = {}  # written, not yet committed
         self.generation = 0  # moves on every drop: a read that straddles one is not kept
+        self.data_version = -1  # the database's data_version when the cache last looked
 
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
         """The record, or None when it is not known here (absent keys are not kept)."""

@@ -137,3 +137,17 @@ def test_a_savepoint_undone_inside_a_committed_change_is_never_served(index: Sql
     assert index.get("b", "undone") is None and on_disk(index, "undone") is None
     kept = index.get("b", "kept")
     assert kept is not None and kept.blob_id == on_disk(index, "kept")
+
+
+def test_a_change_by_another_connection_is_seen(index: SqliteIndex, tmp_path: Path) -> None:
+    """Two processes on one data directory: what the other one commits is never hidden by
+    what this one kept."""
+    put(index, obj("k", "a", etag='"1"'))
+    assert index.get("b", "k") is not None and index.get("b", "k") is not None  # kept
+    with sqlite3.connect(tmp_path / "metadata.sqlite3", isolation_level=None) as other:
+        other.execute("UPDATE objects SET etag = ? WHERE key = 'k'", ('"2"',))
+    changed = index.get("b", "k")
+    assert changed is not None and changed.etag == '"2"'
+    with sqlite3.connect(tmp_path / "metadata.sqlite3", isolation_level=None) as other:
+        other.execute("DELETE FROM objects WHERE key = 'k'")
+    assert index.get("b", "k") is None
