@@ -14,7 +14,8 @@ from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
 
-pytest_plugins = ["pytester"]  # tests/plugin runs pytest inside pytest
+# pytester: tests/plugin runs pytest inside pytest; hang_guard: a hung test prints its stacks.
+pytest_plugins = ["pytester", "hang_guard"]
 
 _names = itertools.count()
 
