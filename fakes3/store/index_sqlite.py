@@ -94,21 +94,27 @@ class _Transaction:
         depth = index._depth = index._depth - 1
         db = index._db
         if kind is not None:
-            if depth == 0:
-                db.execute("ROLLBACK")
-            else:
-                db.execute(f"ROLLBACK TO s{depth}")
-                db.execute(f"RELEASE s{depth}")
-            index._load_buckets()  # the cache may hold a change that was undone
-            index._cache.rolled_back()
+            try:
+                # SQLite may have rolled the whole transaction back itself (a full disk, an
+                # I/O error): then there is nothing left to roll back, and saying so would
+                # only hide the error that did it.
+                if db.in_transaction:
+                    if depth == 0:
+                        db.execute("ROLLBACK")
+                    else:
+                        db.execute(f"ROLLBACK TO s{depth}")
+                        db.execute(f"RELEASE s{depth}")
+            finally:
+                index._forget_undone()
             return
         try:
             db.execute("COMMIT" if depth == 0 else f"RELEASE s{depth}")
         except BaseException:  # a disk full at COMMIT: leave no transaction open behind it
-            if depth == 0 and db.in_transaction:
-                db.execute("ROLLBACK")
-                index._load_buckets()
-            index._cache.rolled_back()
+            try:
+                if depth == 0 and db.in_transaction:
+                    db.execute("ROLLBACK")
+            finally:
+                index._forget_undone()
             raise
         if depth == 0:
             index._cache.committed()
@@ -141,6 +147,11 @@ class SqliteIndex:
     def connection(self) -> sqlite3.Connection:
         """The connection, for the upload tables to share (one transaction covers both)."""
         return self._db
+
+    def _forget_undone(self) -> None:
+        """After a rollback: what the caches took from the undone change is forgotten."""
+        self._cache.rolled_back()
+        self._load_buckets()
 
     def _load_buckets(self) -> None:
         self._buckets: dict[str, BucketRecord] = {

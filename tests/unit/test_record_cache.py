@@ -151,3 +151,22 @@ def test_a_change_by_another_connection_is_seen(index: SqliteIndex, tmp_path: Pa
     with sqlite3.connect(tmp_path / "metadata.sqlite3", isolation_level=None) as other:
         other.execute("DELETE FROM objects WHERE key = 'k'")
     assert index.get("b", "k") is None
+
+
+def test_a_change_sqlite_undid_itself_is_never_served(index: SqliteIndex) -> None:
+    """A full disk makes SQLite roll the whole transaction back on its own: its staged record
+    must not reach the cache with the next commit, and the disk's error is the one raised."""
+    put(index, obj("k", "a", etag='"1"'))
+    (pages,) = index.connection.execute("PRAGMA page_count").fetchone()
+    index.connection.execute(f"PRAGMA max_page_count = {pages + 3}")
+    with pytest.raises(sqlite3.OperationalError, match="full"), index.transaction():
+        index.put("b", obj("k", "b", etag='"2"'))  # staged
+        for number in range(100):  # then the disk fills
+            big = ObjectRecord(
+                f"big{number}", "c" * 32, 1, '"e"', NOON, metadata={"x": "y" * 20000}
+            )
+            index.put("b", big)
+    index.connection.execute("PRAGMA max_page_count = 1000000")
+    put(index, obj("other", "d"))  # any later change that commits
+    served = index.get("b", "k")
+    assert served is not None and served.etag == '"1"'
