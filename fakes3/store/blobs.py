@@ -14,6 +14,7 @@ Contract for every implementation:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -420,11 +421,12 @@ def write_stream(
             digests.update(chunk)
             writer.write(chunk)
             size += len(chunk)
+        digests.finish()  # a hashing thread's own error is raised here, and aborts the write
     except BaseException:
         writer.abort()
+        with contextlib.suppress(BaseException):
+            digests.finish()  # stop the hashing thread; the first error is the one to raise
         raise
-    finally:
-        digests.finish()
     blob_id = writer.commit()
     values = {algorithm: encode(hasher.digest()) for algorithm, hasher in hashers.items()}
     if known is not None and known in wanted:

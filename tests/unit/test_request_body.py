@@ -8,14 +8,17 @@ import io
 import os
 import threading
 import zlib
+from pathlib import Path
 
 import pytest
+from stored_blobs import stored_blobs
 
 from fakes3.errors import BadDigest
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.checksums import new_checksum
 from fakes3.protocol.digests import Digests
 from fakes3.store.blobs import MemoryBlobs, write_stream
+from fakes3.store.blobs_inline import InlineBlobs
 
 DATA = b"the quick brown fox" * 1000
 CRC32 = base64.b64encode(zlib.crc32(DATA).to_bytes(4, "big")).decode()
@@ -102,3 +105,24 @@ def test_a_hasher_failing_on_the_thread_never_blocks_the_request_and_is_raised()
     with pytest.raises(RuntimeError, match="hasher broke"):
         digests.finish()
     digests.finish()  # raised once
+
+
+class _CutShort:
+    """A body that breaks after 6 MiB, once the hashing thread has taken over."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.sent >= 6 * (1 << 20):
+            raise ConnectionResetError("client went away")
+        self.sent += 1 << 20
+        return b"y" * (1 << 20)
+
+
+def test_a_body_cut_short_past_the_hashing_threshold_leaves_nothing(tmp_path: Path) -> None:
+    blobs = InlineBlobs(str(tmp_path))
+    with pytest.raises(ConnectionResetError):
+        write_stream(blobs, _CutShort(), ["CRC32"])
+    assert stored_blobs(tmp_path) == {} and not any((tmp_path / "tmp").iterdir())
+    assert all(thread.name != "fakes3-digests" for thread in threading.enumerate())
