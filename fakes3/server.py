@@ -263,12 +263,16 @@ class _WorkerPool(threadpool.ThreadPool):
         pool: Any = self  # cheroot's stubs leave out the private members used here
         for _worker in pool._threads:
             pool._queue.put(_SHUTDOWN_REQUEST)
+        workers = list(pool._clear_threads())
         deadline = time.monotonic() + (timeout or 0.0)
-        for worker in pool._clear_threads():
+        for worker in workers:
             worker.join(max(0.0, deadline - time.monotonic()))
-            if worker.is_alive():
-                pool._force_close(worker.conn)  # frees a worker blocked reading its socket
-                worker.join(_STUCK_GRACE)
+        busy = [worker for worker in workers if worker.is_alive()]
+        for worker in busy:
+            pool._force_close(worker.conn)  # frees a worker blocked reading its socket
+        deadline = time.monotonic() + _STUCK_GRACE  # one grace for all, however many
+        for worker in busy:
+            worker.join(max(0.0, deadline - time.monotonic()))
             if worker.is_alive():
                 self.server.owner._stuck(worker)
 
