@@ -16,11 +16,15 @@ import threading
 from typing import Any
 
 import pytest
+import pytest_timeout
 
 _TIMER = pytest.StashKey[threading.Timer]()
 
 
-def _dump_and_exit(item: pytest.Item, timeout: float) -> None:
+def _dump_and_exit(item: pytest.Item, settings: Any) -> None:
+    if not settings.disable_debugger_detection and pytest_timeout.is_debugging():
+        return  # someone is stepping through the test: pytest-timeout spares it too
+    timeout = settings.timeout
     capture = item.config.pluginmanager.getplugin("capturemanager")
     if capture is not None:
         capture.suspend_global_capture(in_=True)
@@ -32,7 +36,7 @@ def _dump_and_exit(item: pytest.Item, timeout: float) -> None:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_timeout_set_timer(item: pytest.Item, settings: Any) -> bool:
-    timer = threading.Timer(settings.timeout, _dump_and_exit, args=(item, settings.timeout))
+    timer = threading.Timer(settings.timeout, _dump_and_exit, args=(item, settings))
     timer.daemon = True
     item.stash[_TIMER] = timer
     timer.start()
