@@ -170,3 +170,19 @@ def test_a_change_sqlite_undid_itself_is_never_served(index: SqliteIndex) -> Non
     put(index, obj("other", "d"))  # any later change that commits
     served = index.get("b", "k")
     assert served is not None and served.etag == '"1"'
+
+
+def test_a_bucket_made_or_filled_by_another_process_is_seen(
+    index: SqliteIndex, tmp_path: Path
+) -> None:
+    """Two fakes3 processes on one data directory: each sees the buckets and objects the
+    other commits (the bucket table is read again when the database moved)."""
+    other = SqliteIndex(str(tmp_path / "metadata.sqlite3"))
+    with other.transaction():
+        other.add_bucket(BucketRecord("made-elsewhere", "us-east-1", NOON))
+        other.put("made-elsewhere", obj("k", "a"))
+    assert index.get_bucket("made-elsewhere") is not None
+    assert [bucket.name for bucket in index.buckets()] == ["b", "made-elsewhere"]
+    found = index.get("made-elsewhere", "k")
+    assert found is not None and found.blob_id == "a".ljust(32, "0")
+    other.close()
