@@ -99,3 +99,17 @@ def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
     cert.cert_chain_pems[0].write_to_path(str(cert_file))
     cert.private_key_pem.write_to_path(str(key_file))
     return str(ca_file), str(cert_file), str(key_file)
+
+
+# The two accounts of a module's own ``site`` (test_bucket_policy.Site, strict auth), for the
+# access-control tests (test_acl, test_bucket_policy, test_legacy_bucket_defaults).
+@pytest.fixture
+def alice(site: Any) -> BaseClient:
+    client: BaseClient = site.client("alice", "alice-secret")
+    return client
+
+
+@pytest.fixture
+def bob(site: Any) -> BaseClient:
+    client: BaseClient = site.client("bob", "bob-secret")
+    return client

@@ -30,16 +30,6 @@ def site(
     running.stop()
 
 
-@pytest.fixture
-def alice(site: Site) -> BaseClient:
-    return site.client("alice", "alice-secret")
-
-
-@pytest.fixture
-def bob(site: Site) -> BaseClient:
-    return site.client("bob", "bob-secret")
-
-
 def _acl_bucket(alice: BaseClient, ownership: str = "ObjectWriter", open_: bool = True) -> str:
     name = unique_bucket_name("acl")
     alice.create_bucket(Bucket=name, ObjectOwnership=ownership)

@@ -64,16 +64,6 @@ def site(
 
 
 @pytest.fixture
-def alice(site: Site) -> BaseClient:
-    return site.client("alice", "alice-secret")
-
-
-@pytest.fixture
-def bob(site: Site) -> BaseClient:
-    return site.client("bob", "bob-secret")
-
-
-@pytest.fixture
 def bucket(alice: BaseClient) -> str:
     name = unique_bucket_name("policy")
     alice.create_bucket(Bucket=name)

@@ -28,16 +28,6 @@ def site(
     running.stop()
 
 
-@pytest.fixture
-def alice(site: Site) -> BaseClient:
-    return site.client("alice", "alice-secret")
-
-
-@pytest.fixture
-def bob(site: Site) -> BaseClient:
-    return site.client("bob", "bob-secret")
-
-
 def test_new_bucket_has_no_controls_and_blocks_nothing(alice: BaseClient) -> None:
     name = unique_bucket_name("legacy")
     alice.create_bucket(Bucket=name)
