@@ -6,11 +6,11 @@ import io
 import os
 import random
 import sqlite3
-import threading
 from contextlib import closing
 from pathlib import Path
 
 import pytest
+from in_threads import in_threads
 from stored_blobs import blob_files, inline_rows, stored_blobs
 
 from fakes3.errors import NoSuchKey
@@ -165,44 +165,33 @@ def test_concurrent_writes_reads_and_deletes_keep_table_and_index_consistent(
     store.create_bucket("bkt", "us-east-1")
     sizes = [0, 100, INLINE_MAX - 1, INLINE_MAX, INLINE_MAX + 1, 3 * INLINE_MAX]
     bodies = {size: bytes([size % 251]) * size for size in sizes}
-    errors: list[BaseException] = []
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
-        try:
-            for _ in range(150):
-                key = f"k{rng.randrange(5)}"
-                action = rng.random()
-                if action < 0.4:
-                    body = bodies[rng.choice(sizes)]
-                    store.put_object("bkt", key, io.BytesIO(body), NewObject())
-                elif action < 0.55:
-                    target = f"k{rng.randrange(5)}"
-                    try:
-                        store.copy_object(
-                            ("bkt", key, None), ("bkt", target), lambda s: NewObject()
-                        )
-                    except NoSuchKey:
-                        pass
-                elif action < 0.7:
-                    store.delete_objects(
-                        "bkt", [(key, None, None), (f"k{rng.randrange(5)}", None, None)]
-                    )
-                else:
-                    try:
-                        record, reader = store.read_object("bkt", key, lambda r: (0, r.size))
-                    except NoSuchKey:
-                        continue
-                    assert b"".join(reader) == bodies[record.size]  # whole, never cut short
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
+        for _ in range(150):
+            key = f"k{rng.randrange(5)}"
+            action = rng.random()
+            if action < 0.4:
+                body = bodies[rng.choice(sizes)]
+                store.put_object("bkt", key, io.BytesIO(body), NewObject())
+            elif action < 0.55:
+                target = f"k{rng.randrange(5)}"
+                try:
+                    store.copy_object(("bkt", key, None), ("bkt", target), lambda s: NewObject())
+                except NoSuchKey:
+                    pass
+            elif action < 0.7:
+                store.delete_objects(
+                    "bkt", [(key, None, None), (f"k{rng.randrange(5)}", None, None)]
+                )
+            else:
+                try:
+                    record, reader = store.read_object("bkt", key, lambda r: (0, r.size))
+                except NoSuchKey:
+                    continue
+                assert b"".join(reader) == bodies[record.size]  # whole, never cut short
 
-    threads = [threading.Thread(target=worker, args=(seed,)) for seed in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert in_threads(worker, 6) == []
     referenced = set(store.index.blob_ids())
     assert set(stored_blobs(tmp_path)) == referenced
     for record in store.list_objects("bkt").objects:

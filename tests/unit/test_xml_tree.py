@@ -8,13 +8,13 @@ namespaces, prefixes, declarations, DTDs, comments, CDATA), plus a fixed corpus.
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 import pytest
 from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
+from in_threads import in_threads
 
 from fakes3.errors import MalformedXML, S3Error
 from fakes3.protocol.model import NAMESPACE, load_model
@@ -355,23 +355,12 @@ def test_plain_delete_bodies_take_the_short_way() -> None:
 def test_first_use_from_many_threads() -> None:
     """Readers compile on first use; threads racing to it all read correctly."""
     reader = TreeReader(MODEL, PARSER.xml)
-    barrier = threading.Barrier(8)
-    failures: list[BaseException] = []
     body = CORPUS[2]
 
     def work(turn: int) -> None:
-        barrier.wait()
-        try:
-            for shape_name, root in PAYLOADS[turn::2]:
-                doc = f"<{root}><Unknown/></{root}>".encode()
-                assert reader.document(shape_name, doc, root) == generic(shape_name, doc, root)
-            assert reader.document(DELETE, body, "Delete") == generic(DELETE, body, "Delete")
-        except BaseException as failure:  # noqa: BLE001 - reported below
-            failures.append(failure)
+        for shape_name, root in PAYLOADS[turn::2]:
+            doc = f"<{root}><Unknown/></{root}>".encode()
+            assert reader.document(shape_name, doc, root) == generic(shape_name, doc, root)
+        assert reader.document(DELETE, body, "Delete") == generic(DELETE, body, "Delete")
 
-    threads = [threading.Thread(target=work, args=(turn,)) for turn in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert in_threads(work, 8) == []

@@ -6,7 +6,6 @@ keys that need escaping or URL encoding, through the whole app."""
 from __future__ import annotations
 
 import io
-import threading
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -14,6 +13,7 @@ import pytest
 from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
+from in_threads import in_threads
 from xml_writer_reference import XmlWriter as ReferenceWriter
 from xml_writer_reference import escape as reference_escape
 
@@ -246,20 +246,9 @@ def test_writers_of_single_shapes(shape_name: str, value: Any) -> None:
 def test_first_use_from_many_threads() -> None:
     """Shapes compile on first use; threads racing to it all get finished writers."""
     writer = XmlWriter(MODEL)
-    barrier = threading.Barrier(8)
-    failures: list[BaseException] = []
 
     def work(turn: int) -> None:
-        barrier.wait()
-        try:
-            for root, shape_name in DOCUMENTS[turn::2] + DOCUMENTS[::-1]:
-                assert writer.document(root, shape_name, {}) == OLD.document(root, shape_name, {})
-        except BaseException as failure:  # noqa: BLE001 - reported below
-            failures.append(failure)
+        for root, shape_name in DOCUMENTS[turn::2] + DOCUMENTS[::-1]:
+            assert writer.document(root, shape_name, {}) == OLD.document(root, shape_name, {})
 
-    threads = [threading.Thread(target=work, args=(turn,)) for turn in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    assert in_threads(work, 8) == []
