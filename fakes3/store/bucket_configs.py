@@ -85,10 +85,10 @@ class BucketConfigs:
         """Store ``value`` under ``name``, replacing what was there."""
         store = self._store
         with store.lock:
-            store.bucket_now(bucket)
             before = self._current(bucket, name) if store.view is not None else None
             document = dumps(value)
             with store.change():
+                store.bucket_now(bucket)  # inside: sees a delete by another process
                 store.index.put_config(bucket, name, document)
             self._cache[(bucket, name)] = loads(document)
             if store.view is not None:
@@ -98,9 +98,9 @@ class BucketConfigs:
         """Remove the configuration; True if there was one."""
         store = self._store
         with store.lock:
-            store.bucket_now(bucket)
             before = self._current(bucket, name) if store.view is not None else None
             with store.change():
+                store.bucket_now(bucket)
                 removed = store.index.delete_config(bucket, name)
             self._cache[(bucket, name)] = _ABSENT
             if removed and store.view is not None:

@@ -86,7 +86,13 @@ class _Transaction:
     def __enter__(self) -> None:
         index = self.index
         depth = index._depth
-        index._db.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT s{depth}")
+        if depth:
+            index._db.execute(f"SAVEPOINT s{depth}")
+        else:
+            index._db.execute("BEGIN IMMEDIATE")
+            # What another process on this data directory committed is seen before this
+            # change looks at anything (a bucket it deleted, say), under SQLite's write lock.
+            index._caught_up()
         index._depth = depth + 1
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
@@ -226,7 +232,8 @@ class SqliteIndex:
     def get(self, bucket: str, key: str) -> ObjectRecord | None:
         cache = self._cache
         known = cache.get(bucket, key)
-        if known is not None and not self._caught_up():
+        # Inside a write transaction no one else can commit, and its BEGIN caught up already.
+        if known is not None and (self._depth or not self._caught_up()):
             return known
         generation = cache.generation
         found = self._db.execute(

@@ -234,28 +234,24 @@ class Store:
         ``self._conflicts.watch`` when the write began) turns a delete that raced the write
         into ConditionalRequestConflict.
         """
-        with self.lock:
-            try:
+        blob_id = record.blob_id
+        try:
+            with self.change():  # the checks too: they see what another process committed
                 if watch is not None:
                     self._conflicts.check(watch)
                 bucket_record = self.bucket_now(bucket)
                 if precondition is not None:
                     precondition(self.index.get(bucket, record.key))
-            except BaseException:
-                self.blobs.delete(record.blob_id)
-                raise
-            record = versioning.stamp(bucket_record, record)
-            view = self.view
-            try:
-                with self.change():
-                    before = self.index.get(bucket, record.key) if view is not None else None
-                    garbage = versioning.commit(self.index, bucket_record, record)
-                    if view is not None:
-                        view.committed(bucket, record.key, before, record, record.version_id)
-                    self._drop(garbage)
-            except BaseException:
-                self.blobs.delete(record.blob_id)
-                raise
+                record = versioning.stamp(bucket_record, record)
+                view = self.view
+                before = self.index.get(bucket, record.key) if view is not None else None
+                garbage = versioning.commit(self.index, bucket_record, record)
+                if view is not None:
+                    view.committed(bucket, record.key, before, record, record.version_id)
+                self._drop(garbage)
+        except BaseException:
+            self.blobs.delete(blob_id)
+            raise
         return record
 
     def rewrite_object(

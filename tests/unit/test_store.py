@@ -145,6 +145,28 @@ def test_directory_store_survives_reopen(tmp_path: Path) -> None:
     second.close()
 
 
+def test_a_write_never_lands_in_a_bucket_another_store_deleted(tmp_path: Path) -> None:
+    """Two stores on one directory (a restart whose old app is still open, or two processes):
+    a write checks its bucket inside its transaction, after catching up with the other's
+    commits, so it cannot leave rows that belong to no bucket."""
+    first, second = open_store(str(tmp_path)), open_store(str(tmp_path))
+    try:
+        first.create_bucket("bkt", "us-east-1")
+        put(second, "bkt", "k")  # second learns of the bucket and caches it
+        first.delete_object("bkt", "k")
+        first.delete_bucket("bkt")
+        with pytest.raises(NoSuchBucket):
+            put(second, "bkt", "k2")
+        with pytest.raises(NoSuchBucket):
+            second.configs.put("bkt", "tagging", {"TagSet": []})
+        rows = first.index.connection.execute("SELECT count(*) FROM objects").fetchone()
+        assert rows == (0,)
+        assert stored_blobs(tmp_path) == {}  # the refused write's blob went with it
+    finally:
+        first.close()
+        second.close()
+
+
 class ZeroSource:
     """``size`` zero bytes, handed out a chunk at a time like a socket."""
 
