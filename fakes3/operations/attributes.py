@@ -77,14 +77,18 @@ def parse_tagging(value: str | None) -> tuple[tuple[str, str], ...]:
     return check_tags(parse_qsl(value, keep_blank_values=True), MAX_OBJECT_TAGS, "Object")
 
 
+def check_redirect(location: str | None) -> None:
+    """``x-amz-website-redirect-location``: a path on the site or an http(s) URL."""
+    if location is not None and not location.startswith(("/", "http://", "https://")):
+        raise InvalidRedirectLocation()
+
+
 def new_object(params: dict[str, Any], checksum_algorithm: str | None) -> NewObject:
     """The attributes a PutObject / CopyObject-with-REPLACE request gives a new object."""
     metadata = params.get("Metadata") or {}
     validate_metadata(metadata)
     headers = {name: params[name] for name in STORED_HEADERS if params.get(name) is not None}
-    redirect = headers.get("WebsiteRedirectLocation")
-    if redirect is not None and not redirect.startswith(("/", "http://", "https://")):
-        raise InvalidRedirectLocation()
+    check_redirect(headers.get("WebsiteRedirectLocation"))
     encoding = strip_aws_chunked(headers.get("ContentEncoding"))
     if encoding:
         headers["ContentEncoding"] = encoding

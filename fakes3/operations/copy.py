@@ -12,6 +12,7 @@ from fakes3.errors import (
 )
 from fakes3.operations import acls, encryption, lifecycle_headers, object_lock, restore
 from fakes3.operations.attributes import (
+    check_redirect,
     checksum_output,
     new_object,
     parse_tagging,
@@ -111,6 +112,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
             new = new_object(params, algorithm)
         else:
             headers = {k: v for k, v in src.headers.items() if k != "WebsiteRedirectLocation"}
+            check_redirect(params.get("WebsiteRedirectLocation"))
             if params.get("WebsiteRedirectLocation"):
                 headers["WebsiteRedirectLocation"] = params["WebsiteRedirectLocation"]
             new = NewObject(

@@ -9,11 +9,9 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from fakes3.errors import NoSuchBucket
 from fakes3.operations.context import Context, Output
-from fakes3.protocol.dates import http_date
+from fakes3.protocol.dates import from_epoch, http_date
 from fakes3.store import lifecycle_rules as lr
 from fakes3.store.lifecycle import CONFIG
 from fakes3.store.records import ObjectRecord
@@ -49,4 +47,4 @@ def abort(ctx: Context, upload: UploadRecord) -> Output:
     if found is None:
         return {}
     when, rule_id = found
-    return {"AbortDate": datetime.fromtimestamp(when, timezone.utc), "AbortRuleId": rule_id}
+    return {"AbortDate": from_epoch(when), "AbortRuleId": rule_id}

@@ -16,7 +16,7 @@ https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any
 
 from fakes3.errors import (
@@ -27,6 +27,7 @@ from fakes3.errors import (
     NotImplementedByFakeS3,
 )
 from fakes3.operations.context import Context, Params
+from fakes3.protocol.dates import parse_iso8601, plus_days
 from fakes3.store import Store
 from fakes3.store.object_lock import MODES
 from fakes3.store.records import ObjectRecord
@@ -103,14 +104,14 @@ def check_versioning(ctx: Context, bucket: str, status: str) -> None:
 def _date(value: Any) -> datetime:
     """A retain-until date: parsed by the protocol layer, or a POST form's ISO 8601 text."""
     if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
+        parsed = parse_iso8601(value)
+        if parsed is None:
             raise InvalidArgument(
                 "The retain until date must be provided in ISO 8601 format",
                 ArgumentName="x-amz-object-lock-retain-until-date",
                 ArgumentValue=value,
-            ) from None
+            )
+        value = parsed
     if not isinstance(value, datetime):
         raise InvalidArgument("The retain until date must be provided in ISO 8601 format")
     return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
@@ -156,7 +157,7 @@ def for_write(store: Store, bucket: str, params: Params) -> dict[str, Any]:
         default = (config.get("Rule") or {}).get("DefaultRetention")
         if default:
             days = default.get("Days") or DAYS_PER_YEAR * default["Years"]
-            lock = {"lock_mode": default["Mode"], "lock_until": (now + timedelta(days)).isoformat()}
+            lock = {"lock_mode": default["Mode"], "lock_until": plus_days(now, days).isoformat()}
     if hold is not None:
         if hold not in ("ON", "OFF"):
             raise InvalidArgument(

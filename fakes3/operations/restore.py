@@ -30,7 +30,7 @@ from fakes3.errors import (
     RestoreAlreadyInProgress,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
-from fakes3.protocol.dates import http_date
+from fakes3.protocol.dates import http_date, plus_days
 from fakes3.protocol.serializing import STATUS
 from fakes3.store.clock import Clock
 from fakes3.store.records import ObjectRecord
@@ -104,9 +104,9 @@ def restore_status(record: ObjectRecord, now: datetime) -> dict[str, Any] | None
 
 def _expiry(ready: datetime, days: int) -> datetime:
     """``days`` after ``ready``, rounded up to the next midnight UTC."""
-    end = ready + timedelta(days=days)
+    end = plus_days(ready, days)
     midnight = end.replace(hour=0, minute=0, second=0, microsecond=0)
-    return midnight if midnight == end else midnight + timedelta(days=1)
+    return midnight if midnight == end else plus_days(midnight, 1)
 
 
 def restore_object(ctx: Context, params: Params) -> Output:

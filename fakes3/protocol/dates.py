@@ -10,7 +10,8 @@ holds rather than raising ``OverflowError``.
 from __future__ import annotations
 
 import functools
-from datetime import datetime, timezone
+import re
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
 _FIRST = datetime.min.replace(tzinfo=timezone.utc)
@@ -28,6 +29,23 @@ def utc(value: datetime) -> datetime:
         return _LAST if offset is not None and offset.total_seconds() < 0 else _FIRST
 
 
+def from_epoch(seconds: float) -> datetime:
+    """Epoch seconds as an aware UTC datetime, clamped to the years 1-9999 (a lifecycle rule
+    of 99,999,999 days is valid S3 input and lands far past what a datetime holds)."""
+    try:
+        return datetime.fromtimestamp(seconds, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return _LAST if seconds > 0 else _FIRST
+
+
+def plus_days(when: datetime, days: float) -> datetime:
+    """``when`` + ``days``, clamped to the years 1-9999 like ``from_epoch``."""
+    try:
+        return when + timedelta(days=days)
+    except OverflowError:
+        return _LAST if days > 0 else _FIRST
+
+
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -37,7 +55,7 @@ def http_date(value: datetime | float) -> str:
 
     A number is epoch seconds."""
     if not isinstance(value, datetime):
-        value = datetime.fromtimestamp(value, timezone.utc)
+        value = from_epoch(value)
     return _imf_fixdate(value if value.tzinfo is timezone.utc else utc(value))
 
 
@@ -60,4 +78,27 @@ def parse_http_date(text: str | None) -> datetime | None:
     return utc(when)
 
 
-__all__ = ["http_date", "parse_http_date", "utc"]
+# ISO 8601 as S3's clients write it (``2031-01-01T00:00:00.000Z``): the extended form, ASCII
+# digits, optional time, fraction and zone. ``datetime.fromisoformat`` alone also takes week
+# dates (``2031-W01-1``), the basic form (``20310101``) and a space for the ``T``.
+_ISO8601 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?",
+    re.ASCII,
+)
+
+
+def parse_iso8601(text: str) -> datetime | None:
+    """An ISO 8601 date-time as an aware UTC datetime (no zone means UTC); None if unreadable."""
+    found = _ISO8601.fullmatch(text)
+    if found is None:
+        return None
+    day, clock, fraction, zone = found.groups()
+    normal = day + (f"T{clock}" if clock else "") + (f".{fraction[:6]}" if fraction else "")
+    normal += "+00:00" if zone in (None, "Z") else zone
+    try:
+        return utc(datetime.fromisoformat(normal))
+    except ValueError:  # a 31st of February, an hour 25
+        return None
+
+
+__all__ = ["from_epoch", "http_date", "parse_http_date", "parse_iso8601", "plus_days", "utc"]

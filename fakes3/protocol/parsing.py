@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any, BinaryIO
 
 from fakes3.errors import InvalidArgument, InvalidRequest, MalformedXML, MaxMessageLengthExceeded
-from fakes3.protocol.dates import parse_http_date, utc
+from fakes3.protocol.dates import parse_http_date, parse_iso8601
 from fakes3.protocol.model import Member, ServiceModel, load_model
+from fakes3.protocol.numbers import HUGE, signed_decimal
 from fakes3.protocol.xmlbody import XmlReader
 from fakes3.protocol.xmltree import TreeReader
 
@@ -71,10 +72,7 @@ def _timestamp(text: str, fmt: str | None) -> datetime | None:
         when = parse_http_date(text)
         if when is not None:
             return when
-    try:
-        return utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        return None
+    return parse_iso8601(text)
 
 
 def _converter(member: Member) -> Callable[[str], Any]:
@@ -84,8 +82,8 @@ def _converter(member: Member) -> Callable[[str], Any]:
 
         def to_int(text: str) -> int:
             try:
-                value = int(text.strip())
-                if not -(2**bits) <= value < 2**bits:
+                value = signed_decimal(text.strip(), HUGE)  # ASCII digits: not 1_0 or ١
+                if value is None or not -(2**bits) <= value < 2**bits:
                     raise ValueError(text)
                 return value
             except ValueError:

@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import functools
 import re
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 import xmltodict
 
 from fakes3.errors import MalformedXML
-from fakes3.protocol.dates import parse_http_date, utc
+from fakes3.protocol.dates import parse_http_date, parse_iso8601, utc
 from fakes3.protocol.model import ServiceModel
+from fakes3.protocol.numbers import HUGE, MAX_LONG, signed_decimal
 
 _SPECIAL = re.compile(r"[&<>\"\x00-\x08\x0b-\x1f\r\x7f]")
 _NOT_QUOTE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\r\x7f]")
@@ -133,7 +134,7 @@ def scalar(kind: str, text: str) -> Any:
     """A scalar member's text as the model types it; MalformedXML if it is not one."""
     try:
         if kind in ("integer", "long"):
-            return int(text.strip())
+            return _integer(text.strip(), _INTEGER_LIMITS[kind])
         if kind == "boolean":
             lowered = text.strip().lower()
             if lowered not in ("true", "false"):
@@ -148,6 +149,18 @@ def scalar(kind: str, text: str) -> Any:
     return text
 
 
+# The model's integer is 32 bits and its long 64: a number past them is no number to S3.
+_INTEGER_LIMITS = {"integer": 2**31 - 1, "long": MAX_LONG}
+
+
+def _integer(text: str, limit: int) -> int:
+    """ASCII digits with an optional ``-`` (not ``1_000``, ``+5`` or Arabic-Indic digits)."""
+    value = signed_decimal(text, HUGE)
+    if value is None or not -limit - 1 <= value <= limit:
+        raise ValueError(text)
+    return value
+
+
 # A structure with several flattened lists may carry, under this key, ``(member, item)`` pairs
 # to write in that order instead: S3 interleaves ListObjectVersions' ``Version`` and
 # ``DeleteMarker`` elements in key order.
@@ -155,15 +168,11 @@ INTERLEAVED = "__interleaved__"
 
 
 def _timestamp(text: str) -> datetime:
-    """A timestamp in any form the model declares: ISO 8601, RFC 822 or epoch seconds."""
-    try:
-        return utc(datetime.fromisoformat(text.replace("Z", "+00:00")))
-    except ValueError:
-        pass
-    when = parse_http_date(text)
-    if when is not None:
-        return when
-    return datetime.fromtimestamp(float(text), timezone.utc)
+    """A timestamp as S3's XML carries it: ISO 8601 (or an RFC 822 date); ValueError if not."""
+    when = parse_iso8601(text) or parse_http_date(text)
+    if when is None:
+        raise ValueError(text)
+    return when
 
 
 def format_scalar(kind: str, item: Any) -> str:

@@ -1,4 +1,5 @@
-"""One HTTP date formatter and one parser (fakes3/protocol/dates.py), locale-independent.
+"""One HTTP date formatter and one parser (fakes3/protocol/dates.py), locale-independent; the
+ISO 8601 parser and clamped date arithmetic beside them, and the XML body's integers.
 
 The machine has no German locale to switch to, so the formatter is checked against the
 standard library's locale-free ``email.utils.format_datetime`` for a date in every month and
@@ -15,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from fakes3.app import _Date
-from fakes3.protocol.dates import http_date, parse_http_date
-from fakes3.protocol.xmlbody import iso8601
+from fakes3.errors import MalformedXML
+from fakes3.protocol.dates import from_epoch, http_date, parse_http_date, parse_iso8601, plus_days
+from fakes3.protocol.xmlbody import iso8601, scalar
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -111,3 +113,76 @@ def test_no_locale_dependent_formatting_or_second_parser_left() -> None:
         text=True,
     ).stdout.splitlines()
     assert [line for line in found if not line.startswith("fakes3/protocol/dates.py")] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2031-01-01T00:00:00.000Z", datetime(2031, 1, 1, tzinfo=timezone.utc)),
+        ("2031-01-01T05:30:00+05:30", datetime(2031, 1, 1, tzinfo=timezone.utc)),
+        ("2031-01-01T00:00:00.123456789Z", datetime(2031, 1, 1, 0, 0, 0, 123456, timezone.utc)),
+        ("2031-01-01T00:00", datetime(2031, 1, 1, tzinfo=timezone.utc)),  # no zone: UTC
+        ("2031-01-01", datetime(2031, 1, 1, tzinfo=timezone.utc)),
+    ],
+)
+def test_iso8601_parser_reads_the_extended_form(text: str, expected: datetime) -> None:
+    assert parse_iso8601(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2031-W01-1",
+        "20310101",
+        "2031-01-01 00:00:00",
+        "1e10",
+        "1_956_528_000",
+        "2031-02-31",
+        "٢٠٣١-01-01",
+        "2031-01-01T25:00:00Z",
+        "",
+    ],
+)
+def test_iso8601_parser_refuses_what_s3_does_not_read(text: str) -> None:
+    assert parse_iso8601(text) is None
+
+
+def test_epoch_and_day_arithmetic_clamp_at_the_calendar_edges() -> None:
+    last = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone.utc)
+    assert from_epoch(1e15) == last and http_date(1e15) == "Fri, 31 Dec 9999 23:59:59 GMT"
+    assert from_epoch(-1e15) == datetime.min.replace(tzinfo=timezone.utc)
+    now = datetime(2026, 12, 7, tzinfo=timezone.utc)
+    assert plus_days(now, 99_999_999) == last
+    assert plus_days(now, 1) == datetime(2026, 12, 8, tzinfo=timezone.utc)
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "value"),
+    [
+        ("integer", "7", 7),
+        ("integer", "-3", -3),
+        ("integer", "2147483647", 2**31 - 1),
+        ("long", "9223372036854775807", 2**63 - 1),
+    ],
+)
+def test_xml_integers_are_ascii_digits_in_the_model_s_range(
+    kind: str, text: str, value: int
+) -> None:
+    assert scalar(kind, text) == value
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("integer", "1_000"),
+        ("integer", "١٢"),
+        ("integer", "+5"),
+        ("integer", "2147483648"),
+        ("integer", "9" * 5000),
+        ("long", "9223372036854775808"),
+        ("integer", ""),
+    ],
+)
+def test_xml_integers_outside_that_are_malformed(kind: str, text: str) -> None:
+    with pytest.raises(MalformedXML):
+        scalar(kind, text)

@@ -149,8 +149,8 @@ def _check_transitions(rule: dict[str, Any]) -> None:
     for transition in transitions:
         days, date = transition.get("Days"), transition.get("Date")
         storage_class = transition.get("StorageClass")
-        if storage_class is None or (days is None) == (date is None):
-            raise MalformedXML()
+        if storage_class not in _ORDER or (days is None) == (date is None):
+            raise MalformedXML()  # no class, or one outside the model's TransitionStorageClass
         if storage_class in seen:
             raise InvalidRequest(
                 f"'StorageClass' must be different for Transition actions in same rule with "
@@ -226,7 +226,7 @@ def _check_noncurrent(rule: dict[str, Any]) -> None:
     seen: dict[str, int] = {}
     for transition in rule.get("NoncurrentVersionTransitions") or []:
         days, storage_class = transition.get("NoncurrentDays"), transition.get("StorageClass")
-        if days is None or storage_class is None:
+        if days is None or storage_class not in _ORDER:
             raise MalformedXML()
         _check_transition_days("NoncurrentDays", "NoncurrentVersionTransition", days, storage_class)
         if storage_class in seen:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from fakes3.errors import BadRequest, InvalidTag, NoSuchTagSet
+from fakes3.errors import BadRequest, InvalidTag, MalformedXML, NoSuchTagSet
 from fakes3.operations.config.declaration import BucketConfig
 from fakes3.operations.context import Context, Handler, Params
 
@@ -50,7 +50,10 @@ def check_tags(
 
 
 def tag_pairs(tagging: dict[str, Any]) -> list[tuple[str, str]]:
-    """``{"TagSet": [{"Key": .., "Value": ..}]}`` as pairs; a tag without Key is malformed."""
+    """``{"TagSet": [{"Key": .., "Value": ..}]}`` as pairs; a tag without Key is malformed, and
+    so is a document without its required TagSet (``<Tagging/>``; an empty TagSet is fine)."""
+    if "TagSet" not in tagging:
+        raise MalformedXML()
     pairs = []
     for tag in tagging.get("TagSet") or []:
         if "Key" not in tag or "Value" not in tag:
