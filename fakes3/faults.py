@@ -40,6 +40,11 @@ class DropConnection(Exception):  # noqa: N818 - it is an instruction to the ser
         self.after = after
 
 
+# Statuses whose answers carry no body (RFC 9110): an error document sent with one would be
+# read as the start of the next answer on the connection. 1xx are interim answers.
+_BODILESS = frozenset({204, 205, 304})
+
+
 def error_class(code: str, status: int | None = None) -> type[S3Error]:
     """The ``fakes3.errors`` class for an S3 code, or a new one (``status`` required)."""
     for value in vars(errors).values():
@@ -152,9 +157,13 @@ def _check_types(rule: FaultRule) -> None:
     if rule.status is not None and (
         not isinstance(rule.status, int)
         or isinstance(rule.status, bool)
-        or not 100 <= rule.status <= 599
+        or not 200 <= rule.status <= 599
+        or rule.status in _BODILESS
     ):
-        raise InvalidArgument(f"status must be an HTTP status (100-599), not {rule.status!r}")
+        raise InvalidArgument(
+            "status must be an HTTP status an error body can go with (200-599 but not 204, "
+            f"205 or 304), not {rule.status!r}"
+        )
     if not _number(rule.latency) or not 0 <= rule.latency <= MAX_LATENCY:
         raise InvalidArgument(f"latency must be 0 to {MAX_LATENCY:g} seconds, not {rule.latency!r}")
     if not _number(rule.probability):

@@ -119,6 +119,9 @@ FAULTS = [
     ({"latency": 1, "probability": "0.5"}, "probability"),
     ({"reset": "yes"}, "reset"),
     ({"error": "SlowDown", "status": 1000}, "status"),
+    ({"error": "Teapot", "status": 100}, "status"),  # an interim answer with an XML body
+    ({"error": "Teapot", "status": 204}, "status"),  # answers that carry no body
+    ({"error": "Teapot", "status": 304}, "status"),
     ({"error": 503}, "error"),
     ({"reset": True, "first": True}, "first"),
     ({"reset": True, "key": ["a"]}, "key"),

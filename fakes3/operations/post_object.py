@@ -210,6 +210,10 @@ def post_object(request: PostRequest) -> WireResponse:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
     check_form_acl(request.store, request.bucket, fields.get("acl"))
     key = fields["key"].replace("${filename}", form.filename or "")
+    if not key:  # an empty field, or ${filename} with no file name
+        raise InvalidArgument(
+            "User key must have a length greater than 0.", ArgumentName="key", ArgumentValue=""
+        )
     validate_key(key)
     params = _params(fields)
     new = new_object(params, CHECKSUM)

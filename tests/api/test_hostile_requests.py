@@ -275,6 +275,20 @@ def test_post_with_unusable_redirect_stores_and_answers_204(
     assert status.status == 201, status.raw[:400]
 
 
+@pytest.mark.parametrize("key", ["", "${filename}"])
+def test_post_with_an_empty_key_is_refused(
+    endpoint: str, s3: BaseClient, bucket: str, key: str
+) -> None:
+    before = snapshot(s3, bucket)
+    content_type, body = _form({"key": key}, b"hello")
+    body = body.replace(b'filename="f.txt"', b'filename=""')  # ${filename} of no name is ""
+    headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    reply = exchange(endpoint, request("POST", f"/{bucket}", headers, body))
+    _error(reply, "InvalidArgument", 400)
+    assert b"User key must have a length greater than 0." in reply.raw
+    assert snapshot(s3, bucket) == before
+
+
 def test_post_policy_nested_too_deep(endpoint: str, s3: BaseClient, bucket: str) -> None:
     before = snapshot(s3, bucket)
     for document in (b"[" * 6000, b'{"expiration": ' + b"[" * 100 + b"]" * 100 + b"}"):
