@@ -36,6 +36,7 @@ from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
 from fakes3.operations.object_lock import for_write
 from fakes3.operations.objects import written_version
+from fakes3.operations.post_digests import FormDigests
 from fakes3.operations.request_rules import check_form_acl
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.parsing import read_document
@@ -216,7 +217,8 @@ def post_object(request: PostRequest) -> WireResponse:
         )
     validate_key(key)
     params = _params(fields)
-    new = new_object(params, CHECKSUM)
+    digests = FormDigests(fields)  # malformed ones refused before the file is read
+    new = new_object(params, digests.algorithm or CHECKSUM)
     new.lock = for_write(request.store, request.bucket, params)
     writer = account.canonical_id if account is not None else None  # the form's signer
     form_acl = {"ACL": fields["acl"]} if "acl" in fields else {}
@@ -226,7 +228,8 @@ def post_object(request: PostRequest) -> WireResponse:
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")
     _encrypt(new, request, fields, key, account)
     redirect = _redirect(fields.get("success_action_redirect") or fields.get("redirect"))
-    stored = request.store.put_object(request.bucket, key, _Limited(form, policy), new)
+    source = digests.wrap(_Limited(form, policy))
+    stored = request.store.put_object(request.bucket, key, source, new)
     response = _response(request, fields, key, stored.etag, redirect)
     echoed = encryption.echo(stored.encryption)
     echoed = {k: v for k, v in echoed.items() if k != "SSEKMSEncryptionContext"}

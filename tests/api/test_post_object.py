@@ -253,3 +253,56 @@ def test_post_policy_documents_s3_refuses(
     assert _post(auth_http, lenient, b"x").status_code == 204
     alice = auth_server.client("alice", "alice-secret")
     assert alice.get_object(Bucket=alice_bucket, Key="hand")["Body"].read() == b"x"
+
+
+def _b64(digest: bytes) -> str:
+    return base64.b64encode(digest).decode()
+
+
+DATA = b"form file bytes"
+SHA256 = _b64(hashlib.sha256(DATA).digest())
+MD5 = _b64(hashlib.md5(DATA).digest())
+
+
+@pytest.mark.parametrize(
+    ("fields", "status", "code"),
+    [
+        ({"Content-MD5": MD5}, 204, None),
+        ({"Content-MD5": _b64(hashlib.md5(b"other").digest())}, 400, "BadDigest"),
+        ({"Content-MD5": "not base64!"}, 400, "InvalidDigest"),
+        ({"x-amz-checksum-sha256": SHA256}, 204, None),
+        ({"x-amz-checksum-sha256": _b64(hashlib.sha256(b"other").digest())}, 400, "BadDigest"),
+        ({"x-amz-checksum-sha256": "sailorjerry"}, 400, "InvalidRequest"),
+        (
+            {"x-amz-checksum-sha256": SHA256, "x-amz-checksum-crc32": "AAAAAA=="},
+            400,
+            "InvalidRequest",
+        ),
+    ],
+)
+def test_post_form_digests_are_checked(
+    auth_server: Running,
+    alice_bucket: str,
+    auth_http: requests.Session,
+    fields: dict[str, str],
+    status: int,
+    code: str | None,
+) -> None:
+    """Content-MD5 and x-amz-checksum-* form fields are checked against the file as PutObject's
+    headers are; nothing is stored when one is malformed or does not match."""
+    conditions: list[Any] = [{name: value} for name, value in fields.items()]
+    presigned = _presign(
+        auth_server, alice_bucket, "digested", Fields=fields, Conditions=conditions
+    )
+    alice = auth_server.client("alice", "alice-secret")
+    before = alice.list_objects_v2(Bucket=alice_bucket).get("Contents", [])
+    response = _post(auth_http, presigned, DATA)
+    assert response.status_code == status, response.text
+    if code is not None:
+        assert_s3_error(response, code, status)
+        assert alice.list_objects_v2(Bucket=alice_bucket).get("Contents", []) == before
+        return
+    head = alice.head_object(Bucket=alice_bucket, Key="digested", ChecksumMode="ENABLED")
+    if "x-amz-checksum-sha256" in fields:
+        assert head["ChecksumSHA256"] == SHA256  # the form's algorithm is the object's
+    assert alice.get_object(Bucket=alice_bucket, Key="digested")["Body"].read() == DATA
