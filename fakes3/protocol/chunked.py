@@ -297,6 +297,8 @@ class AwsChunkedReader:
         if self._on_chunk is not None:
             self._on_chunk(_EMPTY_SHA256, signature)
         self._read_trailers()
+        if self._raw.read(1):  # bytes after the body's end, inside its length: stray data
+            raise _terminated()
         self._verify_checksums()
         self._done = True
 

@@ -345,6 +345,7 @@ def test_every_truncation_is_incomplete_body(data: bytes, cut: int, signed: bool
         b"5\r\nhello\r\n0\r\nX\r\n",  # garbage where the trailer section ends
         b"5\r\nhello\r\n0\r\n\r",  # last CRLF cut
         b"5;foo=bar\r\nhello\r\n0\r\n\r\n",  # an extension in an unsigned stream
+        b"5\r\nhello\r\n0\r\n\r\nstray",  # bytes after the end, inside the length
     ],
 )
 def test_garbage_framing(body: bytes) -> None:
