@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import ipaddress
 import re
+from typing import Any
 
 import botocore.loaders
 
@@ -16,9 +17,11 @@ from fakes3.errors import (
     InvalidArgument,
     InvalidBucketName,
     InvalidLocationConstraint,
+    NotImplementedByFakeS3,
 )
 from fakes3.operations import acls, object_lock
 from fakes3.operations.config.ownership import controls
+from fakes3.operations.config.tagging import MAX_BUCKET_TAGS, TAGGING, check_tags, tag_pairs
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.addressing import hostname, region_from_host
@@ -143,6 +146,19 @@ def _bucket_region(ctx: Context, params: Params) -> str:
     return region
 
 
+def _creation_tags(config: Params) -> dict[str, Any] | None:
+    """``CreateBucketConfiguration``'s ``Tags``, checked as PutBucketTagging checks them
+    (before the bucket exists, so bad tags leave none); its directory-bucket members
+    (``Location``, ``Bucket``) are S3 Express One Zone, which fakes3 does not have."""
+    if config.get("Location") is not None or config.get("Bucket") is not None:
+        raise NotImplementedByFakeS3("fakes3 does not implement directory buckets yet.")
+    tags = config.get("Tags")
+    if tags is None:
+        return None
+    pairs = check_tags(tag_pairs({"TagSet": tags}), MAX_BUCKET_TAGS, "Bucket")
+    return {"TagSet": [{"Key": key, "Value": value} for key, value in pairs]}
+
+
 def create_bucket(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html
 
@@ -156,6 +172,7 @@ def create_bucket(ctx: Context, params: Params) -> Output:
         # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
         raise InvalidBucketName(BucketName=name)
     region = _bucket_region(ctx, params)
+    tagging = _creation_tags(params.get("CreateBucketConfiguration") or {})
     try:
         ctx.store.create_bucket(name, region, ctx.owner_id)
     except BucketAlreadyOwnedByYou:
@@ -165,6 +182,8 @@ def create_bucket(ctx: Context, params: Params) -> Output:
         if existing.region != "us-east-1" or region != "us-east-1":
             raise
     else:
+        if tagging is not None:
+            ctx.store.configs.put(name, TAGGING.name, tagging)
         if params.get("ObjectLockEnabledForBucket"):
             object_lock.enable(ctx, name)
         if params.get("ObjectOwnership"):

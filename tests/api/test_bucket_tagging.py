@@ -48,3 +48,37 @@ def test_missing_bucket_is_no_such_bucket(s3: BaseClient) -> None:
         s3.get_bucket_tagging(Bucket="no-such-bucket-for-tags")
     with raises_client_error("NoSuchBucket", 404):
         s3.put_bucket_tagging(Bucket="no-such-bucket-for-tags", Tagging={"TagSet": []})
+
+
+def test_tags_given_at_creation_are_the_bucket_s(s3: BaseClient, bucket: str) -> None:
+    """CreateBucketConfiguration's Tags: https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html"""
+    name = bucket + "-tagged"
+    tags = [{"Key": "team", "Value": "data"}]
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": tags})
+    assert s3.get_bucket_tagging(Bucket=name)["TagSet"] == tags
+
+
+@pytest.mark.parametrize(
+    "tags",
+    [
+        [{"Key": "a", "Value": "1"}, {"Key": "a", "Value": "2"}],
+        [{"Key": "aws:owner", "Value": "x"}],
+    ],
+)
+def test_bad_tags_at_creation_create_no_bucket(
+    s3: BaseClient, bucket: str, tags: list[dict[str, str]]
+) -> None:
+    name = bucket + "-badtags"
+    with raises_client_error("InvalidTag", 400):
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": tags})
+    with raises_client_error("404", 404):
+        s3.head_bucket(Bucket=name)
+
+
+def test_directory_bucket_configuration_is_not_implemented(s3: BaseClient, bucket: str) -> None:
+    name = bucket + "-dir"
+    location = {"Type": "AvailabilityZone", "Name": "use1-az4"}
+    with raises_client_error("NotImplemented", 501):
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Location": location})
+    with raises_client_error("404", 404):
+        s3.head_bucket(Bucket=name)
