@@ -4,8 +4,9 @@ cheroot keeps a dict of header names to values: a repeated header keeps only its
 (or, for comma-list headers, the values joined with ``, ``), so a repeated ``Content-Length``
 goes unnoticed and a signed repeated header fails SigV4 verification. Here cheroot's header
 reader also keeps the raw lines, from which fakes3 builds its header map and finds the
-framing RFC 9112 forbids (section 6): two ``Content-Length`` or ``Host`` headers,
-``Content-Length`` with ``Transfer-Encoding``, ``chunked`` twice. A ``Content-Length`` that is
+framing RFC 9112 forbids (section 6): two ``Content-Length`` or ``Host`` headers (or no Host
+in HTTP/1.1, section 3.2), ``Content-Length`` with ``Transfer-Encoding``, ``chunked`` twice. A
+``Content-Length`` that is
 not digits and an unknown transfer coding are taken out of cheroot's hands, so the app
 answers them as S3 does (``BadRequest``, ``NotImplemented``) rather than cheroot's bare text.
 """
@@ -141,6 +142,8 @@ def add_headers(req: Any, environ: dict[str, Any]) -> None:
     headers, problem = request_headers(req.raw_header_lines, req.inheaders)
     if req.response_protocol != "HTTP/1.1" and "transfer-encoding" in headers:
         problem = "Transfer-Encoding in HTTP/1.0"  # RFC 9112 6.1: the framing is faulty
+    if "host" not in headers and req.request_protocol == b"HTTP/1.1":
+        problem = problem or "no Host header"  # RFC 9112 3.2: a server MUST answer 400
     environ["fakes3.headers"] = headers
     if req.unknown_coding is not None:
         environ["fakes3.unknown_coding"] = req.unknown_coding.decode("latin-1")

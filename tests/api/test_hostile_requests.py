@@ -323,6 +323,19 @@ def test_ambiguous_framing_is_400_and_stores_nothing(
     assert snapshot(s3, bucket) == before
 
 
+@pytest.mark.parametrize("version", ["HTTP/1.1", "HTTP/1.0"])
+def test_a_request_without_host(endpoint: str, s3: BaseClient, bucket: str, version: str) -> None:
+    """RFC 9112 3.2: an HTTP/1.1 request without Host is a 400; HTTP/1.0 had no Host."""
+    before = snapshot(s3, bucket)
+    raw = f"PUT /{bucket}/hostless {version}\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"
+    reply = exchange(endpoint, raw.encode())
+    if version == "HTTP/1.0":
+        assert reply.status == 200, reply.raw[:400]
+        return
+    _error(reply, "BadRequest", 400)
+    assert snapshot(s3, bucket) == before
+
+
 def test_repeated_header_values_are_joined_not_collapsed(
     endpoint: str, s3: BaseClient, bucket: str
 ) -> None:
