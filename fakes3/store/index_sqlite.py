@@ -259,9 +259,7 @@ class SqliteIndex:
         return previous
 
     def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
-        cache = self._cache
-        for key in keys:
-            cache.drop(bucket, key)
+        self._cache.drop_many(bucket, keys)
         blob_ids: list[str] = []
         for start in range(0, len(keys), 500):  # under SQLite's 999-variable floor
             chunk = keys[start : start + 500]

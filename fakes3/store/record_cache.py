@@ -73,6 +73,20 @@ class RecordCache:
         self._records.pop((bucket, key), None)
         self._staged.pop((bucket, key), None)
 
+    def drop_many(self, bucket: str, keys: list[str]) -> None:
+        """``drop`` of each key, walking whichever is smaller: the keys or what is kept."""
+        self.generation += 1
+        for kept in (self._records, self._staged):
+            if not kept:
+                continue
+            if len(kept) < len(keys):
+                doomed = set(keys)
+                for found in [name for name in kept if name[0] == bucket and name[1] in doomed]:
+                    del kept[found]
+            else:
+                for key in keys:
+                    kept.pop((bucket, key), None)
+
     def drop_all(self) -> None:
         self.generation += 1
         self._records.clear()

@@ -16,7 +16,7 @@ from stored_blobs import blob_files, inline_rows, stored_blobs
 from fakes3.errors import NoSuchKey
 from fakes3.store import blobs_inline, open_store
 from fakes3.store.blobs import FileBlobs
-from fakes3.store.blobs_inline import INLINE_MAX, InlineBlobs
+from fakes3.store.blobs_inline import BACKGROUND_MIN, INLINE_MAX, InlineBlobs
 from fakes3.store.index_sqlite import SqliteIndex
 from fakes3.store.store import NewObject, Store
 from fakes3.store.uploads_sqlite import SqliteUploads
@@ -76,11 +76,25 @@ def test_delete_many_mixes_rows_and_files_in_batches(tmp_path: Path) -> None:
     kept = write(blobs, b"kept")
     doomed = rows + files + ["0" * 32]  # an id nothing holds is no error
     random.Random(7).shuffle(doomed)
-    blobs.delete_many(doomed)
+    blobs.delete_many(doomed)  # a batch this big goes to the reaper thread
+    blobs.flush()
     assert stored_blobs(tmp_path) == {kept: b"kept"}
     with pytest.raises(ValueError):
         blobs.delete_many([kept, "../../metadata.sqlite3"])  # ids are checked, first
     assert stored_blobs(tmp_path) == {kept: b"kept"}
+
+
+def test_big_batches_are_deleted_by_the_reaper_and_close_finishes_them(tmp_path: Path) -> None:
+    blobs = InlineBlobs(str(tmp_path))
+    small = [write(blobs, b"small %d" % number) for number in range(BACKGROUND_MIN - 1)]
+    blobs.delete_many(small)  # below the threshold: deleted before the call returns
+    assert stored_blobs(tmp_path) == {}
+    batches = [[write(blobs, b"%d-%d" % (n, m)) for m in range(BACKGROUND_MIN)] for n in range(5)]
+    for batch in batches:
+        blobs.delete_many(batch)
+    blobs.close()  # what was handed over is deleted before the database closes
+    assert stored_blobs(tmp_path) == {}
+    assert blobs._reaper.errors == []
 
 
 def test_copies_ranges_and_concat_of_rows(tmp_path: Path) -> None:

@@ -84,6 +84,22 @@ def test_removals_and_bucket_wide_changes_drop_what_was_kept(index: SqliteIndex)
     assert index.get("b", "k3") is None
 
 
+@pytest.mark.parametrize("doomed", [["k1"], ["k1", *(f"x{n}" for n in range(60))]])
+def test_a_batch_drop_walks_the_smaller_side_and_spares_other_buckets(doomed: list[str]) -> None:
+    cache = RecordCache()
+    for bucket in ("b", "c"):
+        for key in ("k1", "k2"):
+            cache.keep(bucket, obj(key, "a"), cache.generation)
+    cache.stage("b", obj("k1", "s"))
+    seen = cache.generation
+    cache.drop_many("b", doomed)
+    assert cache.generation != seen
+    assert cache.get("b", "k1") is None and cache.get("b", "k2") is not None
+    assert cache.get("c", "k1") is not None
+    cache.committed()  # the staged k1 was dropped too
+    assert cache.get("b", "k1") is None
+
+
 def test_a_read_that_straddles_a_change_is_not_kept() -> None:
     cache = RecordCache()
     seen = cache.generation
