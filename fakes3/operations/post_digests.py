@@ -8,12 +8,10 @@ https://docs.aws.amazon.com/AmazonS3/latest/API/RESTObjectPOST.html
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 from typing import Any
 
-from fakes3.errors import BadDigest, InvalidDigest, InvalidRequest
+from fakes3.errors import BadDigest, InvalidRequest
 from fakes3.protocol import checksums
 from fakes3.store.blobs import Readable
 
@@ -26,12 +24,7 @@ class FormDigests:
         self.algorithm: str | None = None
         md5 = fields.get("content-md5")
         if md5 is not None:
-            try:
-                expected = base64.b64decode(md5, validate=True)
-            except (binascii.Error, ValueError):
-                raise InvalidDigest() from None
-            if len(expected) != 16:
-                raise InvalidDigest()
+            expected = checksums.decode_md5(md5)
             self.checks.append((hashlib.md5(), expected, None))  # BadDigest's own message
         sent = [
             (algorithm, value)

@@ -10,8 +10,6 @@ would; the store only commits an object after reading to the end, so a bad body 
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import re
 from collections.abc import Callable, Mapping
@@ -21,7 +19,6 @@ from fakes3.errors import (
     BadDigest,
     IncompleteBody,
     InvalidArgument,
-    InvalidDigest,
     InvalidRequest,
     XAmzContentSHA256Mismatch,
 )
@@ -170,12 +167,7 @@ class RequestBody:
     def _setup_md5(self, value: str | None) -> None:
         if value is None:
             return
-        try:
-            expected = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError):
-            raise InvalidDigest() from None
-        if len(expected) != 16:
-            raise InvalidDigest()
+        expected = checksums.decode_md5(value)
         self._checks.append((hashlib.md5(), expected, lambda: BadDigest(ExpectedDigest=value)))
 
     def _setup_checksum_headers(self, headers: Mapping[str, str]) -> None:

@@ -33,7 +33,7 @@ from typing import Protocol
 import awscrt.checksums
 import xxhash
 
-from fakes3.errors import BadDigest, InvalidRequest
+from fakes3.errors import BadDigest, InvalidDigest, InvalidRequest
 
 ALGORITHMS: tuple[str, ...] = (
     "CRC32",
@@ -159,6 +159,17 @@ def algorithm_from_header(header: str) -> str | None:
 def encode(digest: bytes) -> str:
     """The base64 text S3 puts in headers and XML."""
     return base64.b64encode(digest).decode("ascii")
+
+
+def decode_md5(value: str) -> bytes:
+    """A ``Content-MD5`` value's 16 bytes, or S3's ``InvalidDigest`` if it is not one."""
+    try:
+        digest = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidDigest() from None
+    if len(digest) != 16:
+        raise InvalidDigest()
+    return digest
 
 
 def decode_value(algorithm: str, value: str, *, trailing: bool = False) -> bytes:
