@@ -56,6 +56,11 @@ class BlobStore(Protocol):
         """The blobs one change freed, at once (a batch where the backend has one)."""
         ...
 
+    def flush(self) -> None:
+        """Wait until every delete handed over is done (one backend deletes big batches on a
+        thread of its own)."""
+        ...
+
     def copy(self, blob_id: str) -> str: ...
     def copy_range(self, blob_id: str, start: int, end: int) -> str: ...
     def concat(self, blob_ids: list[str]) -> str: ...
@@ -188,6 +193,9 @@ class MemoryBlobs:
     def delete_many(self, blob_ids: Iterable[str]) -> None:
         for blob_id in blob_ids:
             self.delete(blob_id)
+
+    def flush(self) -> None:
+        pass  # deletes here are done when they return
 
     def copy(self, blob_id: str) -> str:
         data = self._blobs.get(blob_id)
@@ -342,6 +350,9 @@ class FileBlobs:
     def delete_many(self, blob_ids: Iterable[str]) -> None:
         for blob_id in blob_ids:
             self.delete(blob_id)
+
+    def flush(self) -> None:
+        pass  # deletes here are done when they return
 
     def copy(self, blob_id: str) -> str:
         new_id = uuid.uuid4().hex

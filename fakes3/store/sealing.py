@@ -92,6 +92,9 @@ class SealedBlobs:
     def delete_many(self, blob_ids: Iterable[str]) -> None:
         self._blobs.delete_many(blob_ids)
 
+    def flush(self) -> None:
+        self._blobs.flush()
+
     def copy(self, blob_id: str) -> str:
         return self._blobs.copy(blob_id)
 

@@ -53,6 +53,7 @@ def complete(
 def blob_count(server: Server) -> int:
     """Blobs the server's store holds (memory dict, spill files, or blob files and rows)."""
     blobs: Any = server.app.store.blobs  # type: ignore[attr-defined]
+    blobs.flush()  # a big batch of freed blobs is deleted by a thread of its own
     if hasattr(blobs, "_blobs"):
         spilled = blob_count_in(blobs._spill.blob_dir) if blobs._spill is not None else 0
         return len(blobs._blobs) + spilled
