@@ -12,8 +12,9 @@ change, so a blob statement from another thread on it would join that transactio
 statement here runs under this store's own lock, never the store's, and commits on its own:
 a blob is written before the index commits to it and deleted after, as files are.
 
-Ids stay ``uuid4().hex`` and say nothing about where a blob lives: the table is looked at
-first, then the file, so a data directory written before this module (files only) still reads.
+Ids stay 32 hex digits (``new_blob_id``) and say nothing about where a blob lives: the table
+is looked at first, then the file, so a data directory written before this module (files
+only) still reads.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ import os
 import sqlite3
 import threading
 import time
-import uuid
 from collections import OrderedDict
 from collections.abc import Iterable
 
@@ -35,6 +35,7 @@ from fakes3.store.blobs import (
     SpillingWriter,
     _BytesReader,
     _FileWriter,
+    new_blob_id,
 )
 
 # 64 KiB (``python -m benchmarks.inline_threshold``, numbers in benchmarks/README.md): up to
@@ -179,7 +180,7 @@ class InlineBlobs:
 
     def copy(self, blob_id: str) -> str:
         """An inline blob's copy is a new row, copied inside SQLite; a file's, a hard link."""
-        new_id = uuid.uuid4().hex
+        new_id = new_blob_id()
         with self._lock:
             copied = self._db.execute(
                 "INSERT INTO blobs (id, data, created) SELECT ?, data, ? FROM blobs WHERE id = ?",
