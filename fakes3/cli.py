@@ -217,7 +217,10 @@ def _check_tls(cert: str | None, key: str | None) -> None:
 def serve(settings: Settings, launch: Launch | None = None) -> int:
     """Run the server in the foreground until SIGINT or SIGTERM; 0 on a clean stop."""
     from fakes3.app import FakeS3  # the whole S3 stack loads only when serving
+    from fakes3.malloc_tuning import tune_malloc
     from fakes3.server import Server
+
+    tune_malloc()  # this process is fakes3's own: keep its memory flat over a long run
 
     try:
         _check_tls(settings.tls_cert, settings.tls_key)
