@@ -6,7 +6,7 @@ and HTTP dates. The property and how to run it longer: fuzzing.py."""
 from __future__ import annotations
 
 import io
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from types import SimpleNamespace
 
 from fuzzing import (
@@ -25,6 +25,7 @@ from fuzzing import (
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fakes3.errors import MalformedXML
 from fakes3.operations.conditions import check_read_conditions, etag_matches, parse_range
 from fakes3.protocol.addressing import (
     bucket_from_host,
@@ -35,11 +36,11 @@ from fakes3.protocol.addressing import (
 )
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.chunked import PAYLOAD_MODES, AwsChunkedReader
-from fakes3.protocol.dates import http_date, parse_http_date
+from fakes3.protocol.dates import from_epoch, http_date, parse_http_date, parse_iso8601, plus_days
 from fakes3.protocol.formdata import FormData, boundary_of
 from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
-from fakes3.protocol.xmlbody import parse_document
+from fakes3.protocol.xmlbody import parse_document, scalar
 
 # -- addressing and routing --------------------------------------------------------------------
 
@@ -274,3 +275,29 @@ def test_http_dates_never_raise(value: str, when: datetime) -> None:
     parsed = parse_http_date(value)
     assert parsed is None or parsed.tzinfo is not None
     assert http_date(when).endswith(" GMT")
+
+
+_ISO_LIKE = st.from_regex(
+    r"\A[0-9٠-٩²_+\- ]{0,6}-[0-9]{1,3}-[0-9]{1,3}(T[0-9:.]{0,20})?(Z|[+-][0-9:]{0,6})?\Z"
+)
+
+
+@fuzz
+@given(value=latin1 | _ISO_LIKE, offset=st.floats(allow_nan=True), days=st.integers())
+def test_iso8601_numbers_and_day_arithmetic_never_raise(
+    value: str, offset: float, days: int
+) -> None:
+    """The ISO 8601 reader answers a UTC datetime or None; an XML integer is a number in the
+    model's range or MalformedXML; epoch seconds and day counts clamp to the calendar."""
+    parsed = parse_iso8601(value)
+    assert parsed is None or parsed.utcoffset() == timedelta(0)
+    for kind in ("integer", "long"):
+        try:
+            number = scalar(kind, value)
+        except MalformedXML:
+            continue
+        assert (
+            isinstance(number, int) and abs(number) < 2**63 and value.strip().lstrip("-").isascii()
+        )
+    assert 1 <= from_epoch(offset).year <= 9999  # NaN and infinities too
+    assert 1 <= plus_days(datetime(2026, 12, 7, tzinfo=timezone.utc), days).year <= 9999
