@@ -187,6 +187,9 @@ def post_object(request: PostRequest) -> WireResponse:
             ArgumentName="key",
             ArgumentValue="",
         )
+    # The file's name stands in for ${filename} before anything reads the key: the policy's
+    # conditions and the bucket policy see the key the object gets (as MinIO and Ceph RGW do).
+    fields["key"] = fields["key"].replace("${filename}", form.filename or "")
     try:
         record = request.store.get_bucket(request.bucket)
     except NoSuchBucket:
@@ -210,7 +213,7 @@ def post_object(request: PostRequest) -> WireResponse:
     if not form.has_file:
         raise IncorrectNumberOfFilesInPostRequest(ProvidedNumberOfFiles=0, ExpectedNumberOfFiles=1)
     check_form_acl(request.store, request.bucket, fields.get("acl"))
-    key = fields["key"].replace("${filename}", form.filename or "")
+    key = fields["key"]
     if not key:  # an empty field, or ${filename} with no file name
         raise InvalidArgument(
             "User key must have a length greater than 0.", ArgumentName="key", ArgumentValue=""

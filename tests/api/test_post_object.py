@@ -306,3 +306,27 @@ def test_post_form_digests_are_checked(
     if "x-amz-checksum-sha256" in fields:
         assert head["ChecksumSHA256"] == SHA256  # the form's algorithm is the object's
     assert alice.get_object(Bucket=alice_bucket, Key="digested")["Body"].read() == DATA
+
+
+@pytest.mark.parametrize(("filename", "status"), [("foo.txt", 204), ("bar.txt", 403)])
+def test_policy_conditions_see_the_key_with_the_file_name(
+    auth_server: Running,
+    alice_bucket: str,
+    auth_http: requests.Session,
+    filename: str,
+    status: int,
+) -> None:
+    """``${filename}`` is replaced before the policy is checked: a condition on ``$key`` sees
+    the key the object gets (S3-compatible servers, MinIO and Ceph RGW, do the same)."""
+    presigned = _presign(
+        auth_server, alice_bucket, "${filename}", Conditions=[["starts-with", "$key", "foo"]]
+    )
+    response = _post(auth_http, presigned, b"bar", filename=filename)
+    if mode_of(auth_server) == "off":
+        status = 204  # no policy is checked
+    assert response.status_code == status, response.text
+    alice = auth_server.client("alice", "alice-secret")
+    keys = [item["Key"] for item in alice.list_objects_v2(Bucket=alice_bucket)["Contents"]]
+    assert (filename in keys) == (status == 204)
+    if status == 403:
+        assert b"Policy Condition failed" in response.content
