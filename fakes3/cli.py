@@ -291,6 +291,7 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
         close = getattr(app, "close", None)
         if close is not None:
             close()
+        app.store.close()  # the blobs handed to the reaper are deleted, SQLite closed cleanly
         launch.finish()
     return 0
 

@@ -13,9 +13,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import boto3
 import pytest
 import requests
 import trustme
+from stored_blobs import stored_blobs
 
 from fakes3 import __version__
 from fakes3.cli import build_parser, main, settings_from_args
@@ -194,6 +196,30 @@ def test_serve_reports_the_directory(tmp_path: Path) -> None:
         assert proc.wait(timeout=20) == 0
     assert storage == f"directory: {tmp_path}, 1 unreferenced blob files removed"
     assert not orphan.exists()
+
+
+def test_serve_finishes_its_deletes_before_exiting(tmp_path: Path) -> None:
+    """A DeleteObjects of many keys hands its blobs to a background thread after answering; a
+    signal right after the answer still exits with none of them left on disk (serve closes the
+    store, which waits for that thread; here the thread is usually quicker than the exit)."""
+    with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (proc, url, _):
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+        )
+        s3.create_bucket(Bucket="doomed-many")
+        keys = [f"k{number}" for number in range(300)]
+        for key in keys:
+            s3.put_object(Bucket="doomed-many", Key=key, Body=key.encode())
+        s3.delete_objects(
+            Bucket="doomed-many", Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
+        )
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+    assert stored_blobs(tmp_path) == {}
 
 
 def test_serve_https(tmp_path: Path) -> None:
