@@ -82,7 +82,7 @@ def parse_http_date(text: str | None) -> datetime | None:
 # digits, optional time, fraction and zone. ``datetime.fromisoformat`` alone also takes week
 # dates (``2031-W01-1``), the basic form (``20310101``) and a space for the ``T``.
 _ISO8601 = re.compile(
-    r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:\d{2})?",
+    r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?",
     re.ASCII,
 )
 
@@ -94,7 +94,7 @@ def parse_iso8601(text: str) -> datetime | None:
         return None
     day, clock, fraction, zone = found.groups()
     normal = day + (f"T{clock}" if clock else "") + (f".{fraction[:6]}" if fraction else "")
-    normal += "+00:00" if zone in (None, "Z") else zone
+    normal += "+00:00" if zone in (None, "Z") else f"{zone[:3]}:{zone[-2:]}"  # +0530 too
     try:
         return utc(datetime.fromisoformat(normal))
     except ValueError:  # a 31st of February, an hour 25

@@ -120,6 +120,7 @@ def test_no_locale_dependent_formatting_or_second_parser_left() -> None:
     [
         ("2031-01-01T00:00:00.000Z", datetime(2031, 1, 1, tzinfo=timezone.utc)),
         ("2031-01-01T05:30:00+05:30", datetime(2031, 1, 1, tzinfo=timezone.utc)),
+        ("2030-12-31T19:00:00-0500", datetime(2031, 1, 1, tzinfo=timezone.utc)),
         ("2031-01-01T00:00:00.123456789Z", datetime(2031, 1, 1, 0, 0, 0, 123456, timezone.utc)),
         ("2031-01-01T00:00", datetime(2031, 1, 1, tzinfo=timezone.utc)),  # no zone: UTC
         ("2031-01-01", datetime(2031, 1, 1, tzinfo=timezone.utc)),
