@@ -8,10 +8,15 @@ class, not a generator, since it wraps every write request.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
+
+from fakes3.store.blob_reaper import NOT_DELETED
 
 if TYPE_CHECKING:
     from fakes3.store.store import Store
+
+log = logging.getLogger("fakes3")
 
 
 class Change:
@@ -47,7 +52,10 @@ class Change:
             raise
         freed = self._close(failed=kind is not None)
         if freed:  # after the commit, outside the lock, in one batch
-            store.blobs.delete_many(freed)
+            try:
+                store.blobs.delete_many(freed)
+            except Exception:  # committed: the request succeeded; its orphans go at next open
+                log.exception(NOT_DELETED, len(freed))
 
     def _close(self, failed: bool = False) -> list[str]:
         """Pop this change; release the lock; the blobs to delete now (outermost, committed)."""

@@ -92,7 +92,12 @@ class _Transaction:
             index._db.execute("BEGIN IMMEDIATE")
             # What another process on this data directory committed is seen before this
             # change looks at anything (a bucket it deleted, say), under SQLite's write lock.
-            index._caught_up()
+            try:
+                index._caught_up()
+            except BaseException:  # leave no transaction open behind the error
+                index._db.execute("ROLLBACK")
+                index._forget_undone()
+                raise
         index._depth = depth + 1
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
