@@ -26,7 +26,8 @@ MMAP_THRESHOLD = 256 * 1024  # a body chunk (fakes3.store.blobs.CHUNK) and more:
 
 def tune_malloc(environ: Mapping[str, str] = os.environ) -> bool:
     """Two arenas and a fixed mmap threshold; True if glibc took both. A setting the user
-    made with glibc's own variables (``MALLOC_ARENA_MAX``, ``MALLOC_MMAP_THRESHOLD_``) stays."""
+    made with glibc's own variables (``MALLOC_ARENA_MAX``, ``MALLOC_MMAP_THRESHOLD_``, or
+    ``GLIBC_TUNABLES``' ``glibc.malloc.arena_max``/``mmap_threshold``) stays."""
     if not sys.platform.startswith("linux"):
         return False
     try:
@@ -36,9 +37,10 @@ def tune_malloc(environ: Mapping[str, str] = os.environ) -> bool:
         return False
     mallopt.argtypes = (ctypes.c_int, ctypes.c_int)
     mallopt.restype = ctypes.c_int
+    tunables = environ.get("GLIBC_TUNABLES", "")
     taken = True
-    if "MALLOC_ARENA_MAX" not in environ:
+    if "MALLOC_ARENA_MAX" not in environ and "glibc.malloc.arena_max" not in tunables:
         taken = bool(mallopt(_M_ARENA_MAX, ARENAS)) and taken
-    if "MALLOC_MMAP_THRESHOLD_" not in environ:
+    if "MALLOC_MMAP_THRESHOLD_" not in environ and "glibc.malloc.mmap_threshold" not in tunables:
         taken = bool(mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and taken
     return taken

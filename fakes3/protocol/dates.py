@@ -79,10 +79,12 @@ def parse_http_date(text: str | None) -> datetime | None:
 
 
 # ISO 8601 as S3's clients write it (``2031-01-01T00:00:00.000Z``): the extended form, ASCII
-# digits, optional time, fraction and zone. ``datetime.fromisoformat`` alone also takes week
-# dates (``2031-W01-1``), the basic form (``20310101``) and a space for the ``T``.
+# digits, optional time, fraction and zone (RFC 3339's lower case and space are taken too, and
+# ``+0530``/``+05`` offsets). ``datetime.fromisoformat`` alone also takes week dates
+# (``2031-W01-1``), the basic form (``20310101``) and non-ASCII digits.
 _ISO8601 = re.compile(
-    r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?",
+    r"(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:\.(\d{1,9}))?)?"
+    r"([Zz]|[+-]\d{2}(?::?\d{2})?)?",
     re.ASCII,
 )
 
@@ -94,7 +96,10 @@ def parse_iso8601(text: str) -> datetime | None:
         return None
     day, clock, fraction, zone = found.groups()
     normal = day + (f"T{clock}" if clock else "") + (f".{fraction[:6]}" if fraction else "")
-    normal += "+00:00" if zone in (None, "Z") else f"{zone[:3]}:{zone[-2:]}"  # +0530 too
+    if zone is None or zone in "Zz":
+        normal += "+00:00"
+    else:
+        normal += f"{zone[:3]}:{zone[-2:] if len(zone) > 3 else '00'}"  # +05:30, +0530, +05
     try:
         return utc(datetime.fromisoformat(normal))
     except ValueError:  # a 31st of February, an hour 25

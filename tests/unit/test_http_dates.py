@@ -121,6 +121,8 @@ def test_no_locale_dependent_formatting_or_second_parser_left() -> None:
         ("2031-01-01T00:00:00.000Z", datetime(2031, 1, 1, tzinfo=timezone.utc)),
         ("2031-01-01T05:30:00+05:30", datetime(2031, 1, 1, tzinfo=timezone.utc)),
         ("2030-12-31T19:00:00-0500", datetime(2031, 1, 1, tzinfo=timezone.utc)),
+        ("2031-01-01T02:00:00+02", datetime(2031, 1, 1, tzinfo=timezone.utc)),
+        ("2031-01-01 00:00:00z", datetime(2031, 1, 1, tzinfo=timezone.utc)),  # RFC 3339
         ("2031-01-01T00:00:00.123456789Z", datetime(2031, 1, 1, 0, 0, 0, 123456, timezone.utc)),
         ("2031-01-01T00:00", datetime(2031, 1, 1, tzinfo=timezone.utc)),  # no zone: UTC
         ("2031-01-01", datetime(2031, 1, 1, tzinfo=timezone.utc)),
@@ -135,7 +137,7 @@ def test_iso8601_parser_reads_the_extended_form(text: str, expected: datetime) -
     [
         "2031-W01-1",
         "20310101",
-        "2031-01-01 00:00:00",
+        "2031-01-01_00:00:00",
         "1e10",
         "1_956_528_000",
         "2031-02-31",
