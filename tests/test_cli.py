@@ -13,10 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
 import trustme
+from s3clients import client_for
 from stored_blobs import stored_blobs
 
 from fakes3 import __version__
@@ -203,13 +203,7 @@ def test_serve_finishes_its_deletes_before_exiting(tmp_path: Path) -> None:
     signal right after the answer still exits with none of them left on disk (serve closes the
     store, which waits for that thread; here the thread is usually quicker than the exit)."""
     with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (proc, url, _):
-        s3 = boto3.client(
-            "s3",
-            endpoint_url=url,
-            region_name="us-east-1",
-            aws_access_key_id="test",
-            aws_secret_access_key="test",
-        )
+        s3 = client_for(url)
         s3.create_bucket(Bucket="doomed-many")
         keys = [f"k{number}" for number in range(300)]
         for key in keys:
