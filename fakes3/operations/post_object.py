@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO, cast
 from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 from fakes3.auth.access import check_access
@@ -36,8 +36,9 @@ from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags, tag_pairs
 from fakes3.operations.object_lock import for_write
 from fakes3.operations.objects import written_version
-from fakes3.operations.post_digests import FormDigests
 from fakes3.operations.request_rules import check_form_acl
+from fakes3.protocol import checksums
+from fakes3.protocol.body import RequestBody
 from fakes3.protocol.formdata import FormData, Readable, boundary_of
 from fakes3.protocol.parsing import read_document
 from fakes3.protocol.serializing import WireResponse, default_serializer
@@ -110,6 +111,10 @@ class _Limited:
         if self._policy is not None:
             self._policy.check_length(self.size, final=not data)
         return data
+
+
+def _is_digest(field: str) -> bool:
+    return field == "content-md5" or checksums.algorithm_from_header(field) is not None
 
 
 def _account(
@@ -220,8 +225,11 @@ def post_object(request: PostRequest) -> WireResponse:
         )
     validate_key(key)
     params = _params(fields)
-    digests = FormDigests(fields)  # malformed ones refused before the file is read
-    new = new_object(params, digests.algorithm or CHECKSUM)
+    # Content-MD5 and x-amz-checksum-* fields are checked as PutObject's headers are (a
+    # malformed one refused now, before the file is read; a mismatch at its end, nothing kept).
+    digests = {name: value for name, value in fields.items() if _is_digest(name)}
+    body = RequestBody(cast(BinaryIO, _Limited(form, policy)), digests, None)
+    new = new_object(params, body.checksum_algorithm or CHECKSUM)
     new.lock = for_write(request.store, request.bucket, params)
     writer = account.canonical_id if account is not None else None  # the form's signer
     form_acl = {"ACL": fields["acl"]} if "acl" in fields else {}
@@ -231,8 +239,7 @@ def post_object(request: PostRequest) -> WireResponse:
         new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object")
     _encrypt(new, request, fields, key, account)
     redirect = _redirect(fields.get("success_action_redirect") or fields.get("redirect"))
-    source = digests.wrap(_Limited(form, policy))
-    stored = request.store.put_object(request.bucket, key, source, new)
+    stored = request.store.put_object(request.bucket, key, body, new)
     response = _response(request, fields, key, stored.etag, redirect)
     echoed = encryption.echo(stored.encryption)
     echoed = {k: v for k, v in echoed.items() if k != "SSEKMSEncryptionContext"}
