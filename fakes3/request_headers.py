@@ -5,19 +5,32 @@ cheroot keeps a dict of header names to values: a repeated header keeps only its
 goes unnoticed and a signed repeated header fails SigV4 verification. Here cheroot's header
 reader also keeps the raw lines, from which fakes3 builds its header map and finds the
 framing RFC 9112 forbids (section 6): two ``Content-Length`` or ``Host`` headers (or no Host
-in HTTP/1.1, section 3.2), ``Content-Length`` with ``Transfer-Encoding``, ``chunked`` twice. A
-``Content-Length`` that is
-not digits and an unknown transfer coding are taken out of cheroot's hands, so the app
-answers them as S3 does (``BadRequest``, ``NotImplemented``) rather than cheroot's bare text.
+in HTTP/1.1, section 3.2), ``Content-Length`` with ``Transfer-Encoding``, ``chunked`` twice,
+and a field name that is not a token or has whitespace before its colon (RFC 9110 5.1, RFC
+9112 5.1: cheroot would strip the space and mangle non-ASCII names into stored metadata). A
+``Content-Length`` that is not digits and an unknown transfer coding are taken out of cheroot's
+hands, so the app answers them as S3 does (``BadRequest``, ``NotImplemented``) rather than
+cheroot's bare text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from cheroot import server as cheroot_server
 
 __all__ = ["Connection", "add_headers", "request_headers"]
+
+
+# Header lines as RFC 9110 5.1 and RFC 9112 5 allow them: a token, its colon with nothing
+# between, the value; or a folded continuation; then the blank line. One match over them all.
+_HEADER_LINES = re.compile(rb"(?:(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:|[ \t])[^\n]*\n)*\r?\n")
+
+
+def _bad_field_name(lines: list[bytes]) -> bool:
+    """True if a header line (not a folded continuation) does not start with a token and colon."""
+    return _HEADER_LINES.fullmatch(b"".join(lines)) is None
 
 
 class _Tap:
@@ -41,10 +54,12 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
         self.lines = lines
         self.unknown_coding: bytes | None = None
         self.bad_length: bytes | None = None
+        self.bad_name = False
         self.expects_continue = False
 
     def __call__(self, rfile: Any, hdict: Any = None) -> Any:
         hdict = super().__call__(_Tap(rfile, self.lines), hdict)
+        self.bad_name = _bad_field_name(self.lines)
         length = hdict.get(b"Content-Length")
         if length is not None and not (length.isdigit() and len(length) <= 4000):
             # cheroot would answer a bare 400 (or take "+5"); the app answers S3's BadRequest.
@@ -67,6 +82,7 @@ class _Request(cheroot_server.HTTPRequest):
     raw_header_lines: list[bytes] = []
     unknown_coding: bytes | None = None
     bad_length: bytes | None = None
+    bad_name = False
     expects_continue = False
 
     def read_request_headers(self) -> bool:
@@ -76,6 +92,7 @@ class _Request(cheroot_server.HTTPRequest):
         ok = bool(super().read_request_headers())  # type: ignore[no-untyped-call]
         self.unknown_coding = reader.unknown_coding
         self.bad_length = reader.bad_length
+        self.bad_name = reader.bad_name
         self.expects_continue = reader.expects_continue and self.response_protocol == "HTTP/1.1"
         return ok
 
@@ -150,6 +167,8 @@ def add_headers(req: Any, environ: dict[str, Any]) -> None:
         problem = problem or "an unknown Transfer-Encoding"
     if req.bad_length is not None:
         problem = problem or "a Content-Length that is not a number"
+    if req.bad_name:
+        problem = problem or "a header name that is not a token"
     if problem is not None:
         environ["fakes3.bad_framing"] = problem
         req.close_connection = True

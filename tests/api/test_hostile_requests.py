@@ -336,6 +336,31 @@ def test_a_request_without_host(endpoint: str, s3: BaseClient, bucket: str, vers
     assert snapshot(s3, bucket) == before
 
 
+@pytest.mark.parametrize(
+    "name", ["x-amz-meta-a b", "x-amz-meta-a(b", 'x-amz-meta-a"b', "x-amz-meta-ä", "x-amz-meta-x "]
+)
+def test_a_header_name_that_is_no_token_is_400_and_stores_nothing(
+    endpoint: str, s3: BaseClient, bucket: str, name: str
+) -> None:
+    """RFC 9110 5.1: a field name is a token; RFC 9112 5.1: no whitespace before the colon.
+    cheroot stripped the space and turned ``ä``'s UTF-8 bytes into another name."""
+    before = snapshot(s3, bucket)
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/named", [(name, "v")], b""))
+    _error(reply, "BadRequest", 400)
+    assert snapshot(s3, bucket) == before
+
+
+def test_a_folded_header_line_is_joined_with_a_space(
+    endpoint: str, s3: BaseClient, bucket: str
+) -> None:
+    """RFC 9112 5.2 lets a server replace obsolete line folding by a space; that stays so."""
+    folded = [("x-amz-meta-a", "1\r\n 2"), ("Content-Length", "0")]
+    raw = request("PUT", f"/{bucket}/folded", folded)
+    reply = exchange(endpoint, raw)
+    assert reply.status == 200, reply.raw[:400]
+    assert s3.head_object(Bucket=bucket, Key="folded")["Metadata"] == {"a": "1 2"}
+
+
 def test_repeated_header_values_are_joined_not_collapsed(
     endpoint: str, s3: BaseClient, bucket: str
 ) -> None:
