@@ -14,6 +14,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+from fakes3.errors import InvalidURI
 from fakes3.protocol.model import ServiceModel, load_model
 
 SERVICE, BUCKET, OBJECT = "service", "bucket", "object"
@@ -140,8 +141,13 @@ def default_router() -> Router:
 
 
 def parse_query(query_string: str) -> dict[str, str]:
-    """Decode a query string as S3 does: blank values kept, ``+`` is a space, first value wins."""
+    """Decode a query string as S3 does: blank values kept, ``+`` is a space, first value wins;
+    ``InvalidURI`` if a name or value is not UTF-8 once decoded (``prefix=%ff``), as for a path."""
     result: dict[str, str] = {}
-    for key, value in parse_qsl(query_string, keep_blank_values=True):
+    try:
+        pairs = parse_qsl(query_string, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError as exc:
+        raise InvalidURI() from exc
+    for key, value in pairs:
         result.setdefault(key, value)
     return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fakes3.errors import InvalidURI
 from fakes3.protocol.model import load_model
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
 
@@ -84,3 +85,11 @@ def test_query_parsing_keeps_blank_values_and_decodes_plus_as_space() -> None:
         "prefix": "a b+c",
         "max-keys": "2",
     }
+
+
+@pytest.mark.parametrize("query", ["prefix=%FF", "marker=%C3", "%FE=1", "a=%E2%82"])
+def test_query_that_is_not_utf8_is_invalid_uri(query: str) -> None:
+    """As a path of bytes that are not UTF-8: nothing is replaced by U+FFFD and served."""
+    with pytest.raises(InvalidURI):
+        parse_query(query)
+    assert parse_query("prefix=%E2%82%AC") == {"prefix": "€"}
