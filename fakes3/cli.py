@@ -15,7 +15,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from types import FrameType
 
-from fakes3 import __version__, snapshot_cli
+from fakes3 import __version__, data_dir_lock, snapshot_cli
 from fakes3.launch import Launch, add_launch_flags, launch_from_args
 from fakes3.settings import Settings
 from fakes3.store.consistency_rules import PRESETS
@@ -215,10 +215,10 @@ def _check_tls(cert: str | None, key: str | None) -> None:
 
 
 def serve(settings: Settings, launch: Launch | None = None) -> int:
-    """Run the server in the foreground until SIGINT or SIGTERM; 0 on a clean stop."""
-    from fakes3.app import FakeS3  # the whole S3 stack loads only when serving
+    """Run the server in the foreground until SIGINT or SIGTERM; 0 on a clean stop.
+
+    The whole S3 stack loads only when serving (``_open_and_serve``)."""
     from fakes3.malloc_tuning import tune_malloc
-    from fakes3.server import Server
 
     tune_malloc()  # this process is fakes3's own: keep its memory flat over a long run
 
@@ -238,14 +238,41 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
             )
             return 2
     try:
+        dir_lock = data_dir_lock.hold(settings.data_dir) if settings.data_dir else None
+    except data_dir_lock.DataDirInUse as exc:
+        holder = f" (pid {exc.holder})" if exc.holder else ""
+        print(
+            f"fakes3: error: cannot use --data-dir {settings.data_dir!r}: another fakes3 "
+            f"serve{holder} is serving it; one server per data directory",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:
+        print(_data_dir_error(settings.data_dir, exc), file=sys.stderr)
+        return 2
+    try:
+        return _open_and_serve(settings, launch)
+    finally:
+        data_dir_lock.release(dir_lock)  # after the store is closed: the next one may open it
+
+
+def _data_dir_error(data_dir: str | None, exc: OSError | sqlite3.Error) -> str:
+    """One line for a data directory that cannot be made or opened."""
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        reason = "it is a file, not a directory"
+    return f"fakes3: error: cannot use --data-dir {data_dir!r}: {reason}"
+
+
+def _open_and_serve(settings: Settings, launch: Launch | None) -> int:
+    """Open the store, listen, serve until a signal, then close everything; the exit status."""
+    from fakes3.app import FakeS3
+    from fakes3.server import Server
+
+    try:
         app = FakeS3(settings)
     except (OSError, sqlite3.Error) as exc:  # the data directory cannot be made or opened
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        if isinstance(exc, FileExistsError):
-            reason = "it is a file, not a directory"
-        print(
-            f"fakes3: error: cannot use --data-dir {settings.data_dir!r}: {reason}", file=sys.stderr
-        )
+        print(_data_dir_error(settings.data_dir, exc), file=sys.stderr)
         return 2
     launch = launch or Launch()
     launch.create_buckets(app)

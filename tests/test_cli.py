@@ -216,6 +216,34 @@ def test_serve_finishes_its_deletes_before_exiting(tmp_path: Path) -> None:
     assert stored_blobs(tmp_path) == {}
 
 
+def test_one_serve_per_data_directory(tmp_path: Path) -> None:
+    """A second ``fakes3 serve`` on a served directory is refused before it opens the store
+    (its start-up reconciliation would delete the first one's uncommitted blobs); after the
+    first is killed with -9 the kernel has dropped its lock and a new one starts."""
+    with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (first, url, _):
+        client_for(url).create_bucket(Bucket="kept")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("FAKES3_")}
+        second = subprocess.run(
+            [sys.executable, "-m", "fakes3", "serve", "--port", "0", "--data-dir", str(tmp_path)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert second.returncode == 2 and second.stdout == ""
+        assert second.stderr == (
+            f"fakes3: error: cannot use --data-dir {str(tmp_path)!r}: another fakes3 serve "
+            f"(pid {first.pid}) is serving it; one server per data directory\n"
+        )
+        first.kill()
+        first.wait(timeout=20)
+    with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (proc, url, _):
+        assert [b["Name"] for b in client_for(url).list_buckets()["Buckets"]] == ["kept"]
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+
+
 def test_serve_https(tmp_path: Path) -> None:
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1")

@@ -1,0 +1,58 @@
+"""One ``fakes3 serve`` per data directory, enforced while it serves.
+
+Two processes on one directory each keep their own bucket-configuration and record caches,
+and the second's start-up reconciliation would delete blobs the first has written but not yet
+committed (docs/crash-safety.md). ``fakes3 serve`` therefore holds an advisory lock on
+``<data-dir>/serve.lock`` from before it opens the store until it has closed it; the kernel
+drops the lock when the process dies, so a restart after ``kill -9`` is never refused. Only the
+command takes it: an in-process ``FakeS3`` reopened on the same directory (the pytest
+restart pattern) is not a second server.
+"""
+
+from __future__ import annotations
+
+import os
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock; serve unguarded there
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = "serve.lock"
+
+
+class DataDirInUse(Exception):
+    """Another process holds the directory's lock; ``holder`` is the pid it wrote, if any."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+def hold(data_dir: str) -> int | None:
+    """Take the directory's lock (creating the directory); its file descriptor, to ``release``.
+
+    None where the platform or filesystem has no ``flock`` (some network mounts): serving goes
+    on unguarded, as before. OSError if the directory cannot be made or the file opened."""
+    os.makedirs(data_dir, exist_ok=True)
+    if fcntl is None:
+        return None
+    fd = os.open(os.path.join(data_dir, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        os.close(fd)
+        raise DataDirInUse(holder) from None
+    except OSError:
+        os.close(fd)
+        return None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    return fd
+
+
+def release(fd: int | None) -> None:
+    """Give the lock back (closing the descriptor drops it); the file stays for the next one."""
+    if fd is not None:
+        os.close(fd)
