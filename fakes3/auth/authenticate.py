@@ -50,6 +50,10 @@ class Identity:
     verified: bool = False  # the signature was checked against the account's secret
 
 
+def _wall() -> float:
+    return time.time()
+
+
 class Authenticator:
     """Checks requests for one server: its mode, its accounts, its clock."""
 
@@ -58,14 +62,17 @@ class Authenticator:
         mode: str,
         accounts: Accounts,
         now: Callable[[], float],
-        wall: Callable[[], float] = time.time,
+        wall: Callable[[], float] | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"auth mode must be one of {', '.join(MODES)}, not {mode!r}")
         self.mode = mode
         self.accounts = accounts
         self.now = now  # epoch seconds: the store's clock, for expiry (presigned URLs, policies)
-        self.wall = wall  # the wall clock, for skew: clients sign with the real time
+        # The wall clock, for skew: clients sign with the real time. Looked up on each call,
+        # so a test that freezes time in its process (freezegun, time-machine) freezes the
+        # server's view too, as it does the client's X-Amz-Date.
+        self.wall = wall if wall is not None else _wall
         self._default = Identity(accounts.default)
 
     def authenticate(

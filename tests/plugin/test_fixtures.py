@@ -211,3 +211,30 @@ def test_the_session_server_checks_signatures_strictly(pytester: pytest.Pytester
         """
     )
     run().assert_outcomes(passed=1)
+
+
+def test_time_frozen_by_freezegun_is_the_servers_time_too(
+    pytester: pytest.Pytester, run: Run
+) -> None:
+    """The fixtures' server runs in the test's process: a test that freezes time freezes the
+    client's X-Amz-Date and the server's clock alike. The skew check read a clock bound at
+    import, so every request in a frozen test was RequestTimeTooSkewed."""
+    pytester.makepyfile(
+        """
+        import requests
+        from freezegun import freeze_time
+
+        def test_frozen(s3_client, s3_bucket):
+            with freeze_time("2020-02-03 04:05:06") as frozen:
+                s3_client.put_object(Bucket=s3_bucket, Key="k", Body=b"v")
+                head = s3_client.head_object(Bucket=s3_bucket, Key="k")
+                assert head["LastModified"].isoformat() == "2020-02-03T04:05:06+00:00"
+                url = s3_client.generate_presigned_url(
+                    "get_object", Params={"Bucket": s3_bucket, "Key": "k"}, ExpiresIn=60
+                )
+                assert requests.get(url, timeout=10).status_code == 200
+                frozen.tick(61)
+                assert requests.get(url, timeout=10).status_code == 403  # expired
+        """
+    )
+    run().assert_outcomes(passed=1)
