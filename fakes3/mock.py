@@ -348,7 +348,9 @@ def _shared_app() -> FakeS3:
     a decorated test) see the same buckets, as moto's global state does."""
     with _lock:
         if not _shared:
-            _shared.append(FakeS3(Settings(auth="off")))  # like moto: any credentials
+            # Like moto, any credentials; unlike "off", access is still decided (an explicit
+            # Deny, a presigned URL's expiry, a POST policy), as for an unknown key on S3.
+            _shared.append(FakeS3(Settings(auth="unverified")))
         return _shared[0]
 
 

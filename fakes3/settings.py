@@ -26,7 +26,7 @@ class Settings:
     tls_key: str | None = None
     quiet: bool = False
     threads: int = 16
-    auth: str = "lenient"  # off | lenient | strict (docs/auth.md)
+    auth: str = "lenient"  # off | lenient | unverified | strict (docs/auth.md)
     # Account specs "ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]" or Account
     # objects (fakes3.auth.Account); FAKES3_ACCOUNTS separates specs with ";".
     accounts: Sequence[str | Account] = ()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import unittest
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
 
 import boto3
@@ -12,8 +14,9 @@ import botocore.handlers
 import pytest
 import requests
 from botocore.config import Config
-from botocore.exceptions import EndpointConnectionError
+from botocore.exceptions import ClientError, EndpointConnectionError
 from botocore.hooks import HierarchicalEmitter
+from freezegun import freeze_time
 
 import fakes3
 from fakes3 import MockS3, mock_aws, mock_s3
@@ -254,3 +257,55 @@ def test_an_aws_host_names_the_endpoint_region() -> None:
         assert us.get_bucket_location(Bucket="plain")["LocationConstraint"] is None
         names = [b["Name"] for b in us.list_buckets()["Buckets"]]
         assert names == ["plain", "with-constraint"]
+
+
+def test_any_credentials_but_access_is_still_decided() -> None:
+    """In-process, signatures are not checked (a wrong secret for the known key ``test`` is
+    answered, as moto answers it), but what S3 decides for an unknown key still holds: an
+    explicit Deny in the bucket policy binds the bucket's owner too."""
+    with mock_s3():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        wrong = boto3.client(
+            "s3", region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="x"
+        )
+        s3.create_bucket(Bucket="guarded")
+        wrong.put_object(Bucket="guarded", Key="kept", Body=b"v")
+        deny = {
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Deny",
+                    "Principal": "*",
+                    "Action": "s3:DeleteObject",
+                    "Resource": "arn:aws:s3:::guarded/*",
+                }
+            ],
+        }
+        s3.put_bucket_policy(Bucket="guarded", Policy=json.dumps(deny))
+        with pytest.raises(ClientError) as denied:
+            wrong.delete_object(Bucket="guarded", Key="kept")
+        assert denied.value.response["Error"]["Code"] == "AccessDenied"
+        assert s3.get_object(Bucket="guarded", Key="kept")["Body"].read() == b"v"
+
+
+def test_post_policy_conditions_and_presigned_expiry_hold_in_process() -> None:
+    with mock_s3():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="forms")
+        post = s3.generate_presigned_post(
+            "forms", "upload.txt", Conditions=[["content-length-range", 1, 10]], ExpiresIn=60
+        )
+        files = {"file": ("upload.txt", b"x" * 20)}
+        too_big = requests.post(post["url"], data=post["fields"], files=files, timeout=10)
+        assert too_big.status_code == 400 and b"EntityTooLarge" in too_big.content
+        files = {"file": ("upload.txt", b"small")}
+        ok = requests.post(post["url"], data=post["fields"], files=files, timeout=10)
+        assert ok.status_code == 204
+        with freeze_time(datetime.now(timezone.utc)) as frozen:
+            url = s3.generate_presigned_url(
+                "get_object", Params={"Bucket": "forms", "Key": "upload.txt"}, ExpiresIn=60
+            )
+            assert requests.get(url, timeout=10).content == b"small"
+            frozen.tick(61)
+            expired = requests.get(url, timeout=10)
+            assert expired.status_code == 403 and b"Request has expired" in expired.content

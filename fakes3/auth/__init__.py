@@ -1,7 +1,15 @@
 """Identities and signatures: accounts, SigV4 / SigV2 verification, auth modes, POST policies."""
 
 from fakes3.auth.accounts import DEFAULT_ACCOUNT, Account, Accounts, make_account, parse_account
-from fakes3.auth.authenticate import LENIENT, MODES, OFF, STRICT, Authenticator, Identity
+from fakes3.auth.authenticate import (
+    LENIENT,
+    MODES,
+    OFF,
+    STRICT,
+    UNVERIFIED,
+    Authenticator,
+    Identity,
+)
 
 __all__ = [
     "DEFAULT_ACCOUNT",
@@ -9,6 +17,7 @@ __all__ = [
     "MODES",
     "OFF",
     "STRICT",
+    "UNVERIFIED",
     "Account",
     "Accounts",
     "Authenticator",

@@ -6,6 +6,9 @@ Modes (``Settings.auth``):
 * ``lenient`` (default): a signature made with a known access key is verified in full (time,
   scope, signature, chunk signatures); an unknown key or no signature at all acts as the
   default account; a presigned URL's expiry is enforced whoever signed it.
+* ``unverified``: as ``lenient`` gives an unknown key, for every key: no signature is
+  checked and every request acts as the default account, but access is still decided (an
+  explicit Deny, a presigned URL's expiry, a POST policy). The in-process mode's default.
 * ``strict``: as S3. Unknown keys are ``InvalidAccessKeyId``, anonymous requests are anonymous
   (and, with no ACLs or policies yet, every bucket is private to its owner: ``AccessDenied``).
 
@@ -32,8 +35,9 @@ from fakes3.protocol.routing import parse_query
 
 OFF = "off"
 LENIENT = "lenient"
+UNVERIFIED = "unverified"
 STRICT = "strict"
-MODES = (OFF, LENIENT, STRICT)
+MODES = (OFF, LENIENT, UNVERIFIED, STRICT)
 
 _ONE_MECHANISM = (
     "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature "
@@ -128,10 +132,14 @@ class Authenticator:
             return self._v4(signed, method, raw_path, query_string, headers, region_of)
         if presigned == "v2":
             return self._v2_query(method, raw_path, query_string, query, headers, host_bucket)
-        return self._default if self.mode == LENIENT else Identity(None)
+        return Identity(None) if self.mode == STRICT else self._default
 
-    def _account(self, access_key: str) -> Account | None:
-        """The key's account; None (act as the default) for an unknown key when lenient."""
+    def account_for(self, access_key: str) -> Account | None:
+        """The key's account, whose secret then verifies the signature; None (act as the
+        default, unverified) for an unknown key when lenient, and for every key when
+        unverified. InvalidAccessKeyId for an unknown key when strict."""
+        if self.mode == UNVERIFIED:
+            return None
         account = self.accounts.by_access_key(access_key)
         if account is None and self.mode == STRICT:
             raise InvalidAccessKeyId(AWSAccessKeyId=access_key)
@@ -146,7 +154,7 @@ class Authenticator:
         headers: Mapping[str, str],
         region_of: Callable[[], str | None],
     ) -> Identity:
-        account = self._account(signed.credential.access_key)
+        account = self.account_for(signed.credential.access_key)
         now, wall = self.now(), self.wall()
         if account is None:
             if signed.presigned:
@@ -171,7 +179,7 @@ class Authenticator:
         host_bucket: str | None,
     ) -> Identity:
         access_key, signature = sigv2.parse_authorization(authorization)
-        account = self._account(access_key)
+        account = self.account_for(access_key)
         if account is None:
             return self._default
         sigv2.check_date(headers, self.wall())
@@ -190,7 +198,7 @@ class Authenticator:
         host_bucket: str | None,
     ) -> Identity:
         access_key, signature, expires = sigv2.parse_presigned(query)
-        account = self._account(access_key)
+        account = self.account_for(access_key)
         sigv2.check_expires(expires, self.now())
         if account is None:
             return self._default

@@ -11,7 +11,7 @@ from typing import Any
 
 from fakes3.auth.access import copy_source, owner_id
 from fakes3.auth.accounts import Account, Accounts
-from fakes3.auth.authenticate import LENIENT, OFF, Authenticator, Identity
+from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
 from fakes3.auth.authorize import Authorizer, KeyCheck
 from fakes3.errors import AccessDenied, NoSuchBucket
 from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
@@ -80,8 +80,8 @@ class Gate:
         every mode; then the one decision (``authorize.py``, docs/access-control.md) in every
         mode but ``off``, for requests whose principal is known (lenient mode lets unsigned
         and unknown-key requests act as the default account, refused only by an explicit
-        Deny in the bucket policy). For a DeleteObjects whose keys must be decided one by
-        one, the check to run on each."""
+        Deny in the bucket policy; unverified mode does so for every request). For a
+        DeleteObjects whose keys must be decided one by one, the check to run on each."""
         record = self._bucket(bucket)
         source = copy_source(headers)
         source_record = self._bucket(source[0]) if source is not None else None
@@ -90,7 +90,7 @@ class Gate:
         mode = self.auth.mode
         if mode == OFF:
             return None
-        deny_only = mode == LENIENT and not identity.verified
+        deny_only = mode != STRICT and not identity.verified
         account = identity.account
         if record is None or operation == "CreateBucket":
             if account is None and (record is not None or operation in _ANONYMOUS_REFUSED):
@@ -144,8 +144,12 @@ class Gate:
         path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None
         base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
-        def decide(account: Account | None, record: BucketRecord, key: str | None) -> None:
-            self.authorizer.decide(account, "PostObject", record, key, headers, environ)
+        def decide(
+            account: Account | None, record: BucketRecord, key: str | None, deny_only: bool
+        ) -> None:
+            self.authorizer.decide(
+                account, "PostObject", record, key, headers, environ, None, deny_only
+            )
 
         request = PostRequest(
             self.store,

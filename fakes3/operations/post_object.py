@@ -23,11 +23,10 @@ from urllib.parse import SplitResult, quote, urlencode, urlsplit, urlunsplit
 
 from fakes3.auth.access import check_access
 from fakes3.auth.accounts import Account
-from fakes3.auth.authenticate import LENIENT, OFF, STRICT, Authenticator, Identity
+from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
 from fakes3.auth.post_policy import Policy, policy_signature
 from fakes3.errors import (
     IncorrectNumberOfFilesInPostRequest,
-    InvalidAccessKeyId,
     InvalidArgument,
     NoSuchBucket,
 )
@@ -94,7 +93,7 @@ class PostRequest:
     allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
     # The one authorization decision (auth/authorize.py) for the form's signer and key, in
     # strict mode: bucket policies and ACL grants apply to POST uploads as to PutObject.
-    decide: Callable[[Account | None, BucketRecord, str | None], None] | None = None
+    decide: Callable[[Account | None, BucketRecord, str | None, bool], None] | None = None
 
 
 class _Limited:
@@ -119,14 +118,15 @@ def _is_digest(field: str) -> bool:
 
 def _account(
     request: PostRequest, fields: dict[str, str], region: str | None
-) -> tuple[Account | None, Policy | None]:
-    """Who signed the form's policy (checked under the auth mode), and the policy; a SigV4
-    credential must name the bucket's region."""
+) -> tuple[Account | None, Policy | None, bool]:
+    """Who signed the form's policy (checked under the auth mode), the policy, and whether
+    the signature was verified with that account's secret; a SigV4 credential must name the
+    bucket's region."""
     auth = request.auth
     signature = policy_signature(fields)
     policy_text = fields.get("policy")
     if signature is None:
-        return request.identity.account, None
+        return request.identity.account, None, request.identity.verified
     if policy_text is None:
         raise InvalidArgument(
             "Bucket POST must contain a field named 'policy'.  If it is specified, please "
@@ -135,17 +135,15 @@ def _account(
             ArgumentValue="",
         )
     if auth.mode == OFF:
-        return auth.accounts.default, None
+        return auth.accounts.default, None, False
     policy = Policy.decode(policy_text)
-    account = auth.accounts.by_access_key(signature.access_key)
-    if account is None and auth.mode == STRICT:
-        raise InvalidAccessKeyId(AWSAccessKeyId=signature.access_key)
+    account = auth.account_for(signature.access_key)  # InvalidAccessKeyId when strict
     if account is not None:
         signature.check_region(region)
         signature.verify(account.secret_key, policy_text)
     policy.check_time(auth.now())
     policy.check_fields(fields)
-    return account or auth.accounts.default, policy
+    return account or auth.accounts.default, policy, account is not None
 
 
 def _params(fields: dict[str, str]) -> dict[str, Any]:
@@ -199,18 +197,13 @@ def post_object(request: PostRequest) -> WireResponse:
         record = request.store.get_bucket(request.bucket)
     except NoSuchBucket:
         record = None
-    account, policy = _account(request, fields, record.region if record else None)
-    # Decided as every request is (auth/gate.py): in strict mode, and in lenient mode for a
-    # form signed with a known key (the form's signature is its request signature).
-    signed = policy_signature(fields)
-    verified = signed is not None and request.auth.accounts.by_access_key(signed.access_key)
+    account, policy, verified = _account(request, fields, record.region if record else None)
+    # Decided as every request is (auth/gate.py), in every mode but off: in full when strict
+    # or when the form's signature (its request signature) was verified; otherwise only an
+    # explicit Deny refuses it.
     mode = request.auth.mode
-    if (
-        request.decide is not None
-        and record is not None
-        and (mode == STRICT or (mode == LENIENT and verified))
-    ):
-        request.decide(account, record, fields.get("key"))
+    if request.decide is not None and record is not None and mode != OFF:
+        request.decide(account, record, fields.get("key"), mode != STRICT and not verified)
     else:
         check_access(
             request.auth.mode, account, "PostObject", record, request.auth.accounts.default

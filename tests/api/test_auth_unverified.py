@@ -1,0 +1,95 @@
+"""``--auth unverified`` (the in-process default): no signature is checked, every request acts
+as the default account, and access is still decided as S3 decides it for an unknown key: an
+explicit Deny, a presigned URL's expiry, a POST policy. Lenient mode's unknown keys likewise,
+POST uploads included."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+import requests
+from api_helpers import unique_bucket_name
+from auth_servers import V4, Running
+from botocore.exceptions import ClientError
+
+
+@pytest.fixture(scope="module", params=["lenient", "unverified"])
+def server(request: pytest.FixtureRequest) -> Iterator[Running]:
+    instance = Running(request.param)
+    with instance.server as running:
+        instance.url = running.endpoint_url
+        yield instance
+    assert not instance.app.errors
+
+
+def _deny(bucket: str, action: str) -> str:
+    statement = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": action,
+        "Resource": f"arn:aws:s3:::{bucket}/*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_no_signature_is_checked_but_the_owner_is_the_default_account() -> None:
+    instance = Running("unverified")
+    with instance.server as running:
+        instance.url = running.endpoint_url
+        forged = instance.client("alice", "not-alices-secret")
+        bucket = unique_bucket_name("unverified")
+        forged.create_bucket(Bucket=bucket)
+        forged.put_object(Bucket=bucket, Key="k", Body=b"v")
+        owner = forged.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
+        assert owner == instance.app.gate.accounts.default.canonical_id
+    assert not instance.app.errors
+
+
+def test_an_explicit_deny_binds_unverified_requests(server: Running) -> None:
+    someone = server.client("someone-unknown", "whatever")
+    bucket = unique_bucket_name("deny")
+    someone.create_bucket(Bucket=bucket)
+    someone.put_object(Bucket=bucket, Key="kept", Body=b"v")
+    someone.put_bucket_policy(Bucket=bucket, Policy=_deny(bucket, "s3:DeleteObject"))
+    with pytest.raises(ClientError) as denied:
+        someone.delete_object(Bucket=bucket, Key="kept")
+    assert denied.value.response["Error"]["Code"] == "AccessDenied"
+    assert someone.get_object(Bucket=bucket, Key="kept")["Body"].read() == b"v"
+
+
+def test_an_explicit_deny_binds_unverified_post_uploads(server: Running) -> None:
+    """A form signed with an unknown key was stored even under a Deny of s3:PutObject."""
+    someone = server.client("someone-unknown", "whatever", config=V4)
+    bucket = unique_bucket_name("deny-post")
+    someone.create_bucket(Bucket=bucket)
+    someone.put_bucket_policy(Bucket=bucket, Policy=_deny(bucket, "s3:PutObject"))
+    post = someone.generate_presigned_post(bucket, "form.txt", ExpiresIn=60)
+    files = {"file": ("form.txt", b"hello")}
+    answer = requests.post(post["url"], data=post["fields"], files=files, timeout=10)
+    assert answer.status_code == 403 and b"<Code>AccessDenied</Code>" in answer.content
+    assert someone.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
+
+
+def test_presigned_expiry_and_post_conditions_hold(server: Running) -> None:
+    someone = server.client("someone-unknown", "whatever", config=V4)
+    bucket = unique_bucket_name("expiry")
+    someone.create_bucket(Bucket=bucket)
+    post = someone.generate_presigned_post(
+        bucket, "small.txt", Conditions=[["content-length-range", 1, 4]], ExpiresIn=60
+    )
+    files = {"file": ("small.txt", b"too long")}
+    too_big = requests.post(post["url"], data=post["fields"], files=files, timeout=10)
+    assert too_big.status_code == 400 and b"EntityTooLarge" in too_big.content
+    someone.put_object(Bucket=bucket, Key="k", Body=b"v")
+    url = someone.generate_presigned_url(
+        "get_object", Params={"Bucket": bucket, "Key": "k"}, ExpiresIn=60
+    )
+    assert requests.get(url, timeout=10).status_code == 200
+    server.clock.offset = 61
+    try:
+        expired = requests.get(url, timeout=10)
+    finally:
+        server.clock.offset = 0
+    assert expired.status_code == 403 and b"Request has expired" in expired.content
