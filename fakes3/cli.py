@@ -255,7 +255,7 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
     try:
         return _open_and_serve(settings, launch)
     finally:
-        data_dir_lock.release(dir_lock)  # after the store is closed: the next one may open it
+        data_dir_lock.release(dir_lock)  # after serving (the store closed on a clean stop)
 
 
 def _data_dir_error(data_dir: str | None, exc: OSError | sqlite3.Error) -> str:

@@ -6,7 +6,8 @@ committed (docs/crash-safety.md). ``fakes3 serve`` therefore holds an advisory l
 ``<data-dir>/serve.lock`` from before it opens the store until it has closed it; the kernel
 drops the lock when the process dies, so a restart after ``kill -9`` is never refused. Only the
 command takes it: an in-process ``FakeS3`` reopened on the same directory (the pytest
-restart pattern) is not a second server.
+restart pattern) is not a second server, but it refuses a directory a ``fakes3 serve`` of
+another process is serving (``check_not_served``, called by ``open_store``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ class DataDirInUse(Exception):
     """Another process holds the directory's lock; ``holder`` is the pid it wrote, if any."""
 
     def __init__(self, holder: str) -> None:
-        super().__init__(holder)
+        who = f"fakes3 serve (pid {holder})" if holder else "fakes3 serve"
+        super().__init__(f"another {who} is serving this data directory")
         self.holder = holder
 
 
@@ -47,12 +49,43 @@ def hold(data_dir: str) -> int | None:
     except OSError:
         os.close(fd)
         return None
-    os.ftruncate(fd, 0)
-    os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    try:  # the pid is only for the refusal's message: a full disk must not keep the lock
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    except OSError:
+        pass
+    _held[fd] = os.path.realpath(data_dir)
     return fd
 
 
 def release(fd: int | None) -> None:
     """Give the lock back (closing the descriptor drops it); the file stays for the next one."""
     if fd is not None:
+        _held.pop(fd, None)
         os.close(fd)
+
+
+def check_not_served(data_dir: str) -> None:
+    """DataDirInUse if another process's ``fakes3 serve`` holds ``data_dir``: an in-process
+    ``FakeS3`` opening it would reconcile away that server's uncommitted blobs. A directory
+    this process serves, or one never served, passes."""
+    path = os.path.join(data_dir, LOCK_NAME)
+    if fcntl is None or os.path.realpath(data_dir) in _held.values():
+        return
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return  # no lock file: never served (or not ours to judge)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        holder = os.read(fd, 32).decode("ascii", "replace").strip()
+        raise DataDirInUse(holder) from None
+    except OSError:
+        return
+    finally:
+        os.close(fd)  # also drops the lock just taken
+
+
+# Directories this process serves: descriptor -> real path.
+_held: dict[int, str] = {}

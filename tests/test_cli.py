@@ -20,7 +20,10 @@ from s3clients import client_for
 from stored_blobs import stored_blobs
 
 from fakes3 import __version__
-from fakes3.cli import build_parser, main, settings_from_args
+from fakes3.app import FakeS3
+from fakes3.auth import MODES
+from fakes3.cli import AUTH_MODES, build_parser, main, settings_from_args
+from fakes3.data_dir_lock import DataDirInUse
 from fakes3.settings import Settings
 
 Serving = Iterator[tuple["subprocess.Popen[str]", str, str]]  # (process, URL, storage)
@@ -94,6 +97,11 @@ def test_malformed_variable_is_one_line_naming_it(
         "fakes3: error: a FAKES3_* variable is malformed: "
         "FAKES3_PORT must be a whole number, not 'ninety'\n"
     )
+
+
+def test_auth_choices_are_the_modes() -> None:
+    """cli.py spells the modes out so that --help stays light; they must not drift apart."""
+    assert AUTH_MODES == MODES
 
 
 def test_defaults_without_flags_or_variables() -> None:
@@ -217,9 +225,10 @@ def test_serve_finishes_its_deletes_before_exiting(tmp_path: Path) -> None:
 
 
 def test_one_serve_per_data_directory(tmp_path: Path) -> None:
-    """A second ``fakes3 serve`` on a served directory is refused before it opens the store
-    (its start-up reconciliation would delete the first one's uncommitted blobs); after the
-    first is killed with -9 the kernel has dropped its lock and a new one starts."""
+    """A second ``fakes3 serve`` (or an in-process ``FakeS3``) on a served directory is refused
+    before it opens the store (its start-up reconciliation would delete the first one's
+    uncommitted blobs); after the first is killed with -9 the kernel has dropped its lock and a
+    new one starts."""
     with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (first, url, _):
         client_for(url).create_bucket(Bucket="kept")
         env = {k: v for k, v in os.environ.items() if not k.startswith("FAKES3_")}
@@ -236,6 +245,8 @@ def test_one_serve_per_data_directory(tmp_path: Path) -> None:
             f"fakes3: error: cannot use --data-dir {str(tmp_path)!r}: another fakes3 serve "
             f"(pid {first.pid}) is serving it; one server per data directory\n"
         )
+        with pytest.raises(DataDirInUse, match=f"pid {first.pid}"):
+            FakeS3(Settings(data_dir=str(tmp_path)))  # in-process: refused alike
         first.kill()
         first.wait(timeout=20)
     with fakes3_serve("--quiet", "--data-dir", str(tmp_path)) as (proc, url, _):

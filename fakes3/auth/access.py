@@ -1,7 +1,7 @@
 """Owner-only access, for POST uploads that ``authorize.py`` does not decide: to a bucket that
-does not exist (answered NoSuchBucket), or unsigned outside strict mode. A POST upload to an
-existing bucket in strict mode, or signed with a known key in lenient mode, is decided by
-``authorize.py`` as its signer, as every other request is.
+does not exist (answered NoSuchBucket), or any in ``off`` mode. A POST upload to an existing
+bucket in any other mode is decided by ``authorize.py`` as its signer, as every other request
+is (deny-only when its signature was not verified).
 The action table is ``actions.py``.
 """
 

@@ -123,7 +123,8 @@ class Authorizer:
         """Raise AccessDenied (or 405 for another account's policy operations) unless the
         request is allowed. For a DeleteObjects whose answer may differ between keys, the
         per-key check the handler must run on each key it names. ``deny_only``: only an
-        explicit Deny refuses (lenient mode's unsigned and unknown-key requests)."""
+        explicit Deny refuses (lenient mode's unsigned and unknown-key requests, and every
+        request in unverified mode)."""
         is_owner = account is not None and account.canonical_id == self.owner_of(bucket)
         stored = self.store.configs.get(bucket.name, POLICY)
         if stored is None and deny_only:

@@ -145,10 +145,15 @@ class Gate:
         base_url = f"{environ.get('wsgi.url_scheme', 'http')}://{host}"
 
         def decide(
-            account: Account | None, record: BucketRecord, key: str | None, deny_only: bool
+            account: Account | None,
+            record: BucketRecord,
+            key: str | None,
+            deny_only: bool,
+            form_headers: dict[str, str],
         ) -> None:
+            as_put = {**headers, **form_headers}  # the form's fields are the upload's headers
             self.authorizer.decide(
-                account, "PostObject", record, key, headers, environ, None, deny_only
+                account, "PostObject", record, key, as_put, environ, None, deny_only
             )
 
         request = PostRequest(

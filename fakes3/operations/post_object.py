@@ -93,7 +93,11 @@ class PostRequest:
     allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
     # The one authorization decision (auth/authorize.py) for the form's signer and key, in
     # strict mode: bucket policies and ACL grants apply to POST uploads as to PutObject.
-    decide: Callable[[Account | None, BucketRecord, str | None, bool], None] | None = None
+    # The one decision (auth/gate.py): account, bucket, key, deny-only, the form's fields as
+    # the headers a PutObject would send them in.
+    decide: (
+        Callable[[Account | None, BucketRecord, str | None, bool, dict[str, str]], None] | None
+    ) = None
 
 
 class _Limited:
@@ -114,6 +118,28 @@ class _Limited:
 
 def _is_digest(field: str) -> bool:
     return field == "content-md5" or checksums.algorithm_from_header(field) is not None
+
+
+# Form fields that sign the form, not the object: no header of a PutObject carries them.
+_SIGNING_FIELDS = frozenset(
+    {"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature", "x-amz-security-token"}
+)
+
+
+def _as_headers(fields: dict[str, str]) -> dict[str, str]:
+    """The (lower-cased) fields a PutObject would send as headers, under those headers' names:
+    what a bucket policy's condition keys read (``s3:x-amz-server-side-encryption``,
+    ``s3:x-amz-acl``…), and what makes an upload also need ``s3:PutObjectAcl``."""
+    headers = {
+        name: value
+        for name, value in fields.items()
+        if name.startswith("x-amz-") and name not in _SIGNING_FIELDS
+    }
+    if "acl" in fields:
+        headers["x-amz-acl"] = fields["acl"]
+    if "content-type" in fields:
+        headers["content-type"] = fields["content-type"]
+    return headers
 
 
 def _account(
@@ -203,7 +229,8 @@ def post_object(request: PostRequest) -> WireResponse:
     # explicit Deny refuses it.
     mode = request.auth.mode
     if request.decide is not None and record is not None and mode != OFF:
-        request.decide(account, record, fields.get("key"), mode != STRICT and not verified)
+        deny_only = mode != STRICT and not verified
+        request.decide(account, record, fields.get("key"), deny_only, _as_headers(fields))
     else:
         check_access(
             request.auth.mode, account, "PostObject", record, request.auth.accounts.default

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from fakes3 import data_dir_lock
 from fakes3.errors import BucketAlreadyOwnedByYou, BucketNotEmpty, NoSuchBucket, S3Error
 from fakes3.protocol.checksums import new_checksum
 from fakes3.store import object_lock, versioning
@@ -585,6 +586,7 @@ def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store
     if data_dir is None:
         return Store(MemoryIndex(), MemoryBlobs(), clock)
     os.makedirs(data_dir, exist_ok=True)
+    data_dir_lock.check_not_served(data_dir)  # its reconciliation would take a server's blobs
     index = SqliteIndex(os.path.join(data_dir, "metadata.sqlite3"))
     blobs = InlineBlobs(data_dir)  # small blobs as rows of their own database, others as files
     store = Store(index, blobs, clock, SqliteUploads(index.connection))

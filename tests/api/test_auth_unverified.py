@@ -93,3 +93,38 @@ def test_presigned_expiry_and_post_conditions_hold(server: Running) -> None:
     finally:
         server.clock.offset = 0
     assert expired.status_code == 403 and b"Request has expired" in expired.content
+
+
+@pytest.mark.parametrize("mode", ["strict", "lenient", "unverified"])
+def test_policy_conditions_read_the_forms_fields(mode: str) -> None:
+    """A "deny unencrypted uploads" policy lets a form that sets the encryption field through
+    and refuses one that does not: condition keys read the form's fields, as the headers of a
+    PutObject (they read the POST's own headers only)."""
+    instance = Running(mode)
+    with instance.server as running:
+        instance.url = running.endpoint_url
+        alice = instance.client("alice", "alice-secret", config=V4)
+        bucket = unique_bucket_name("sse-form")
+        alice.create_bucket(Bucket=bucket)
+        unencrypted = {
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:PutObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+            "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "AES256"}},
+        }
+        policy = {"Version": "2012-10-17", "Statement": [unencrypted]}
+        alice.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+        sse = {"x-amz-server-side-encryption": "AES256"}
+        post = alice.generate_presigned_post(
+            bucket, "enc.txt", Fields=sse, Conditions=[sse], ExpiresIn=60
+        )
+        files = {"file": ("enc.txt", b"secret")}
+        stored = requests.post(post["url"], data=post["fields"], files=files, timeout=10)
+        assert stored.status_code == 204, stored.content
+        assert alice.head_object(Bucket=bucket, Key="enc.txt")["ServerSideEncryption"] == "AES256"
+        plain = alice.generate_presigned_post(bucket, "plain.txt", ExpiresIn=60)
+        files = {"file": ("plain.txt", b"clear")}
+        refused = requests.post(plain["url"], data=plain["fields"], files=files, timeout=10)
+        assert refused.status_code == 403 and b"<Code>AccessDenied</Code>" in refused.content
+    assert not instance.app.errors

@@ -350,6 +350,14 @@ def test_a_header_name_that_is_no_token_is_400_and_stores_nothing(
     assert snapshot(s3, bucket) == before
 
 
+def test_every_token_character_is_a_header_name(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    name = "x-amz-meta-a!#$%&'*+.^_`|~9"
+    raw = request("PUT", f"/{bucket}/tokens", [(name, "v"), ("Content-Length", "0")])
+    reply = exchange(endpoint, raw)
+    assert reply.status == 200, reply.raw[:400]
+    assert s3.head_object(Bucket=bucket, Key="tokens")["Metadata"] == {name[11:]: "v"}
+
+
 def test_a_folded_header_line_is_joined_with_a_space(
     endpoint: str, s3: BaseClient, bucket: str
 ) -> None:
