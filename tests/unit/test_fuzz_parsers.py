@@ -1,7 +1,7 @@
 """Fuzzing the protocol parsers: addressing and routing, the request parser's header and
 query converters for every operation, the XML body reader, the aws-chunked decoder, request
-body set-up (digests, checksums, framing), the form-data parser, ranges, conditional headers
-and HTTP dates. The property and how to run it longer: fuzzing.py."""
+body set-up (digests, checksums, framing), the form-data parser, ranges, conditional headers,
+HTTP dates and the raw header lines' grammar. The property and how to run it longer: fuzzing.py."""
 
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ from fakes3.protocol.formdata import FormData, boundary_of
 from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
 from fakes3.protocol.xmlbody import parse_document, scalar
+from fakes3.request_headers import _bad_field_name
 
 # -- addressing and routing --------------------------------------------------------------------
 
@@ -301,3 +302,40 @@ def test_iso8601_numbers_and_day_arithmetic_never_raise(
         )
     assert 1 <= from_epoch(offset).year <= 9999  # NaN and infinities too
     assert 1 <= plus_days(datetime(2026, 12, 7, tzinfo=timezone.utc), days).year <= 9999
+
+
+# -- raw header lines (fakes3/request_headers.py) ----------------------------------------------
+
+_TCHAR = set(b"!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_HEADER_NAMES = st.one_of(
+    st.sampled_from(["Host", "x-amz-meta-a", "Content-Length", "a!#$%&'*+.^_`|~z"]),
+    st.binary(max_size=12).map(lambda n: n.replace(b"\n", b"")),  # readline splits at \n
+)
+_HEADER_LINES = st.lists(
+    st.one_of(
+        st.builds(
+            lambda name, gap, value: name + gap + b":" + value + b"\r\n",
+            _HEADER_NAMES.map(lambda n: n if isinstance(n, bytes) else n.encode()),
+            st.sampled_from([b"", b"", b" ", b"\t"]),
+            st.binary(max_size=16).map(lambda v: v.replace(b"\n", b"")),
+        ),
+        st.binary(max_size=16).map(lambda v: b" " + v.replace(b"\n", b"") + b"\r\n"),
+    ),
+    max_size=6,
+).map(lambda lines: [*lines, b"\r\n"])
+
+
+def _bad_line(line: bytes) -> bool:
+    """One line judged alone, as RFC 9110 5.1 and RFC 9112 5 read it."""
+    if line[:1] in (b" ", b"\t"):
+        return False  # folded continuation (replaced by a space)
+    name, colon, _ = line.partition(b":")
+    return not colon or not name or any(byte not in _TCHAR for byte in name)
+
+
+@fuzz
+@given(lines=_HEADER_LINES)
+def test_header_line_check_matches_the_rfc_line_by_line(lines: list[bytes]) -> None:
+    """The one regex over all header lines (run on every request) agrees with a plain
+    line-by-line reading of the grammar."""
+    assert _bad_field_name(lines) == any(_bad_line(line) for line in lines[:-1])
