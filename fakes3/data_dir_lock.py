@@ -13,6 +13,7 @@ another process is serving (``check_not_served``, called by ``open_store``).
 from __future__ import annotations
 
 import os
+import time
 
 try:
     import fcntl
@@ -20,6 +21,8 @@ except ImportError:  # pragma: no cover - Windows has no flock; serve unguarded 
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = "serve.lock"
+# How long a second serve waits for the holder to finish closing before it gives up.
+WAIT_SECONDS = 3.0
 
 
 class DataDirInUse(Exception):
@@ -31,22 +34,17 @@ class DataDirInUse(Exception):
         self.holder = holder
 
 
-def hold(data_dir: str) -> int | None:
+def hold(data_dir: str, wait: float = WAIT_SECONDS) -> int | None:
     """Take the directory's lock (creating the directory); its file descriptor, to ``release``.
 
     None where the platform or filesystem has no ``flock`` (some network mounts): serving goes
-    on unguarded, as before. OSError if the directory cannot be made or the file opened."""
+    on unguarded, as before. DataDirInUse if another process holds it longer than ``wait``;
+    OSError if the directory cannot be made or the file opened."""
     os.makedirs(data_dir, exist_ok=True)
     if fcntl is None:
         return None
     fd = os.open(os.path.join(data_dir, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode("ascii", "replace").strip()
-        os.close(fd)
-        raise DataDirInUse(holder) from None
-    except OSError:
+    if not _take(fd, wait):
         os.close(fd)
         return None
     try:  # the pid is only for the refusal's message: a full disk must not keep the lock
@@ -65,26 +63,38 @@ def release(fd: int | None) -> None:
         os.close(fd)
 
 
-def check_not_served(data_dir: str) -> None:
-    """DataDirInUse if another process's ``fakes3 serve`` holds ``data_dir``: an in-process
-    ``FakeS3`` opening it would reconcile away that server's uncommitted blobs. A directory
-    this process serves, or one never served, passes."""
-    path = os.path.join(data_dir, LOCK_NAME)
+def check_not_served(data_dir: str, wait: float = WAIT_SECONDS) -> None:
+    """DataDirInUse if another process's ``fakes3 serve`` holds ``data_dir`` for longer than
+    ``wait``: an in-process ``FakeS3`` opening it would reconcile away that server's
+    uncommitted blobs. A directory this process serves, or one never served, passes."""
     if fcntl is None or os.path.realpath(data_dir) in _held.values():
         return
     try:
-        fd = os.open(path, os.O_RDWR)
+        fd = os.open(os.path.join(data_dir, LOCK_NAME), os.O_RDWR)
     except OSError:
         return  # no lock file: never served (or not ours to judge)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        holder = os.read(fd, 32).decode("ascii", "replace").strip()
-        raise DataDirInUse(holder) from None
-    except OSError:
-        return
+        _take(fd, wait)
     finally:
         os.close(fd)  # also drops the lock just taken
+
+
+def _take(fd: int, wait: float) -> bool:
+    """Lock ``fd``, giving a holder ``wait`` seconds to let go (a restart that did not wait
+    for the old server to finish closing its store); False if locks are unsupported there."""
+    assert fcntl is not None
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                holder = os.read(fd, 32).decode("ascii", "replace").strip()
+                raise DataDirInUse(holder) from None
+            time.sleep(0.05)
+        except OSError:
+            return False
 
 
 # Directories this process serves: descriptor -> real path.
