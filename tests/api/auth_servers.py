@@ -53,7 +53,7 @@ class Running:
         )
 
 
-@pytest.fixture(scope="module", params=["off", "lenient", "strict"])
+@pytest.fixture(scope="module", params=["off", "lenient", "unverified", "strict"])
 def auth_server(request: pytest.FixtureRequest) -> Iterator[Running]:
     instance = Running(request.param)
     with instance.server as server:
@@ -85,3 +85,9 @@ def alice_bucket(auth_server: Running) -> str:
 
 def mode_of(server: Running) -> str:
     return server.app.settings.auth
+
+
+def verifies(server: Running) -> bool:
+    """Whether a known key's signature is checked and the request acts as its account (lenient,
+    strict); off and unverified take every request as the default account, unchecked."""
+    return mode_of(server) in ("lenient", "strict")
