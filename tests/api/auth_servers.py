@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -42,6 +43,14 @@ class Running:
         self.server = Server(self.app, port=0)
         self.url = ""
 
+    @contextmanager
+    def serving(self) -> Iterator[Running]:
+        """Listen; ``url`` is set while inside; no unexpected server error happened after."""
+        with self.server as server:
+            self.url = server.endpoint_url
+            yield self
+        assert not self.app.errors
+
     def client(self, key: str = "test", secret: str = "test", **kwargs: Any) -> BaseClient:
         kwargs.setdefault("region_name", "us-east-1")
         return boto3.client(
@@ -55,11 +64,8 @@ class Running:
 
 @pytest.fixture(scope="module", params=["off", "lenient", "unverified", "strict"])
 def auth_server(request: pytest.FixtureRequest) -> Iterator[Running]:
-    instance = Running(request.param)
-    with instance.server as server:
-        instance.url = server.endpoint_url
+    with Running(request.param).serving() as instance:
         yield instance
-    assert not instance.app.errors
 
 
 @pytest.fixture
