@@ -242,10 +242,9 @@ def serve(settings: Settings, launch: Launch | None = None) -> int:
     try:
         dir_lock = data_dir_lock.hold(settings.data_dir) if settings.data_dir else None
     except data_dir_lock.DataDirInUse as exc:
-        holder = f" (pid {exc.holder})" if exc.holder else ""
         print(
-            f"fakes3: error: cannot use --data-dir {settings.data_dir!r}: another fakes3 "
-            f"serve{holder} is serving it; one server per data directory",
+            f"fakes3: error: cannot use --data-dir {settings.data_dir!r}: another {exc.who} "
+            "is serving it; one server per data directory",
             file=sys.stderr,
         )
         return 2

@@ -30,9 +30,9 @@ class DataDirInUse(Exception):
     """Another process holds the directory's lock; ``holder`` is the pid it wrote, if any."""
 
     def __init__(self, holder: str) -> None:
-        who = f"fakes3 serve (pid {holder})" if holder else "fakes3 serve"
-        super().__init__(f"another {who} is serving this data directory")
         self.holder = holder
+        self.who = f"fakes3 serve (pid {holder})" if holder else "fakes3 serve"
+        super().__init__(f"another {self.who} is serving this data directory")
 
 
 def hold(data_dir: str, wait: float = WAIT_SECONDS) -> int | None:

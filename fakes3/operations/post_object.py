@@ -91,10 +91,9 @@ class PostRequest:
     base_url: str  # scheme://host, for the Location of the new object
     path_style: bool
     allow_insecure_ssec: bool = False  # Settings.allow_insecure_ssec
-    # The one authorization decision (auth/authorize.py) for the form's signer and key, in
-    # strict mode: bucket policies and ACL grants apply to POST uploads as to PutObject.
-    # The one decision (auth/gate.py): account, bucket, key, deny-only, the form's fields as
-    # the headers a PutObject would send them in.
+    # The one authorization decision (auth/gate.py, auth/authorize.py): bucket policies and
+    # ACL grants apply to POST uploads as to PutObject. Its arguments: the form's signer, the
+    # bucket, the key, deny-only, and the form's fields as a PutObject's headers.
     decide: (
         Callable[[Account | None, BucketRecord, str | None, bool, dict[str, str]], None] | None
     ) = None
