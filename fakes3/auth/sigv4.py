@@ -293,7 +293,8 @@ def parse_presigned(query: Mapping[str, str]) -> SignedRequest:
         raise AuthorizationQueryParametersError("X-Amz-Expires must be non-negative")
     if expires > MAX_EXPIRES:
         raise AuthorizationQueryParametersError(
-            f"X-Amz-Expires must be less than a week (in seconds) that is {MAX_EXPIRES}"
+            "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+            f"X-Amz-Expires must be less than {MAX_EXPIRES} seconds"
         )
     return SignedRequest(
         credential=parse_credential(query["X-Amz-Credential"], query=True),
