@@ -33,6 +33,7 @@ from urllib.parse import unquote
 from fakes3.app import FakeS3
 from fakes3.faults import DropConnection, Faults
 from fakes3.journal import Journal
+from fakes3.protocol.field_names import are_field_names
 from fakes3.protocol.numbers import decimal
 from fakes3.settings import Settings
 from fakes3.store import Store
@@ -84,6 +85,8 @@ def call_app(
         for name, value in pairs
     }
     fields.setdefault("host", netloc)
+    # A name the server refuses (x-amz-meta-a b) is refused here too, not stored.
+    named_badly = not are_field_names(fields.keys())
     if body is None:
         stream: Any = io.BytesIO(b"")
     elif isinstance(body, (bytes, bytearray, memoryview)):
@@ -123,6 +126,8 @@ def call_app(
         "wsgi.run_once": False,
         "fakes3.headers": fields,
     }
+    if named_badly:
+        environ["fakes3.bad_framing"] = "a header name that is not a token"
     answer: list[Any] = []
 
     def start_response(status: str, response_headers: Any, exc_info: Any = None) -> Any:

@@ -20,12 +20,14 @@ from typing import Any
 
 from cheroot import server as cheroot_server
 
+from fakes3.protocol.field_names import TCHARS
+
 __all__ = ["Connection", "add_headers", "request_headers"]
 
 
 # Header lines as RFC 9110 5.1 and RFC 9112 5 allow them: a token, its colon with nothing
 # between, the value; or a folded continuation; then the blank line. One match over them all.
-_HEADER_LINES = re.compile(rb"(?:(?:[!#$%&'*+.^_`|~0-9A-Za-z-]+:|[ \t])[^\n]*\n)*\r?\n")
+_HEADER_LINES = re.compile(rb"(?:(?:[" + TCHARS.encode("ascii") + rb"]+:|[ \t])[^\n]*\n)*\r?\n")
 
 
 def _bad_field_name(lines: list[bytes]) -> bool:

@@ -309,3 +309,17 @@ def test_post_policy_conditions_and_presigned_expiry_hold_in_process() -> None:
             frozen.tick(61)
             expired = requests.get(url, timeout=10)
             assert expired.status_code == 403 and b"Request has expired" in expired.content
+
+
+def test_a_header_name_the_server_refuses_is_refused_in_process_too() -> None:
+    """botocore sends ``x-amz-meta-a b`` as it is; the server answers 400 (RFC 9110 5.1:
+    a name is a token), and so does the in-process mode instead of storing the name."""
+    with mock_s3():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="names")
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket="names", Key="k", Body=b"x", Metadata={"a b": "v"})
+        assert refused.value.response["Error"]["Code"] == "BadRequest"
+        assert s3.list_objects_v2(Bucket="names")["KeyCount"] == 0
+        s3.put_object(Bucket="names", Key="k", Body=b"x", Metadata={"a_b.c": "v"})
+        assert s3.head_object(Bucket="names", Key="k")["Metadata"] == {"a_b.c": "v"}

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 from wire import Reply, amz_now, exchange, request, sigv4_authorization, snapshot
 
 BIG = "9" * 5000  # past int()'s 4300-digit limit
@@ -347,6 +348,15 @@ def test_a_header_name_that_is_no_token_is_400_and_stores_nothing(
     before = snapshot(s3, bucket)
     reply = exchange(endpoint, request("PUT", f"/{bucket}/named", [(name, "v")], b""))
     _error(reply, "BadRequest", 400)
+    assert snapshot(s3, bucket) == before
+
+
+def test_boto3_metadata_with_a_space_in_its_name_is_refused(s3: BaseClient, bucket: str) -> None:
+    """botocore (through http.client) sends ``x-amz-meta-a b: v`` as it is."""
+    before = snapshot(s3, bucket)
+    with pytest.raises(ClientError) as refused:
+        s3.put_object(Bucket=bucket, Key="spaced", Body=b"x", Metadata={"a b": "v"})
+    assert refused.value.response["Error"]["Code"] == "BadRequest"
     assert snapshot(s3, bucket) == before
 
 

@@ -37,6 +37,7 @@ from fakes3.protocol.addressing import (
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.chunked import PAYLOAD_MODES, AwsChunkedReader
 from fakes3.protocol.dates import from_epoch, http_date, parse_http_date, parse_iso8601, plus_days
+from fakes3.protocol.field_names import are_field_names
 from fakes3.protocol.formdata import FormData, boundary_of
 from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
@@ -339,3 +340,11 @@ def test_header_line_check_matches_the_rfc_line_by_line(lines: list[bytes]) -> N
     """The one regex over all header lines (run on every request) agrees with a plain
     line-by-line reading of the grammar."""
     assert _bad_field_name(lines) == any(_bad_line(line) for line in lines[:-1])
+
+
+@fuzz
+@given(names=st.lists(st.one_of(st.sampled_from(["host", "x-amz-meta-a", ""]), text), max_size=5))
+def test_in_process_field_names_are_judged_one_by_one(names: list[str]) -> None:
+    """The in-process mode's one match over all names agrees with judging each name alone."""
+    one_by_one = all(name and all(ord(c) in _TCHAR for c in name) for name in names)
+    assert are_field_names(names) == bool(one_by_one)
