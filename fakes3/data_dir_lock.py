@@ -30,9 +30,12 @@ class DataDirInUse(Exception):
     """Another process holds the directory's lock; ``holder`` is the pid it wrote, if any."""
 
     def __init__(self, holder: str) -> None:
+        super().__init__(holder)  # the one argument, so that it pickles back as it was
         self.holder = holder
         self.who = f"fakes3 serve (pid {holder})" if holder else "fakes3 serve"
-        super().__init__(f"another {self.who} is serving this data directory")
+
+    def __str__(self) -> str:
+        return f"another {self.who} is serving this data directory"
 
 
 def hold(data_dir: str, wait: float = WAIT_SECONDS) -> int | None:
@@ -44,8 +47,17 @@ def hold(data_dir: str, wait: float = WAIT_SECONDS) -> int | None:
     os.makedirs(data_dir, exist_ok=True)
     if fcntl is None:
         return None
-    fd = os.open(os.path.join(data_dir, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
-    if not _take(fd, wait):
+    path = os.path.join(data_dir, LOCK_NAME)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:  # another user's file: flock needs only to read it
+        fd = os.open(path, os.O_RDONLY)
+    try:
+        taken = _take(fd, wait)
+    except BaseException:  # refused, or interrupted while waiting: the descriptor goes too
+        os.close(fd)
+        raise
+    if not taken:
         os.close(fd)
         return None
     try:  # the pid is only for the refusal's message: a full disk must not keep the lock
@@ -71,7 +83,7 @@ def check_not_served(data_dir: str, wait: float = WAIT_SECONDS) -> None:
     if fcntl is None or os.path.realpath(data_dir) in _held.values():
         return
     try:
-        fd = os.open(os.path.join(data_dir, LOCK_NAME), os.O_RDWR)
+        fd = os.open(os.path.join(data_dir, LOCK_NAME), os.O_RDONLY)  # flock needs no more
     except OSError:
         return  # no lock file: never served (or not ours to judge)
     try:

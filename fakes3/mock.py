@@ -80,13 +80,14 @@ def call_app(
     if not isinstance(pairs, list):
         table = getattr(headers, "_dict", None)
         pairs = list(table.items()) if isinstance(table, dict) else list(headers.items())
+    # A name the server refuses (x-amz-meta-a b) is refused here too, not stored; judged as
+    # sent, since lower() makes ASCII of some non-ASCII letters (the Kelvin sign is "k").
+    named_badly = not are_field_names([str(name) for name, _ in pairs])
     fields = {
         str(name).lower(): value if value.__class__ is str else _header_text(value)
         for name, value in pairs
     }
     fields.setdefault("host", netloc)
-    # A name the server refuses (x-amz-meta-a b) is refused here too, not stored.
-    named_badly = not are_field_names(fields.keys())
     if body is None:
         stream: Any = io.BytesIO(b"")
     elif isinstance(body, (bytes, bytearray, memoryview)):

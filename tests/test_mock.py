@@ -323,3 +323,11 @@ def test_a_header_name_the_server_refuses_is_refused_in_process_too() -> None:
         assert s3.list_objects_v2(Bucket="names")["KeyCount"] == 0
         s3.put_object(Bucket="names", Key="k", Body=b"x", Metadata={"a_b.c": "v"})
         assert s3.head_object(Bucket="names", Key="k")["Metadata"] == {"a_b.c": "v"}
+        # Judged as sent: the Kelvin sign lower-cases to an ASCII "k" (a raw requests call;
+        # over the network http.client would refuse to send it at all).
+        url = s3.generate_presigned_url(
+            "put_object", Params={"Bucket": "names", "Key": "kelvin"}, ExpiresIn=60
+        )
+        kelvin = requests.put(url, data=b"x", headers={"x-amz-meta-\u212a": "v"}, timeout=10)
+        assert kelvin.status_code == 400 and b"<Code>BadRequest</Code>" in kelvin.content
+        assert s3.list_objects_v2(Bucket="names")["KeyCount"] == 1
