@@ -82,10 +82,11 @@ def call_app(
         pairs = list(table.items()) if isinstance(table, dict) else list(headers.items())
     # A name the server refuses (x-amz-meta-a b) is refused here too, not stored; judged as
     # sent, since lower() makes ASCII of some non-ASCII letters (the Kelvin sign is "k").
-    named_badly = not are_field_names([str(name) for name, _ in pairs])
+    names = [str(name) for name, _ in pairs]
+    named_badly = not are_field_names(names)
     fields = {
-        str(name).lower(): value if value.__class__ is str else _header_text(value)
-        for name, value in pairs
+        name.lower(): value if value.__class__ is str else _header_text(value)
+        for name, (_, value) in zip(names, pairs, strict=True)
     }
     fields.setdefault("host", netloc)
     if body is None:
