@@ -6,10 +6,7 @@ from any layer is an ``S3Error`` rendered once, in ``_error_response``.
 
 from __future__ import annotations
 
-import base64
 import logging
-import os
-import random
 import time
 import traceback
 from collections.abc import Callable, Iterable
@@ -42,6 +39,7 @@ from fakes3.protocol.body import RequestBody
 from fakes3.protocol.dates import http_date
 from fakes3.protocol.numbers import decimal
 from fakes3.protocol.parsing import WireRequest, default_parser
+from fakes3.protocol.request_ids import new_request_ids
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
 from fakes3.protocol.serializing import WireResponse, default_serializer
 from fakes3.protocol.xmlbody import escape
@@ -50,10 +48,6 @@ from fakes3.settings import Settings
 from fakes3.store import Store, open_store
 from fakes3.store.consistency_control import HEADER, Consistency
 from fakes3.store.lifecycle import Lifecycle
-
-# Request ids (x-amz-request-id, x-amz-id-2): unique, not secret, so a private generator
-# (no system call per request; the user's own ``random`` state is left alone).
-_IDS = random.Random(os.urandom(16))
 
 log = logging.getLogger("fakes3")
 
@@ -182,8 +176,7 @@ class FakeS3:
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
-        request_id = f"{_IDS.getrandbits(64):016X}"
-        host_id = base64.b64encode(_IDS.randbytes(48)).decode("ascii")
+        request_id, host_id = new_request_ids()
         method = environ["REQUEST_METHOD"].upper()
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         raw_path = raw_path_of(raw_uri) if raw_uri else environ.get("PATH_INFO", "/")

@@ -10,17 +10,20 @@ and a field name that is not a token or has whitespace before its colon (RFC 911
 9112 5.1: cheroot would strip the space and mangle non-ASCII names into stored metadata). A
 ``Content-Length`` that is not digits and an unknown transfer coding are taken out of cheroot's
 hands, so the app answers them as S3 does (``BadRequest``, ``NotImplemented``) rather than
-cheroot's bare text.
+cheroot's bare text; so is cheroot's 505 to a request line of another HTTP major version.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 from cheroot import server as cheroot_server
 
+from fakes3.protocol.dates import http_date
 from fakes3.protocol.field_names import TCHARS
+from fakes3.protocol.request_ids import new_request_ids
 
 __all__ = ["Connection", "add_headers", "request_headers"]
 
@@ -80,12 +83,41 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
         return hdict
 
 
+def _version_not_supported(protocol: str) -> bytes:
+    """S3's answer to a request line of another major HTTP version (``HTTP/2.0`` in clear
+    text): 505 with its ``HttpVersionNotSupported`` error document, not cheroot's plain text."""
+    request_id, host_id = new_request_ids()
+    body = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>HttpVersionNotSupported</Code>'
+        "<Message>The HTTP version specified is not supported.</Message>"
+        f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>"
+    ).encode("ascii")
+    head = (
+        f"{protocol} 505 HTTP Version Not Supported\r\nContent-Type: application/xml\r\n"
+        f"x-amz-request-id: {request_id}\r\nx-amz-id-2: {host_id}\r\n"
+        f"Date: {http_date(time.time())}\r\nServer: AmazonS3\r\nConnection: close\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
 class _Request(cheroot_server.HTTPRequest):
     raw_header_lines: list[bytes] = []
     unknown_coding: bytes | None = None
     bad_length: bytes | None = None
     bad_name = False
     expects_continue = False
+
+    def simple_response(self, status: Any, msg: Any = "") -> None:
+        """cheroot's own answers, except the 505, which S3 answers with an error document."""
+        if not str(status).startswith("505"):
+            super().simple_response(status, msg)
+            return
+        self.close_connection = True
+        try:
+            self.conn.wfile.write(_version_not_supported(self.server.protocol))
+        except OSError:
+            pass  # the client has gone: nothing to answer
 
     def read_request_headers(self) -> bool:
         lines: list[bytes] = []

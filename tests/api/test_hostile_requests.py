@@ -337,6 +337,25 @@ def test_a_request_without_host(endpoint: str, s3: BaseClient, bucket: str, vers
     assert snapshot(s3, bucket) == before
 
 
+@pytest.mark.parametrize("version", ["HTTP/2.0", "HTTP/9.9"])
+def test_another_major_http_version_gets_s3s_505_document(
+    endpoint: str, s3: BaseClient, bucket: str, version: str
+) -> None:
+    """S3 answers a request line of another major version 505 ``HttpVersionNotSupported`` with
+    its XML error document (and request ids), not a server's plain text; nothing is stored."""
+    before = snapshot(s3, bucket)
+    raw = f"PUT /{bucket}/v2 {version}\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi"
+    reply = exchange(endpoint, raw.encode())
+    _error(reply, "HttpVersionNotSupported", 505)
+    assert reply.raw.startswith(b"HTTP/1.1 505 HTTP Version Not Supported\r\n")
+    assert reply.headers["content-type"] == "application/xml"
+    assert reply.headers["content-length"] == str(len(reply.body))
+    assert reply.headers["connection"] == "close"
+    assert len(reply.headers["x-amz-request-id"]) == 16
+    assert f"<RequestId>{reply.headers['x-amz-request-id']}</RequestId>".encode() in reply.body
+    assert snapshot(s3, bucket) == before
+
+
 @pytest.mark.parametrize(
     "name", ["x-amz-meta-a b", "x-amz-meta-a(b", 'x-amz-meta-a"b', "x-amz-meta-ä", "x-amz-meta-x "]
 )
