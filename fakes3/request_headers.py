@@ -10,7 +10,8 @@ and a field name that is not a token or has whitespace before its colon (RFC 911
 9112 5.1: cheroot would strip the space and mangle non-ASCII names into stored metadata). A
 ``Content-Length`` that is not digits and an unknown transfer coding are taken out of cheroot's
 hands, so the app answers them as S3 does (``BadRequest``, ``NotImplemented``) rather than
-cheroot's bare text; so is cheroot's 505 to a request line of another HTTP major version.
+cheroot's bare text; what cheroot still answers itself (a request line or header block it
+cannot read, ``HTTP/2.0``, a client stalling mid-headers) is S3's error document too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 
 from cheroot import server as cheroot_server
 
+from fakes3.errors import MethodNotAllowed, RequestTimeout
 from fakes3.protocol.dates import http_date
 from fakes3.protocol.field_names import TCHARS
 from fakes3.protocol.request_ids import new_request_ids
@@ -83,17 +85,31 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
         return hdict
 
 
-def _version_not_supported(protocol: str) -> bytes:
-    """S3's answer to a request line of another major HTTP version (``HTTP/2.0`` in clear
-    text): 505 with its ``HttpVersionNotSupported`` error document, not cheroot's plain text."""
+# cheroot's own plain-text answers, to what never reaches the app (a request line or header
+# block it cannot read, a client that stalls in the middle of them), and what S3 sends
+# instead: status line, error code, message.
+_S3_ANSWERS = {
+    "400": ("400 Bad Request", "BadRequest", "An error occurred when parsing the HTTP request."),
+    "405": ("405 Method Not Allowed", "MethodNotAllowed", MethodNotAllowed.message),
+    "408": ("400 Bad Request", "RequestTimeout", RequestTimeout.message),
+    "505": (
+        "505 HTTP Version Not Supported",
+        "HttpVersionNotSupported",
+        "The HTTP version specified is not supported.",
+    ),
+}
+
+
+def _error_document(protocol: str, status: str, code: str, message: str) -> bytes:
+    """A whole S3 error answer, request ids included, that closes the connection."""
     request_id, host_id = new_request_ids()
     body = (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>HttpVersionNotSupported</Code>'
-        "<Message>The HTTP version specified is not supported.</Message>"
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message>"
         f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>"
     ).encode("ascii")
     head = (
-        f"{protocol} 505 HTTP Version Not Supported\r\nContent-Type: application/xml\r\n"
+        f"{protocol} {status}\r\nContent-Type: application/xml\r\n"
         f"x-amz-request-id: {request_id}\r\nx-amz-id-2: {host_id}\r\n"
         f"Date: {http_date(time.time())}\r\nServer: AmazonS3\r\nConnection: close\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
@@ -109,13 +125,14 @@ class _Request(cheroot_server.HTTPRequest):
     expects_continue = False
 
     def simple_response(self, status: Any, msg: Any = "") -> None:
-        """cheroot's own answers, except the 505, which S3 answers with an error document."""
-        if not str(status).startswith("505"):
+        """S3's error document where cheroot would answer in plain text."""
+        answer = _S3_ANSWERS.get(str(status)[:3])
+        if answer is None:
             super().simple_response(status, msg)
             return
         self.close_connection = True
         try:
-            self.conn.wfile.write(_version_not_supported(self.server.protocol))
+            self.conn.wfile.write(_error_document(self.server.protocol, *answer))
         except OSError:
             pass  # the client has gone: nothing to answer
 

@@ -436,6 +436,74 @@ def test_quiet_writes_nothing() -> None:
     assert lines == []
 
 
+# ------------------------------------------------------------------- what cheroot answers itself
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(65536):
+        data += chunk
+    return data
+
+
+@pytest.mark.parametrize(
+    ("sent", "status", "code"),
+    [
+        (
+            b"GET / HTTP/2.0\r\nHost: x\r\n\r\n",
+            b"505 HTTP Version Not Supported",
+            b"HttpVersionNotSupported",
+        ),
+        (b"NONSENSE\r\n\r\n", b"400 Bad Request", b"BadRequest"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n", b"400 Bad Request", b"BadRequest"),
+        (
+            b"CONNECT x:443 HTTP/1.1\r\nHost: x\r\n\r\n",
+            b"405 Method Not Allowed",
+            b"MethodNotAllowed",
+        ),
+    ],
+)
+def test_requests_the_app_never_sees_get_s3_error_documents(
+    sent: bytes, status: bytes, code: bytes
+) -> None:
+    """What cheroot refuses before the app is S3's XML error with request ids, not plain text."""
+    seen: list[str] = []
+
+    def app(environ: Environ, start_response: Callable[..., Any]) -> list[bytes]:
+        seen.append(environ["REQUEST_METHOD"])
+        return echo_app(environ, start_response)
+
+    with (
+        Server(app) as server,
+        socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock,
+    ):
+        sock.sendall(sent)
+        reply = _read_until_closed(sock)
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 " + status + b"\r\n"), reply
+    assert b"\r\nContent-Type: application/xml\r\n" in head
+    assert f"Content-Length: {len(body)}".encode() in head
+    request_id = re.search(rb"x-amz-request-id: ([0-9A-F]{16})\r\n", head)
+    assert request_id is not None
+    assert body.startswith(
+        b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>' + code + b"</Code>"
+    )
+    assert b"<RequestId>" + request_id[1] + b"</RequestId>" in body
+    assert seen == []
+
+
+def test_a_client_stalling_mid_request_line_gets_s3s_request_timeout() -> None:
+    """S3's ``RequestTimeout`` (400), where cheroot would answer a plain ``408``."""
+    with Server(echo_app) as server:
+        assert server._httpd is not None
+        server._httpd.timeout = 0.3  # cheroot's socket timeout, 10 s by default
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET / HT")
+            reply = _read_until_closed(sock)
+    assert reply.startswith(b"HTTP/1.1 400 Bad Request\r\n"), reply
+    assert b"<Code>RequestTimeout</Code>" in reply
+
+
 def broken_app(environ: Environ, start_response: Callable[..., Any]) -> list[bytes]:
     if environ["PATH_INFO"] == "/boom":
         raise ZeroDivisionError("boom")
