@@ -22,10 +22,12 @@ from fakes3.auth.query_headers import presigned_kind, with_query_headers
 from fakes3.console import CONSOLE_PATH, Console
 from fakes3.control import CONTROL_PREFIXES, Control
 from fakes3.errors import (
+    PARSE_FAILED,
     BadRequest,
     InternalError,
     MethodNotAllowed,
     NotImplementedByFakeS3,
+    RequestHeaderSectionTooLarge,
     S3Error,
 )
 from fakes3.faults import Faults, shape
@@ -37,6 +39,7 @@ from fakes3.operations import HANDLERS, Context, request_rules
 from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.dates import http_date
+from fakes3.protocol.field_names import HEADER_SECTION_MAX
 from fakes3.protocol.numbers import decimal
 from fakes3.protocol.parsing import WireRequest, default_parser
 from fakes3.protocol.request_ids import new_request_ids
@@ -81,7 +84,7 @@ def _content_length(text: str | None, headers: dict[str, str]) -> int | None:
     if text:
         length = decimal(text)
         if length is None:
-            raise BadRequest("An error occurred when parsing the HTTP request.")
+            raise BadRequest(PARSE_FAILED)
         return length
     if "chunked" in headers.get("transfer-encoding", "").lower():
         return None
@@ -188,9 +191,11 @@ class FakeS3:
         routed = "fakes3.bad_framing" in environ  # a malformed request is an S3 request too
         try:
             if "fakes3.bad_framing" in environ:  # fakes3/server.py: RFC 9112 says 400
+                if "fakes3.header_section" in environ:  # over S3's 8 KB
+                    raise RequestHeaderSectionTooLarge(MaxSizeAllowed=HEADER_SECTION_MAX)
                 if "fakes3.unknown_coding" in environ:  # gzip…: RFC 9112 and S3 say 501
                     raise NotImplementedByFakeS3(Header="Transfer-Encoding")
-                raise BadRequest("An error occurred when parsing the HTTP request.")
+                raise BadRequest(PARSE_FAILED)
             length = _content_length(environ.get("CONTENT_LENGTH"), headers)
             site = website.website_bucket(
                 headers.get("host", ""), self.settings.base_domain, raw_path

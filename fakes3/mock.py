@@ -33,7 +33,7 @@ from urllib.parse import unquote
 from fakes3.app import FakeS3
 from fakes3.faults import DropConnection, Faults
 from fakes3.journal import Journal
-from fakes3.protocol.field_names import are_field_names
+from fakes3.protocol.field_names import HEADER_SECTION_MAX, are_field_names
 from fakes3.protocol.numbers import decimal
 from fakes3.settings import Settings
 from fakes3.store import Store
@@ -130,6 +130,11 @@ def call_app(
     }
     if named_badly:
         environ["fakes3.bad_framing"] = "a header name that is not a token"
+    # The header lines as http.client would send them ("name: value" and CRLF) and the query.
+    section = sum(map(len, fields)) + sum(map(len, fields.values())) + 4 * len(fields)
+    if section + len(query) > HEADER_SECTION_MAX:
+        environ["fakes3.bad_framing"] = "a header section over 8 KB"
+        environ["fakes3.header_section"] = section + len(query)
     answer: list[Any] = []
 
     def start_response(status: str, response_headers: Any, exc_info: Any = None) -> Any:

@@ -18,16 +18,30 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 
 from cheroot import server as cheroot_server
 
-from fakes3.errors import MethodNotAllowed, RequestTimeout
+from fakes3.errors import (
+    PARSE_FAILED,
+    BadRequest,
+    HttpVersionNotSupported,
+    MethodNotAllowed,
+    RequestHeaderSectionTooLarge,
+    RequestTimeout,
+    S3Error,
+)
 from fakes3.protocol.dates import http_date
-from fakes3.protocol.field_names import TCHARS
+from fakes3.protocol.field_names import HEADER_SECTION_MAX, TCHARS
 from fakes3.protocol.request_ids import new_request_ids
 
-__all__ = ["Connection", "add_headers", "request_headers"]
+__all__ = ["SERVER_HEADER_LIMIT", "Connection", "add_headers", "request_headers"]
+
+# What cheroot reads of a request line and headers at most: past S3's 8 KB the app refuses
+# the request anyway, and a hostile client cannot make the server hold an endless line.
+SERVER_HEADER_LIMIT = 1 << 20
 
 
 # Header lines as RFC 9110 5.1 and RFC 9112 5 allow them: a token, its colon with nothing
@@ -86,30 +100,30 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
 
 
 # cheroot's own plain-text answers, to what never reaches the app (a request line or header
-# block it cannot read, a client that stalls in the middle of them), and what S3 sends
-# instead: status line, error code, message.
-_S3_ANSWERS = {
-    "400": ("400 Bad Request", "BadRequest", "An error occurred when parsing the HTTP request."),
-    "405": ("405 Method Not Allowed", "MethodNotAllowed", MethodNotAllowed.message),
-    "408": ("400 Bad Request", "RequestTimeout", RequestTimeout.message),
-    "505": (
-        "505 HTTP Version Not Supported",
-        "HttpVersionNotSupported",
-        "The HTTP version specified is not supported.",
-    ),
+# block it cannot read or that passes SERVER_HEADER_LIMIT, a client that stalls in the middle
+# of them), and the S3 error sent instead.
+_S3_ANSWERS: dict[str, Callable[[], S3Error]] = {
+    "400": lambda: BadRequest(PARSE_FAILED),
+    "405": MethodNotAllowed,
+    "408": RequestTimeout,
+    "413": lambda: RequestHeaderSectionTooLarge(MaxSizeAllowed=HEADER_SECTION_MAX),
+    "414": lambda: RequestHeaderSectionTooLarge(MaxSizeAllowed=HEADER_SECTION_MAX),
+    "505": HttpVersionNotSupported,
 }
 
 
-def _error_document(protocol: str, status: str, code: str, message: str) -> bytes:
+def _error_document(protocol: str, error: S3Error) -> bytes:
     """A whole S3 error answer, request ids included, that closes the connection."""
     request_id, host_id = new_request_ids()
+    fields = "".join(f"<{name}>{value}</{name}>" for name, value in error.fields.items())
     body = (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
-        f"<Message>{message}</Message>"
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{error.code}</Code>'
+        f"<Message>{error.text}</Message>{fields}"
         f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>"
     ).encode("ascii")
     head = (
-        f"{protocol} {status}\r\nContent-Type: application/xml\r\n"
+        f"{protocol} {error.status} {HTTPStatus(error.status).phrase}\r\n"
+        f"Content-Type: application/xml\r\n"
         f"x-amz-request-id: {request_id}\r\nx-amz-id-2: {host_id}\r\n"
         f"Date: {http_date(time.time())}\r\nServer: AmazonS3\r\nConnection: close\r\n"
         f"Content-Length: {len(body)}\r\n\r\n"
@@ -126,13 +140,13 @@ class _Request(cheroot_server.HTTPRequest):
 
     def simple_response(self, status: Any, msg: Any = "") -> None:
         """S3's error document where cheroot would answer in plain text."""
-        answer = _S3_ANSWERS.get(str(status)[:3])
-        if answer is None:
+        error = _S3_ANSWERS.get(str(status)[:3])
+        if error is None:
             super().simple_response(status, msg)
             return
         self.close_connection = True
         try:
-            self.conn.wfile.write(_error_document(self.server.protocol, *answer))
+            self.conn.wfile.write(_error_document(self.server.protocol, error()))
         except OSError:
             pass  # the client has gone: nothing to answer
 
@@ -220,6 +234,11 @@ def add_headers(req: Any, environ: dict[str, Any]) -> None:
         problem = problem or "a Content-Length that is not a number"
     if req.bad_name:
         problem = problem or "a header name that is not a token"
+    lines = req.raw_header_lines
+    section = sum(map(len, lines[:-1])) + len(environ.get("QUERY_STRING", ""))  # not the blank
+    if section > HEADER_SECTION_MAX:  # S3 refuses it before anything else
+        environ["fakes3.header_section"] = section
+        problem = "a header section over 8 KB"
     if problem is not None:
         environ["fakes3.bad_framing"] = problem
         req.close_connection = True

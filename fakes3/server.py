@@ -26,7 +26,7 @@ from cheroot.workers import threadpool
 from cheroot.workers.threadpool import _SHUTDOWNREQUEST as _SHUTDOWN_REQUEST  # type: ignore[attr-defined]
 
 from fakes3.faults import DropConnection
-from fakes3.request_headers import Connection, add_headers
+from fakes3.request_headers import SERVER_HEADER_LIMIT, Connection, add_headers
 
 __all__ = ["Server"]
 
@@ -289,6 +289,7 @@ class _Cheroot(wsgi.Server):
         self.gateway = _Gateway
         self.ConnectionClass = Connection
         self.keep_alive_conn_limit = 256  # idle keep-alive connections cost only a descriptor
+        self.max_request_header_size = SERVER_HEADER_LIMIT  # fakes3/request_headers.py
 
     def error_log(self, msg: str = "", level: int = 20, traceback: bool = False) -> None:
         self.owner._error_log(msg, level, traceback)

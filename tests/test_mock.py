@@ -8,6 +8,7 @@ import unittest
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import boto3
 import botocore.handlers
@@ -309,6 +310,29 @@ def test_post_policy_conditions_and_presigned_expiry_hold_in_process() -> None:
             frozen.tick(61)
             expired = requests.get(url, timeout=10)
             assert expired.status_code == 403 and b"Request has expired" in expired.content
+
+
+def test_a_header_section_over_8_kb_is_refused_in_process_too() -> None:
+    """S3's RequestHeaderSectionTooLarge, as the server answers it; 4 KB of headers pass."""
+
+    def junk(size: int) -> Any:
+        def add(request: Any, **_: Any) -> None:
+            request.headers["X-Junk"] = "j" * size
+
+        return add
+
+    with mock_s3():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="section")
+        s3.meta.events.register("before-sign.s3.PutObject", junk(4000), unique_id="junk")
+        s3.put_object(Bucket="section", Key="fits", Body=b"x")
+        s3.meta.events.unregister("before-sign.s3.PutObject", unique_id="junk")
+        s3.meta.events.register("before-sign.s3.PutObject", junk(9000), unique_id="junk")
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket="section", Key="over", Body=b"x")
+        error = refused.value.response["Error"]
+        assert (error["Code"], error["MaxSizeAllowed"]) == ("RequestHeaderSectionTooLarge", "8192")
+        assert [o["Key"] for o in s3.list_objects_v2(Bucket="section")["Contents"]] == ["fits"]
 
 
 def test_a_header_name_the_server_refuses_is_refused_in_process_too() -> None:

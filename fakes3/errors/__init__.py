@@ -19,6 +19,7 @@ Reference: https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
 
 from fakes3.errors.base import S3Error
 from fakes3.errors.common import (
+    PARSE_FAILED,
     AccessDenied,
     AccessForbidden,
     AuthorizationHeaderMalformed,
@@ -31,6 +32,7 @@ from fakes3.errors.common import (
     ConditionalRequestConflict,
     EntityTooLarge,
     EntityTooSmall,
+    HttpVersionNotSupported,
     IllegalLocationConstraintException,
     IllegalVersioningConfigurationException,
     IncompleteBody,
@@ -69,6 +71,7 @@ from fakes3.errors.common import (
     NotImplementedByFakeS3,
     NotModified,
     PreconditionFailed,
+    RequestHeaderSectionTooLarge,
     RequestTimeout,
     RequestTimeTooSkewed,
     ServiceUnavailable,
@@ -113,6 +116,7 @@ from fakes3.errors.configuration import (
 )
 
 __all__ = [
+    "PARSE_FAILED",
     "InvalidBucketAclWithBlockPublicAccessError",
     "MalformedACLError",
     "MissingSecurityHeader",
@@ -148,6 +152,7 @@ __all__ = [
     "ConditionalRequestConflict",
     "EntityTooLarge",
     "EntityTooSmall",
+    "HttpVersionNotSupported",
     "IllegalLocationConstraintException",
     "IncompleteBody",
     "InternalError",
@@ -177,6 +182,7 @@ __all__ = [
     "NotImplementedByFakeS3",
     "NotModified",
     "PreconditionFailed",
+    "RequestHeaderSectionTooLarge",
     "RequestTimeout",
     "ServiceUnavailable",
     "SignatureDoesNotMatch",

@@ -74,6 +74,14 @@ class EntityTooSmall(S3Error):
     message = "Your proposed upload is smaller than the minimum allowed size"
 
 
+class HttpVersionNotSupported(S3Error):
+    """A request line of another major HTTP version (``HTTP/2.0`` in clear text)."""
+
+    code = "HttpVersionNotSupported"
+    status = 505
+    message = "The HTTP version specified is not supported."
+
+
 class IllegalLocationConstraintException(S3Error):
     """The location constraint does not fit the endpoint's region."""
 
@@ -316,6 +324,14 @@ class PreconditionFailed(S3Error):
     message = "At least one of the pre-conditions you specified did not hold"
 
 
+class RequestHeaderSectionTooLarge(S3Error):
+    """The header lines and query string together exceed S3's 8 KB (with ``MaxSizeAllowed``)."""
+
+    code = "RequestHeaderSectionTooLarge"
+    status = 400
+    message = "Your request header section exceeds the maximum allowed size."
+
+
 class RequestTimeout(S3Error):
     """The body did not arrive in time."""
 
@@ -376,6 +392,9 @@ class MaxMessageLengthExceeded(S3Error):
     code = "MaxMessageLengthExceeded"
     status = 400
     message = "Your request was too big."
+
+
+PARSE_FAILED = "An error occurred when parsing the HTTP request."  # BadRequest, for framing
 
 
 class BadRequest(S3Error):

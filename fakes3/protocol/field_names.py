@@ -1,4 +1,5 @@
-"""HTTP field names: a header's name is a token (RFC 9110 5.1, 5.6.2).
+"""HTTP header fields as S3 takes them: a name is a token (RFC 9110 5.1, 5.6.2), and the
+header section, with the query string, stays within S3's 8 KB.
 
 One definition for both ways a request arrives: the server's raw header lines
 (``fakes3/request_headers.py``) and the in-process mode's header dict (``fakes3/mock.py``),
@@ -12,6 +13,11 @@ from collections.abc import Collection
 
 TCHARS = "!#$%&'*+.^_`|~0-9A-Za-z-"  # a regex character class's contents
 _TOKEN_CHARS = re.compile(f"[{TCHARS}]*")
+
+# S3 answers RequestHeaderSectionTooLarge past this many bytes of header lines (each counted
+# as sent, with its CRLF) and query string: the "8 KB" of the user guide's metadata page,
+# which it applies to every request, and the MaxSizeAllowed of its error.
+HEADER_SECTION_MAX = 8192
 
 
 def are_field_names(names: Collection[str]) -> bool:

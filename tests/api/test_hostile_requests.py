@@ -187,7 +187,8 @@ def test_copy_source_range_with_thousands_of_digits(
     _put_body(s3, bucket, "src")
     upload = s3.create_multipart_upload(Bucket=bucket, Key="dst")["UploadId"]
     try:
-        for value in (f"bytes=0-{BIG}", f"bytes={BIG}-{BIG}"):
+        # Both numbers past int()'s 4300 digits, the header within S3's 8 KB section.
+        for value in (f"bytes=0-{BIG}", f"bytes={BIG[:4400]}-{BIG[:3400]}"):
             headers = [("x-amz-copy-source", f"/{bucket}/src"), ("x-amz-copy-source-range", value)]
             target = f"/{bucket}/dst?partNumber=1&uploadId={upload}"
             _error(exchange(endpoint, request("PUT", target, headers)), "InvalidArgument", 400)
@@ -354,6 +355,72 @@ def test_another_major_http_version_gets_s3s_505_document(
     assert len(reply.headers["x-amz-request-id"]) == 16
     assert f"<RequestId>{reply.headers['x-amz-request-id']}</RequestId>".encode() in reply.body
     assert snapshot(s3, bucket) == before
+
+
+def _section(raw: bytes) -> int:
+    """S3's count: the header lines with their CRLFs (not the request line or the blank line
+    after them) and the query string."""
+    head = raw.split(b"\r\n\r\n", 1)[0]
+    request_line, _, lines = head.partition(b"\r\n")
+    target = request_line.split(b" ")[1]
+    return len(lines) + 2 + len(target.partition(b"?")[2])
+
+
+@pytest.mark.parametrize("over", [0, 1])
+def test_a_header_section_over_8_kb_is_refused_and_stores_nothing(
+    endpoint: str, s3: BaseClient, bucket: str, over: int
+) -> None:
+    """S3 answers RequestHeaderSectionTooLarge (MaxSizeAllowed 8192) past 8 KB of header
+    lines and query string, whatever the headers are, and closes the connection."""
+    before = snapshot(s3, bucket)
+    target = f"/{bucket}/big?x-id=PutObject"
+    base = request("PUT", target, [("Content-Length", "2"), ("X-Junk", "")], b"hi")
+    filler = "j" * (8192 - _section(base) + over)
+    raw = request("PUT", target, [("Content-Length", "2"), ("X-Junk", filler)], b"hi")
+    assert _section(raw) == 8192 + over
+    reply = exchange(endpoint, raw)
+    if not over:
+        assert reply.status == 200, reply.raw[:400]
+        return
+    _error(reply, "RequestHeaderSectionTooLarge", 400)
+    assert b"<MaxSizeAllowed>8192</MaxSizeAllowed>" in reply.body
+    assert reply.headers["connection"] == "close"
+    assert snapshot(s3, bucket) == before
+
+
+def test_the_query_string_counts_toward_the_8_kb(endpoint: str, bucket: str) -> None:
+    reply = exchange(endpoint, request("GET", f"/{bucket}?prefix={'p' * 8200}", []))
+    _error(reply, "RequestHeaderSectionTooLarge", 400)
+    short = exchange(endpoint, request("GET", f"/{bucket}?prefix={'p' * 4000}", []))
+    assert short.status == 200, short.raw[:400]
+
+
+@pytest.mark.parametrize("where", ["header", "request line"])
+def test_a_megabyte_line_is_refused_without_being_held(endpoint: str, where: str) -> None:
+    """Past 1 MiB the server stops reading (a hostile endless line) and answers the same."""
+    huge = "h" * (1 << 20)
+    if where == "header":
+        raw = f"GET / HTTP/1.1\r\nHost: x\r\nX-Huge: {huge}\r\n\r\n".encode()
+    else:
+        raw = f"GET /?prefix={huge} HTTP/1.1\r\nHost: x\r\n\r\n".encode()
+    reply = exchange(endpoint, raw)
+    _error(reply, "RequestHeaderSectionTooLarge", 400)
+    assert b"<MaxSizeAllowed>8192</MaxSizeAllowed>" in reply.body
+
+
+def test_boto3_with_a_header_section_over_8_kb_gets_the_error(s3: BaseClient, bucket: str) -> None:
+    def junk(request: object, **_: object) -> None:
+        request.headers["X-Junk"] = "j" * 9000  # type: ignore[attr-defined]
+
+    s3.meta.events.register("before-sign.s3.PutObject", junk)
+    try:
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket=bucket, Key="junk", Body=b"x")
+    finally:
+        s3.meta.events.unregister("before-sign.s3.PutObject", junk)
+    assert refused.value.response["Error"]["Code"] == "RequestHeaderSectionTooLarge"
+    assert refused.value.response["Error"]["MaxSizeAllowed"] == "8192"
+    assert s3.list_objects_v2(Bucket=bucket)["KeyCount"] == 0
 
 
 @pytest.mark.parametrize(
