@@ -20,6 +20,7 @@ only) still reads.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -48,6 +49,7 @@ DATABASE = "inline.sqlite3"
 # Rows lately written or read, kept as bytes (by id: a blob never changes, so only a delete ends
 # one): a GET of a small object then costs what it costs in memory. Bounded in bytes.
 RECENT_BYTES = 4 * 1024 * 1024
+_BLOB_IDS = re.compile(r"[0-9a-f]{32}(?:\n[0-9a-f]{32})*|")  # ids joined by newlines
 _BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
 BACKGROUND_MIN = 64  # freed blobs in one batch from which the reaper thread deletes them
 # A rowid table, not WITHOUT ROWID: rows of up to 64 KiB are far past the size at which SQLite
@@ -148,13 +150,15 @@ class InlineBlobs:
         """A batch (the blobs one change freed). A big one is handed to the reaper thread, so
         the request that freed it answers first (a DeleteObjects of 1,000 small keys spends
         half its store time here); a small one is deleted now."""
-        ids = [_checked(blob_id) for blob_id in blob_ids]
+        ids = list(blob_ids)
+        if not _BLOB_IDS.fullmatch("\n".join(ids)):  # one pass for the batch, not one a blob
+            raise ValueError(f"not all blob ids: {ids!r:.200}")
         if len(ids) == 1:
             self.delete(ids[0])
             return
+        # Not forgotten from the recent rows here: nothing refers to these blobs any more, so
+        # nothing asks for them; the delete forgets them.
         if len(ids) >= BACKGROUND_MIN:
-            with self._lock:
-                self._forget(ids)
             self._reaper.submit(ids)
             return
         self._delete_now(ids)

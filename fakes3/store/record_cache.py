@@ -28,6 +28,7 @@ from __future__ import annotations
 from fakes3.store.records import ObjectRecord
 
 MAX_RECORDS = 4096  # then start over: an LRU's bookkeeping would cost more than a miss
+DROP_ALL_FROM = 64  # keys in one batch removal past which the whole cache is dropped
 
 
 class RecordCache:
@@ -74,7 +75,11 @@ class RecordCache:
         self._staged.pop((bucket, key), None)
 
     def drop_many(self, bucket: str, keys: list[str]) -> None:
-        """``drop`` of each key, walking whichever is smaller: the keys or what is kept."""
+        """``drop`` of each key, walking whichever is smaller: the keys or what is kept; a
+        batch of more than ``DROP_ALL_FROM`` keys drops everything (cheaper than its walk)."""
+        if len(keys) > DROP_ALL_FROM:
+            self.drop_all()
+            return
         self.generation += 1
         for kept in (self._records, self._staged):
             if not kept:
