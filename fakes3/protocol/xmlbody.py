@@ -85,12 +85,12 @@ class XmlReader:
         if kind == "list":
             member = shape["member"]
             child = member.get("locationName", "member")
-            items = _children(node, child) if isinstance(node, dict) else []
+            items = _children(node, child) if _container(node) else []
             return [self.read(member["shape"], item) for item in items]
         return scalar(kind, _text(node))
 
     def _structure(self, shape_name: str, node: Any) -> dict[str, Any]:
-        if not isinstance(node, dict):
+        if not _container(node):
             return {}
         result: dict[str, Any] = {}
         for member in self.model.members(shape_name):
@@ -108,6 +108,23 @@ class XmlReader:
             if member.wire_name in node:
                 result[member.name] = self.read(member.shape_name, node[member.wire_name])
         return result
+
+
+def _container(node: Any) -> bool:
+    """Whether an element that holds other elements (a structure, a wrapped list) has any;
+    MalformedXML if it is repeated (xmltodict's list) or holds text, which S3's schema refuses
+    (read as empty, ``<Filter>logs/</Filter>`` would widen a rule to the whole bucket).
+    Whitespace between elements is no text."""
+    if node is None:
+        return False
+    if isinstance(node, dict):
+        text = node.get("#text")
+        if isinstance(text, str) and text.strip():
+            raise MalformedXML()
+        return True
+    if isinstance(node, str) and not node.strip():
+        return False
+    raise MalformedXML()
 
 
 def _children(node: dict[str, Any], name: str) -> list[Any]:

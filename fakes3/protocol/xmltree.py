@@ -121,6 +121,7 @@ class TreeReader:
             item = self.reader(member["shape"])
 
             def read_list(element: Element) -> list[Any]:
+                _no_text(element)
                 return [item(each) for each in element if _local(each.tag) == child]
 
             return read_list
@@ -147,6 +148,7 @@ class TreeReader:
             table[f"{{{NAMESPACE}}}{wire}"] = spec
 
         def read_structure(element: Element) -> dict[str, Any]:
+            _no_text(element)
             result: dict[str, Any] = {}
             last = 0
             ordered = True
@@ -182,6 +184,18 @@ class TreeReader:
             return result
 
         return read_structure
+
+
+def _no_text(element: Element) -> None:
+    """An element that holds elements holds no text but whitespace; else the generic path
+    (which refuses it: MalformedXML)."""
+    text = element.text
+    if text and not text.isspace():
+        raise _Irregular()
+    for child in element:
+        tail = child.tail
+        if tail and not tail.isspace():
+            raise _Irregular()
 
 
 def _irregular(element: Element) -> Any:

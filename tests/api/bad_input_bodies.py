@@ -16,6 +16,12 @@ from bad_input import (
     _md5,
 )
 
+
+def _xml_case(name: str, target: str, body: bytes) -> Case:
+    """A PUT of an XML body S3's schema refuses: MalformedXML."""
+    return Case(name, "PUT", target, (_md5(body),), body, "MalformedXML")
+
+
 BODY_CASES: list[Case] = [
     # -- malformed XML, bombs, entities, oversized ------------------------------------------
     Case(
@@ -81,6 +87,57 @@ BODY_CASES: list[Case] = [
         "xml-cors-deep", "PUT", "/{b}?cors", (_md5(b"<a>" * 5000),), b"<a>" * 5000, "MalformedXML"
     ),
     Case("xml-cors-entity", "PUT", "/{b}?cors", (_md5(XXE),), XXE, "MalformedXML"),
+    # A repeated element, or text where elements belong, is no document of S3's schema: read
+    # as empty, it would widen a lifecycle rule or a notification to every key, or drop grants.
+    *(
+        _xml_case(name, target, body)
+        for name, target, body in (
+            (
+                "xml-lifecycle-filter-text",
+                "/{b}?lifecycle",
+                b"<LifecycleConfiguration><Rule><ID>r</ID><Filter>logs/</Filter>"
+                b"<Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>"
+                b"</LifecycleConfiguration>",
+            ),
+            (
+                "xml-lifecycle-filter-repeated",
+                "/{b}?lifecycle",
+                b"<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>x</Prefix></Filter>"
+                b"<Filter><Prefix>y</Prefix></Filter><Status>Enabled</Status>"
+                b"<Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>",
+            ),
+            (
+                "xml-tagging-tagset-repeated",
+                "/{b}?tagging",
+                b"<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag></TagSet>"
+                b"<TagSet><Tag><Key>b</Key><Value>2</Value></Tag></TagSet></Tagging>",
+            ),
+            (
+                "xml-tagging-tagset-text",
+                "/{b}?tagging",
+                b"<Tagging><TagSet>hello</TagSet></Tagging>",
+            ),
+            (
+                "xml-tagging-mixed-content",
+                "/{b}?tagging",
+                b"<Tagging><TagSet>x<Tag><Key>a</Key><Value>1</Value></Tag></TagSet></Tagging>",
+            ),
+            (
+                "xml-notification-filter-text",
+                "/{b}?notification",
+                b"<NotificationConfiguration><QueueConfiguration>"
+                b"<Queue>arn:aws:sqs:us-east-1:123456789012:q</Queue>"
+                b"<Event>s3:ObjectCreated:*</Event><Filter>images/</Filter>"
+                b"</QueueConfiguration></NotificationConfiguration>",
+            ),
+            (
+                "xml-eventbridge-text",
+                "/{b}?notification",
+                b"<NotificationConfiguration><EventBridgeConfiguration>x"
+                b"</EventBridgeConfiguration></NotificationConfiguration>",
+            ),
+        )
+    ),
     Case(
         "xml-complete-garbage",
         "POST",
