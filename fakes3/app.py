@@ -395,7 +395,10 @@ class FakeS3:
         parts.append(f"<Resource>{escape(raw_path)}</Resource>")
         parts.append(f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>")
         headers.append(("Content-Type", "application/xml"))
-        return WireResponse(error.status, headers, "".join(parts).encode("utf-8"))
+        # backslashreplace: a lone surrogate a client smuggled in (a JSON "\udc00" echoed
+        # in a message) has no UTF-8 form.
+        document = "".join(parts).encode("utf-8", "backslashreplace")
+        return WireResponse(error.status, headers, document)
 
     def snapshot(self, fileobj: IO[bytes]) -> None:
         """Write the whole state (buckets, configurations, every object version, uploads in

@@ -302,11 +302,12 @@ def parse(text: str, bucket: str) -> Policy:
         raise MalformedPolicy()
     try:
         document = json.loads(stripped)
-    except (ValueError, RecursionError):
+        if not isinstance(document, dict):
+            raise MalformedPolicy()
+        # A lone surrogate (``"\ud800"``) is valid JSON syntax but no Unicode text.
+        size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
+    except (ValueError, RecursionError):  # UnicodeEncodeError is a ValueError
         raise MalformedPolicy("This policy contains invalid Json") from None
-    if not isinstance(document, dict):
-        raise MalformedPolicy()
-    size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
     if size > MAX_SIZE:
         raise MalformedPolicy(
             f"Normalized policy document exceeds the maximum allowed size of {MAX_SIZE} bytes"

@@ -86,7 +86,8 @@ class Policy:
         length_range = None
         for condition in conditions:
             if isinstance(condition, list) and condition and condition[0] == "content-length-range":
-                if len(condition) != 3 or not all(isinstance(v, int) for v in condition[1:]):
+                # JSON numbers only: true and false are no lengths (bool is an int to Python)
+                if len(condition) != 3 or not all(type(v) is int for v in condition[1:]):
                     raise InvalidPolicyDocument(
                         "Invalid Policy: Invalid content-length-range condition."
                     )

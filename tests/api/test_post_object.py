@@ -253,6 +253,14 @@ def test_post_policy_documents_s3_refuses(
         )
         empty = _v2_form(auth_server, alice_bucket, {"expiration": good, "conditions": [{}]})
         assert_s3_error(_post(auth_http, empty, b"x"), "InvalidPolicyDocument", 400)
+        # JSON's "\udc00" is a lone surrogate, echoed in the message (was a 500)
+        lone = _v2_form(auth_server, alice_bucket, {"expiration": "\udc00", "conditions": []})
+        fields = assert_s3_error(_post(auth_http, lone, b"x"), "InvalidPolicyDocument", 400)
+        assert fields["Message"] == "Invalid Policy: Invalid 'expiration' value: '\\udc00'"
+        flags = [*conditions, ["content-length-range", True, False]]  # no numbers
+        booleans = _v2_form(auth_server, alice_bucket, {"expiration": good, "conditions": flags})
+        fields = assert_s3_error(_post(auth_http, booleans, b"x"), "InvalidPolicyDocument", 400)
+        assert fields["Message"] == "Invalid Policy: Invalid content-length-range condition."
     anything = [*conditions, ["starts-with", "$x-amz-meta-note", ""]]
     lenient = _v2_form(auth_server, alice_bucket, {"expiration": good, "conditions": anything})
     assert _post(auth_http, lenient, b"x").status_code == 204

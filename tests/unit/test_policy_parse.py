@@ -38,6 +38,9 @@ MALFORMED = [
     ("{", "This policy contains invalid Json"),
     ('{"Statement": [}', "This policy contains invalid Json"),
     ('{"Statement": ' + "[" * 5000 + "]" * 5000 + "}", "This policy contains invalid Json"),
+    # JSON's escapes can spell a lone surrogate, which is no Unicode text (was a 500)
+    ('{"Statement": [{"Sid": "\\ud800"}]}', "This policy contains invalid Json"),
+    ('{"\\udc00": 1}', "This policy contains invalid Json"),
     ("{}", "Missing required field Statement"),
     ('{"Statement": []}', "Could not parse the policy: Statement is empty!"),
     (doc(allow(), Version="2010-01-01"), "The policy must contain a valid version string"),
