@@ -30,7 +30,12 @@ from fakes3.errors import (
     InvalidArgument,
     NotImplementedByFakeS3,
 )
-from fakes3.protocol.chunked import STREAMING_HMAC, STREAMING_HMAC_TRAILER
+from fakes3.protocol.chunked import (
+    STREAMING_ECDSA,
+    STREAMING_ECDSA_TRAILER,
+    STREAMING_HMAC,
+    STREAMING_HMAC_TRAILER,
+)
 from fakes3.protocol.routing import parse_query
 
 OFF = "off"
@@ -167,6 +172,9 @@ class Authenticator:
         signer = None
         if signed.payload_hash in (STREAMING_HMAC, STREAMING_HMAC_TRAILER):
             signer = sigv4.ChunkSigner(key, signed)
+        elif signed.payload_hash in (STREAMING_ECDSA, STREAMING_ECDSA_TRAILER):
+            # SigV4a chunk signatures: verifying none would accept any body
+            raise NotImplementedByFakeS3("fakes3 does not verify SigV4a chunk signatures yet.")
         return Identity(account, signer, verified=True)
 
     def _v2_header(

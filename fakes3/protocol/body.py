@@ -118,11 +118,12 @@ class RequestBody:
         self._setup(headers, length)
 
     def _setup(self, headers: Mapping[str, str], length: int | None) -> None:
-        content_sha = headers.get("x-amz-content-sha256", "")
+        sent_sha = headers.get("x-amz-content-sha256")
+        content_sha = sent_sha or ""
         encoding = headers.get("content-encoding", "")
         # Framing is announced by a STREAMING-* payload hash (or, unsigned, by a decoded length);
         # "aws-chunked" in Content-Encoding alone is just a label S3 strips from what it stores.
-        if content_sha and not (
+        if sent_sha is not None and not (
             content_sha in PAYLOAD_MODES
             or content_sha == _UNSIGNED
             or _SHA256_HEX.fullmatch(content_sha)
@@ -134,8 +135,13 @@ class RequestBody:
                 ArgumentName="x-amz-content-sha256",
                 ArgumentValue=content_sha,
             )
+        # A payload hash in hex is the hash of the body as sent: no framing is decoded behind
+        # it, or a signed hash would never be compared with what is stored.
+        hashed = content_sha not in ("", _UNSIGNED)
         streaming = content_sha in PAYLOAD_MODES or (
-            "aws-chunked" in encoding.lower() and "x-amz-decoded-content-length" in headers
+            not hashed
+            and "aws-chunked" in encoding.lower()
+            and "x-amz-decoded-content-length" in headers
         )
         if streaming:
             trailer_names = parse_trailer_header(headers.get("x-amz-trailer"))
@@ -157,7 +163,7 @@ class RequestBody:
             for name in trailer_names:
                 self._trailer = checksums.algorithm_from_header(name)
                 self.checksum_algorithm = self._trailer
-        elif content_sha and content_sha != _UNSIGNED:
+        elif hashed:
             self._checks.append(
                 (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch)
             )

@@ -295,6 +295,51 @@ def test_bad_chunk_signature_mid_stream_stores_nothing(
     assert head.status_code == 404
 
 
+def test_a_signed_payload_hash_is_checked_whatever_the_framing_says(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """A hex x-amz-content-sha256 is the hash of the body as sent: aws-chunked framing behind
+    it is not decoded (it was, and the signed hash of "hello" stored "EVIL!")."""
+    url = f"{auth_server.url}/{alice_bucket}/framed"
+    framing = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": "5"}
+    headers = sign("PUT", url, key="alice", secret="alice-secret", headers=framing, body=b"hello")
+    response = send(auth_http, "PUT", url, headers, b"5\r\nEVIL!\r\n0\r\n\r\n")
+    assert_s3_error(response, "XAmzContentSHA256Mismatch", 400)
+    head = auth_http.head(url, headers=sign("HEAD", url, key="alice", secret="alice-secret"))
+    assert head.status_code == 404
+
+
+def test_sigv4a_chunk_signatures_are_not_taken_unverified(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """ECDSA chunk signatures under an HMAC-signed request: fakes3 cannot check them, so it
+    says so (as for SigV4a) rather than store any body."""
+    url = f"{auth_server.url}/{alice_bucket}/ecdsa"
+    mode = "STREAMING-AWS4-ECDSA-P256-SHA256-PAYLOAD"
+    body = b"5;chunk-signature=" + b"a" * 64 + b"\r\nEVIL!\r\n0;chunk-signature=" + b"b" * 64
+    body += b"\r\n\r\n"
+    framing = {"Content-Encoding": "aws-chunked", "x-amz-decoded-content-length": "5"}
+    headers = sign("PUT", url, key="alice", secret="alice-secret", payload=mode, headers=framing)
+    response = send(auth_http, "PUT", url, headers, body)
+    head = auth_http.head(url, headers=sign("HEAD", url, key="alice", secret="alice-secret"))
+    if verifies(auth_server):
+        assert_s3_error(response, "NotImplemented", 501)
+        assert head.status_code == 404
+    else:
+        assert response.status_code == 200  # nothing is verified in this mode
+
+
+def test_an_empty_payload_hash_is_refused(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    url = f"{auth_server.url}/{alice_bucket}/empty-hash"
+    headers = sign("PUT", url, key="alice", secret="alice-secret", body=b"x", payload="")
+    assert headers["X-Amz-Content-SHA256"] == ""
+    response = send(auth_http, "PUT", url, headers, b"x")
+    fields = assert_s3_error(response, "InvalidArgument", 400)
+    assert fields["ArgumentName"] == "x-amz-content-sha256"
+
+
 # -- presigned URLs ------------------------------------------------------------------------------
 
 
