@@ -63,6 +63,10 @@ class _Tap:
 
     def readline(self, *args: Any) -> bytes:
         line: bytes = self._rfile.readline(*args)
+        if not self._lines and line[:1] in (b" ", b"\t"):
+            # a continuation of no header: cheroot's reader would fail on it (a bare 500);
+            # RFC 9112 5.2 asks for a 400, which its ValueError becomes
+            raise ValueError("Illegal continuation line.")
         self._lines.append(line)
         return line
 

@@ -465,6 +465,19 @@ def test_a_folded_header_line_is_joined_with_a_space(
     assert s3.head_object(Bucket=bucket, Key="folded")["Metadata"] == {"a": "1 2"}
 
 
+@pytest.mark.parametrize("fold", [b" x", b"\tx"])
+def test_a_continuation_of_no_header_is_a_bad_request(
+    endpoint: str, s3: BaseClient, bucket: str, fold: bytes
+) -> None:
+    """A folded line before any header (RFC 9112 5.2: 400) made cheroot's reader fail: a 500."""
+    before = snapshot(s3, bucket)
+    raw = request("PUT", f"/{bucket}/unfolded", [("Content-Length", "1")], b"X")
+    line_end = raw.index(b"\r\n") + 2
+    reply = exchange(endpoint, raw[:line_end] + fold + b"\r\n" + raw[line_end:])
+    assert (reply.status, reply.code) == (400, "BadRequest"), reply.raw[:400]
+    assert snapshot(s3, bucket) == before
+
+
 def test_repeated_header_values_are_joined_not_collapsed(
     endpoint: str, s3: BaseClient, bucket: str
 ) -> None:
