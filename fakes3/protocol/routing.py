@@ -14,7 +14,7 @@ from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from fakes3.errors import InvalidURI
+from fakes3.errors import InvalidArgument, InvalidURI
 from fakes3.protocol.model import ServiceModel, load_model
 
 SERVICE, BUCKET, OBJECT = "service", "bucket", "object"
@@ -23,6 +23,9 @@ SERVICE, BUCKET, OBJECT = "service", "bucket", "object"
 _EXPRESS_ONLY = frozenset({"ListDirectoryBuckets", "CreateSession"})
 # Query parameters SDKs add for their own bookkeeping; they never select an operation.
 _IGNORED_QUERY = frozenset({"x-id"})
+# Not a sub-resource that conflicts: S3 answers ``GET /bucket?session`` on a general purpose
+# bucket with the listing (CreateSession is for directory buckets only).
+_NOT_SELECTORS = frozenset({"session"})
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,18 @@ class Router:
         for routes in table.values():
             routes.sort(key=lambda r: r.rank, reverse=True)
         self._table = table
+        # The sub-resources that name what a request is about (``?acl``, ``?uploads``…, and
+        # ``uploadId``): two in one request are a conflict to S3, never one of them chosen.
+        self.selectors = frozenset(
+            {"uploadId"}
+            | {
+                name
+                for routes in table.values()
+                for route in routes
+                for name, value in route.literals
+                if value is None
+            }
+        ).difference(_NOT_SELECTORS)
 
     def candidates(self, method: str, target: str) -> list[Route]:
         return self._table.get((method, target), [])
@@ -116,6 +131,8 @@ class Router:
         ListBuckets are both ``GET /``); a request signed for the ``s3express`` service gets
         the Express one, as S3's separate Express endpoint would answer it.
         """
+        if len(query) > 1:
+            _refuse_conflicts(self.selectors.intersection(query))
         found: Route | None = None
         for route in self._table.get((method, target), ()):
             if route.matches(query, headers):
@@ -125,6 +142,17 @@ class Router:
                 elif found is None or _signed_for_express(query, headers):
                     return route
         return found
+
+
+def _refuse_conflicts(selectors: set[str] | frozenset[str]) -> None:
+    """S3's answer to ``?acl&versioning``: the names sorted, the first as the value."""
+    if len(selectors) > 1:
+        names = sorted(selectors)
+        raise InvalidArgument(
+            f"Conflicting query string parameters: {', '.join(names)}",
+            ArgumentName="ResourceType",
+            ArgumentValue=names[0],
+        )
 
 
 def _signed_for_express(query: Mapping[str, str], headers: Container[str]) -> bool:

@@ -138,6 +138,14 @@ BODY_CASES: list[Case] = [
             ),
         )
     ),
+    Case(  # two sub-resources: S3 runs neither (fakes3 stored the tags)
+        "subresources-conflict",
+        "PUT",
+        "/{b}?tagging&versioning",
+        (_md5(TAGS),),
+        TAGS,
+        "InvalidArgument",
+    ),
     Case(
         "xml-complete-garbage",
         "POST",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fakes3.errors import InvalidURI
+from fakes3.errors import InvalidArgument, InvalidURI
 from fakes3.protocol.model import load_model
 from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
 
@@ -62,6 +62,47 @@ def test_request_without_operation_has_no_route(
     method: str, target: str, query: dict[str, str]
 ) -> None:
     assert default_router().match(method, target, query, set()) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "query", "names"),
+    [
+        ("PUT", BUCKET, {"tagging": "", "versioning": ""}, "tagging, versioning"),
+        ("GET", BUCKET, {"versioning": "", "acl": ""}, "acl, versioning"),
+        ("DELETE", BUCKET, {"tagging": "", "cors": ""}, "cors, tagging"),
+        ("POST", OBJECT, {"uploads": "", "uploadId": "u"}, "uploadId, uploads"),
+        ("GET", OBJECT, {"acl": "", "tagging": "", "retention": ""}, "acl, retention, tagging"),
+    ],
+)
+def test_two_sub_resources_conflict(
+    method: str, target: str, query: dict[str, str], names: str
+) -> None:
+    """S3 runs neither (it ran one: ``PUT ?tagging&versioning`` stored the tags)."""
+    with pytest.raises(InvalidArgument) as refused:
+        default_router().match(method, target, query, set())
+    assert refused.value.text == f"Conflicting query string parameters: {names}"
+    assert refused.value.fields == {
+        "ArgumentName": "ResourceType",
+        "ArgumentValue": names.split(",")[0],
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "query", "operation"),
+    [
+        ("GET", OBJECT, {"tagging": "", "versionId": "v"}, "GetObjectTagging"),
+        ("PUT", OBJECT, {"partNumber": "1", "uploadId": "u"}, "UploadPart"),
+        ("GET", BUCKET, {"uploads": "", "prefix": "p", "max-uploads": "1"}, "ListMultipartUploads"),
+        ("GET", BUCKET, {"versions": "", "key-marker": "k"}, "ListObjectVersions"),
+        ("GET", BUCKET, {"session": "", "list-type": "2"}, "ListObjectsV2"),
+        ("GET", BUCKET, {"analytics": "", "id": "x"}, "GetBucketAnalyticsConfiguration"),
+    ],
+)
+def test_a_sub_resource_with_its_parameters_is_no_conflict(
+    method: str, target: str, query: dict[str, str], operation: str
+) -> None:
+    route = default_router().match(method, target, query, set())
+    assert route is not None and route.operation == operation
 
 
 def test_every_bucket_and_object_operation_in_the_model_is_routable() -> None:
