@@ -25,6 +25,7 @@ from fakes3.errors import (
     PARSE_FAILED,
     BadRequest,
     InternalError,
+    KeyClimbsOut,
     MethodNotAllowed,
     NotImplementedByFakeS3,
     RequestHeaderSectionTooLarge,
@@ -36,7 +37,7 @@ from fakes3.journal import Journal, record, system_entry
 from fakes3.metrics import Metrics
 from fakes3.notifications import Notifications
 from fakes3.operations import HANDLERS, Context, request_rules
-from fakes3.protocol.addressing import decode_path, raw_path_of, resolve
+from fakes3.protocol.addressing import climbs_out, decode_path, raw_path_of, resolve
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.dates import http_date
 from fakes3.protocol.field_names import HEADER_SECTION_MAX
@@ -324,6 +325,8 @@ class FakeS3:
         path = decode_path(raw_path)
         bucket, key = resolve(headers.get("host", ""), path, self.settings.base_domain)
         environ["fakes3.bucket"], environ["fakes3.key"] = bucket, key
+        if key is not None and climbs_out(key):
+            raise KeyClimbsOut()
         query = parse_query(environ.get("QUERY_STRING", ""))
         request = WireRequest(method, bucket, key, query, headers, body, length, environ)  # type: ignore[arg-type]
         return Exchange(request, self.store)
@@ -385,8 +388,8 @@ class FakeS3:
         headers = list(error.headers.items())
         if error.members:  # an object's state, sent as GetObject sends it
             headers.extend(self.serializer.header_members("GetObject", error.members))
-        if error.status == 304:
-            return WireResponse(304, headers, b"")
+        if error.status == 304 or error.bodyless:
+            return WireResponse(error.status, headers, b"")
         parts = [
             '<?xml version="1.0" encoding="UTF-8"?>\n<Error>',
             f"<Code>{error.code}</Code><Message>{escape(error.text)}</Message>",

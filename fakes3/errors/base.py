@@ -11,6 +11,7 @@ class S3Error(Exception):
     code: ClassVar[str] = "InternalError"
     status: ClassVar[int] = 500
     message: ClassVar[str] = "We encountered an internal error. Please try again."
+    bodyless: ClassVar[bool] = False  # answered with its status and headers only
 
     def __init__(self, message: str | None = None, /, **fields: object) -> None:
         self.text = message if message is not None else self.message

@@ -405,6 +405,13 @@ class BadRequest(S3Error):
     message = "Bad Request"
 
 
+class KeyClimbsOut(BadRequest):
+    """A key whose ``..`` segments climb above it (``../x``, raw or percent-encoded): S3
+    answers a bare 400, no error document."""
+
+    bodyless = True
+
+
 class InvalidPartNumber(S3Error):
     """GET/HEAD ``partNumber`` names a part the object does not have."""
 

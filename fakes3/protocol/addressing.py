@@ -100,3 +100,19 @@ def resolve(host: str, path: str, base_domain: str) -> tuple[str | None, str | N
         return None, None
     name, slash, key = trimmed.partition("/")
     return name, (key or None) if slash else None
+
+
+def climbs_out(key: str) -> bool:
+    """Whether ``..`` segments in ``key`` climb above it, as URL dot-segment removal would
+    (``../x``, ``a/../../x``, ``..``); ``a/../b`` stays inside and is a key like any other."""
+    if ".." not in key:
+        return False
+    depth = 0
+    for segment in key.split("/"):
+        if segment == "..":
+            depth -= 1
+            if depth < 0:
+                return True
+        elif segment != ".":
+            depth += 1
+    return False

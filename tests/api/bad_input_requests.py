@@ -79,8 +79,12 @@ REQUEST_CASES: list[Case] = [
         "InvalidRequest",  # no Object Lock on the bucket: refused first
     ),
     # -- odd keys and bucket names -----------------------------------------------------------
-    Case("key-dotdot", "GET", "/{b}/../../etc/passwd", code="NoSuchKey"),
-    Case("key-dotdot-encoded", "GET", "/{b}/..%2F..%2Fetc%2Fpasswd", code="NoSuchKey"),
+    # ``..`` segments that climb above the key: S3's bare 400, no error document
+    Case("key-dotdot", "GET", "/{b}/../../etc/passwd", status=400),
+    Case("key-dotdot-encoded", "GET", "/{b}/..%2F..%2Fetc%2Fpasswd", status=400),
+    Case("key-dotdot-put", "PUT", "/{b}/%2E%2E/x", body=b"abc", status=400),
+    Case("key-dotdot-only", "PUT", "/{b}/..", body=b"abc", status=400),
+    Case("key-dotdot-delete", "DELETE", "/{b}/existing/../../existing", status=400),
     Case("key-nul", "GET", "/{b}/a%00b", code="NoSuchKey"),
     Case("key-1025-bytes", "PUT", "/{b}/" + "k" * 1025, body=b"abc", code="KeyTooLongError"),
     Case(

@@ -478,6 +478,27 @@ def test_a_continuation_of_no_header_is_a_bad_request(
     assert snapshot(s3, bucket) == before
 
 
+def test_a_key_climbing_out_with_dot_segments_is_a_bare_400(
+    endpoint: str, s3: BaseClient, bucket: str
+) -> None:
+    """botocore keeps ``..`` in the path; S3 answers a key whose ``..`` climbs above it with
+    400 and no body (the AWS CLI prints "An error occurred (400) … Bad Request"). One that
+    stays inside (``a/../b``) is stored under its literal name, as S3 stores it."""
+    before = snapshot(s3, bucket)
+    for key in ("../y", "..", "x/../../y"):
+        with pytest.raises(ClientError) as refused:
+            s3.put_object(Bucket=bucket, Key=key, Body=b"q")
+        assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+        assert refused.value.response["Error"]["Code"] == "400"  # no error document
+    assert snapshot(s3, bucket) == before
+    reply = exchange(endpoint, request("GET", f"/{bucket}/%2E%2E/{bucket}/x", []))
+    assert (reply.status, reply.body) == (400, b"")
+    assert reply.headers["x-amz-request-id"]
+    for key in ("a/../b", "./z", "a/.."):
+        s3.put_object(Bucket=bucket, Key=key, Body=key.encode())
+        assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == key.encode()
+
+
 def test_repeated_header_values_are_joined_not_collapsed(
     endpoint: str, s3: BaseClient, bucket: str
 ) -> None:
