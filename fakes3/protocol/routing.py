@@ -23,6 +23,19 @@ SERVICE, BUCKET, OBJECT = "service", "bucket", "object"
 _EXPRESS_ONLY = frozenset({"ListDirectoryBuckets", "CreateSession"})
 # Query parameters SDKs add for their own bookkeeping; they never select an operation.
 _IGNORED_QUERY = frozenset({"x-id"})
+# A listing parameter of the other ListObjects version is refused, not ignored, before the
+# bucket is looked up: S3's message for each, ArgumentName and no ArgumentValue (a V1 request
+# with both V2 parameters is refused for continuation-token).
+_OTHER_VERSIONS_PARAMETERS = {
+    "ListObjects": (
+        (
+            "continuation-token",
+            "continuation-token only supported in REST.GET.BUCKET with list-type=2",
+        ),
+        ("start-after", "startAfter only supported in REST.GET.BUCKET with list-type=2"),
+    ),
+    "ListObjectsV2": (("marker", "Marker unsupported with REST.GET.BUCKET in list-type=2"),),
+}
 # Not a sub-resource that conflicts: S3 answers ``GET /bucket?session`` on a general purpose
 # bucket with the listing (CreateSession is for directory buckets only).
 _NOT_SELECTORS = frozenset({"session"})
@@ -141,6 +154,10 @@ class Router:
                         found = route
                 elif found is None or _signed_for_express(query, headers):
                     return route
+        if found is not None and found.operation in _OTHER_VERSIONS_PARAMETERS:
+            for name, message in _OTHER_VERSIONS_PARAMETERS[found.operation]:
+                if name in query:
+                    raise InvalidArgument(message, ArgumentName=name)
         return found
 
 

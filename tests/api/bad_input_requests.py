@@ -79,6 +79,12 @@ REQUEST_CASES: list[Case] = [
         "InvalidRequest",  # no Object Lock on the bucket: refused first
     ),
     # -- odd keys and bucket names -----------------------------------------------------------
+    # a listing parameter of the other version: refused before the bucket is looked up
+    Case("list-v1-start-after", "GET", "/{b}?start-after=a", code="InvalidArgument"),
+    Case("list-v2-marker", "GET", "/{b}?list-type=2&marker=a", code="InvalidArgument"),
+    Case(
+        "list-v1-token-no-bucket", "GET", "/nosuch-{b}?continuation-token=x", code="InvalidArgument"
+    ),
     # ``..`` segments that climb above the key: S3's bare 400, no error document
     Case("key-dotdot", "GET", "/{b}/../../etc/passwd", status=400),
     Case("key-dotdot-encoded", "GET", "/{b}/..%2F..%2Fetc%2Fpasswd", status=400),

@@ -88,8 +88,37 @@ def test_two_sub_resources_conflict(
 
 
 @pytest.mark.parametrize(
+    ("query", "name", "message"),
+    [
+        (
+            {"start-after": "a"},
+            "start-after",
+            "startAfter only supported in REST.GET.BUCKET with list-type=2",
+        ),
+        (
+            {"continuation-token": "", "start-after": "a"},
+            "continuation-token",
+            "continuation-token only supported in REST.GET.BUCKET with list-type=2",
+        ),
+        (
+            {"list-type": "2", "marker": "a"},
+            "marker",
+            "Marker unsupported with REST.GET.BUCKET in list-type=2",
+        ),
+    ],
+)
+def test_a_parameter_of_the_other_listing_version_is_refused(
+    query: dict[str, str], name: str, message: str
+) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        default_router().match("GET", BUCKET, query, set())
+    assert (refused.value.text, refused.value.fields) == (message, {"ArgumentName": name})
+
+
+@pytest.mark.parametrize(
     ("method", "target", "query", "operation"),
     [
+        ("GET", BUCKET, {"list-type": "3", "marker": "a"}, "ListObjects"),
         ("GET", OBJECT, {"tagging": "", "versionId": "v"}, "GetObjectTagging"),
         ("PUT", OBJECT, {"partNumber": "1", "uploadId": "u"}, "UploadPart"),
         ("GET", BUCKET, {"uploads": "", "prefix": "p", "max-uploads": "1"}, "ListMultipartUploads"),
