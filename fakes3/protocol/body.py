@@ -94,6 +94,13 @@ class LimitedInput:
         return self._remaining is not None and self._remaining <= 0
 
 
+# x-amz-checksum-* headers that name no checksum value: what a write asks for
+# (CreateMultipartUpload's algorithm and type) or a read wants (GetObject's mode).
+_CHECKSUM_SETTINGS = frozenset(
+    {"x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-mode"}
+)
+
+
 class RequestBody:
     """The decoded, verified body of one request; see the module docstring."""
 
@@ -177,12 +184,16 @@ class RequestBody:
         self._checks.append((hashlib.md5(), expected, lambda: BadDigest(ExpectedDigest=value)))
 
     def _setup_checksum_headers(self, headers: Mapping[str, str]) -> None:
-        found = [
-            (algorithm, value)
-            for name, value in headers.items()
-            if name.startswith("x-amz-checksum-")
-            and (algorithm := checksums.algorithm_from_header(name)) is not None
-        ]
+        found = []
+        for name, value in headers.items():
+            if name.startswith("x-amz-checksum-"):
+                algorithm = checksums.algorithm_from_header(name)
+                if algorithm is not None:
+                    found.append((algorithm, value))
+                elif name not in _CHECKSUM_SETTINGS:  # x-amz-checksum-sha256a: no algorithm
+                    raise InvalidRequest(
+                        "The algorithm type you specified in x-amz-checksum- header is invalid."
+                    )
         if len(found) + (self._trailer is not None) > 1:
             raise InvalidRequest(
                 "Expecting a single x-amz-checksum- header. Multiple checksum Types are not "
@@ -201,7 +212,11 @@ class RequestBody:
             self._header_check = (checksums.new_checksum(algorithm), expected, mismatch)
             self._checks.append(self._header_check)
             self.checksum_algorithm = algorithm
-        if sdk_algorithm and self.checksum_algorithm is None:
+        if sdk_algorithm and sdk_algorithm not in checksums.ALGORITHMS:
+            self._sdk_error = InvalidRequest(
+                "Value for x-amz-sdk-checksum-algorithm header is invalid."
+            )
+        elif sdk_algorithm and self.checksum_algorithm is None:
             self._sdk_error = InvalidRequest(
                 "x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* "
                 "or x-amz-trailer headers were found."

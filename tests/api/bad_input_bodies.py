@@ -173,6 +173,14 @@ BODY_CASES: list[Case] = [
         "BadDigest",
     ),
     Case(
+        "checksum-no-algorithm",
+        "PUT",
+        "/{b}/x",
+        (("x-amz-checksum-sha256a", "AAAAAA=="),),
+        b"abc",
+        "InvalidRequest",
+    ),
+    Case(
         "sha256-wrong",
         "PUT",
         "/{b}/x",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from stored_blobs import stored_blobs
 
-from fakes3.errors import BadDigest
+from fakes3.errors import BadDigest, InvalidRequest
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.checksums import new_checksum
 from fakes3.protocol.digests import Digests
@@ -57,6 +57,32 @@ def test_a_wrong_checksum_stores_nothing() -> None:
     with pytest.raises(BadDigest):
         write_stream(blobs, body, ["CRC32"])
     assert blobs._blobs == {}
+
+
+@pytest.mark.parametrize("name", ["x-amz-checksum-sha256a", "x-amz-checksum-foo"])
+def test_a_checksum_header_of_no_algorithm_is_refused(name: str) -> None:
+    """It was ignored and the body stored unchecked."""
+    with pytest.raises(InvalidRequest) as refused:
+        RequestBody(io.BytesIO(DATA), {name: CRC32}, len(DATA))
+    assert refused.value.text == (
+        "The algorithm type you specified in x-amz-checksum- header is invalid."
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["x-amz-checksum-algorithm", "x-amz-checksum-type", "x-amz-checksum-mode"]
+)
+def test_checksum_settings_are_no_checksum_headers(name: str) -> None:
+    body = RequestBody(io.BytesIO(DATA), {name: "CRC32"}, len(DATA))
+    assert body.checksum_algorithm is None
+
+
+def test_an_sdk_algorithm_of_no_algorithm_is_refused() -> None:
+    headers = {"x-amz-checksum-crc32": CRC32, "x-amz-sdk-checksum-algorithm": "FOO"}
+    body = RequestBody(io.BytesIO(DATA), headers, len(DATA))
+    with pytest.raises(InvalidRequest) as refused:
+        body.check_sdk_algorithm()
+    assert refused.value.text == "Value for x-amz-sdk-checksum-algorithm header is invalid."
 
 
 def test_digests_of_a_large_stream_match_hashing_it_whole() -> None:
