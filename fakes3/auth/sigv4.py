@@ -203,6 +203,9 @@ def parse_credential(text: str, query: bool) -> Credential:
     return credential
 
 
+_COMPONENTS = frozenset({"Credential", "SignedHeaders", "Signature"})
+
+
 @functools.lru_cache(maxsize=256)  # a client signs the same way, but for the signature
 def _components(value: str) -> tuple[Credential, tuple[str, ...], str]:
     """Credential, signed headers and signature of an Authorization header's value."""
@@ -210,7 +213,8 @@ def _components(value: str) -> tuple[Credential, tuple[str, ...], str]:
     fields: dict[str, str] = {}
     for component in rest.split(","):
         name, equals, field_value = component.strip().partition("=")
-        if not equals:
+        # each of the three once, nothing else (two Authorization headers arrive joined)
+        if not equals or name not in _COMPONENTS or name in fields:
             raise _header_malformed(
                 f'the authorization component "{component.strip()}" is malformed.'
             )

@@ -125,6 +125,32 @@ def test_wrong_secret(auth_server: Running, alice_bucket: str, auth_http: reques
     )
 
 
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda value: value + ", Foo=bar",  # a fourth component
+        lambda value: value + ", Signature=" + "0" * 64,  # the signature twice
+        lambda value: value + "," + value,  # two Authorization headers, as they arrive joined
+    ],
+    ids=["unknown-component", "repeated-component", "two-headers"],
+)
+def test_an_authorization_header_of_other_components_is_malformed(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session, spoil: Any
+) -> None:
+    """Only Credential, SignedHeaders and Signature, once each (was accepted, last one won)."""
+    url = f"{auth_server.url}/{alice_bucket}/spoiled"
+    headers = sign("PUT", url, key="alice", secret="alice-secret", body=b"x")
+    headers["Authorization"] = spoil(headers["Authorization"])
+    response = send(auth_http, "PUT", url, headers, b"x")
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "AuthorizationHeaderMalformed", 400)
+    assert fields["Message"].endswith("is malformed.")
+    head = auth_http.head(url, headers=sign("HEAD", url, key="alice", secret="alice-secret"))
+    assert head.status_code == 404
+
+
 def test_wrong_region(auth_server: Running, alice_bucket: str, auth_http: requests.Session) -> None:
     url = f"{auth_server.url}/{alice_bucket}/k"
     response = send(
