@@ -148,6 +148,11 @@ def _resolve(kind: str, value: str, accounts: Accounts, argument: str) -> dict[s
     )
 
 
+# "An ACL can have up to 100 grants" (the user guide's ACL overview); S3 refuses a body of
+# more as malformed.
+MAX_GRANTS = 100
+
+
 def from_headers(params: Mapping[str, Any], owner: str, accounts: Accounts) -> dict[str, Any]:
     """The ACL the x-amz-grant-* members say (the owner gets nothing it is not granted)."""
     grants = []
@@ -180,8 +185,11 @@ def from_body(policy: Any, owner: str, accounts: Accounts) -> dict[str, Any]:
         raise MalformedACLError()
     if stated["ID"] != owner:
         raise AccessDenied()
+    stated_grants = policy.get("Grants") or []
+    if len(stated_grants) > MAX_GRANTS:
+        raise MalformedACLError()
     grants = []
-    for grant in policy.get("Grants") or []:
+    for grant in stated_grants:
         grantee = grant.get("Grantee") if isinstance(grant, dict) else None
         permission = grant.get("Permission") if isinstance(grant, dict) else None
         if not isinstance(grantee, dict) or permission not in PERMISSIONS:

@@ -133,6 +133,14 @@ def test_bad_bodies(body: dict[str, Any], error: type[Exception]) -> None:
         acl.from_body(body, OWNER.canonical_id, ACCOUNTS)
 
 
+def test_an_acl_holds_at_most_100_grants() -> None:
+    """The user guide's ACL overview: "An ACL can have up to 100 grants" (101 were stored)."""
+    grant = {"Grantee": {"Type": "Group", "URI": acl.LOG_DELIVERY}, "Permission": "WRITE"}
+    assert len(acl.from_body(_body(*[grant] * 100), OWNER.canonical_id, ACCOUNTS)["Grants"]) == 100
+    with pytest.raises(MalformedACLError):
+        acl.from_body(_body(*[grant] * 101), OWNER.canonical_id, ACCOUNTS)
+
+
 @pytest.mark.parametrize(
     "document, account, permission, ignore_public, allowed",
     [
