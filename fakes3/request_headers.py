@@ -95,6 +95,9 @@ class _TappedHeaderReader(cheroot_server.HeaderReader):
             # cheroot would answer a bare 501 itself; the app answers S3's NotImplemented.
             self.unknown_coding = coding
             del hdict[b"Transfer-Encoding"]
+        elif coding and coding != b"chunked" and coding.strip().lower() == b"chunked":
+            # coding names are case-insensitive (RFC 9112 7); cheroot knows only "chunked"
+            hdict[b"Transfer-Encoding"] = b"chunked"
         if hdict.get(b"Expect", b"").lower() == b"100-continue":
             # cheroot would send "100 Continue" at once; fakes3/server.py sends it when the
             # app first reads the body, so a request refused before that is answered alone.

@@ -118,6 +118,8 @@ def restore_object(ctx: Context, params: Params) -> Output:
     ``ObjectAlreadyInActiveTierError`` (``InvalidArgument`` with ``Days``, AWS's message).
     """
     request: dict[str, Any] = params.get("RestoreRequest") or {}
+    if request.get("Type") not in (None, "SELECT"):  # the model's only RestoreRequestType
+        raise MalformedXML()
     if request.get("Type") is not None or request.get("OutputLocation") is not None:
         raise NotImplementedByFakeS3("fakes3 does not implement S3 Select restores.")
     if request.get("Tier") is not None:  # the top-level Tier belongs to SELECT requests

@@ -325,6 +325,19 @@ def test_ambiguous_framing_is_400_and_stores_nothing(
     assert snapshot(s3, bucket) == before
 
 
+@pytest.mark.parametrize("coding", ["CHUNKED", "Chunked"])
+def test_a_transfer_coding_name_is_case_insensitive(
+    endpoint: str, s3: BaseClient, bucket: str, coding: str
+) -> None:
+    """RFC 9112 7: ``CHUNKED`` is ``chunked`` (it was 411 MissingContentLength)."""
+    headers = [("Transfer-Encoding", coding)]
+    reply = exchange(
+        endpoint, request("PUT", f"/{bucket}/cased", headers, b"5\r\nhello\r\n0\r\n\r\n")
+    )
+    assert reply.status == 200, reply.raw[:400]
+    assert s3.get_object(Bucket=bucket, Key="cased")["Body"].read() == b"hello"
+
+
 @pytest.mark.parametrize("version", ["HTTP/1.1", "HTTP/1.0"])
 def test_a_request_without_host(endpoint: str, s3: BaseClient, bucket: str, version: str) -> None:
     """RFC 9112 3.2: an HTTP/1.1 request without Host is a 400; HTTP/1.0 had no Host."""

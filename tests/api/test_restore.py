@@ -205,6 +205,8 @@ def test_bad_restore_requests(cs3: BaseClient, bucket: str) -> None:
         cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={"Days": 1, "Tier": "Bulk"})
     with raises_client_error("NotImplemented", 501):
         cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={"Type": "SELECT"})
+    with raises_client_error("MalformedXML", 400):  # SELECT is the only type there is
+        cs3.restore_object(Bucket=bucket, Key="deep", RestoreRequest={"Type": "FOO"})
     with raises_client_error("NoSuchKey", 404):
         cs3.restore_object(Bucket=bucket, Key="absent", RestoreRequest={"Days": 1})
     assert "Restore" not in cs3.head_object(Bucket=bucket, Key="deep")
