@@ -30,6 +30,10 @@ def test_tags_round_trip_and_delete(s3: BaseClient, bucket: str) -> None:
         ([{"Key": "k" * 129, "Value": "x"}], "too long"),
         ([{"Key": "k", "Value": "v" * 257}], "too long"),
         ([{"Key": "bad<key>", "Value": "x"}], "invalid"),
+        # spaces are Unicode's separators, not the white-space controls (were accepted)
+        ([{"Key": "tab\tkey", "Value": "x"}], "TagKey you have provided is invalid"),
+        ([{"Key": "k", "Value": "line\nbreak"}], "TagValue you have provided is invalid"),
+        ([{"Key": "k", "Value": "cr\r"}], "TagValue you have provided is invalid"),
         ([{"Key": f"k{i}", "Value": "v"} for i in range(51)], "cannot be greater than 50"),
     ],
 )
@@ -41,6 +45,12 @@ def test_bad_tags_are_invalid_tag_and_keep_the_old_set(
         s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
     assert message in caught.value.response["Error"]["Message"]
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == [{"Key": "keep", "Value": "me"}]
+
+
+def test_spaces_of_any_script_are_tag_text(s3: BaseClient, bucket: str) -> None:
+    tags = [{"Key": "a b\u00a0c\u2003d", "Value": "ключ значение"}]
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags
 
 
 def test_missing_bucket_is_no_such_bucket(s3: BaseClient) -> None:

@@ -15,8 +15,9 @@ from fakes3.operations.context import Context, Handler, Params
 
 MAX_BUCKET_TAGS = 50
 MAX_OBJECT_TAGS = 10
-# Letters, digits and white space in any script, and + - = . _ : / @
-_ALLOWED = re.compile(r"[\w\s+\-=._:/@]*")
+# Letters, digits and spaces in any script (Unicode's separators, \p{Z}: not tab, CR, LF and
+# the other white-space controls Python's \s also matches), and + - = . _ : / @
+_ALLOWED = re.compile(r"(?:[\w+\-=._:/@]|(?![\t\n\x0b\x0c\r\x1c-\x1f\x85])\s)*")
 
 
 def check_tags(
