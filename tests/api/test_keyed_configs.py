@@ -262,6 +262,16 @@ BAD_BODIES = [
     ("analytics", f"{EXPORT}.Bucket", "reports-bucket", "InvalidS3DestinationBucket"),
     ("analytics", "Filter.Prefix", "both/", "MalformedXML"),
     ("analytics", "Filter.And.Tags", None, "MalformedXML"),  # an And of one predicate
+    # a filter's tags follow the tag rules (were accepted)
+    ("analytics", "Filter.And.Tags", [{"Key": "aws:k", "Value": "v"}], "InvalidTag"),
+    (
+        "analytics",
+        "Filter.And.Tags",
+        [{"Key": "k", "Value": "1"}, {"Key": "k", "Value": "2"}],
+        "InvalidTag",
+    ),
+    ("intelligent_tiering", "Filter.Tag", {"Key": "k!!", "Value": "v"}, "InvalidTag"),
+    ("intelligent_tiering", "Filter.Tag", {"Key": "k" * 129, "Value": "v"}, "InvalidTag"),
     # metrics: filter forms, access point ARNs
     ("metrics", "Filter.Prefix", "also/", "MalformedXML"),
     ("metrics", "Filter.AccessPointArn", "arn:aws:s3:::not-an-access-point", "InvalidArgument"),

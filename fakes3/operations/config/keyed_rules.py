@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from fakes3.errors import InvalidArgument, InvalidS3DestinationBucket, MalformedXML
+from fakes3.operations.config.tagging import check_filter_tags
 from fakes3.protocol.model import load_model
 
 CONFIG_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
@@ -58,6 +59,7 @@ def check_filter(found: Any, forms: tuple[str, ...]) -> None:
         return
     if sum(1 for form in forms if form in found) > 1:
         raise MalformedXML()
+    check_filter_tags(found)
     conjunction = found.get("And")
     if conjunction is not None:
         predicates = len(conjunction.get("Tags") or [])

@@ -27,6 +27,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.buckets import validate_bucket_name
 from fakes3.operations.config.declaration import BucketConfig
+from fakes3.operations.config.tagging import check_filter_tags
 from fakes3.operations.context import Context, Handler, Params
 from fakes3.protocol.model import load_model
 
@@ -66,6 +67,7 @@ def _check_filter(rule: dict[str, Any]) -> None:
     rule_filter = rule["Filter"]
     if "Prefix" in rule or sum(form in rule_filter for form in ("Prefix", "Tag", "And")) > 1:
         raise MalformedXML()
+    check_filter_tags(rule_filter)
     _check_prefix(rule_filter.get("Prefix") or (rule_filter.get("And") or {}).get("Prefix"))
     marker = rule.get("DeleteMarkerReplication")
     if marker is None:

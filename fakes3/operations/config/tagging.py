@@ -50,6 +50,16 @@ def check_tags(
     return tags
 
 
+def check_filter_tags(found: dict[str, Any]) -> None:
+    """The tags of a configuration's filter (``Tag``, or ``And``'s ``Tags``) follow the tag
+    rules: a key each (else MalformedXML), no ``aws:`` key, no key twice."""
+    tags = [found["Tag"]] if found.get("Tag") is not None else []
+    tags += (found.get("And") or {}).get("Tags") or []
+    if any(not isinstance(tag, dict) or "Key" not in tag for tag in tags):
+        raise MalformedXML()
+    check_tags([(tag["Key"], tag.get("Value", "")) for tag in tags], MAX_BUCKET_TAGS, "Object")
+
+
 def tag_pairs(tagging: dict[str, Any]) -> list[tuple[str, str]]:
     """``{"TagSet": [{"Key": .., "Value": ..}]}`` as pairs; a tag without Key is malformed, and
     so is a document without its required TagSet (``<Tagging/>``; an empty TagSet is fine)."""
