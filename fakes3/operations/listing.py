@@ -54,12 +54,24 @@ def _encoder(params: Params) -> Encode:
 
 
 def _max_keys(params: Params) -> int:
+    """``max-keys`` capped at 1000; a negative one is refused with the object listings' own
+    message (one that is no 32-bit integer is refused by the parser)."""
     value = params.get("MaxKeys", 1000)
     if value < 0:
         raise InvalidArgument(
-            "Provided max-keys not an integer or within integer range",
-            ArgumentName="max-keys",
+            "Argument maxKeys must be an integer between 0 and 2147483647",
+            ArgumentName="maxKeys",
             ArgumentValue=value,
+        )
+    return min(int(value), 1000)
+
+
+def _version_max_keys(params: Params) -> int:
+    """ListObjectVersions says so its own way (the AWS CLI against S3: versitygw#1809)."""
+    value = params.get("MaxKeys", 1000)
+    if value < 0:
+        raise InvalidArgument(
+            "max-keys cannot be negative", ArgumentName="max-keys", ArgumentValue=value
         )
     return min(int(value), 1000)
 
@@ -205,7 +217,7 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
         delimiter=params.get("Delimiter", ""),
         key_marker=key_marker,
         version_marker=version_marker,
-        max_keys=_max_keys(params),
+        max_keys=_version_max_keys(params),
     )
     owner, now = _owner(ctx, params), _restore_clock(ctx, params)
     entries: list[tuple[str, dict[str, Any]]] = []

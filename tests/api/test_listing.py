@@ -315,7 +315,7 @@ def test_bad_encoding_type_is_invalid_argument(raw: Raw, listed: str) -> None:
     assert_s3_error(response, "InvalidArgument", 400)
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "1.5"])
+@pytest.mark.parametrize("value", ["abc", "1.5", "2147483648"])
 @pytest.mark.parametrize("list_type", ["2", None])
 def test_bad_max_keys_is_invalid_argument(
     raw: Raw, listed: str, value: str, list_type: str | None
@@ -325,6 +325,30 @@ def test_bad_max_keys_is_invalid_argument(
         params["list-type"] = list_type
     fields = assert_s3_error(raw("GET", f"/{listed}", params=params), "InvalidArgument", 400)
     assert fields["ArgumentName"] == "max-keys"
+
+
+@pytest.mark.parametrize(
+    "query, message, name",
+    [
+        (
+            {"max-keys": "-1"},
+            "Argument maxKeys must be an integer between 0 and 2147483647",
+            "maxKeys",
+        ),
+        (
+            {"list-type": "2", "max-keys": "-3"},
+            "Argument maxKeys must be an integer between 0 and 2147483647",
+            "maxKeys",
+        ),
+        ({"versions": "", "max-keys": "-1"}, "max-keys cannot be negative", "max-keys"),
+    ],
+)
+def test_a_negative_max_keys_gets_each_listings_message(
+    raw: Raw, listed: str, query: dict[str, str], message: str, name: str
+) -> None:
+    fields = assert_s3_error(raw("GET", f"/{listed}", params=query), "InvalidArgument", 400)
+    assert (fields["Message"], fields["ArgumentName"]) == (message, name)
+    assert fields["ArgumentValue"] == query["max-keys"]
 
 
 def test_bad_continuation_token_is_invalid_argument(s3: BaseClient, listed: str) -> None:
