@@ -1,9 +1,14 @@
-"""Opaque continuation tokens: the last name a page returned, base64url-encoded."""
+"""Opaque continuation tokens: the last name a page returned after its CRC32, base64url-encoded.
+
+The CRC makes a token fakes3 did not issue (base64 of any key, ``AAAA``) the error S3 gives for
+one, instead of a place to resume from.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 
 from fakes3.errors import InvalidArgument
 
@@ -11,7 +16,8 @@ _ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_="
 
 
 def encode_token(last: str) -> str:
-    return base64.urlsafe_b64encode(last.encode("utf-8")).decode("ascii")
+    name = last.encode("utf-8")
+    return base64.urlsafe_b64encode(zlib.crc32(name).to_bytes(4, "big") + name).decode("ascii")
 
 
 def decode_token(token: str) -> str:
@@ -19,7 +25,11 @@ def decode_token(token: str) -> str:
     try:
         if not token or token.strip(_ALPHABET):
             raise ValueError(token)
-        return base64.urlsafe_b64decode(token.encode("ascii")).decode("utf-8")
+        decoded = base64.urlsafe_b64decode(token.encode("ascii"))
+        check, name = decoded[:4], decoded[4:]
+        if len(check) < 4 or zlib.crc32(name).to_bytes(4, "big") != check:
+            raise ValueError(token)
+        return name.decode("utf-8")
     except (binascii.Error, UnicodeError, ValueError):
         raise InvalidArgument(
             "The continuation token provided is incorrect",

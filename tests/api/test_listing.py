@@ -351,9 +351,16 @@ def test_a_negative_max_keys_gets_each_listings_message(
     assert fields["ArgumentValue"] == query["max-keys"]
 
 
-def test_bad_continuation_token_is_invalid_argument(s3: BaseClient, listed: str) -> None:
-    with raises_client_error("InvalidArgument", 400):
-        s3.list_objects_v2(Bucket=listed, ContinuationToken="!!not a token!!")
+@pytest.mark.parametrize("made_up", ["!!not a token!!", "AAAA", "CQ==", "ZSBm"])  # ZSBm: "e f"
+def test_a_token_fakes3_did_not_issue_is_invalid_argument(
+    s3: BaseClient, listed: str, made_up: str
+) -> None:
+    """Base64 of a key is no token (it was taken as a place to resume from)."""
+    with raises_client_error("InvalidArgument", 400) as refused:
+        s3.list_objects_v2(Bucket=listed, ContinuationToken=made_up)
+    assert (
+        refused.value.response["Error"]["Message"] == "The continuation token provided is incorrect"
+    )
 
 
 MANY = 1005
