@@ -74,6 +74,12 @@ def validate(ctx: Context, params: Params, document: dict[str, Any]) -> dict[str
                 ArgumentName=unit,
                 ArgumentValue=period,
             )
+        if period > _LONGEST[unit]:  # the user guide: at most 100 years (36,500 days)
+            raise InvalidArgument(
+                f"Default retention period cannot exceed {_LONGEST[unit]} {unit.lower()}.",
+                ArgumentName=unit,
+                ArgumentValue=period,
+            )
         stored["Rule"] = {"DefaultRetention": {"Mode": mode, unit: period}}
     bucket = params["Bucket"]
     if configuration(ctx.store, bucket) is None and ctx.store.bucket_now(bucket).versioning != (
@@ -83,6 +89,9 @@ def validate(ctx: Context, params: Params, document: dict[str, Any]) -> dict[str
             "Versioning must be 'Enabled' on the bucket to apply a Object Lock configuration"
         )
     return stored
+
+
+_LONGEST = {"Days": 36500, "Years": 100}
 
 
 def enable(ctx: Context, bucket: str) -> None:

@@ -95,7 +95,20 @@ BAD_CONFIGS = [
     (_lock_config("invalid", Years=1), "MalformedXML", 400),
     (_lock_config(Days=0), "InvalidArgument", 400),
     (_lock_config(Years=-1), "InvalidArgument", 400),
+    # at most 100 years, the user guide's limit (2147483647 years were stored, then clamped)
+    (_lock_config(Days=36501), "InvalidArgument", 400),
+    (_lock_config(Years=101), "InvalidArgument", 400),
+    (_lock_config(Years=2147483647), "InvalidArgument", 400),
 ]
+
+
+@pytest.mark.parametrize("period", [{"Days": 36500}, {"Years": 100}])
+def test_the_longest_default_retention_is_100_years(
+    cs3: BaseClient, locked: str, period: dict[str, int]
+) -> None:
+    cs3.put_object_lock_configuration(Bucket=locked, ObjectLockConfiguration=_lock_config(**period))
+    got = cs3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"]
+    assert got["Rule"]["DefaultRetention"] == {"Mode": "GOVERNANCE", **period}
 
 
 def test_missing_and_empty_bodies(clocked_server: Server, cs3: BaseClient, locked: str) -> None:
