@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
+from fakes3.store.object_lock import until_of
 from fakes3.store.records import ObjectRecord
 
 DAY = 86400
@@ -291,6 +292,8 @@ def plan_key(
         since = successor.last_modified.timestamp()
         rank = index - 1  # 0 = the newest noncurrent version
         gone = _noncurrent_expiry(rules, version, since, rank, now, day, horizon)
+        if gone is not None and _locked(version, now, horizon):
+            gone = None  # kept: a delete marker above it is no lone marker either
         if gone is not None:
             actions.append(Action("delete-version", key, version.version_id, gone, None, version))
             removed += 1
@@ -323,6 +326,19 @@ def plan_key(
     if target is not None:
         actions.append(Action("transition", key, newest.version_id, target[1], target[0], newest))
     return actions
+
+
+def _locked(version: ObjectRecord, now: float, horizon: Horizon | None) -> bool:
+    """Whether Object Lock keeps the version from lifecycle, which never bypasses governance
+    (a legal hold, or retention still running; ``horizon`` hears when that ends)."""
+    if version.legal_hold == "ON":
+        return True
+    until = until_of(version)
+    if until is None or until.timestamp() <= now:
+        return False
+    if horizon is not None:
+        horizon.see(until.timestamp(), now)
+    return True
 
 
 def _lone_marker_rule(

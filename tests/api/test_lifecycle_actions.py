@@ -178,6 +178,55 @@ def test_expired_object_delete_marker_removed(app: FakeS3, s3: BaseClient, versi
     assert "Versions" not in listed and "DeleteMarkers" not in listed
 
 
+def test_a_marker_over_locked_versions_is_no_lone_marker(app: FakeS3, s3: BaseClient) -> None:
+    """Lifecycle never removes what Object Lock holds, nor a delete marker with versions
+    under it: the marker stays until the last version goes (it was removed while a legal hold
+    kept the version, and the deleted object came back)."""
+    name = f"lc-locked-{int(datetime.now(timezone.utc).timestamp() * 1000)}"
+    s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+    lifecycle(
+        s3,
+        name,
+        {
+            "ID": "clean",
+            "Filter": {"Prefix": ""},
+            "Status": "Enabled",
+            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+            "Expiration": {"ExpiredObjectDeleteMarker": True},
+        },
+    )
+    until = datetime.fromtimestamp(app.store.clock.now().timestamp() + 4.5 * DAY, timezone.utc)
+    held = s3.put_object(Bucket=name, Key="held", Body=b"h", ObjectLockLegalHoldStatus="ON")
+    s3.put_object(
+        Bucket=name,
+        Key="kept",
+        Body=b"k",
+        ObjectLockMode="GOVERNANCE",
+        ObjectLockRetainUntilDate=until,
+    )
+    for key in ("held", "kept"):
+        s3.delete_object(Bucket=name, Key=key)
+    for _ in range(3):
+        app.consistency.advance(DAY)
+        app.lifecycle.run()
+    listed = s3.list_object_versions(Bucket=name)
+    assert sorted(m["Key"] for m in listed["DeleteMarkers"]) == ["held", "kept"]
+    assert sorted(v["Key"] for v in listed["Versions"]) == ["held", "kept"]
+    assert keys(s3, name) == []
+    app.consistency.advance(3 * DAY)  # the retention ends: the version goes, then its marker
+    app.lifecycle.run()
+    app.lifecycle.run()
+    listed = s3.list_object_versions(Bucket=name)
+    assert [m["Key"] for m in listed["DeleteMarkers"]] == ["held"]
+    assert [v["Key"] for v in listed["Versions"]] == ["held"]
+    s3.put_object_legal_hold(
+        Bucket=name, Key="held", VersionId=held["VersionId"], LegalHold={"Status": "OFF"}
+    )
+    for item in listed["Versions"] + listed["DeleteMarkers"]:
+        s3.delete_object(Bucket=name, Key=item["Key"], VersionId=item["VersionId"])
+    s3.delete_bucket(Bucket=name)
+
+
 def test_incomplete_uploads_aborted_with_abort_headers(
     app: FakeS3, s3: BaseClient, bucket: str
 ) -> None:
