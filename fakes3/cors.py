@@ -95,7 +95,7 @@ def preflight(
     """An ``OPTIONS`` request: 200 with the CORS headers of the first matching rule, else
     S3's refusal. The key is not looked up: S3 answers for objects that do not exist."""
     origin = headers.get("origin")
-    if origin is None:
+    if not origin:  # an empty Origin names no origin either (it matched "*")
         raise BadRequest("Insufficient information. Origin request header needed.")
     method = headers.get("access-control-request-method")
     if method not in METHODS:

@@ -126,6 +126,10 @@ def test_preflight_needs_origin_and_a_method(s3: BaseClient, raw: Raw, bucket: s
     put_cors(s3, bucket, PUBLIC_RULE)
     fields = assert_s3_error(raw("OPTIONS", f"/{bucket}/k"), "BadRequest", 400)
     assert fields["Message"] == "Insufficient information. Origin request header needed."
+    empty = raw(
+        "OPTIONS", f"/{bucket}/k", headers={"Origin": "", "Access-Control-Request-Method": "GET"}
+    )
+    assert assert_s3_error(empty, "BadRequest", 400)["Message"] == fields["Message"]
     alone = raw("OPTIONS", f"/{bucket}/k", headers={"Origin": ORIGIN})
     assert assert_s3_error(alone, "BadRequest", 400)["Message"] == (
         "Invalid Access-Control-Request-Method: null"
