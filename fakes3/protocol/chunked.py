@@ -327,6 +327,8 @@ class AwsChunkedReader:
         if not self._trailer_mode:
             if self._read_line():
                 raise _terminated()  # S3: trailing data in a mode without trailers
+            if self._trailer_names:  # x-amz-trailer names one this mode cannot carry
+                raise _malformed_trailer()
             return
         for _ in range(MAX_TRAILERS + 1):
             line = self._read_line()

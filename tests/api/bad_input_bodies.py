@@ -180,6 +180,23 @@ BODY_CASES: list[Case] = [
         b"abc",
         "InvalidRequest",
     ),
+    Case(  # a trailer named beside a mode without trailers (was a KeyError: 500)
+        "aws-chunked-trailer-in-untrailed-mode",
+        "PUT",
+        "/{b}/x",
+        (
+            ("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"),
+            ("Content-Encoding", "aws-chunked"),
+            ("x-amz-decoded-content-length", "3"),
+            ("x-amz-trailer", "x-amz-checksum-crc32"),
+        ),
+        b"3;chunk-signature="
+        + b"0" * 64
+        + b"\r\nabc\r\n0;chunk-signature="
+        + b"0" * 64
+        + b"\r\n\r\n",
+        "MalformedTrailerError",
+    ),
     Case(
         "sha256-wrong",
         "PUT",

@@ -507,6 +507,13 @@ def test_trailer_in_a_mode_without_trailers() -> None:
     assert_terminated(fails(body, decoded_length=5, content_sha256=SIGNED))
 
 
+def test_a_declared_trailer_in_a_mode_without_trailers() -> None:
+    """x-amz-trailer beside a non-TRAILER mode: its checksum never comes (was a KeyError, 500)."""
+    body = signed_body([b"abc"])
+    error = fails(body, decoded_length=3, trailer_names=[CRC32], content_sha256=SIGNED)
+    assert_malformed_trailer(error)
+
+
 def test_botocore_body_missing_its_final_crlf() -> None:
     body = botocore_body(b"hello")[:-2]
     assert_terminated(fails(body, decoded_length=5, trailer_names=[CRC32]))
