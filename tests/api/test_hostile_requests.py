@@ -325,6 +325,25 @@ def test_ambiguous_framing_is_400_and_stores_nothing(
     assert snapshot(s3, bucket) == before
 
 
+@pytest.mark.parametrize("length", [2**63, 2**40, 5 * 2**30])
+def test_an_early_refusal_of_a_huge_body_answers_and_closes(
+    endpoint: str, s3: BaseClient, bucket: str, length: int
+) -> None:
+    """Refused before its body is read (a bad checksum header), a body announced in terabytes
+    was read whole by cheroot to keep the connection: MemoryError or OverflowError, the
+    connection dropped with no answer; a few GB stalled until the client gave up."""
+    before = snapshot(s3, bucket)
+    headers = [
+        ("x-amz-checksum-crc32c", "-1"),
+        ("Content-Length", str(length)),
+        ("Connection", "keep-alive"),  # the client would go on: the server must close
+    ]
+    reply = exchange(endpoint, request("PUT", f"/{bucket}/huge", headers, b"abc"))
+    _error(reply, "InvalidRequest", 400)
+    assert reply.headers.get("connection") == "close"
+    assert snapshot(s3, bucket) == before
+
+
 @pytest.mark.parametrize("coding", ["CHUNKED", "Chunked"])
 def test_a_transfer_coding_name_is_case_insensitive(
     endpoint: str, s3: BaseClient, bucket: str, coding: str
