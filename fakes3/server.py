@@ -10,6 +10,7 @@ one-line-per-request access log.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import struct
 import sys
@@ -40,6 +41,9 @@ _CHUNKED_DRAIN_LIMIT = 16 * 1024 * 1024
 # this it closes instead (cheroot reads the rest in one call: MemoryError for a terabyte).
 _DRAIN_LIMIT = 1 << 20
 _MAX_LINE = 64 * 1024  # a chunk-size or trailer line longer than this is not HTTP
+# RFC 9112 7.1: a chunk size is hex digits, then extensions or the line's end (16 digits
+# already pass any size S3 takes).
+_CHUNK_SIZE = re.compile(rb"([0-9A-Fa-f]{1,16})(?:[ \t]*;[^\n]*)?\r?\n\Z")
 
 
 def _stderr(line: str) -> None:
@@ -71,10 +75,8 @@ class _ChunkedInput:
             raise OSError("chunked body: chunk data not followed by CRLF")
         self._started = True
         line = rfile.readline(_MAX_LINE)
-        try:
-            size = int(line.split(b";", 1)[0], 16) if line.endswith(b"\n") else -1
-        except ValueError:
-            size = -1
+        digits = _CHUNK_SIZE.match(line)  # hex digits only: not "+3", "0x3" or "3 "
+        size = int(digits.group(1), 16) if digits else -1
         if size < 0:
             raise OSError(f"chunked body: bad chunk size line {line[:40]!r}")
         if size:

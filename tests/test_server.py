@@ -228,6 +228,13 @@ def test_chunked_body_lines_cross_chunk_boundaries() -> None:
 def test_chunked_body_cut_short_or_malformed_raises_oserror() -> None:
     with Server(line_app) as server:
         assert send_chunked(server, b"zz\r\nab\r\n0\r\n\r\n").startswith(b"OSError: ")
+        # a chunk size is hex digits (Python's int() took these); 17 digits pass any S3 size
+        for size in (b"+2", b"0x2", b"2 ", b" 2", b"1" * 17, b"1" * 70000):
+            sent = send_chunked(server, size + b"\r\nab\r\n0\r\n\r\n")
+            assert sent.startswith(b"OSError: "), size[:20]
+        assert (
+            send_chunked(server, b"2 ;ext\r\nab\r\n0\r\n\r\n") == repr([b"ab", b"", b""]).encode()
+        )
         head = b"PUT /b/k HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
         with socket.create_connection(("127.0.0.1", server.port), 10) as sock:
             sock.sendall(head + b"10\r\nab")
