@@ -54,12 +54,21 @@ class Route:
     rank: tuple[int, int]  # larger sorts first: (specificity, preference)
 
     def matches(self, query: Mapping[str, str], headers: Container[str]) -> bool:
+        return (
+            self.literals_match(query)
+            and all(q in query for q in self.required_query)
+            and all(h in headers for h in self.required_headers)
+        )
+
+    def literals_match(self, query: Mapping[str, str]) -> bool:
         for name, value in self.literals:
             if name not in query or (value is not None and query[name] != value):
                 return False
-        return all(q in query for q in self.required_query) and all(
-            h in headers for h in self.required_headers
-        )
+        return True
+
+    def serves(self, selector: str) -> bool:
+        """Whether this operation is the one the sub-resource ``selector`` names."""
+        return selector in self.required_query or any(n == selector for n, _ in self.literals)
 
 
 def _target(path: str) -> str:
@@ -144,8 +153,9 @@ class Router:
         ListBuckets are both ``GET /``); a request signed for the ``s3express`` service gets
         the Express one, as S3's separate Express endpoint would answer it.
         """
-        if len(query) > 1:
-            _refuse_conflicts(self.selectors.intersection(query))
+        selected = self.selectors.intersection(query) if query else ()
+        if len(selected) > 1:
+            _refuse_conflicts(selected)
         found: Route | None = None
         for route in self._table.get((method, target), ()):
             if route.matches(query, headers):
@@ -154,11 +164,33 @@ class Router:
                         found = route
                 elif found is None or _signed_for_express(query, headers):
                     return route
+        if selected:
+            (selector,) = selected
+            if found is None or not found.serves(selector):
+                # The sub-resource names the operation, never a plain one beside it: one that
+                # lacks a required member (``?attributes`` without its header) is that
+                # operation, refused by its handler; one this method does not have is None.
+                found = self._serving(method, target, selector, query)
         if found is not None and found.operation in _OTHER_VERSIONS_PARAMETERS:
             for name, message in _OTHER_VERSIONS_PARAMETERS[found.operation]:
                 if name in query:
                     raise InvalidArgument(message, ArgumentName=name)
         return found
+
+
+    def _serving(
+        self, method: str, target: str, selector: str, query: Mapping[str, str]
+    ) -> Route | None:
+        for route in self._table.get((method, target), ()):
+            if route.serves(selector) and route.literals_match(query):
+                if route.operation not in _EXPRESS_ONLY:
+                    missing = sorted(route.required_query.difference(query))
+                    if missing:  # DELETE ?metrics without id: never DeleteBucket
+                        raise InvalidArgument(
+                            f"Missing required parameter: {missing[0]}", ArgumentName=missing[0]
+                        )
+                    return route
+        return None
 
 
 def _refuse_conflicts(selectors: set[str] | frozenset[str]) -> None:

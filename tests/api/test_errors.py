@@ -130,11 +130,15 @@ def test_malformed_create_bucket_configuration(raw: Raw) -> None:
     assert raw("HEAD", "/never-created-bucket-77").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999999"])
-def test_bad_max_keys_is_invalid_argument(raw: Raw, bucket: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [("abc", "max-keys"), ("-1", "maxKeys"), ("99999999999999999999999", "max-keys")],
+)
+def test_bad_max_keys_is_invalid_argument(raw: Raw, bucket: str, value: str, name: str) -> None:
+    """No integer (the parser's message), or a negative one (the listing's, maxKeys)."""
     response = raw("GET", f"/{bucket}", params={"list-type": "2", "max-keys": value})
     fields = assert_s3_error(response, "InvalidArgument", 400)
-    assert fields["ArgumentName"] == "max-keys"
+    assert fields["ArgumentName"] == name
     assert fields["ArgumentValue"] == value
 
 

@@ -14,6 +14,7 @@ import pytest
 from api_helpers import raises_client_error
 from bad_input import _md5
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 from wire import exchange, request
 
 LAST = "Fri, 31 Dec 9999 23:59:59 GMT"
@@ -116,18 +117,19 @@ def locked_bucket(s3: BaseClient, bucket: str) -> str:
     return name
 
 
-def test_default_retention_past_the_calendar_is_clamped(s3: BaseClient, locked_bucket: str) -> None:
-    s3.put_object_lock_configuration(
-        Bucket=locked_bucket,
-        ObjectLockConfiguration={
-            "ObjectLockEnabled": "Enabled",
-            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 999_999}},
-        },
-    )
+def test_default_retention_past_the_calendar_is_refused(s3: BaseClient, locked_bucket: str) -> None:
+    """Past S3's 100 years: refused (it was stored, and writes clamped to 9999-12-31)."""
+    with pytest.raises(ClientError) as refused:
+        s3.put_object_lock_configuration(
+            Bucket=locked_bucket,
+            ObjectLockConfiguration={
+                "ObjectLockEnabled": "Enabled",
+                "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Years": 999_999}},
+            },
+        )
+    assert refused.value.response["Error"]["Code"] == "InvalidArgument"
     s3.put_object(Bucket=locked_bucket, Key="k", Body=b"x")
-    head = s3.head_object(Bucket=locked_bucket, Key="k")
-    assert head["ObjectLockMode"] == "GOVERNANCE"
-    assert head["ObjectLockRetainUntilDate"].year == 9999
+    assert "ObjectLockMode" not in s3.head_object(Bucket=locked_bucket, Key="k")
 
 
 @pytest.mark.parametrize("date", ["2031-W01-1", "20310101", "1e10", "1_956_528_000"])

@@ -47,6 +47,14 @@ def test_unknown_attribute_and_missing_key(s3: BaseClient, bucket: str, raw: Raw
         s3.get_object_attributes(Bucket=bucket, Key="absent", ObjectAttributes=["ETag"])
 
 
+def test_no_attributes_asked_for_is_invalid_argument(s3: BaseClient, bucket: str) -> None:
+    """boto3 sends no header for ObjectAttributes=[]: the request was GetObject, whose bytes
+    botocore could not parse (a 500 to the caller)."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    with raises_client_error("InvalidArgument", 400):
+        s3.get_object_attributes(Bucket=bucket, Key="k", ObjectAttributes=[])
+
+
 def test_attributes_of_a_version(s3: BaseClient, bucket: str) -> None:
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     first = s3.put_object(Bucket=bucket, Key="k", Body=b"one")["VersionId"]

@@ -87,6 +87,44 @@ def test_two_sub_resources_conflict(
     }
 
 
+def test_a_sub_resource_lacking_its_header_is_still_its_operation() -> None:
+    """``GET ?attributes`` without x-amz-object-attributes (boto3 with ObjectAttributes=[])
+    was GetObject, and the object's bytes came back; its own handler refuses it."""
+    route = default_router().match("GET", OBJECT, {"attributes": ""}, set())
+    assert route is not None and route.operation == "GetObjectAttributes"
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "query"),
+    [
+        ("HEAD", OBJECT, {"acl": ""}),  # S3: 405
+        ("PUT", BUCKET, {"location": ""}),  # was CreateBucket
+        ("DELETE", BUCKET, {"uploads": ""}),  # was DeleteBucket
+        ("GET", OBJECT, {"delete": ""}),  # was GetObject
+    ],
+)
+def test_a_sub_resource_the_method_does_not_have_has_no_route(
+    method: str, target: str, query: dict[str, str]
+) -> None:
+    assert default_router().match(method, target, query, set()) is None
+
+
+@pytest.mark.parametrize(
+    ("method", "target", "query", "missing"),
+    [
+        ("DELETE", BUCKET, {"metrics": ""}, "id"),  # was DeleteBucket
+        ("DELETE", BUCKET, {"analytics": ""}, "id"),
+        ("PUT", OBJECT, {"uploadId": "u"}, "partNumber"),  # was PutObject
+    ],
+)
+def test_a_sub_resource_without_its_required_parameter_is_invalid_argument(
+    method: str, target: str, query: dict[str, str], missing: str
+) -> None:
+    with pytest.raises(InvalidArgument) as refused:
+        default_router().match(method, target, query, set())
+    assert refused.value.fields == {"ArgumentName": missing}
+
+
 @pytest.mark.parametrize(
     ("query", "name", "message"),
     [
