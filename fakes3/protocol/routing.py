@@ -54,10 +54,11 @@ class Route:
     rank: tuple[int, int]  # larger sorts first: (specificity, preference)
 
     def matches(self, query: Mapping[str, str], headers: Container[str]) -> bool:
-        return (
-            self.literals_match(query)
-            and all(q in query for q in self.required_query)
-            and all(h in headers for h in self.required_headers)
+        for name, value in self.literals:  # literals_match, inline: it runs on every route
+            if name not in query or (value is not None and query[name] != value):
+                return False
+        return all(q in query for q in self.required_query) and all(
+            h in headers for h in self.required_headers
         )
 
     def literals_match(self, query: Mapping[str, str]) -> bool:
