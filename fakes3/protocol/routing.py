@@ -178,7 +178,6 @@ class Router:
                     raise InvalidArgument(message, ArgumentName=name)
         return found
 
-
     def _serving(
         self, method: str, target: str, selector: str, query: Mapping[str, str]
     ) -> Route | None:
