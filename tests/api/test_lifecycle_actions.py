@@ -158,18 +158,18 @@ def test_noncurrent_versions_trimmed_keeping_the_newer_ones(
     assert left == [ids[4], ids[3], ids[2]]  # current + the 2 newest noncurrent
 
 
+# Noncurrent versions go a day after, then the delete markers left alone above nothing.
+CLEAN_UP = {
+    "ID": "clean",
+    "Filter": {"Prefix": ""},
+    "Status": "Enabled",
+    "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+    "Expiration": {"ExpiredObjectDeleteMarker": True},
+}
+
+
 def test_expired_object_delete_marker_removed(app: FakeS3, s3: BaseClient, versioned: str) -> None:
-    lifecycle(
-        s3,
-        versioned,
-        {
-            "ID": "clean",
-            "Filter": {"Prefix": ""},
-            "Status": "Enabled",
-            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
-            "Expiration": {"ExpiredObjectDeleteMarker": True},
-        },
-    )
+    lifecycle(s3, versioned, CLEAN_UP)
     s3.put_object(Bucket=versioned, Key="k", Body=b"a")
     s3.delete_object(Bucket=versioned, Key="k")  # a marker over one noncurrent version
     app.consistency.advance(2 * DAY)  # the version expires, then the lone marker goes
@@ -184,17 +184,7 @@ def test_a_marker_over_locked_versions_is_no_lone_marker(app: FakeS3, s3: BaseCl
     kept the version, and the deleted object came back)."""
     name = f"lc-locked-{int(datetime.now(timezone.utc).timestamp() * 1000)}"
     s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
-    lifecycle(
-        s3,
-        name,
-        {
-            "ID": "clean",
-            "Filter": {"Prefix": ""},
-            "Status": "Enabled",
-            "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
-            "Expiration": {"ExpiredObjectDeleteMarker": True},
-        },
-    )
+    lifecycle(s3, name, CLEAN_UP)
     until = datetime.fromtimestamp(app.store.clock.now().timestamp() + 4.5 * DAY, timezone.utc)
     held = s3.put_object(Bucket=name, Key="held", Body=b"h", ObjectLockLegalHoldStatus="ON")
     s3.put_object(
