@@ -65,11 +65,22 @@ class _ChunkedInput:
         self._left = 0  # bytes left in the current chunk
         self._started = False
         self.done = False  # the last chunk and any trailers have been read
+        self._broken: OSError | None = None  # the framing error, raised again on any read
 
     def _next_chunk(self) -> bool:
-        """Move to the next chunk's data; False at the end of the body."""
+        """Move to the next chunk's data; False at the end of the body. After broken framing
+        nothing more is read (a drain would wait on what the client may never send)."""
         if self.done:
             return False
+        if self._broken is not None:
+            raise self._broken
+        try:
+            return self._parse_next()
+        except OSError as error:
+            self._broken = error
+            raise
+
+    def _parse_next(self) -> bool:
         rfile = self._rfile
         if self._started and rfile.readline(_MAX_LINE) not in (b"\r\n", b"\n"):
             raise OSError("chunked body: chunk data not followed by CRLF")

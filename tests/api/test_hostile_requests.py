@@ -344,6 +344,22 @@ def test_an_early_refusal_of_a_huge_body_answers_and_closes(
     assert snapshot(s3, bucket) == before
 
 
+@pytest.mark.parametrize("size_line", [b"1" * 70000, b"a" * 65536, b"+3"])
+def test_broken_chunk_framing_is_answered_at_once(
+    endpoint: str, s3: BaseClient, bucket: str, size_line: bytes
+) -> None:
+    """A chunk-size line that is no size (one past 64 KiB among them): the answer comes at
+    once. After the first error the body was read again to drain it, and a line longer than
+    the reader takes waited for bytes the client never sends."""
+    before = snapshot(s3, bucket)
+    headers = [("Transfer-Encoding", "chunked"), ("Connection", "keep-alive")]
+    raw = request("PUT", f"/{bucket}/framed", headers, size_line + b"\r\n")
+    reply = exchange(endpoint, raw, timeout=5)
+    assert reply.status == 400, reply.raw[:300]
+    assert reply.headers.get("connection") == "close"
+    assert snapshot(s3, bucket) == before
+
+
 @pytest.mark.parametrize("coding", ["CHUNKED", "Chunked"])
 def test_a_transfer_coding_name_is_case_insensitive(
     endpoint: str, s3: BaseClient, bucket: str, coding: str
