@@ -195,13 +195,12 @@ class Router:
 
 def _refuse_conflicts(selectors: set[str] | frozenset[str]) -> None:
     """S3's answer to ``?acl&versioning``: the names sorted, the first as the value."""
-    if len(selectors) > 1:
-        names = sorted(selectors)
-        raise InvalidArgument(
-            f"Conflicting query string parameters: {', '.join(names)}",
-            ArgumentName="ResourceType",
-            ArgumentValue=names[0],
-        )
+    names = sorted(selectors)
+    raise InvalidArgument(
+        f"Conflicting query string parameters: {', '.join(names)}",
+        ArgumentName="ResourceType",
+        ArgumentValue=names[0],
+    )
 
 
 def _signed_for_express(query: Mapping[str, str], headers: Container[str]) -> bool:
