@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Container, Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import parse_qsl
 
 from fakes3.errors import InvalidArgument, InvalidURI
@@ -193,7 +194,7 @@ class Router:
         return None
 
 
-def _refuse_conflicts(selectors: set[str] | frozenset[str]) -> None:
+def _refuse_conflicts(selectors: set[str] | frozenset[str]) -> NoReturn:
     """S3's answer to ``?acl&versioning``: the names sorted, the first as the value."""
     names = sorted(selectors)
     raise InvalidArgument(
