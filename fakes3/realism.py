@@ -45,7 +45,7 @@ def _json(status: int, document: Any) -> WireResponse:
 
 
 MAX_ADVANCE = 100 * 366 * 86400.0  # a century: more is a typo, and soon past year 9999
-_LAST_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z, the last time a datetime can hold
+LAST_SECOND = 253402300799.0  # 9999-12-31T23:59:59Z, the last time a datetime can hold
 _SWITCHES = frozenset(
     {
         "list_after_write",
@@ -58,7 +58,7 @@ _SWITCHES = frozenset(
 )
 
 
-def _finite(value: Any) -> bool:
+def finite(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
@@ -68,9 +68,9 @@ def _seconds(document: dict[str, Any], now: float) -> float:
     if unknown:
         raise ValueError(f"unknown field(s): {', '.join(sorted(unknown))}; expected seconds")
     seconds = document.get("seconds", 0)
-    if not _finite(seconds) or not 0 <= seconds <= MAX_ADVANCE:
+    if not finite(seconds) or not 0 <= seconds <= MAX_ADVANCE:
         raise ValueError(f"seconds must be a number from 0 to {MAX_ADVANCE:.0f}, not {seconds!r}")
-    if now + seconds > _LAST_SECOND:
+    if now + seconds > LAST_SECOND:
         raise ValueError("seconds would move the clock past the year 9999")
     return float(seconds)
 
@@ -88,10 +88,10 @@ def _check_consistency(document: dict[str, Any]) -> None:
             ok = isinstance(value, int) and not isinstance(value, bool)
             ok = ok and (name == "seed" or 1 <= value <= 1000)
         elif name == "probability":
-            ok = _finite(value)
+            ok = finite(value)
         elif name == "lag":
             parts = value if isinstance(value, list) and len(value) == 2 else [value]
-            ok = all(_finite(part) and 0 <= part <= MAX_ADVANCE for part in parts)
+            ok = all(finite(part) and 0 <= part <= MAX_ADVANCE for part in parts)
         else:
             ok = True  # an unknown knob: make_rules names it
         if not ok:

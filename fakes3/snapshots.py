@@ -15,9 +15,15 @@ import json
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from fakes3.errors import S3Error
+from fakes3.operations.buckets import validate_bucket_name
 from fakes3.protocol.serializing import WireResponse
+from fakes3.realism import LAST_SECOND
+from fakes3.realism import finite as _finite
 from fakes3.store import snapshot
 from fakes3.store.blobs import Readable
+from fakes3.store.consistency_rules import make_rules
+from fakes3.store.versioning import ENABLED, SUSPENDED
 
 if TYPE_CHECKING:
     from fakes3.app import FakeS3
@@ -54,6 +60,38 @@ def _apply(app: FakeS3, extra: dict[str, Any]) -> None:
         consistency.manual_clock().set(float(clock["time"]))
 
 
+def _check(manifest: dict[str, Any]) -> None:
+    """What the store does not judge: bucket names and versioning states as S3 has them, and
+    an ``extra`` that ``_apply`` can apply whole (ValueError if not), before anything is reset."""
+    for bucket in manifest["buckets"]:
+        record = bucket["record"]
+        try:
+            validate_bucket_name(record["name"])
+        except S3Error:
+            raise ValueError(f"not a bucket name: {record['name']!r}") from None
+        if record.get("versioning") not in (None, ENABLED, SUSPENDED):
+            raise ValueError(f"not a versioning state: {record['versioning']!r}")
+    extra = manifest.get("extra") or {}
+    mode, clock = extra.get("consistency") or {}, extra.get("clock") or {}
+    if not isinstance(mode, dict) or not isinstance(clock, dict):
+        raise ValueError("extra: consistency and clock are objects")
+    seed = mode.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ValueError(f"extra: the seed is an integer, not {seed!r}")
+    try:
+        for rules in [
+            mode.get("rules") or {"preset": "strong"},
+            *(mode.get("buckets") or {}).values(),
+        ]:
+            knobs = dict(rules)
+            make_rules(knobs.pop("preset"), **knobs)
+    except (S3Error, TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"extra: not a consistency mode: {exc}") from None
+    time = clock.get("time", 0)
+    if not _finite(time) or not 0 <= time <= LAST_SECOND:
+        raise ValueError(f"extra: the clock's time is epoch seconds, not {time!r}")
+
+
 def stream(app: FakeS3) -> Iterator[bytes]:
     """The app's snapshot archive, chunk by chunk."""
     if app.store.view is not None:
@@ -69,7 +107,7 @@ def dump(app: FakeS3, fileobj: IO[bytes]) -> None:
 def load(app: FakeS3, fileobj: Readable) -> None:
     """Replace the app's whole state (store, clock, consistency mode) with the archive's."""
     app.consistency.settle()
-    extra = snapshot.restore(app.store, fileobj)
+    extra = snapshot.restore(app.store, fileobj, _check)
     app.access_logs.reset()  # records buffered for the old buckets go with them
     app.access_logs.rescan()
     _apply(app, extra)

@@ -23,12 +23,13 @@ import json
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any, cast
 
 from fakes3.store.blobs import Readable
 from fakes3.store.records import BucketRecord, ObjectPart, ObjectRecord
+from fakes3.store.snapshot_checks import ManifestError, check_key, check_object, check_record
 from fakes3.store.uploads import PartRecord, UploadRecord
 
 if TYPE_CHECKING:
@@ -225,9 +226,11 @@ def _read_manifest(archive: tarfile.TarFile) -> dict[str, Any]:
     return document
 
 
-def _load_blobs(store: Store, archive: tarfile.TarFile) -> dict[str, str]:
-    """Every ``blobs/`` member written through the blob store: member name -> new blob id."""
+def _load_blobs(store: Store, archive: tarfile.TarFile) -> tuple[dict[str, str], dict[str, int]]:
+    """Every ``blobs/`` member written through the blob store: member name -> new blob id,
+    and member name -> size."""
     ids: dict[str, str] = {}
+    sizes: dict[str, int] = {}
     try:
         for member in archive:  # a streamed TarFile yields the members already read first
             if member.name == MANIFEST:
@@ -237,18 +240,21 @@ def _load_blobs(store: Store, archive: tarfile.TarFile) -> dict[str, str]:
             handle = archive.extractfile(member)
             assert handle is not None
             writer = store.blobs.create()  # memory spills large blobs to files itself
+            size = 0
             try:
                 while chunk := handle.read(_CHUNK):
                     writer.write(chunk)
+                    size += len(chunk)
             except BaseException:
                 writer.abort()
                 raise
             ids[member.name] = writer.commit()
+            sizes[member.name] = size
     except BaseException:
         for blob_id in ids.values():
             store.blobs.delete(blob_id)
         raise
-    return ids
+    return ids, sizes
 
 
 def _blob(ids: dict[str, str], member: str) -> str:
@@ -272,23 +278,39 @@ class _Plan:
     uploads: list[tuple[UploadRecord, list[PartRecord]]]
 
 
-def _plan(document: dict[str, Any], ids: dict[str, str]) -> _Plan:
+def _plan(document: dict[str, Any], ids: dict[str, str], sizes: dict[str, int]) -> _Plan:
+    """The bucket's records, each checked (``snapshot_checks``): ManifestError if one is not
+    what the store holds."""
+
     def record(doc: dict[str, Any]) -> ObjectRecord:
-        return dataclasses.replace(_object(doc), blob_id=_blob(ids, doc["blob_id"]))
+        found = dataclasses.replace(_object(doc), blob_id=_blob(ids, doc["blob_id"]))
+        check_object(found, sizes.get(doc["blob_id"], 0))
+        return found
 
     uploads = []
     for doc in document["uploads"]:
         fields = _revive({name: value for name, value in doc.items() if name != "parts"})
-        parts = [
-            PartRecord(**{**_revive(part), "blob_id": _blob(ids, part["blob_id"])})
-            for part in doc["parts"]
-        ]
-        uploads.append((UploadRecord(**fields), parts))
+        upload = UploadRecord(**fields)
+        check_record(upload, "upload")
+        check_key(upload.key)
+        parts = []
+        for part_doc in doc["parts"]:
+            part = PartRecord(**{**_revive(part_doc), "blob_id": _blob(ids, part_doc["blob_id"])})
+            check_record(part, "part")
+            if part.size != sizes.get(part_doc["blob_id"], 0):
+                raise ManifestError(f"a part of {upload.key!r}: its size is not its blob's")
+            parts.append(part)
+        uploads.append((upload, parts))
+    bucket = BucketRecord(**_revive(document["record"]))
+    check_record(bucket, "bucket")
+    current = [record(doc) for doc in document["current"]]
+    if len({item.key for item in current}) != len(current):
+        raise ManifestError(f"{bucket.name!r}: a key is current twice")
     return _Plan(
-        BucketRecord(**_revive(document["record"])),
+        bucket,
         [(str(name), str(config)) for name, config in document["configs"]],
         [record(doc) for doc in reversed(document["versions"])],
-        [record(doc) for doc in document["current"]],
+        current,
         uploads,
     )
 
@@ -308,12 +330,15 @@ def _apply(store: Store, plan: _Plan) -> None:
             store.multipart.uploads.put_part(name, upload.upload_id, part)
 
 
-def restore(store: Store, fileobj: Readable) -> dict[str, Any]:
+def restore(
+    store: Store, fileobj: Readable, check: Callable[[dict[str, Any]], None] | None = None
+) -> dict[str, Any]:
     """Replace everything in ``store`` with the archive read from ``fileobj``; returns the
     manifest's ``extra``. The archive is read once, front to back (a pipe or socket will do).
 
-    The store is reset only once the archive has been read whole, so a damaged archive
-    leaves the state it found (the blobs it wrote are removed).
+    The store is reset only once the archive has been read whole and every record checked
+    (and ``check``, the caller's, passed the manifest: ValueError if not), so a damaged
+    archive leaves the state it found (the blobs it wrote are removed).
     """
     try:
         archive = tarfile.open(fileobj=cast(IO[bytes], fileobj), mode="r|")
@@ -322,11 +347,15 @@ def restore(store: Store, fileobj: Readable) -> dict[str, Any]:
     with archive:
         try:
             manifest = _read_manifest(archive)
-            ids = _load_blobs(store, archive)
+            ids, sizes = _load_blobs(store, archive)
         except tarfile.TarError as exc:
             raise SnapshotError(f"damaged archive: {exc}") from exc
     try:
-        plans = [_plan(bucket, ids) for bucket in manifest["buckets"]]
+        plans = [_plan(bucket, ids, sizes) for bucket in manifest["buckets"]]
+        if len({plan.bucket.name for plan in plans}) != len(plans):
+            raise ManifestError("a bucket is in the manifest twice")
+        if check is not None:
+            check(manifest)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         for blob_id in ids.values():
             store.blobs.delete(blob_id)

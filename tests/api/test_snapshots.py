@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 import os
+import tarfile
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +196,78 @@ def test_damaged_archive_leaves_state(memory_server: Server) -> None:
         assert caught.value.code == 400
         caught.value.close()
         assert s3.get_object(Bucket="stays", Key="k")["Body"].read() == b"v"
+
+
+def _edited(archive: bytes, edit: Callable[[dict[str, Any]], None]) -> bytes:
+    """The archive with its manifest changed by ``edit``, the blobs as they were."""
+    members = []
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        for member in tar.getmembers():
+            data = tar.extractfile(member).read()  # type: ignore[union-attr]
+            if member.name == "manifest.json":
+                manifest = json.loads(data)
+                edit(manifest)
+                data = json.dumps(manifest).encode()
+            members.append((member.name, data))
+    out = io.BytesIO()
+    with tarfile.open(fileobj=out, mode="w") as tar:
+        for name, data in members:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return out.getvalue()
+
+
+def _first(manifest: dict[str, Any]) -> dict[str, Any]:
+    return next(b for b in manifest["buckets"] if b["record"]["name"] == "stays")
+
+
+def _key(manifest: dict[str, Any]) -> dict[str, Any]:
+    return _first(manifest)["current"][0]  # type: ignore[no-any-return]
+
+
+EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
+    "key-not-a-string": lambda m: _key(m).update(key=123),
+    "key-empty": lambda m: _key(m).update(key=""),
+    "size-not-its-blobs": lambda m: _key(m).update(size=999),
+    "size-not-a-number": lambda m: _key(m).update(size="abc"),
+    "metadata-a-list": lambda m: _key(m).update(metadata=["x"]),
+    "bucket-name-a-path": lambda m: _first(m)["record"].update(name="../../evil"),
+    "bucket-name-reserved": lambda m: _first(m)["record"].update(name="_fakes3"),
+    "bucket-twice": lambda m: m["buckets"].append(_first(m)),
+    "versioning-bogus": lambda m: _first(m)["record"].update(versioning="Bogus"),
+    "clock-time-text": lambda m: m.update(extra={"clock": {"manual": True, "time": "abc"}}),
+    "extra-a-list": lambda m: m.update(extra=[1]),
+    "consistency-unknown": lambda m: m.update(extra={"consistency": {"rules": {"preset": "nope"}}}),
+}
+
+
+@pytest.mark.parametrize("data_dir", [False, True], ids=["memory", "directory"])
+@pytest.mark.parametrize("edit", list(EDITS), ids=list(EDITS))
+def test_a_manifest_the_store_cannot_hold_is_400_and_changes_nothing(
+    tmp_path: Path, data_dir: bool, edit: str
+) -> None:
+    """Each was restored (a key of 123 then failed every listing until a reset; a bad clock
+    answered 500 after the old state was gone): now 400, the state as it was."""
+    with _serve(str(tmp_path) if data_dir else None) as server:
+        s3 = client_for(server.endpoint_url)
+        s3.create_bucket(Bucket="stays")
+        s3.put_object(Bucket="stays", Key="k", Body=b"value")
+        s3.create_bucket(Bucket="other")
+        with urllib.request.urlopen(server.endpoint_url + "/_fakes3/snapshot") as answer:
+            good = answer.read()
+        s3.put_object(Bucket="other", Key="after", Body=b"later")
+        request = urllib.request.Request(
+            server.endpoint_url + "/_fakes3/snapshot", data=_edited(good, EDITS[edit]), method="PUT"
+        )
+        with pytest.raises(urllib.error.HTTPError) as caught:
+            urllib.request.urlopen(request)
+        assert caught.value.code == 400
+        caught.value.close()
+        assert s3.get_object(Bucket="stays", Key="k")["Body"].read() == b"value"
+        assert s3.get_object(Bucket="other", Key="after")["Body"].read() == b"later"
+        assert [o["Key"] for o in s3.list_objects_v2(Bucket="stays")["Contents"]] == ["k"]
+        assert sorted(b["Name"] for b in s3.list_buckets()["Buckets"]) == ["other", "stays"]
 
 
 def test_cli_snapshot_and_restore(memory_server: Server, tmp_path: Path) -> None:
