@@ -98,7 +98,9 @@ def call_app(
         data = body.encode("utf-8")
         stream = io.BytesIO(data)
         fields.setdefault("content-length", str(len(data)))
-    else:  # a file-like body (aws-chunked wrappers, open files)
+    else:  # a file-like body (aws-chunked wrappers, open files) or an iterable one
+        if not hasattr(body, "read"):  # a generator: requests sends it chunked
+            body = _Chunks(body)
         size = fields.get("x-amz-decoded-content-length") or fields.get("content-length", "")
         if (decimal(size) or _EAGER_LIMIT + 1) <= _EAGER_LIMIT:
             stream = io.BytesIO(body.read())  # small: one read, C-speed lines
@@ -148,6 +150,26 @@ def call_app(
             close()
         raise DropConnection()
     return answer[0], answer[1], chunks
+
+
+class _Chunks:
+    """An iterable body (bytes or str pieces, as ``requests`` takes a generator) read as a
+    file."""
+
+    def __init__(self, pieces: Any) -> None:
+        self._pieces = iter(pieces)
+        self._pending = bytearray()
+
+    def read(self, size: int = -1) -> bytes:
+        while size < 0 or len(self._pending) < size:
+            piece = next(self._pieces, None)
+            if piece is None:
+                break
+            self._pending += piece.encode("utf-8") if isinstance(piece, str) else piece
+        cut = len(self._pending) if size < 0 else size
+        data = bytes(self._pending[:cut])
+        del self._pending[:cut]
+        return data
 
 
 class _FileInput:

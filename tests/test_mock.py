@@ -120,6 +120,19 @@ def test_presigned_urls_through_requests_and_other_urls_pass_through() -> None:
         assert health.json()["status"] == "ok"  # a real socket, not the mock
 
 
+def test_a_generator_body_through_requests_is_sent_chunked() -> None:
+    """As requests sends it over a socket (it raised AttributeError: no read())."""
+    with mock_s3() as mocked:
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="streamed")
+        url = s3.generate_presigned_url("put_object", Params={"Bucket": "streamed", "Key": "g"})
+        pieces = (piece for piece in (b"gen", "erated", b" " * 70000, b"!"))
+        assert requests.put(url, data=pieces, timeout=10).status_code == 200
+        body = s3.get_object(Bucket="streamed", Key="g")["Body"].read()
+        assert body == b"generated" + b" " * 70000 + b"!"
+        assert mocked.errors == []
+
+
 def test_function_decorator_with_and_without_parentheses() -> None:
     @mock_s3
     def bare() -> list[str]:
