@@ -132,7 +132,7 @@ MAX_LATENCY = 600.0  # seconds: longer is a hung test, not a slow S3
 _TEXT_FIELDS = ("id", "bucket", "key", "method", "error", "message")
 
 
-def _number(value: Any) -> bool:
+def finite(value: Any) -> bool:
     """A real number (not a bool, not NaN or infinite)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -164,9 +164,9 @@ def _check_types(rule: FaultRule) -> None:
             "status must be an HTTP status an error body can go with (200-599 but not 204, "
             f"205 or 304), not {rule.status!r}"
         )
-    if not _number(rule.latency) or not 0 <= rule.latency <= MAX_LATENCY:
+    if not finite(rule.latency) or not 0 <= rule.latency <= MAX_LATENCY:
         raise InvalidArgument(f"latency must be 0 to {MAX_LATENCY:g} seconds, not {rule.latency!r}")
-    if not _number(rule.probability):
+    if not finite(rule.probability):
         raise InvalidArgument(f"probability must be between 0 and 1, not {rule.probability!r}")
     if not isinstance(rule.reset, bool):
         raise InvalidArgument(f"reset must be true or false, not {rule.reset!r}")

@@ -22,12 +22,11 @@ language and a CI service container drive what ``app.consistency`` and ``app.fau
 from __future__ import annotations
 
 import json
-import math
 from typing import TYPE_CHECKING, Any
 
 from fakes3.access_logs import AccessLogs
 from fakes3.errors import S3Error
-from fakes3.faults import Faults
+from fakes3.faults import Faults, finite
 from fakes3.protocol.serializing import WireResponse
 from fakes3.store.consistency_control import Consistency
 
@@ -56,10 +55,6 @@ _SWITCHES = frozenset(
         "bucket_config",
     }
 )
-
-
-def finite(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _seconds(document: dict[str, Any], now: float) -> float:

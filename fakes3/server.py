@@ -27,6 +27,7 @@ from cheroot.workers import threadpool
 from cheroot.workers.threadpool import _SHUTDOWNREQUEST as _SHUTDOWN_REQUEST  # type: ignore[attr-defined]
 
 from fakes3.faults import DropConnection
+from fakes3.protocol.body import DRAIN_LIMIT
 from fakes3.request_headers import SERVER_HEADER_LIMIT, Connection, add_headers
 
 __all__ = ["Server"]
@@ -37,9 +38,6 @@ WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 Log = Callable[[str], None]
 
 _CHUNKED_DRAIN_LIMIT = 16 * 1024 * 1024
-# Body bytes still unread after an answer that cheroot may read to keep the connection: past
-# this it closes instead (cheroot reads the rest in one call: MemoryError for a terabyte).
-_DRAIN_LIMIT = 1 << 20
 _MAX_LINE = 64 * 1024  # a chunk-size or trailer line longer than this is not HTTP
 # RFC 9112 7.1: a chunk size is hex digits, then extensions or the line's end (16 digits
 # already pass any size S3 takes).
@@ -204,11 +202,12 @@ class _Gateway(wsgi.Gateway_10):
         return environ
 
     def start_response(self, status: str, headers: Any, exc_info: Any = None) -> Any:
-        if self._body_held_back() or getattr(self.req.rfile, "remaining", 0) > _DRAIN_LIMIT:
+        if self._body_held_back() or getattr(self.req.rfile, "remaining", 0) > DRAIN_LIMIT:
             # Answered before the body was asked for: the client still holds it back, so
             # this connection cannot carry another request (RFC 9110 10.1.1), whatever
             # Connection header the app chose; and nothing may wait to read that body. A
-            # large body left unread (an early refusal of a 1 TB PUT) is not read either.
+            # large body left unread (an early refusal of a 1 TB PUT) is not read either:
+            # cheroot would read the rest in one call (MemoryError for a terabyte).
             headers = [(n, v) for n, v in headers if n.lower() != "connection"]
             headers.append(("Connection", "close"))
         write = super().start_response(status, headers, exc_info)

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from fakes3.errors import S3Error
+from fakes3.faults import finite
 from fakes3.operations.buckets import validate_bucket_name
 from fakes3.protocol.serializing import WireResponse
 from fakes3.realism import LAST_SECOND
-from fakes3.realism import finite as _finite
 from fakes3.store import snapshot
 from fakes3.store.blobs import Readable
 from fakes3.store.consistency_rules import make_rules
@@ -88,7 +88,7 @@ def _check(manifest: dict[str, Any]) -> None:
     except (S3Error, TypeError, KeyError, AttributeError) as exc:
         raise ValueError(f"extra: not a consistency mode: {exc}") from None
     time = clock.get("time", 0)
-    if not _finite(time) or not 0 <= time <= LAST_SECOND:
+    if not finite(time) or not 0 <= time <= LAST_SECOND:
         raise ValueError(f"extra: the clock's time is epoch seconds, not {time!r}")
 
 

@@ -36,6 +36,11 @@ _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 _UNSIGNED = "UNSIGNED-PAYLOAD"
 
 
+# Unread body bytes discarded after an answer to keep the connection; past this it closes
+# (fakes3/server.py holds cheroot to the same).
+DRAIN_LIMIT = 1 << 20
+
+
 class ChunkVerifier(Protocol):
     """Checks aws-chunked chunk and trailer signatures (``fakes3.auth.sigv4.ChunkSigner``)."""
 
@@ -78,7 +83,7 @@ class LimitedInput:
         except (OSError, ValueError) as exc:
             raise IncompleteBody() from exc
 
-    def drain(self, limit: int = 1 << 20) -> bool:
+    def drain(self, limit: int = DRAIN_LIMIT) -> bool:
         """Discard up to ``limit`` unread bytes so keep-alive can go on; False if more remain
         (also when the client holds the body back until told to continue: fakes3/server.py)."""
         if getattr(self._raw, "continue_pending", False):

@@ -49,7 +49,8 @@ DATABASE = "inline.sqlite3"
 # Rows lately written or read, kept as bytes (by id: a blob never changes, so only a delete ends
 # one): a GET of a small object then costs what it costs in memory. Bounded in bytes.
 RECENT_BYTES = 4 * 1024 * 1024
-_BLOB_IDS = re.compile(r"[0-9a-f]{32}(?:\n[0-9a-f]{32})*|")  # ids joined by newlines
+# Blob ids joined by newlines (or none): a batch checked in one pass.
+_BLOB_IDS = re.compile(f"{_BLOB_ID.pattern}(?:\n{_BLOB_ID.pattern})*|")
 _BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
 BACKGROUND_MIN = 64  # freed blobs in one batch from which the reaper thread deletes them
 # A rowid table, not WITHOUT ROWID: rows of up to 64 KiB are far past the size at which SQLite
