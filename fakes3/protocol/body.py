@@ -34,6 +34,7 @@ from fakes3.protocol.digests import Digests
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
 _UNSIGNED = "UNSIGNED-PAYLOAD"
+_EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
 
 # Unread body bytes discarded after an answer to keep the connection; past this it closes
@@ -175,7 +176,8 @@ class RequestBody:
             for name in trailer_names:
                 self._trailer = checksums.algorithm_from_header(name)
                 self.checksum_algorithm = self._trailer
-        elif hashed:
+        elif hashed and not (length == 0 and content_sha.lower() == _EMPTY_SHA256):
+            # (no body, and the hash of none: nothing to check, as on every GET and HEAD)
             self._checks.append(
                 (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch)
             )

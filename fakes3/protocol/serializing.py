@@ -82,6 +82,9 @@ def _header_value(member: Member, value: Any) -> str:
 class _Plan:
     status: int
     headers: tuple[Member, ...]
+    # name -> (model position, member): an output names a handful of an operation's header
+    # members (GetObject has 45), so its keys are looked up rather than every member tried.
+    header_names: dict[str, tuple[int, Member]]
     prefix_maps: tuple[Member, ...]
     payload: Member | None
     payload_root: str | None
@@ -124,6 +127,7 @@ class ResponseSerializer:
         plan = _Plan(
             status,
             tuple(headers),
+            {member.name: (position, member) for position, member in enumerate(headers)},
             tuple(prefix_maps),
             payload,
             payload_root,
@@ -136,20 +140,11 @@ class ResponseSerializer:
 
     def header_members(self, operation: str, output: dict[str, Any]) -> list[tuple[str, str]]:
         """The header members of ``output`` as ``operation``'s response sends them."""
-        headers: list[tuple[str, str]] = []
-        for member in self._plan(operation).headers:
-            value = output.get(member.name)
-            if value is not None:
-                headers.append((member.wire_name, _header_value(member, value)))
-        return headers
+        return _header_members(self._plan(operation), output)
 
     def serialize(self, operation: str, output: dict[str, Any]) -> WireResponse:
         plan = self._plan(operation)
-        headers: list[tuple[str, str]] = []
-        for member in plan.headers:
-            value = output.get(member.name)
-            if value is not None:
-                headers.append((member.wire_name, _header_value(member, value)))
+        headers = _header_members(plan, output)
         for member in plan.prefix_maps:
             for name, value in (output.get(member.name) or {}).items():
                 headers.append((member.wire_name + name, value))
@@ -172,6 +167,15 @@ class ResponseSerializer:
                 body = self.xml.document(plan.root, plan.shape_name, output)
             headers.append(("Content-Type", "application/xml"))
         return WireResponse(output.get(STATUS, plan.status), headers, body)
+
+
+def _header_members(plan: _Plan, output: dict[str, Any]) -> list[tuple[str, str]]:
+    """The output's header members, in model order, ``None`` values left out."""
+    names = plan.header_names
+    found = sorted(
+        names[name] for name, value in output.items() if value is not None and name in names
+    )
+    return [(member.wire_name, _header_value(member, output[member.name])) for _, member in found]
 
 
 @functools.cache

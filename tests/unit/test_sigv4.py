@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hmac
 import io
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fakes3.auth import sigv2, sigv4
 from fakes3.auth.accounts import make_account
@@ -391,3 +394,10 @@ def test_host_and_amz_headers_must_be_signed() -> None:
         _header_auth("x-amz-content-sha256;x-amz-date", "0"), headers
     )
     assert sigv4.unsigned_amz_headers(signed, headers) == ["host", "x-amz-meta-a"]
+
+
+@given(key=st.binary(max_size=200), text=st.text(max_size=300))
+def test_sign_is_hmac_sha256_for_any_key_and_text(key: bytes, text: str) -> None:
+    """sign() keys its hashes once and copies them; it must equal the one-shot HMAC, keys
+    longer than SHA-256's 64-byte block (hashed first) and empty ones included."""
+    assert sigv4.sign(key, text) == hmac.digest(key, text.encode("utf-8"), "sha256").hex()
