@@ -92,6 +92,14 @@ def _content_length(text: str | None, headers: dict[str, str]) -> int | None:
     return 0
 
 
+def _refusal_of_method(error: S3Error, method: str) -> None:
+    """A method refused names the method the request used, and a delete marker the one it
+    allows (``Allow: DELETE``: LocalStack's AWS-validated test_delete_object_versioned)."""
+    error.fields["Method"] = method
+    if error.fields.get("ResourceType") == "DeleteMarker":
+        error.headers["Allow"] = "DELETE"
+
+
 def _header_safe(value: str) -> str:
     """Header values travel as ISO-8859-1 without line breaks; others go as UTF-8 bytes."""
     if value.isascii() and value.isprintable():
@@ -234,6 +242,8 @@ class FakeS3:
                 response = self._dispatch(exchange, identity)
         except S3Error as error:
             error_code = error.code
+            if "Method" in error.fields:
+                _refusal_of_method(error, method)
             response = self._error_response(error, raw_path, request_id, host_id)
         except Exception as exc:  # noqa: BLE001 - any bug must still answer as S3 would
             self.errors.append(exc)

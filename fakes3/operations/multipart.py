@@ -451,10 +451,11 @@ def list_multipart_uploads(ctx: Context, params: Params) -> Output:
         output["Delimiter"] = encode(delimiter)
     if params.get("EncodingType"):
         output["EncodingType"] = params["EncodingType"]
-    if page.truncated and page.last is not None:
-        output["NextKeyMarker"] = encode(page.last)
-        if page.last_version is not None:
-            output["NextUploadIdMarker"] = page.last_version
+    # Always sent: the last upload listed, or empty when the page listed none or ended on a
+    # common prefix (AWS, as LocalStack's validated list-multiparts snapshots recorded it).
+    ends_on_upload = page.last is not None and page.last_version is not None
+    output["NextKeyMarker"] = encode(page.last) if ends_on_upload else ""
+    output["NextUploadIdMarker"] = page.last_version if ends_on_upload else ""
     return output
 
 

@@ -52,7 +52,8 @@ def _parts(record: ObjectRecord, params: Params) -> dict[str, Any] | None:
         "MaxParts": max_parts,
         "IsTruncated": len(chosen) > len(page),
     }
-    result["NextPartNumberMarker"] = page[-1].part_number if page else marker
+    # 0 when no part follows the marker (AWS: LocalStack's get-object-attrs-wrong-part)
+    result["NextPartNumberMarker"] = page[-1].part_number if page else 0
     algorithm = record.checksum_algorithm
     if algorithm is not None and all(part.checksum for part in page):
         result["Parts"] = [

@@ -194,6 +194,7 @@ def find(
             raise invalid_version_id(version_id)
         raise NoSuchVersion(Key=key, VersionId=version_id)
     if record.delete_marker:
+        # The app names the method used and the one a marker allows (app._refusal_of_method)
         error = MethodNotAllowed(Method="GET", ResourceType="DeleteMarker")
         raise _with_marker(error, record).with_members(LastModified=record.last_modified)
     return record

@@ -560,3 +560,30 @@ def test_encoding_type_on_every_truncated_page(raw: Raw, listed: str, version: s
     after = [k for k in utf8_sorted(KEYS) if k.encode() > b"e f"]
     expected = [quote("plus+") if k == "plus+key" else quote(k) for k in after]
     assert seen == expected
+
+
+def test_a_marker_inside_a_common_prefix_skips_the_rest_of_it(s3: BaseClient, vbucket: str) -> None:
+    """The common prefix sorts before a key inside it, so a marker there resumes after the
+    whole prefix, in every listing (AWS, recorded in LocalStack's validated
+    test_list_objects_marker_common_prefixes and its versions and uploads twins)."""
+    keys = ["folder/aSubfolder/subFile1", "folder/aSubfolder/subFile2", "folder/file1"]
+    keys += ["folder/file2", "x"]
+    for key in keys:
+        s3.put_object(Bucket=vbucket, Key=key, Body=b"x")
+    uploads = [s3.create_multipart_upload(Bucket=vbucket, Key=key)["UploadId"] for key in keys]
+    marker = "folder/aSubfolder/subFile1"
+    where = {"Bucket": vbucket, "Prefix": "folder/", "Delimiter": "/"}
+    v1 = s3.list_objects(**where, Marker=marker, MaxKeys=1)
+    assert [o["Key"] for o in v1["Contents"]] == ["folder/file1"]
+    assert "CommonPrefixes" not in v1 and v1["NextMarker"] == "folder/file1"
+    v2 = s3.list_objects_v2(**where, StartAfter=marker)
+    assert [o["Key"] for o in v2["Contents"]] == ["folder/file1", "folder/file2"]
+    assert "CommonPrefixes" not in v2
+    versions = s3.list_object_versions(**where, KeyMarker=marker, MaxKeys=1)
+    assert [v["Key"] for v in versions["Versions"]] == ["folder/file1"]
+    assert versions["NextKeyMarker"] == "folder/file1" and "CommonPrefixes" not in versions
+    listed = s3.list_multipart_uploads(**where, KeyMarker=marker, MaxUploads=1)
+    assert [u["Key"] for u in listed["Uploads"]] == ["folder/file1"]
+    assert (listed["NextKeyMarker"], listed["NextUploadIdMarker"]) == ("folder/file1", uploads[2])
+    for key, upload_id in zip(keys, uploads, strict=True):
+        s3.abort_multipart_upload(Bucket=vbucket, Key=key, UploadId=upload_id)

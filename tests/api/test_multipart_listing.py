@@ -115,9 +115,12 @@ def test_list_uploads_with_prefix_and_delimiter_rolls_keys_up(s3: BaseClient, bu
     # common prefixes count toward max-uploads, and a page can end on one
     page = s3.list_multipart_uploads(Bucket=bucket, Prefix="photos/", Delimiter="/", MaxUploads=1)
     assert [p["Prefix"] for p in page["CommonPrefixes"]] == ["photos/2024/"]
-    assert page["IsTruncated"] is True and page["NextKeyMarker"] == "photos/2024/"
+    # ...and then, as AWS does (LocalStack's validated list-multiparts-start), it names no
+    # next marker: a client resumes from the last common prefix itself.
+    assert page["IsTruncated"] is True
+    assert (page["NextKeyMarker"], page["NextUploadIdMarker"]) == ("", "")
     resumed = s3.list_multipart_uploads(
-        Bucket=bucket, Prefix="photos/", Delimiter="/", KeyMarker=page["NextKeyMarker"]
+        Bucket=bucket, Prefix="photos/", Delimiter="/", KeyMarker="photos/2024/"
     )
     assert [p["Prefix"] for p in resumed["CommonPrefixes"]] == ["photos/2025/"]
     assert [u["Key"] for u in resumed["Uploads"]] == ["photos/top.jpg"]
@@ -280,3 +283,16 @@ def test_upload_part_copy_source_conditions_and_missing_sources(
         s3.upload_part_copy(PartNumber=0, **common)
     with raises_client_error("NoSuchUpload", 404):
         s3.upload_part_copy(**{**common, "UploadId": "nope"}, PartNumber=1)
+
+
+def test_list_uploads_always_names_its_next_markers(s3: BaseClient, bucket: str) -> None:
+    """Present on every page: empty when no upload is listed, otherwise the last upload,
+    truncated or not (AWS: LocalStack's validated list-multiparts-empty and -all)."""
+    empty = s3.list_multipart_uploads(Bucket=bucket)
+    assert (empty["NextKeyMarker"], empty["NextUploadIdMarker"]) == ("", "")
+    made = [(key, create(s3, bucket, key)) for key in ("b", "a")]
+    listed = s3.list_multipart_uploads(Bucket=bucket)
+    assert listed["IsTruncated"] is False
+    assert (listed["NextKeyMarker"], listed["NextUploadIdMarker"]) == ("b", made[0][1])
+    for key, uid in made:
+        s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=uid)

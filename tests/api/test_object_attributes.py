@@ -212,4 +212,5 @@ def test_composite_parts_are_paged(s3: BaseClient, bucket: str) -> None:
         Bucket=bucket, Key="paged", ObjectAttributes=["ObjectParts"], PartNumberMarker=5
     )["ObjectParts"]
     assert "Parts" not in past
-    assert (past["IsTruncated"], past["NextPartNumberMarker"]) == (False, 5)
+    # no part past the marker: 0, not the marker (AWS: LocalStack's get-object-attrs-wrong-part)
+    assert (past["IsTruncated"], past["NextPartNumberMarker"]) == (False, 0)

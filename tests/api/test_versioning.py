@@ -128,9 +128,16 @@ def test_a_delete_marker_asked_for_by_version_is_405(s3: BaseClient, vbucket: st
     marker = s3.delete_object(Bucket=vbucket, Key="k")["VersionId"]
     with raises_client_error("MethodNotAllowed", 405) as info:
         s3.get_object(Bucket=vbucket, Key="k", VersionId=marker)
-    assert info.value.response["ResponseMetadata"]["HTTPHeaders"]["x-amz-delete-marker"] == "true"
-    with raises_client_error("405", 405):
+    headers = info.value.response["ResponseMetadata"]["HTTPHeaders"]
+    # S3 says which method a marker allows (LocalStack's validated test_delete_object_versioned)
+    assert headers["x-amz-delete-marker"] == "true" and headers["allow"] == "DELETE"
+    assert info.value.response["Error"]["Method"] == "GET"
+    with raises_client_error("405", 405) as info:
         s3.head_object(Bucket=vbucket, Key="k", VersionId=marker)
+    assert info.value.response["ResponseMetadata"]["HTTPHeaders"]["allow"] == "DELETE"
+    with raises_client_error("MethodNotAllowed", 405) as info:  # the method used is named
+        s3.put_object_tagging(Bucket=vbucket, Key="k", VersionId=marker, Tagging={"TagSet": []})
+    assert info.value.response["Error"]["Method"] == "PUT"
     with raises_client_error("InvalidRequest", 400):
         s3.copy_object(
             Bucket=vbucket, Key="c", CopySource={"Bucket": vbucket, "Key": "k", "VersionId": marker}
