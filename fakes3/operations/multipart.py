@@ -453,9 +453,11 @@ def list_multipart_uploads(ctx: Context, params: Params) -> Output:
         output["EncodingType"] = params["EncodingType"]
     # Always sent: the last upload listed, or empty when the page listed none or ended on a
     # common prefix (AWS, as LocalStack's validated list-multiparts snapshots recorded it).
-    ends_on_upload = page.last is not None and page.last_version is not None
-    output["NextKeyMarker"] = encode(page.last) if ends_on_upload else ""
-    output["NextUploadIdMarker"] = page.last_version if ends_on_upload else ""
+    if page.last is not None and page.last_version is not None:  # ended on an upload
+        output["NextKeyMarker"] = encode(page.last)
+        output["NextUploadIdMarker"] = page.last_version
+    else:
+        output["NextKeyMarker"] = output["NextUploadIdMarker"] = ""
     return output
 
 
