@@ -242,7 +242,7 @@ class FakeS3:
                 response = self._dispatch(exchange, identity)
         except S3Error as error:
             error_code = error.code
-            if "Method" in error.fields:
+            if isinstance(error, MethodNotAllowed):
                 _refusal_of_method(error, method)
             response = self._error_response(error, raw_path, request_id, host_id)
         except Exception as exc:  # noqa: BLE001 - any bug must still answer as S3 would

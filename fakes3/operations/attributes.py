@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl
 from fakes3.errors import (
     InvalidArgument,
     InvalidRedirectLocation,
+    InvalidRequest,
     InvalidStorageClass,
     KeyTooLongError,
     MetadataTooLarge,
@@ -121,6 +122,16 @@ _OVERRIDES = {
     "ResponseContentLanguage": "ContentLanguage",
     "ResponseContentType": "ContentType",
 }
+_OVERRIDE_PARAMS = (*_OVERRIDES, "ResponseExpires")
+
+
+def refuse_anonymous_overrides(anonymous: bool, params: dict[str, Any]) -> None:
+    """S3 honours ``response-*`` only on signed requests (GetObject's model: "These parameters
+    cannot be used with an unsigned (anonymous) request")."""
+    if anonymous and any(params.get(name) is not None for name in _OVERRIDE_PARAMS):
+        raise InvalidRequest(
+            "Request specific response headers cannot be used for anonymous GET requests."
+        )
 
 
 def apply_overrides(params: dict[str, Any], output: dict[str, Any]) -> None:

@@ -62,8 +62,12 @@ def _not_modified(record: ObjectRecord) -> NotModified:
     return error.with_members(ETag=record.etag, LastModified=record.last_modified)  # type: ignore[return-value]
 
 
-def check_copy_source_conditions(params: dict[str, Any], record: ObjectRecord) -> None:
-    """``x-amz-copy-source-if-*``: every failure is 412, with the same precedence as GET."""
+def check_copy_source_conditions(
+    params: dict[str, Any], record: ObjectRecord, now: datetime
+) -> None:
+    """``x-amz-copy-source-if-*``: every failure is 412, with the same precedence as GET;
+    an If-Modified-Since in the future is ignored (AWS, as LocalStack's validated
+    copy-ignore-future-modified-since recorded it)."""
     if_match = params.get("CopySourceIfMatch")
     if if_match is not None:
         if not etag_matches(if_match, record.etag):
@@ -76,7 +80,8 @@ def check_copy_source_conditions(params: dict[str, Any], record: ObjectRecord) -
         if etag_matches(if_none_match, record.etag):
             raise PreconditionFailed(Condition="x-amz-copy-source-If-None-Match")
     elif params.get("CopySourceIfModifiedSince") is not None:
-        if not modified_since(record, params["CopySourceIfModifiedSince"]):
+        since = params["CopySourceIfModifiedSince"]
+        if _utc(since) <= now and not modified_since(record, since):
             raise PreconditionFailed(Condition="x-amz-copy-source-If-Modified-Since")
 
 

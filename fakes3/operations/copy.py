@@ -74,10 +74,12 @@ def copy_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_CopyObject.html
 
     Copying an object onto itself is allowed only when something changes (REPLACE metadata,
-    a new storage class or website redirect), as in S3. The destination's storage class is
-    STANDARD unless the request names one. ``x-amz-checksum-algorithm`` gives the copy a
-    FULL_OBJECT checksum of that algorithm (user guide, checking-object-integrity-upload.html:
-    "To change the checksum algorithm for an upload, you can copy an individual object").
+    a new storage class or website redirect), as in S3, or when the source names a version:
+    that is how a previous version is restored (user guide, RestoringPreviousVersions.html).
+    The destination's storage class is STANDARD unless the request names one.
+    ``x-amz-checksum-algorithm`` gives the copy a FULL_OBJECT checksum of that algorithm (user
+    guide, checking-object-integrity-upload.html: "To change the checksum algorithm for an
+    upload, you can copy an individual object").
     """
     src_bucket, src_key, version = parse_copy_source(params["CopySource"])
     dst_bucket, dst_key = params["Bucket"], params["Key"]
@@ -94,7 +96,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
 
     def describe(src: ObjectRecord) -> NewObject:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
-        check_copy_source_conditions(params, src)
+        check_copy_source_conditions(params, src, ctx.store.clock.now())
         restore.check_copy_source(src, ctx.store.clock)
         unchanged = not (
             metadata_directive == "REPLACE"
@@ -102,7 +104,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
             or params.get("WebsiteRedirectLocation")
             or encryption.copy_in_place_allowed(params, scope)
         )
-        if (src_bucket, src_key) == (dst_bucket, dst_key) and unchanged:
+        if (src_bucket, src_key) == (dst_bucket, dst_key) and version is None and unchanged:
             raise InvalidRequest(
                 "This copy request is illegal because it is trying to copy an object to itself "
                 "without changing the object's metadata, storage class, website redirect "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -161,9 +162,9 @@ def upload_part(ctx: Context, params: Params) -> Output:
     return output
 
 
-def _copy_span(params: Params, src: ObjectRecord) -> tuple[int, int]:
+def _copy_span(params: Params, src: ObjectRecord, now: datetime) -> tuple[int, int]:
     """Copy-source conditions, then ``x-amz-copy-source-range`` as ``[start, end)``."""
-    check_copy_source_conditions(params, src)
+    check_copy_source_conditions(params, src, now)
     header = params.get("CopySourceRange")
     if header is None:
         if src.size > MAX_PART_SIZE:
@@ -213,7 +214,7 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     def pick(src: ObjectRecord) -> tuple[int, int, Seal | None]:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
         restore.check_copy_source(src, ctx.store.clock)
-        start, end = _copy_span(params, src)
+        start, end = _copy_span(params, src, ctx.store.clock.now())
         return start, end, encryption.opened(src.encryption, source_key)
 
     def span(src: ObjectRecord) -> tuple[int, int]:

@@ -24,6 +24,7 @@ from fakes3.operations.attributes import (
     apply_overrides,
     checksum_output,
     new_object,
+    refuse_anonymous_overrides,
     representation,
     validate_key,
 )
@@ -157,6 +158,7 @@ def get_object(ctx: Context, params: Params) -> Output:
     ``response-*`` query parameters override the stored headers, as for signed requests.
     """
     encryption.refuse_sse_header(ctx.request.sse_header)
+    refuse_anonymous_overrides(ctx.account is None, params)
     state: dict[str, Any] = {}
     transport = encryption.transport_of(ctx)
 
@@ -185,6 +187,7 @@ def get_object(ctx: Context, params: Params) -> Output:
 def head_object(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html"""
     encryption.refuse_sse_header(ctx.request.sse_header)
+    refuse_anonymous_overrides(ctx.account is None, params)
     record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}

@@ -44,10 +44,9 @@ DURATIONS: dict[tuple[str, str], timedelta] = {
     ("DEEP_ARCHIVE", "Standard"): timedelta(hours=12),
     ("DEEP_ARCHIVE", "Bulk"): timedelta(hours=48),
 }
-NOT_ACTIVE = (
-    "The source object of the COPY action is not in the active tier and is only stored in "
-    "Amazon S3 Glacier."
-)
+# What S3 answers a copy from an archived source (a real S3 answer captured in Apache Hadoop's
+# troubleshooting_s3a.md); the model's ObjectNotInActiveTierError text is not sent.
+NOT_ACTIVE = "Operation is not valid for the source object's storage class"
 
 
 def _dates(record: ObjectRecord) -> tuple[datetime, datetime] | None:
@@ -76,7 +75,7 @@ def check_readable(record: ObjectRecord, clock: Clock) -> None:
 def check_copy_source(record: ObjectRecord, clock: Clock) -> None:
     """CopyObject / UploadPartCopy from an archived version that is not restored."""
     if record.storage_class in ARCHIVED and not readable(record, clock.now()):
-        raise InvalidObjectState(NOT_ACTIVE)
+        raise InvalidObjectState(NOT_ACTIVE, StorageClass=record.storage_class)
 
 
 def restore_output(record: ObjectRecord, clock: Clock) -> dict[str, Any]:

@@ -104,6 +104,19 @@ def test_public_read_object_is_readable_anonymously(site: Site, alice: BaseClien
     assert requests.get(f"{site.url}/{name}/closed").status_code == 403
     assert requests.get(f"{site.url}/{name}/missing").status_code == 403  # no READ on bucket
     assert requests.get(f"{site.url}/{name}").status_code == 403  # listing needs bucket READ
+    # response-* overrides are for signed requests only (GetObject's model says so)
+    for method in ("GET", "HEAD"):
+        overridden = requests.request(
+            method, f"{site.url}/{name}/open", params={"response-content-type": "text/x"}
+        )
+        assert overridden.status_code == 400 and "text/x" not in overridden.headers.values()
+    refused = requests.get(f"{site.url}/{name}/open?response-cache-control=no-cache")
+    assert b"<Code>InvalidRequest</Code>" in refused.content
+    assert b"cannot be used for anonymous GET requests" in refused.content
+    presigned = alice.generate_presigned_url(
+        "get_object", Params={"Bucket": name, "Key": "open", "ResponseContentType": "text/x"}
+    )
+    assert requests.get(presigned).headers["Content-Type"] == "text/x"
     answer = alice.get_object_acl(Bucket=name, Key="open")
     assert _grants(answer) == {(ALICE.canonical_id, "FULL_CONTROL"), (ALL_USERS, "READ")}
     assert answer["Owner"]["ID"] == ALICE.canonical_id

@@ -193,6 +193,8 @@ COPY_CASES = [
     ({"IfNoneMatch": "etag"}, False),
     ({"IfModifiedSince": "before"}, True),
     ({"IfModifiedSince": "at"}, False),
+    # a date in the future is ignored (AWS: LocalStack's copy-ignore-future-modified-since)
+    ({"IfModifiedSince": "after"}, True),
     ({"IfUnmodifiedSince": "at"}, True),
     ({"IfUnmodifiedSince": "after"}, True),
     ({"IfUnmodifiedSince": "before"}, False),
@@ -279,3 +281,19 @@ def test_copy_with_bad_metadata_directive_is_invalid_argument(
         },
     )
     assert_s3_error(response, "InvalidArgument", 400)
+
+
+def test_copying_a_version_onto_its_own_key_restores_it(s3: BaseClient, vbucket: str) -> None:
+    """The documented way to make an earlier version current again (user guide,
+    RestoringPreviousVersions.html): a copy onto itself that names a source version is no
+    copy "without changing anything"."""
+    first = s3.put_object(Bucket=vbucket, Key="k", Body=b"v1")["VersionId"]
+    s3.put_object(Bucket=vbucket, Key="k", Body=b"v2")
+    copy = {"Bucket": vbucket, "Key": "k", "VersionId": first}
+    restored = s3.copy_object(Bucket=vbucket, Key="k", CopySource=copy)
+    assert restored["CopySourceVersionId"] == first and restored["VersionId"] != first
+    assert s3.get_object(Bucket=vbucket, Key="k")["Body"].read() == b"v1"
+    versions = s3.list_object_versions(Bucket=vbucket)["Versions"]
+    assert [v["IsLatest"] for v in versions] == [True, False, False]
+    with raises_client_error("InvalidRequest", 400):  # without a version: still refused
+        s3.copy_object(Bucket=vbucket, Key="k", CopySource={"Bucket": vbucket, "Key": "k"})

@@ -90,8 +90,12 @@ def test_archived_objects_are_listed_and_headed_but_not_read(
     with raises_client_error("InvalidObjectState", 403) as caught:
         cs3.get_object(Bucket=bucket, Key="k")
     assert caught.value.response["Error"]["StorageClass"] == storage_class
-    with raises_client_error("InvalidObjectState", 403):
+    with raises_client_error("InvalidObjectState", 403) as caught:
         cs3.copy_object(Bucket=bucket, Key="copy", CopySource=f"{bucket}/k")
+    # S3's words for it (a real answer quoted in Apache Hadoop's troubleshooting_s3a.md)
+    error = caught.value.response["Error"]
+    assert error["Message"] == "Operation is not valid for the source object's storage class"
+    assert error["StorageClass"] == storage_class
     upload = cs3.create_multipart_upload(Bucket=bucket, Key="mpu")
     with raises_client_error("InvalidObjectState", 403):
         cs3.upload_part_copy(
