@@ -185,6 +185,8 @@ def _copy_span(params: Params, src: ObjectRecord, now: datetime) -> tuple[int, i
             ArgumentName="x-amz-copy-source-range",
             ArgumentValue=header,
         )
+    if first >= src.size:  # starts past the source (AWS, recorded for bytes=100-200 of 10)
+        raise InvalidRequest("The specified copy range is invalid for the source object size")
     if last >= src.size:
         raise InvalidArgument(
             f"Range specified is not valid for source object of size: {src.size}",

@@ -103,6 +103,12 @@ def _converter(member: Member) -> Callable[[str], Any]:
     return str
 
 
+# Query parameters that S3 reads as absent when empty, where others are InvalidArgument: AWS
+# answered ListParts with its defaults (LocalStack's validated
+# test_list_parts_empty_part_number_marker).
+_EMPTY_IS_ABSENT = frozenset({("ListParts", "part-number-marker"), ("ListParts", "max-parts")})
+
+
 @dataclass(frozen=True)
 class _Plan:
     labels: tuple[str, ...]
@@ -182,6 +188,8 @@ class RequestParser:
         query, headers = request.query, request.headers
         for name, wire, convert in plan.query:
             if wire in query:
+                if not query[wire] and (operation, wire) in _EMPTY_IS_ABSENT:
+                    continue
                 params[name] = convert(query[wire])
         # A request has a dozen headers, an operation up to fifty members: walk the headers.
         table, prefix_maps = plan.headers, plan.prefix_maps

@@ -217,12 +217,14 @@ def test_upload_part_copy_of_a_multipart_object_range(s3: BaseClient, bucket: st
 
 
 PAST_THE_END = "Range specified is not valid for source object of size: 5"
+STARTS_PAST = "The specified copy range is invalid for the source object size"
 MALFORMED = "The x-amz-copy-source-range value"
 
 
 @pytest.mark.parametrize(
     ("span", "message"),
-    [(span, PAST_THE_END) for span in ("bytes=0-5", "bytes=5-5", "bytes=100-200")]
+    [("bytes=0-5", PAST_THE_END), ("bytes=4-9", PAST_THE_END)]
+    + [(span, STARTS_PAST) for span in ("bytes=5-5", "bytes=100-200")]
     + [
         (span, MALFORMED)
         for span in (
@@ -245,10 +247,12 @@ def test_bad_copy_ranges_are_invalid_argument_and_store_nothing(
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html (bytes=first-last):
     what AWS answered for these forms is recorded in LocalStack's AWS-validated snapshot
     (test_s3_api.py::test_upload_part_copy_range): a reversed range is the form error, a
-    well-formed one past the end names the source's size."""
+    well-formed one that ends past the end names the source's size, one that starts past it
+    is InvalidRequest."""
     s3.put_object(Bucket=bucket, Key="five", Body=b"12345")
     uid = create(s3, bucket, "dst")
-    with raises_client_error("InvalidArgument", 400) as info:
+    code = "InvalidRequest" if message == STARTS_PAST else "InvalidArgument"
+    with raises_client_error(code, 400) as info:
         s3.upload_part_copy(
             Bucket=bucket,
             Key="dst",
@@ -296,3 +300,18 @@ def test_list_uploads_always_names_its_next_markers(s3: BaseClient, bucket: str)
     assert (listed["NextKeyMarker"], listed["NextUploadIdMarker"]) == ("b", made[0][1])
     for key, uid in made:
         s3.abort_multipart_upload(Bucket=bucket, Key=key, UploadId=uid)
+
+
+def test_list_parts_reads_empty_markers_as_absent(s3: BaseClient, bucket: str, raw: Raw) -> None:
+    """AWS answers ListParts with its defaults for an empty part-number-marker or max-parts
+    (LocalStack's validated test_list_parts_empty_part_number_marker)."""
+    uid = create(s3, bucket, "k")
+    s3.upload_part(Bucket=bucket, Key="k", UploadId=uid, PartNumber=1, Body=b"test")
+    for query in ("part-number-marker=", "max-parts=", "part-number-marker=&max-parts="):
+        response = raw("GET", f"/{bucket}/k?uploadId={uid}&{query}")
+        assert response.status_code == 200, response.text
+        root = xml_root(response)
+        assert find_text(root, "PartNumberMarker") == "0"
+        assert find_text(root, "MaxParts") == "1000"
+        assert find_all_text(root, "Part/PartNumber") == ["1"]
+    s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=uid)
