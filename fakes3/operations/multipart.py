@@ -130,8 +130,11 @@ def _check_part(ctx: Context, params: Params, sse: dict[str, Any]) -> None:
 
 
 def _part_output(upload: UploadRecord, part: PartRecord) -> Output:
-    """A part's checksum as output members (ListParts, UploadPartCopy); S3's CRC64NVME default
-    shows too, as it does for uploads that named no algorithm."""
+    """A part's checksum as output members (ListParts, UploadPartCopy), for uploads that named
+    an algorithm: S3 shows none for the others, though it keeps its CRC64NVME default for the
+    object (LocalStack's validated list-parts-all and test_upload_part_copy_range)."""
+    if upload.checksum_algorithm is None:
+        return {}
     return {member_name(upload.algorithm): part.checksum}
 
 
@@ -398,8 +401,9 @@ def list_parts(ctx: Context, params: Params) -> Output:
         "Owner": _initiator(ctx, upload),
         "StorageClass": upload.attrs.get("storage_class", "STANDARD"),
     }
-    output["ChecksumAlgorithm"] = upload.algorithm
-    output["ChecksumType"] = upload.kind
+    if upload.checksum_algorithm is not None:  # none shown for S3's default (as above)
+        output["ChecksumAlgorithm"] = upload.algorithm
+        output["ChecksumType"] = upload.kind
     output.update(lifecycle_headers.abort(ctx, upload))
     return output
 

@@ -315,3 +315,25 @@ def test_list_parts_reads_empty_markers_as_absent(s3: BaseClient, bucket: str, r
         assert find_text(root, "MaxParts") == "1000"
         assert find_all_text(root, "Part/PartNumber") == ["1"]
     s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=uid)
+
+
+def test_uploads_without_an_algorithm_list_no_part_checksums(s3: BaseClient, bucket: str) -> None:
+    """An upload that named no checksum algorithm: ListParts and UploadPartCopy show no
+    checksum (AWS: LocalStack's validated list-parts-all and test_upload_part_copy_range),
+    though the completed object still gets S3's default full-object CRC64NVME."""
+    s3.put_object(Bucket=bucket, Key="src", Body=b"0123456789")
+    uid = create(s3, bucket, "dst")
+    copied = s3.upload_part_copy(
+        Bucket=bucket, Key="dst", UploadId=uid, PartNumber=1, CopySource=f"{bucket}/src"
+    )["CopyPartResult"]
+    assert set(copied) == {"ETag", "LastModified"}
+    listed = s3.list_parts(Bucket=bucket, Key="dst", UploadId=uid)
+    assert "ChecksumAlgorithm" not in listed and "ChecksumType" not in listed
+    assert set(listed["Parts"][0]) == {"PartNumber", "LastModified", "ETag", "Size"}
+    done = s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="dst",
+        UploadId=uid,
+        MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": copied["ETag"]}]},
+    )
+    assert done["ChecksumType"] == "FULL_OBJECT" and "ChecksumCRC64NVME" in done
