@@ -315,6 +315,7 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     completion = Completion(
         parts=_chosen_parts(params),
         precondition=write_condition(params),
+        condition="If-Match" if params.get("IfMatch") is not None else "If-None-Match",
         checksum=_object_checksum(params),
         checksum_type=kind.upper() if kind else None,
         object_size=params.get("MpuObjectSize"),

@@ -15,11 +15,12 @@ from fakes3.errors import ConditionalRequestConflict
 
 
 class Watch:
-    __slots__ = ("place", "deleted")
+    __slots__ = ("place", "deleted", "written")
 
     def __init__(self, place: tuple[str, str]) -> None:
         self.place = place
         self.deleted = False
+        self.written = False  # (only a multipart upload's watch asks: see multipart.py)
 
 
 class ConflictWatch:
@@ -47,6 +48,13 @@ class ConflictWatch:
         with self._lock:
             for watch in self._watches.get((bucket, key), ()):
                 watch.deleted = True
+
+    def written(self, bucket: str, key: str) -> None:
+        if not self._watches:
+            return
+        with self._lock:
+            for watch in self._watches.get((bucket, key), ()):
+                watch.written = True
 
     def deleted_keys(self, bucket: str, keys: list[str]) -> None:
         """``deleted`` for each of ``keys`` (DeleteObjects): one test while nothing watches."""

@@ -119,6 +119,13 @@ class Store:
         deleted only once that commit is made. Nested, it is part of the outer change."""
         return self._change
 
+    def watch_changes(self, bucket: str, key: str) -> Watch:
+        """Marks that a delete or a write of ``key`` sets, until ``unwatch``."""
+        return self._conflicts.watch(bucket, key)
+
+    def unwatch(self, watch: Watch) -> None:
+        self._conflicts.forget(watch)
+
     def discard(self, blob_ids: list[str]) -> None:
         """Delete blobs nothing refers to any more: once the current change commits."""
         if self._freed is not None:
@@ -247,6 +254,7 @@ class Store:
                 view = self.view
                 before = self.index.get(bucket, record.key) if view is not None else None
                 garbage = versioning.commit(self.index, bucket_record, record)
+                self._conflicts.written(bucket, record.key)
                 if view is not None:
                     view.committed(bucket, record.key, before, record, record.version_id)
                 self._drop(garbage)

@@ -161,3 +161,48 @@ def test_a_delete_racing_a_conditional_write_is_409(condition: dict[str, str]) -
     status, body = results[0]
     assert status == 409 and b"<Code>ConditionalRequestConflict</Code>" in body
     assert call(app, "GET", "/race/k")[0] == 404  # the conflicting write stored nothing
+
+
+def _upload(s3: BaseClient, bucket: str, key: str) -> tuple[str, list[dict[str, Any]]]:
+    upload_id = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
+    etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload_id, PartNumber=1, Body=b"mpu")
+    return upload_id, [{"PartNumber": 1, "ETag": etag["ETag"]}]
+
+
+@pytest.mark.parametrize("fixture", ["bucket", "vbucket"])
+def test_a_conditional_completion_after_the_key_changed_is_409(
+    s3: BaseClient, request: pytest.FixtureRequest, fixture: str
+) -> None:
+    """A write or delete of the key after CreateMultipartUpload takes precedence: a
+    conditional completion then fails with 409 and the upload must be restarted (AWS:
+    LocalStack's validated test_multipart_if_none_match_with_delete,
+    test_multipart_if_match_with_put and test_multipart_if_match_with_delete)."""
+    bucket = request.getfixturevalue(fixture)  # unversioned, versioned
+
+    def complete(key: str, upload_id: str, parts: list[dict[str, Any]], **condition: str) -> Any:
+        return s3.complete_multipart_upload(
+            Bucket=bucket,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": parts},
+            **condition,
+        )
+
+    s3.put_object(Bucket=bucket, Key="deleted", Body=b"old")
+    upload_id, parts = _upload(s3, bucket, "deleted")
+    s3.delete_object(Bucket=bucket, Key="deleted")  # the key is absent again, but changed
+    with raises_client_error("ConditionalRequestConflict", 409) as info:
+        complete("deleted", upload_id, parts, IfNoneMatch="*")
+    assert info.value.response["Error"]["Message"].startswith("The conditional request cannot")
+    assert info.value.response["Error"]["Condition"] == "If-None-Match"
+    upload_id, parts = _upload(s3, bucket, "written")
+    written = s3.put_object(Bucket=bucket, Key="written", Body=b"new")["ETag"]
+    with raises_client_error("ConditionalRequestConflict", 409) as info:
+        complete("written", upload_id, parts, IfMatch=written)
+    assert info.value.response["Error"]["Condition"] == "If-Match"
+    assert s3.get_object(Bucket=bucket, Key="written")["Body"].read() == b"new"
+    complete("written", upload_id, parts)  # unconditional: the upload still completes
+    assert s3.get_object(Bucket=bucket, Key="written")["Body"].read() == b"mpu"
+    upload_id, parts = _upload(s3, bucket, "untouched")  # nothing changed: the condition holds
+    complete("untouched", upload_id, parts, IfNoneMatch="*")
+    assert s3.get_object(Bucket=bucket, Key="untouched")["Body"].read() == b"mpu"

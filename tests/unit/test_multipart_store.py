@@ -258,9 +258,31 @@ def test_a_write_that_slips_in_during_a_conditional_completion_is_a_409() -> Non
     assert body(store, "k") == b"theirs"
     blobs.during_concat = None
     store.delete_object("bkt", "k")
-    store.multipart.complete("bkt", "k", upload.upload_id, completion)  # the upload survived
+    with pytest.raises(ConditionalRequestConflict):  # the key changed since the upload began
+        store.multipart.complete("bkt", "k", upload.upload_id, completion)
+    unconditional = Completion(chosen)
+    store.multipart.complete("bkt", "k", upload.upload_id, unconditional)  # the upload survived
     assert body(store, "k") == b"mine"
     assert len(blobs._blobs) == 1
+
+
+def test_a_key_changed_since_the_upload_began_fails_a_conditional_completion() -> None:
+    """AWS: a write or delete after CreateMultipartUpload takes precedence over a conditional
+    completion (409); the marks go with the upload, completed or aborted."""
+    store, _blobs = racing_store()
+    store.put_object("bkt", "delete", io.BytesIO(b"there"), NewObject())
+    for change in ("write", "delete"):
+        upload, chosen = start(store, change, {1: b"mine"})
+        if change == "write":
+            store.put_object("bkt", change, io.BytesIO(b"theirs"), NewObject())
+        else:
+            store.delete_object("bkt", change)
+        with pytest.raises(ConditionalRequestConflict):
+            store.multipart.complete(
+                "bkt", change, upload.upload_id, Completion(chosen, if_none_match)
+            )
+        store.multipart.abort("bkt", change, upload.upload_id)
+    assert store.multipart._changes == {} and store._conflicts._watches == {}
 
 
 def test_a_condition_false_on_arrival_is_a_412_and_assembles_nothing() -> None:
