@@ -13,7 +13,12 @@ from fakes3.errors import (
     KeyTooLongError,
     MetadataTooLarge,
 )
-from fakes3.operations.config.tagging import MAX_OBJECT_TAGS, check_tags
+from fakes3.operations.config.tagging import (
+    MAX_OBJECT_TAGS,
+    OBJECT_SYSTEM_TAGS,
+    check_tags,
+    is_tag_text,
+)
 from fakes3.operations.encryption import DEFAULT_ENCRYPTION as DEFAULT_ENCRYPTION
 from fakes3.operations.encryption import echo as encryption_echo
 from fakes3.operations.object_lock import lock_output
@@ -72,10 +77,24 @@ def validate_storage_class(value: str | None) -> str:
 
 
 def parse_tagging(value: str | None) -> tuple[tuple[str, str], ...]:
-    """The ``x-amz-tagging`` header: URL-query encoded ``k1=v1&k2=v2``, S3's tag rules."""
+    """The ``x-amz-tagging`` header: URL-query encoded ``k1=v1&k2=v2``, S3's tag rules.
+
+    A key named twice, or characters no tag may hold (``a=1,b=2``), make the header itself
+    InvalidArgument (AWS: LocalStack's validated put-obj-duplicate-tagging and
+    put-obj-wrong-format); the other rules are the tag set's (InvalidTag, BadRequest)."""
     if not value:
         return ()
-    return check_tags(parse_qsl(value, keep_blank_values=True), MAX_OBJECT_TAGS, "Object")
+    pairs = parse_qsl(value, keep_blank_values=True)
+    if len({key for key, _ in pairs}) != len(pairs) or not all(
+        is_tag_text(key) and is_tag_text(text) for key, text in pairs
+    ):
+        raise InvalidArgument(
+            "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query "
+            "parameters without tag name duplicates.",
+            ArgumentName="x-amz-tagging",
+            ArgumentValue=value,
+        )
+    return check_tags(pairs, MAX_OBJECT_TAGS, "Object", OBJECT_SYSTEM_TAGS)
 
 
 def check_redirect(location: str | None) -> None:

@@ -22,6 +22,24 @@ def test_tags_round_trip_and_delete(s3: BaseClient, bucket: str) -> None:
         s3.get_bucket_tagging(Bucket=bucket)
 
 
+def test_an_empty_tag_set_deletes_the_tags(s3: BaseClient, bucket: str) -> None:
+    """AWS: "setting an empty tag set is the same as effectively deleting the TagSet"
+    (LocalStack's validated test_bucket_tagging_crud)."""
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "a", "Value": "1"}]})
+    answer = s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": []})
+    assert answer["ResponseMetadata"]["HTTPStatusCode"] == 204
+    with raises_client_error("NoSuchTagSet", 404):
+        s3.get_bucket_tagging(Bucket=bucket)
+
+
+def test_an_invalid_value_is_named_in_the_error(s3: BaseClient, bucket: str) -> None:
+    """AWS names the key and the value (LocalStack's validated put-bucket-tags-invalid-value)."""
+    with raises_client_error("InvalidTag", 400) as caught:
+        s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "K", "Value": "a,b"}]})
+    error = caught.value.response["Error"]
+    assert (error["TagKey"], error["TagValue"]) == ("K", "a,b")
+
+
 @pytest.mark.parametrize(
     "tags, message",
     [

@@ -15,6 +15,8 @@ from botocore.client import BaseClient
 
 ONE = [{"Key": "team", "Value": "data"}]
 
+AWS_KEY = {"Key": "aws:prefixed", "Value": "Val1"}
+
 
 def test_put_replaces_tags_and_delete_clears_them(s3: BaseClient, bucket: str) -> None:
     s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="old=1&older=2")
@@ -71,8 +73,28 @@ def test_bad_tag_sets_are_refused_and_keep_the_old_tags(
 
 
 def test_bad_tagging_header_stores_nothing(s3: BaseClient, bucket: str) -> None:
-    with raises_client_error("InvalidTag", 400):
+    with raises_client_error("InvalidTag", 400) as caught:
         s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="aws:reserved=1")
+    # an object's words for it (LocalStack's validated put-object-tags-aws-prefixed)
+    assert caught.value.response["Error"]["Message"] == "Your TagKey cannot be prefixed with aws:"
+    with raises_client_error("InvalidTag", 400) as caught:
+        s3.put_object_tagging(Bucket=bucket, Key="k", Tagging={"TagSet": [AWS_KEY]})
+    assert caught.value.response["Error"]["Message"] == "Your TagKey cannot be prefixed with aws:"
+    with raises_client_error("NoSuchKey", 404):
+        s3.get_object(Bucket=bucket, Key="k")
+
+
+@pytest.mark.parametrize("header", ["key1=val1&key1=val2", "key1=val1,key2=val2"])
+def test_a_tagging_header_with_a_repeated_key_or_odd_characters_is_invalid_argument(
+    s3: BaseClient, bucket: str, header: str
+) -> None:
+    """The header itself is refused (AWS: LocalStack's validated put-obj-duplicate-tagging
+    and put-obj-wrong-format), not its tags."""
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging=header)
+    error = caught.value.response["Error"]
+    assert error["Message"].startswith("The header 'x-amz-tagging' shall be encoded as UTF-8")
+    assert (error["ArgumentName"], error["ArgumentValue"]) == ("x-amz-tagging", header)
     with raises_client_error("NoSuchKey", 404):
         s3.get_object(Bucket=bucket, Key="k")
 

@@ -62,7 +62,8 @@ class BucketConfig:
       (``BucketName`` field); None to answer ``default`` instead.
     - ``default``: what GetX answers when nothing is stored (S3's defaults, e.g. SSE-S3
       encryption for every bucket since 2023), given the context and bucket name.
-    - ``validate``: checks PutX's document and returns the value to store.
+    - ``validate``: checks PutX's document and returns the value to store; None when the
+      document clears the configuration (an empty TagSet deletes the bucket's tags).
     - ``empty``: the error for a PutX without a document.
 
     Id-keyed families only (``keyed=True``; AWS's analytics, inventory, metrics and
@@ -133,7 +134,10 @@ class BucketConfig:
             if self.keyed:
                 check_body_id(self, params, document)
                 check_room(self, ctx, bucket, params)
-            ctx.store.configs.put(bucket, self.store_name(params), value)
+            if value is None:
+                ctx.store.configs.delete(bucket, self.store_name(params))
+            else:
+                ctx.store.configs.put(bucket, self.store_name(params), value)
             return {STATUS: self.put_status} if self.put_status else {}
 
         def delete_handler(ctx: Context, params: Params) -> Output:

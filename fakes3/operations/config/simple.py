@@ -39,11 +39,12 @@ _accelerate_status = _status_in(("Enabled", "Suspended"))
 
 def _validate_accelerate(ctx: Context, params: Params, document: dict[str, Any]) -> Any:
     """https://docs.aws.amazon.com/AmazonS3/latest/userguide/transfer-acceleration.html:
-    the bucket name must not contain periods (the accelerate endpoint is a virtual host)."""
+    the bucket name must not contain periods (the accelerate endpoint is a virtual host). The
+    words are AWS's answer as LocalStack recorded it (put-bucket-accelerate-config-dot-bucket),
+    not the error table's ("Amazon S3 …", with a final period)."""
     if "." in params["Bucket"]:
         raise InvalidRequest(
-            "Amazon S3 Transfer Acceleration is not supported for buckets with periods (.) "
-            "in their names."
+            "S3 Transfer Acceleration is not supported for buckets with periods (.) in their names"
         )
     return _accelerate_status(ctx, params, document)
 

@@ -18,12 +18,22 @@ MAX_OBJECT_TAGS = 10
 # Letters, digits and spaces in any script (Unicode's separators, \p{Z}: not tab, CR, LF and
 # the other white-space controls Python's \s also matches), and + - = . _ : / @
 _ALLOWED = re.compile(r"(?:[\w+\-=._:/@]|(?![\t\n\x0b\x0c\r\x1c-\x1f\x85])\s)*")
+# What S3 says of an ``aws:`` key: on a bucket, and on an object (LocalStack's AWS-validated
+# test_tagging_validation: put-bucket-tags-aws-prefixed, put-object-tags-aws-prefixed).
+SYSTEM_TAGS = "System tags cannot be added/updated by requester"
+OBJECT_SYSTEM_TAGS = "Your TagKey cannot be prefixed with aws:"
+
+
+def is_tag_text(text: str) -> bool:
+    """Whether ``text`` holds only the characters a tag key or value may."""
+    return _ALLOWED.fullmatch(text) is not None
 
 
 def check_tags(
-    pairs: Iterable[tuple[str, str]], limit: int, what: str
+    pairs: Iterable[tuple[str, str]], limit: int, what: str, system: str = SYSTEM_TAGS
 ) -> tuple[tuple[str, str], ...]:
     """S3's tag rules (``what``: ``Object`` or ``Bucket``); InvalidTag or BadRequest if broken.
+    ``system`` is the message for an ``aws:`` key.
 
     https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-tagging.html
     """
@@ -38,13 +48,17 @@ def check_tags(
             raise InvalidTag("Cannot provide multiple Tags with the same key", TagKey=key)
         seen.add(key)
         if key.lower().startswith("aws:"):
-            raise InvalidTag("System tags cannot be added/updated by requester", TagKey=key)
+            raise InvalidTag(system, TagKey=key)
         if not key or not _ALLOWED.fullmatch(key):
             raise InvalidTag("The TagKey you have provided is invalid", TagKey=key)
         if len(key) > 128:
             raise InvalidTag("The TagKey you have provided is too long, max 128", TagKey=key)
-        if not _ALLOWED.fullmatch(value):
-            raise InvalidTag("The TagValue you have provided is invalid", TagKey=key)
+        if not _ALLOWED.fullmatch(
+            value
+        ):  # (AWS names the value too: put-bucket-tags-invalid-value)
+            raise InvalidTag(
+                "The TagValue you have provided is invalid", TagKey=key, TagValue=value
+            )
         if len(value) > 256:
             raise InvalidTag("The TagValue you have provided is too long, max 256", TagKey=key)
     return tags
@@ -73,8 +87,12 @@ def tag_pairs(tagging: dict[str, Any]) -> list[tuple[str, str]]:
     return pairs
 
 
-def _validate(_ctx: Context, _params: Params, tagging: dict[str, Any]) -> dict[str, Any]:
+def _validate(_ctx: Context, _params: Params, tagging: dict[str, Any]) -> dict[str, Any] | None:
+    """The tags to store; an empty TagSet deletes them, as on AWS, whose GetBucketTagging then
+    answers NoSuchTagSet (LocalStack's validated test_bucket_tagging_crud)."""
     tags = check_tags(tag_pairs(tagging), MAX_BUCKET_TAGS, "Bucket")
+    if not tags:
+        return None
     return {"TagSet": [{"Key": key, "Value": value} for key, value in tags]}
 
 
