@@ -147,7 +147,9 @@ def _read_output(params: Params, record: ObjectRecord, state: dict[str, Any]) ->
         composite = record.checksum_type == "COMPOSITE" or len(record.parts) == 1
         if params.get("ChecksumMode") == "ENABLED" and composite and part.checksum:
             output.update(checksum_output(replace(record, checksum=part.checksum)))
-    elif chosen is None and params.get("ChecksumMode") == "ENABLED":
+    elif params.get("ChecksumMode") == "ENABLED" and (
+        chosen is None or chosen == (0, record.size - 1)
+    ):  # a range of the whole object carries its checksum (LocalStack's validated get-0-100)
         output.update(checksum_output(record))
     return output
 

@@ -259,3 +259,16 @@ def test_checksum_headers_absent_on_range_get(
     assert got["Body"].read() == BODY[:10]
     headers = got["ResponseMetadata"]["HTTPHeaders"]
     assert not [name for name in headers if name.startswith("x-amz-checksum-")]
+
+
+@pytest.mark.parametrize("span", ["bytes=0-", "bytes=0-5000", "bytes=-2000", "bytes=0-1023"])
+def test_a_range_of_the_whole_object_carries_its_checksum(
+    s3: BaseClient, bucket: str, stored: dict[str, Any], span: str
+) -> None:
+    """A 206 that sends every byte sends the object's checksum too (AWS: LocalStack's
+    validated test_get_object_range, get-0-100 and get--15), so boto3 validates it."""
+    got = s3.get_object(Bucket=bucket, Key=KEY, ChecksumMode="ENABLED", Range=span)
+    assert got["Body"].read() == BODY
+    assert got["ContentRange"] == f"bytes 0-{len(BODY) - 1}/{len(BODY)}"
+    assert got["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(BODY).digest()).decode()
+    assert got["ChecksumType"] == "FULL_OBJECT"
