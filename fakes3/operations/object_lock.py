@@ -51,6 +51,22 @@ def configuration(store: Store, bucket: str) -> dict[str, Any] | None:
     return value
 
 
+def bypass_of(store: Store, bucket: str, params: Params) -> bool:
+    """``x-amz-bypass-governance-retention`` on a delete. Sent at all (true or false) to a
+    bucket without Object Lock, it is InvalidArgument (AWS, as LocalStack's validated
+    test_delete_object_with_no_locking recorded it for DeleteObject and DeleteObjects)."""
+    value = params.get("BypassGovernanceRetention")
+    if value is None:
+        return False
+    store.get_bucket(bucket)  # NoSuchBucket first
+    if configuration(store, bucket) is None:
+        raise InvalidArgument(
+            "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets.",
+            ArgumentName="x-amz-bypass-governance-retention",
+        )
+    return bool(value)
+
+
 def validate(ctx: Context, params: Params, document: dict[str, Any]) -> dict[str, Any]:
     """PutObjectLockConfiguration's document: ``Enabled`` and an optional default retention
     (a mode and exactly one of Days and Years, positive)."""

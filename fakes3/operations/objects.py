@@ -206,14 +206,11 @@ def delete_object(ctx: Context, params: Params) -> Output:
     Deleting a key that does not exist succeeds (204), as in S3; in a versioned bucket it
     adds a delete marker, and with ``versionId`` it removes that version for good.
     """
+    bypass = object_lock.bypass_of(ctx.store, params["Bucket"], params)
     if_match = params.get("IfMatch")
     condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
     deletion = ctx.store.delete_object(
-        params["Bucket"],
-        params["Key"],
-        condition,
-        params.get("VersionId"),
-        bool(params.get("BypassGovernanceRetention")),
+        params["Bucket"], params["Key"], condition, params.get("VersionId"), bypass
     )
     output: Output = {}
     if deletion.delete_marker:
@@ -247,7 +244,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
-    bypass = bool(params.get("BypassGovernanceRetention"))
+    bypass = object_lock.bypass_of(ctx.store, bucket, params)
     # A plain batch, unless a bucket policy decides key by key (auth/authorize.py).
     keys = _plain_keys(objects) if ctx.may_delete is anyone_may else None
     refused: dict[int, S3Error] = {}  # position -> its error; the store decides the others

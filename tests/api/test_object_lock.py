@@ -300,3 +300,26 @@ def test_event_holds_are_not_implemented_and_the_token_is_accepted(
     )
     got = cs3.get_object_lock_configuration(Bucket=locked)["ObjectLockConfiguration"]
     assert got == _lock_config(Days=1)
+
+
+@pytest.mark.parametrize("bypass", [True, False])
+def test_bypass_governance_on_a_bucket_without_object_lock_is_invalid_argument(
+    s3: BaseClient, bucket: str, bypass: bool
+) -> None:
+    """Sent at all, true or false (AWS: LocalStack's validated
+    test_delete_object_with_no_locking); nothing is deleted."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x")
+    message = "x-amz-bypass-governance-retention is only applicable to Object Lock enabled buckets."
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.delete_object(Bucket=bucket, Key="k", BypassGovernanceRetention=bypass)
+    error = caught.value.response["Error"]
+    assert (error["Message"], error["ArgumentName"]) == (
+        message,
+        "x-amz-bypass-governance-retention",
+    )
+    with raises_client_error("InvalidArgument", 400):
+        s3.delete_objects(
+            Bucket=bucket, Delete={"Objects": [{"Key": "k"}]}, BypassGovernanceRetention=bypass
+        )
+    assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
+    s3.delete_object(Bucket=bucket, Key="k")  # without the header: as ever
