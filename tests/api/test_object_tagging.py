@@ -146,3 +146,24 @@ def test_cli_bucket_and_object_tagging(aws: Aws, s3: BaseClient, bucket: str) ->
     ]
     refused = aws("s3api", "get-bucket-tagging", "--bucket", "no-such-bkt-x", check=False)
     assert refused.returncode != 0 and "NoSuchBucket" in refused.stderr
+
+
+def test_tags_of_a_key_whose_latest_is_a_delete_marker_are_405(
+    s3: BaseClient, vbucket: str
+) -> None:
+    """S3 refuses the method on the marker, naming it (AWS: LocalStack's validated
+    test_object_tagging_versioned, put-/get-/delete-object-tags-delete-marker-latest)."""
+    s3.put_object(Bucket=vbucket, Key="t", Body=b"x")
+    s3.delete_object(Bucket=vbucket, Key="t")
+    calls = {
+        "PUT": lambda: s3.put_object_tagging(Bucket=vbucket, Key="t", Tagging={"TagSet": ONE}),
+        "GET": lambda: s3.get_object_tagging(Bucket=vbucket, Key="t"),
+        "DELETE": lambda: s3.delete_object_tagging(Bucket=vbucket, Key="t"),
+    }
+    for method, call in calls.items():
+        with raises_client_error("MethodNotAllowed", 405) as caught:
+            call()
+        error = caught.value.response["Error"]
+        assert (error["Method"], error["ResourceType"]) == (method, "DeleteMarker")
+    with raises_client_error("NoSuchKey", 404):  # a key that never was: as before
+        s3.get_object_tagging(Bucket=vbucket, Key="never")
