@@ -44,8 +44,21 @@ MAX_PUT_SIZE = 5 * 1024**3  # a single PUT; larger objects need multipart
 def write_condition(params: Params) -> Any:
     """If-Match / If-None-Match on a write, checked atomically at commit by the store."""
     if_match, if_none_match = params.get("IfMatch"), params.get("IfNoneMatch")
+    # What S3 does not do on a write, in its words (recorded by LocalStack's validated
+    # test_put_object_if_match_and_if_none_match_validation and its twins)
+    if if_match is not None and if_none_match is not None:
+        raise NotImplementedByFakeS3(
+            Header="If-Match,If-None-Match",
+            additionalMessage="Multiple conditional request headers present in the request",
+        )
+    refused = None  # only If-None-Match: * and an If-Match naming an ETag are honoured
     if if_none_match is not None and if_none_match.strip() != "*":
-        raise NotImplementedByFakeS3("If-None-Match on a write only supports *")
+        refused = "If-None-Match"
+    elif if_match is not None and if_match.strip() == "*":
+        refused = "If-Match"
+    if refused is not None:
+        detail = f"We don't accept the provided value of {refused} header for this API"
+        raise NotImplementedByFakeS3(Header=refused, additionalMessage=detail)
     if if_match is None and if_none_match is None:
         return None
 

@@ -206,3 +206,38 @@ def test_a_conditional_completion_after_the_key_changed_is_409(
     upload_id, parts = _upload(s3, bucket, "untouched")  # nothing changed: the condition holds
     complete("untouched", upload_id, parts, IfNoneMatch="*")
     assert s3.get_object(Bucket=bucket, Key="untouched")["Body"].read() == b"mpu"
+
+
+@pytest.mark.parametrize(
+    ("condition", "header", "detail"),
+    [
+        (
+            {"IfMatch": '"abc"', "IfNoneMatch": "*"},
+            "If-Match,If-None-Match",
+            "Multiple conditional request headers present in the request",
+        ),
+        (
+            {"IfNoneMatch": '"abc"'},
+            "If-None-Match",
+            "We don't accept the provided value of If-None-Match header for this API",
+        ),
+        (
+            {"IfMatch": "*"},
+            "If-Match",
+            "We don't accept the provided value of If-Match header for this API",
+        ),
+    ],
+    ids=["both", "if-none-match-etag", "if-match-star"],
+)
+def test_write_conditions_s3_does_not_take_are_not_implemented(
+    s3: BaseClient, bucket: str, condition: dict[str, str], header: str, detail: str
+) -> None:
+    """In S3's words (AWS: LocalStack's validated test_put_object_if_match_and_if_none_match_
+    validation and test_put_object_if_none_match_validation); nothing is written."""
+    with raises_client_error("NotImplemented", 501) as caught:
+        s3.put_object(Bucket=bucket, Key="k", Body=b"x", **condition)
+    error = caught.value.response["Error"]
+    assert error["Message"] == "A header you provided implies functionality that is not implemented"
+    assert (error["Header"], error["additionalMessage"]) == (header, detail)
+    with raises_client_error("404", 404):
+        s3.head_object(Bucket=bucket, Key="k")
