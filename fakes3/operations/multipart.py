@@ -430,6 +430,17 @@ def _upload_entry(ctx: Context, upload: UploadRecord, encode: Any) -> dict[str, 
     return entry
 
 
+def _check_upload_marker(ctx: Context, bucket: str, key: str, upload_id: str) -> None:
+    """An upload-id-marker must name an upload of the key-marker's key (AWS: LocalStack's
+    validated list-multiparts-wrong-id-for-key)."""
+    try:
+        ctx.store.multipart.get(bucket, key, upload_id)
+    except NoSuchUpload:
+        raise InvalidArgument(
+            "Invalid uploadId marker", ArgumentName="upload-id-marker", ArgumentValue=upload_id
+        ) from None
+
+
 def list_multipart_uploads(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_ListMultipartUploads.html
 
@@ -441,6 +452,8 @@ def list_multipart_uploads(ctx: Context, params: Params) -> Output:
     delimiter = params.get("Delimiter", "")
     key_marker = params.get("KeyMarker", "")
     id_marker = params.get("UploadIdMarker", "") if key_marker else ""
+    if id_marker:
+        _check_upload_marker(ctx, params["Bucket"], key_marker, id_marker)
     page = ctx.store.multipart.list_uploads(
         params["Bucket"], prefix, delimiter, (key_marker, id_marker or None), limit
     )
