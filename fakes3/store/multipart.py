@@ -357,12 +357,15 @@ class Multipart:
                 )
             parts = self._choose(upload, request.parts)
             if request.precondition is not None:
+                # The condition first (412, or NoSuchKey for If-Match on no object); one that
+                # holds after the key changed since the upload began is the conflict (AWS, as
+                # LocalStack's validated multipart precondition tests recorded both).
                 current = self.store.index.get(bucket, key)
+                request.precondition(current)
                 if self._changed_since(upload, current):
                     raise ConditionalRequestConflict(
                         CHANGED_SINCE_CREATED, Condition=request.condition or ""
                     )
-                request.precondition(current)
             self._pins[upload_id] = self._pins.get(upload_id, 0) + 1
         try:
             record = self._assemble(upload, parts, request)

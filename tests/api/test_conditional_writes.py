@@ -203,6 +203,20 @@ def test_a_conditional_completion_after_the_key_changed_is_409(
     assert s3.get_object(Bucket=bucket, Key="written")["Body"].read() == b"new"
     complete("written", upload_id, parts)  # unconditional: the upload still completes
     assert s3.get_object(Bucket=bucket, Key="written")["Body"].read() == b"mpu"
+    # a condition that fails is answered as such first (LocalStack's validated
+    # complete-multipart-if-none-match-put-during, -if-match-put-before, -after-del)
+    before = s3.put_object(Bucket=bucket, Key="failing", Body=b"1")["ETag"]
+    upload_id, parts = _upload(s3, bucket, "failing")
+    s3.put_object(Bucket=bucket, Key="failing", Body=b"2")
+    with raises_client_error("PreconditionFailed", 412) as info:
+        complete("failing", upload_id, parts, IfNoneMatch="*")
+    assert info.value.response["Error"]["Condition"] == "If-None-Match"
+    with raises_client_error("PreconditionFailed", 412) as info:
+        complete("failing", upload_id, parts, IfMatch=before)
+    assert info.value.response["Error"]["Condition"] == "If-Match"
+    s3.delete_object(Bucket=bucket, Key="failing")
+    with raises_client_error("NoSuchKey", 404):
+        complete("failing", upload_id, parts, IfMatch=before)
     upload_id, parts = _upload(s3, bucket, "untouched")  # nothing changed: the condition holds
     complete("untouched", upload_id, parts, IfNoneMatch="*")
     assert s3.get_object(Bucket=bucket, Key="untouched")["Body"].read() == b"mpu"

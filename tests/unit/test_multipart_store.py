@@ -267,21 +267,28 @@ def test_a_write_that_slips_in_during_a_conditional_completion_is_a_409() -> Non
 
 
 def test_a_key_changed_since_the_upload_began_fails_a_conditional_completion() -> None:
-    """AWS: a write or delete after CreateMultipartUpload takes precedence over a conditional
-    completion (409); the marks go with the upload, completed or aborted."""
+    """AWS: a condition that fails is a 412 as ever; one that holds after a write or delete
+    since CreateMultipartUpload is a 409. The marks go with the upload, completed or aborted."""
     store, _blobs = racing_store()
-    store.put_object("bkt", "delete", io.BytesIO(b"there"), NewObject())
-    for change in ("write", "delete"):
-        upload, chosen = start(store, change, {1: b"mine"})
-        if change == "write":
-            store.put_object("bkt", change, io.BytesIO(b"theirs"), NewObject())
-        else:
-            store.delete_object("bkt", change)
-        with pytest.raises(ConditionalRequestConflict):
-            store.multipart.complete(
-                "bkt", change, upload.upload_id, Completion(chosen, if_none_match)
-            )
-        store.multipart.abort("bkt", change, upload.upload_id)
+    store.put_object("bkt", "deleted", io.BytesIO(b"there"), NewObject())
+    upload, chosen = start(store, "deleted", {1: b"mine"})
+    store.delete_object("bkt", "deleted")
+    with pytest.raises(ConditionalRequestConflict):  # absent again, but changed
+        store.multipart.complete(
+            "bkt", "deleted", upload.upload_id, Completion(chosen, if_none_match)
+        )
+    store.multipart.abort("bkt", "deleted", upload.upload_id)
+    upload, chosen = start(store, "written", {1: b"mine"})
+    store.put_object("bkt", "written", io.BytesIO(b"theirs"), NewObject())
+    with pytest.raises(PreconditionFailed):  # the condition fails first
+        store.multipart.complete(
+            "bkt", "written", upload.upload_id, Completion(chosen, if_none_match)
+        )
+    with pytest.raises(ConditionalRequestConflict):  # holds, but the key changed meanwhile
+        store.multipart.complete(
+            "bkt", "written", upload.upload_id, Completion(chosen, lambda _: None)
+        )
+    store.multipart.abort("bkt", "written", upload.upload_id)
     assert store.multipart._changes == {} and store._conflicts._watches == {}
 
 

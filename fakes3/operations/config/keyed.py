@@ -84,10 +84,15 @@ def _family(name: str, operations: str, validate: Validator, **rules: Any) -> Bu
     )
 
 
-ANALYTICS = _family("analytics", "Analytics", _analytics)
-INVENTORY = _family("inventory", "Inventory", _inventory, id_mismatch=IdMismatch)
-METRICS = _family("metrics", "Metrics", _metrics)
-INTELLIGENT_TIERING = _family("intelligent-tiering", "IntelligentTiering", _intelligent_tiering)
+# PutX answers 204, as AWS answered each in LocalStack's validated tests
+# (test_s3_analytics_configurations, test_s3_inventory_report_crud,
+# test_put_bucket_metrics_configuration, test_s3_intelligent_tier_config).
+ANALYTICS = _family("analytics", "Analytics", _analytics, put_status=204)
+INVENTORY = _family("inventory", "Inventory", _inventory, id_mismatch=IdMismatch, put_status=204)
+METRICS = _family("metrics", "Metrics", _metrics, put_status=204)
+INTELLIGENT_TIERING = _family(
+    "intelligent-tiering", "IntelligentTiering", _intelligent_tiering, put_status=204
+)
 
 FAMILIES = (ANALYTICS, INVENTORY, METRICS, INTELLIGENT_TIERING)
 
