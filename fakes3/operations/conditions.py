@@ -35,9 +35,11 @@ def modified_since(record: ObjectRecord, since: datetime) -> bool:
     return record.last_modified > _utc(since)
 
 
-def check_read_conditions(params: dict[str, Any], record: ObjectRecord) -> None:
+def check_read_conditions(params: dict[str, Any], record: ObjectRecord, now: datetime) -> None:
     """GET/HEAD preconditions with S3's precedence (If-Match over If-Unmodified-Since,
-    If-None-Match over If-Modified-Since): 412 PreconditionFailed or 304 NotModified.
+    If-None-Match over If-Modified-Since): 412 PreconditionFailed or 304 NotModified. An
+    If-Modified-Since in the future is ignored (AWS: LocalStack's validated
+    obj-ignore-future-modified-since).
 
     https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
     """
@@ -53,7 +55,8 @@ def check_read_conditions(params: dict[str, Any], record: ObjectRecord) -> None:
         if etag_matches(if_none_match, record.etag):
             raise _not_modified(record)
     elif params.get("IfModifiedSince") is not None:
-        if not modified_since(record, params["IfModifiedSince"]):
+        since = params["IfModifiedSince"]
+        if _utc(since) <= now and not modified_since(record, since):
             raise _not_modified(record)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 from fakes3.errors import (
@@ -111,9 +112,11 @@ def written_version(record: ObjectRecord) -> Output:
     return {"VersionId": record.version_id}
 
 
-def _span(params: Params, record: ObjectRecord, state: dict[str, Any]) -> tuple[int, int]:
+def _span(
+    params: Params, record: ObjectRecord, state: dict[str, Any], now: datetime
+) -> tuple[int, int]:
     """Check preconditions and choose the bytes to send; remembers a partial answer in state."""
-    check_read_conditions(params, record)
+    check_read_conditions(params, record, now)
     chosen: tuple[int, int] | None = None
     part = params.get("PartNumber")
     if part is not None:
@@ -152,15 +155,17 @@ def _read_output(params: Params, record: ObjectRecord, state: dict[str, Any]) ->
         output[STATUS] = 206
         output["ContentLength"] = last - first + 1
         output["ContentRange"] = f"bytes {first}-{last}/{record.size}"
+    # any case, as AWS takes it (LocalStack's validated test_s3_get_object_checksum)
+    checksum_mode = str(params.get("ChecksumMode") or "").upper() == "ENABLED"
     if state.get("parts_count"):
         output["PartsCount"] = state["parts_count"]
         part = record.parts[params["PartNumber"] - 1]
         # A part's own checksum: for COMPOSITE objects, and for a FULL_OBJECT one of a single
         # part, where it is the object's (localstack/localstack#12842 records what S3 answers).
         composite = record.checksum_type == "COMPOSITE" or len(record.parts) == 1
-        if params.get("ChecksumMode") == "ENABLED" and composite and part.checksum:
+        if checksum_mode and composite and part.checksum:
             output.update(checksum_output(replace(record, checksum=part.checksum)))
-    elif params.get("ChecksumMode") == "ENABLED" and (
+    elif checksum_mode and (
         chosen is None or chosen == (0, record.size - 1)
     ):  # a range of the whole object carries its checksum (LocalStack's validated get-0-100)
         output.update(checksum_output(record))
@@ -180,7 +185,7 @@ def get_object(ctx: Context, params: Params) -> Output:
     def span(rec: ObjectRecord) -> tuple[int, int]:
         restore.check_readable(rec, ctx.store.clock)
         state["customer"] = encryption.check_read(params, rec.encryption, transport)
-        return _span(params, rec, state)
+        return _span(params, rec, state, ctx.store.clock.now())
 
     record, reader = ctx.store.read_object(
         params["Bucket"], params["Key"], span, params.get("VersionId")
@@ -195,7 +200,7 @@ def get_object(ctx: Context, params: Params) -> Output:
         reader.close()  # the blob was opened; an error now must not leak it
         raise
     output["Body"] = reader
-    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
+    output.update(_expiration(ctx, params, record))
     return output
 
 
@@ -206,11 +211,19 @@ def head_object(ctx: Context, params: Params) -> Output:
     record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}
-    _span(params, record, state)
+    _span(params, record, state, ctx.store.clock.now())
     output = _read_output(params, record, state)
     output.update(restore.restore_output(record, ctx.store.clock))
-    output.update(lifecycle_headers.expiration(ctx, params["Bucket"], record))
+    output.update(_expiration(ctx, params, record))
     return output
+
+
+def _expiration(ctx: Context, params: Params, record: ObjectRecord) -> Output:
+    """``x-amz-expiration`` of a read: not when a version is asked for by id, current or not
+    (AWS: LocalStack's validated test_bucket_lifecycle_configuration_object_expiry_versioned)."""
+    if params.get("VersionId") is not None:
+        return {}
+    return lifecycle_headers.expiration(ctx, params["Bucket"], record)
 
 
 def delete_object(ctx: Context, params: Params) -> Output:

@@ -297,3 +297,18 @@ def test_copying_a_version_onto_its_own_key_restores_it(s3: BaseClient, vbucket:
     assert [v["IsLatest"] for v in versions] == [True, False, False]
     with raises_client_error("InvalidRequest", 400):  # without a version: still refused
         s3.copy_object(Bucket=vbucket, Key="k", CopySource={"Bucket": vbucket, "Key": "k"})
+
+
+def test_a_copy_in_a_suspended_bucket_names_the_null_version(s3: BaseClient, vbucket: str) -> None:
+    """Where PutObject sends no version id, CopyObject sends "null" (AWS: LocalStack's
+    validated test_s3_copy_object_in_place_versioned, copy-in-place-versioned-suspended); a
+    plain copy's result names its checksum but not the checksum's type (copy-success)."""
+    s3.put_bucket_versioning(Bucket=vbucket, VersioningConfiguration={"Status": "Suspended"})
+    put = s3.put_object(Bucket=vbucket, Key="k", Body=b"x")
+    assert "VersionId" not in put
+    copied = s3.copy_object(
+        Bucket=vbucket, Key="k", CopySource=f"{vbucket}/k", MetadataDirective="REPLACE"
+    )
+    assert copied["VersionId"] == "null"
+    result = copied["CopyObjectResult"]
+    assert "ChecksumType" not in result and any(name.startswith("Checksum") for name in result)

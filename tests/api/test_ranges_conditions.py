@@ -115,6 +115,8 @@ CASES = [
     ({"IfNoneMatch": "other-etag"}, 200),
     ({"IfModifiedSince": "before"}, 200),
     ({"IfModifiedSince": "at"}, 304),
+    # a date in the future is ignored (AWS: LocalStack's obj-ignore-future-modified-since)
+    ({"IfModifiedSince": "after"}, 200),
     ({"IfUnmodifiedSince": "before"}, 412),
     ({"IfUnmodifiedSince": "at"}, 200),
     ({"IfUnmodifiedSince": "after"}, 200),
@@ -272,3 +274,10 @@ def test_a_range_of_the_whole_object_carries_its_checksum(
     assert got["ContentRange"] == f"bytes 0-{len(BODY) - 1}/{len(BODY)}"
     assert got["ChecksumSHA256"] == base64.b64encode(hashlib.sha256(BODY).digest()).decode()
     assert got["ChecksumType"] == "FULL_OBJECT"
+
+
+def test_checksum_mode_is_read_in_any_case(raw: Raw, bucket: str, stored: dict[str, Any]) -> None:
+    """AWS takes "enabled" as "ENABLED" (LocalStack's validated test_s3_get_object_checksum)."""
+    for method in ("GET", "HEAD"):
+        response = raw(method, f"/{bucket}/{KEY}", headers={"x-amz-checksum-mode": "enabled"})
+        assert "x-amz-checksum-sha256" in response.headers
