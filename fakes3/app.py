@@ -244,12 +244,12 @@ class FakeS3:
             error_code = error.code
             if isinstance(error, MethodNotAllowed):
                 _refusal_of_method(error, method)
-            response = self._error_response(error, raw_path, request_id, host_id)
+            response = self._error_response(error, request_id, host_id)
         except Exception as exc:  # noqa: BLE001 - any bug must still answer as S3 would
             self.errors.append(exc)
             log.error("unhandled error in fakes3\n%s", traceback.format_exc())
             error_code = InternalError.code
-            response = self._error_response(InternalError(), raw_path, request_id, host_id)
+            response = self._error_response(InternalError(), request_id, host_id)
         if exchange is not None and exchange.request.bucket is not None:
             exchange.error_code = error_code
             for hook in self.response_hooks:
@@ -392,9 +392,10 @@ class FakeS3:
             response.headers.append(("x-amz-bucket-region", region))
         return response
 
-    def _error_response(
-        self, error: S3Error, raw_path: str, request_id: str, host_id: str
-    ) -> WireResponse:
+    def _error_response(self, error: S3Error, request_id: str, host_id: str) -> WireResponse:
+        """S3's error document: code, message, the error's own fields, the request's ids; no
+        ``Resource`` (real S3 answers carry none: LocalStack's AWS-recorded errors, captured
+        NoSuchKey answers)."""
         headers = list(error.headers.items())
         if error.members:  # an object's state, sent as GetObject sends it
             headers.extend(self.serializer.header_members("GetObject", error.members))
@@ -405,7 +406,6 @@ class FakeS3:
             f"<Code>{error.code}</Code><Message>{escape(error.text)}</Message>",
         ]
         parts.extend(f"<{name}>{escape(value)}</{name}>" for name, value in error.fields.items())
-        parts.append(f"<Resource>{escape(raw_path)}</Resource>")
         parts.append(f"<RequestId>{request_id}</RequestId><HostId>{host_id}</HostId></Error>")
         headers.append(("Content-Type", "application/xml"))
         # backslashreplace: a lone surrogate a client smuggled in (a JSON "\udc00" echoed

@@ -12,12 +12,12 @@ from api_helpers import Raw, assert_s3_error, error_fields, md5_b64, raises_clie
 from botocore.client import BaseClient
 
 
-def test_error_body_has_code_message_resource_and_request_id(raw: Raw, bucket: str) -> None:
+def test_error_body_has_code_message_and_request_id(raw: Raw, bucket: str) -> None:
     response = raw("GET", f"/{bucket}/missing-key")
     assert response.headers["Content-Type"] == "application/xml"
     fields = assert_s3_error(response, "NoSuchKey", 404)
     assert fields["Message"] == "The specified key does not exist."
-    assert fields["Resource"] == f"/{bucket}/missing-key"
+    assert "Resource" not in fields  # as real S3 answers (LocalStack's recordings)
     assert fields["RequestId"] == response.headers["x-amz-request-id"]
     assert fields["HostId"] == response.headers["x-amz-id-2"]
     assert response.content.startswith(b"<?xml")
