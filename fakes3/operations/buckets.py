@@ -17,6 +17,7 @@ from fakes3.errors import (
     InvalidArgument,
     InvalidBucketName,
     InvalidLocationConstraint,
+    MalformedXML,
     NotImplementedByFakeS3,
 )
 from fakes3.operations import acls, object_lock
@@ -156,6 +157,8 @@ def _creation_tags(config: Params) -> dict[str, Any] | None:
     if tags is None:
         return None
     pairs = check_tags(tag_pairs({"TagSet": tags}), MAX_BUCKET_TAGS, "Bucket")
+    if not pairs:  # none: the bucket has no tag set (AWS: NoSuchTagSet after, as an empty Put)
+        return None
     return {"TagSet": [{"Key": key, "Value": value} for key, value in pairs]}
 
 
@@ -171,6 +174,10 @@ def create_bucket(ctx: Context, params: Params) -> Output:
     if name.endswith(_ACCOUNT_REGIONAL_SUFFIX):
         # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
         raise InvalidBucketName(BucketName=name)
+    if params.get("CreateBucketConfiguration") == {}:
+        # an empty <CreateBucketConfiguration/> (AWS: LocalStack's validated
+        # create-bucket-constraint-us-east-1-with-None)
+        raise MalformedXML()
     region = _bucket_region(ctx, params)
     tagging = _creation_tags(params.get("CreateBucketConfiguration") or {})
     try:

@@ -84,6 +84,12 @@ def test_tags_given_at_creation_are_the_bucket_s(s3: BaseClient, bucket: str) ->
     tags = [{"Key": "team", "Value": "data"}]
     s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": tags})
     assert s3.get_bucket_tagging(Bucket=name)["TagSet"] == tags
+    s3.delete_bucket(Bucket=name)
+    # no tags given: no tag set (AWS: LocalStack's validated test_create_bucket_with_empty_tags)
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": []})
+    with raises_client_error("NoSuchTagSet", 404):
+        s3.get_bucket_tagging(Bucket=name)
+    s3.delete_bucket(Bucket=name)
 
 
 @pytest.mark.parametrize(

@@ -366,3 +366,13 @@ def test_list_buckets_by_an_unknown_region_is_invalid_argument(s3: BaseClient, r
     fields = assert_s3_error(raw("GET", "/", params={"bucket-region": "x"}), "InvalidArgument", 400)
     assert fields["ArgumentName"] == "bucket-region"
     assert s3.list_buckets(BucketRegion="us-isob-east-1")["Buckets"] == []
+
+
+def test_an_empty_create_bucket_configuration_is_malformed(raw: Raw, s3: BaseClient) -> None:
+    """AWS: MalformedXML (LocalStack's validated create-bucket-constraint-us-east-1-with-None),
+    and no bucket."""
+    name = unique_bucket_name("empty-config")
+    body = b'<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>'
+    assert_s3_error(raw("PUT", f"/{name}", data=body), "MalformedXML", 400)
+    with raises_client_error("404", 404):
+        s3.head_bucket(Bucket=name)
