@@ -144,10 +144,9 @@ def _bucket_acl(ctx: Context, params: Params) -> None:
             _canned_and_grants(params, _BUCKET_GRANTS)
             acls.new_bucket_acl(ctx, params)
             return
-        raise InvalidArgument(
-            "Invalid x-amz-object-ownership header",
+        raise InvalidArgument(  # AWS's words (LocalStack's ownership-wrong-value-at-creation)
+            f"Invalid x-amz-object-ownership header: {ownership}",
             ArgumentName="x-amz-object-ownership",
-            ArgumentValue=ownership,
         )
     _canned_and_grants(params, _BUCKET_GRANTS)
     acl = params.get("ACL")

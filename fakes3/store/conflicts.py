@@ -67,4 +67,4 @@ class ConflictWatch:
         """Stop watching; ConditionalRequestConflict if the key was deleted meanwhile."""
         self.forget(watch)
         if watch.deleted:
-            raise ConditionalRequestConflict()
+            raise ConditionalRequestConflict(Key=watch.place[1])  # S3 names the key

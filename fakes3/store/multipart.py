@@ -112,14 +112,14 @@ def _mismatch(expected: str | None, actual: str | None) -> InvalidRequest:
     )
 
 
-def _racing(precondition: Precondition) -> Precondition:
+def _racing(precondition: Precondition, key: str) -> Precondition:
     """At commit, a condition that held when the request arrived but fails now lost a race."""
 
     def check(current: ObjectRecord | None) -> None:
         try:
             precondition(current)
         except (PreconditionFailed, NoSuchKey):
-            raise ConditionalRequestConflict() from None
+            raise ConditionalRequestConflict(Key=key) from None
 
     return check
 
@@ -364,7 +364,7 @@ class Multipart:
                 request.precondition(current)
                 if self._changed_since(upload, current):
                     raise ConditionalRequestConflict(
-                        CHANGED_SINCE_CREATED, Condition=request.condition or ""
+                        CHANGED_SINCE_CREATED, Condition=request.condition or "", Key=key
                     )
             self._pins[upload_id] = self._pins.get(upload_id, 0) + 1
         try:
@@ -374,7 +374,7 @@ class Multipart:
                     self.store.blobs.delete(record.blob_id)
                     return self._replay(bucket, key, upload_id, request)
                 precondition = request.precondition
-                racing = _racing(precondition) if precondition is not None else None
+                racing = _racing(precondition, key) if precondition is not None else None
                 with self.store.change():  # the object and the upload's end: one commit
                     record = self.store.commit_object(bucket, record, racing)
                     leftovers = self.uploads.remove(bucket, upload_id)

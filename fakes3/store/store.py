@@ -52,6 +52,11 @@ from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
 _NEVER = datetime.fromtimestamp(0, timezone.utc)  # a date no unversioned delete records
+# DeleteBucket of a versioned bucket with versions left (LocalStack's validated
+# test_delete_versioned_bucket_with_objects)
+BUCKET_NOT_EMPTY_VERSIONED = (
+    "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
+)
 # One key of a DeleteObjects request: (key, version id or None, precondition or None).
 Doomed = tuple[str, "str | None", "Precondition | None"]
 
@@ -174,6 +179,8 @@ class Store:
         with self.change():
             before = self.bucket_now(name)
             if not self.index.is_empty(name):
+                if before.versioning is not None:  # AWS's words then (LocalStack's recording)
+                    raise BucketNotEmpty(BUCKET_NOT_EMPTY_VERSIONED, BucketName=name)
                 raise BucketNotEmpty(BucketName=name)
             self.index.remove_bucket(name)
             self.multipart.forget_bucket(name)

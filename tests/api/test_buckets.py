@@ -376,3 +376,14 @@ def test_an_empty_create_bucket_configuration_is_malformed(raw: Raw, s3: BaseCli
     assert_s3_error(raw("PUT", f"/{name}", data=body), "MalformedXML", 400)
     with raises_client_error("404", 404):
         s3.head_bucket(Bucket=name)
+
+
+def test_an_unknown_object_ownership_at_creation_is_invalid_argument(raw: Raw) -> None:
+    """In AWS's words, naming the value in the message (LocalStack's validated
+    ownership-wrong-value-at-creation); no bucket is made."""
+    name = unique_bucket_name("ownership")
+    response = raw("PUT", f"/{name}", headers={"x-amz-object-ownership": "RandomValue"})
+    fields = assert_s3_error(response, "InvalidArgument", 400)
+    assert fields["Message"] == "Invalid x-amz-object-ownership header: RandomValue"
+    assert fields["ArgumentName"] == "x-amz-object-ownership" and "ArgumentValue" not in fields
+    assert raw("HEAD", f"/{name}").status_code == 404

@@ -195,6 +195,7 @@ def test_a_conditional_completion_after_the_key_changed_is_409(
         complete("deleted", upload_id, parts, IfNoneMatch="*")
     assert info.value.response["Error"]["Message"].startswith("The conditional request cannot")
     assert info.value.response["Error"]["Condition"] == "If-None-Match"
+    assert info.value.response["Error"]["Key"] == "deleted"  # as AWS names it
     upload_id, parts = _upload(s3, bucket, "written")
     written = s3.put_object(Bucket=bucket, Key="written", Body=b"new")["ETag"]
     with raises_client_error("ConditionalRequestConflict", 409) as info:

@@ -106,6 +106,14 @@ class BucketConfig:
         name = self.store_name(params or {}) if self.keyed else self.name
         return ctx.store.configs.get(bucket, name)
 
+    def _missing(self, bucket: str) -> S3Error:
+        """The missing-configuration error; the Id-keyed families' NoSuchConfiguration names no
+        bucket (AWS: LocalStack's validated test_put_bucket_metrics_configuration)."""
+        missing = self.missing
+        if missing is None:
+            raise TypeError(f"{self.name} answers a default, not an error")
+        return missing() if self.keyed else missing(BucketName=bucket)
+
     def handlers(self) -> dict[str, Handler]:
         model = load_model()
         put_member = _payload(model.input_shape(self.put))
@@ -118,7 +126,7 @@ class BucketConfig:
             value = ctx.store.configs.get(bucket, self.store_name(params))
             if value is None:
                 if self.missing is not None:
-                    raise self.missing(BucketName=bucket)
+                    raise self._missing(bucket)
                 value = self.default(ctx, bucket) if self.default is not None else {}
             return {get_member: value} if get_member else dict(value)
 
@@ -144,7 +152,7 @@ class BucketConfig:
             bucket = params["Bucket"]
             removed = ctx.store.configs.delete(bucket, self.store_name(params))
             if not removed and self.keyed and self.missing is not None:
-                raise self.missing(BucketName=bucket)
+                raise self._missing(bucket)
             return {}
 
         for handler, operation in (
