@@ -184,6 +184,11 @@ def from_body(policy: Any, owner: str, accounts: Accounts) -> dict[str, Any]:
     if not isinstance(stated, dict) or not stated.get("ID"):
         raise MalformedACLError()
     if stated["ID"] != owner:
+        if accounts.by_canonical_id(stated["ID"]) is None:  # no such id at all (AWS:
+            # LocalStack's validated put-bucket-acp-acl-3); another account's is AccessDenied
+            raise InvalidArgument(
+                "Invalid id", ArgumentName="CanonicalUser/ID", ArgumentValue=stated["ID"]
+            )
         raise AccessDenied()
     stated_grants = policy.get("Grants") or []
     if len(stated_grants) > MAX_GRANTS:

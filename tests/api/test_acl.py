@@ -229,6 +229,12 @@ def test_acl_errors(alice: BaseClient) -> None:
         alice.put_bucket_acl(
             Bucket=name, AccessControlPolicy={"Owner": {"ID": BOB.canonical_id}, "Grants": []}
         )
+    with raises_client_error("InvalidArgument", 400) as caught:  # an id of no account at all
+        alice.put_bucket_acl(
+            Bucket=name, AccessControlPolicy={"Owner": {"ID": "wrong-id"}, "Grants": []}
+        )
+    error = caught.value.response["Error"]  # AWS: LocalStack's validated put-bucket-acp-acl-3
+    assert (error["Message"], error["ArgumentName"]) == ("Invalid id", "CanonicalUser/ID")
     with raises_client_error("MissingSecurityHeader", 400):
         alice.put_bucket_acl(Bucket=name)
     assert _grants(alice.get_bucket_acl(Bucket=name)) == {(ALICE.canonical_id, "FULL_CONTROL")}
