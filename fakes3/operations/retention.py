@@ -71,8 +71,10 @@ def get_object_retention(ctx: Context, params: Params) -> Output:
 def put_object_legal_hold(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectLegalHold.html"""
     bucket = params["Bucket"]
+    if params.get("LegalHold") is None:  # no body: said before the bucket's lock (AWS:
+        raise MalformedXML()  # LocalStack's validated test_put_object_legal_hold_exc)
     _lock_bucket(ctx, bucket)
-    status = (params.get("LegalHold") or {}).get("Status")
+    status = params["LegalHold"].get("Status")
     if status not in ("ON", "OFF"):
         raise MalformedXML()
 

@@ -280,6 +280,10 @@ def test_lock_headers_on_a_bucket_without_lock(
             caught.value.response["Error"]["Message"]
             == "Bucket is missing Object Lock Configuration"
         )
+    # no LegalHold body at all: that is said first (AWS: LocalStack's validated
+    # test_put_object_legal_hold_exc, put-object-retention-empty)
+    with raises_client_error("MalformedXML", 400):
+        cs3.put_object_legal_hold(Bucket=plain, Key="k")
 
 
 def test_event_holds_are_not_implemented_and_the_token_is_accepted(
