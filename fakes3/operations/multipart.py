@@ -165,6 +165,12 @@ def upload_part(ctx: Context, params: Params) -> Output:
     return output
 
 
+def _digits_order(digits: str) -> tuple[int, str]:
+    """A key that orders decimal numbers of any length as their values."""
+    significant = digits.lstrip("0")
+    return len(significant), significant
+
+
 def _copy_span(params: Params, src: ObjectRecord, now: datetime) -> tuple[int, int]:
     """Copy-source conditions, then ``x-amz-copy-source-range`` as ``[start, end)``."""
     check_copy_source_conditions(params, src, now)
@@ -180,8 +186,9 @@ def _copy_span(params: Params, src: ObjectRecord, now: datetime) -> tuple[int, i
     # Capped, never int() of 4300+ digits.
     first, last = (decimal(match[1]) or 0, decimal(match[2]) or 0) if match else (0, -1)
     # A reversed range (bytes=200-100) is a malformed one for S3, like bytes=0- or bytes=-5;
-    # only a well-formed range past the end names the source's size.
-    if match is None or first > last:
+    # only a well-formed range past the end names the source's size. (Compared as digits:
+    # two numbers past the cap are equal once capped.)
+    if match is None or _digits_order(match[1]) > _digits_order(match[2]):
         raise InvalidArgument(
             "The x-amz-copy-source-range value must be of the form bytes=first-last where "
             "first and last are the zero-based offsets of the first and last bytes to copy",

@@ -73,9 +73,12 @@ def test_writes_to_a_suspended_bucket_send_no_version_but_reads_say_null(
 ) -> None:
     put = s3.put_object(Bucket=suspended, Key="put", Body=b"x")
     done = multipart(s3, suspended, "mpu")
-    copy = s3.copy_object(Bucket=suspended, Key="copy", CopySource=f"{suspended}/put")
-    for response in (put, done, copy):
+    for response in (put, done):
         assert "x-amz-version-id" not in headers(response), headers(response)
+    # CopyObject is the exception: it names the null version (AWS: LocalStack's validated
+    # test_s3_copy_object_in_place_versioned)
+    copy = s3.copy_object(Bucket=suspended, Key="copy", CopySource=f"{suspended}/put")
+    assert headers(copy)["x-amz-version-id"] == "null"
     # Reads and deletes in a bucket with a versioning state name the null version.
     assert s3.get_object(Bucket=suspended, Key="put")["VersionId"] == "null"
     assert s3.head_object(Bucket=suspended, Key="mpu")["VersionId"] == "null"
