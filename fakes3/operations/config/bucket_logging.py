@@ -28,7 +28,9 @@ from fakes3.operations.context import Context, Handler, Params
 from fakes3.store.records import BucketRecord
 
 DATE_SOURCES = ("EventTime", "DeliveryTime")
-GRANT_PERMISSIONS = ("FULL_CONTROL", "READ", "WRITE")
+# The model's three, and the ACL permissions AWS also takes and echoes (READ_ACP, in
+# LocalStack's validated test_put_bucket_logging_accept_wrong_grants)
+GRANT_PERMISSIONS = ("FULL_CONTROL", "READ", "WRITE", "READ_ACP", "WRITE_ACP")
 OWNERSHIP_CONFIG = OWNERSHIP  # ownership controls (operations/config/ownership.py)
 
 
