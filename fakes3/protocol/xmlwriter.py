@@ -24,6 +24,7 @@ from typing import Any
 
 from fakes3.protocol.model import NAMESPACE, Member, ServiceModel
 from fakes3.protocol.per_shape import PerShape
+from fakes3.protocol.wire_order import in_wire_order
 from fakes3.protocol.xmlbody import (
     INTERLEAVED,
     escape,
@@ -155,7 +156,11 @@ class XmlWriter:
             lines.append(f"append({opening} + {attrs} + '>')")
         else:
             lines.append(f"append({opening} + {root_attrs + '>'!r})")
-        children = [m for m in members if m.location is None and not m.xml_attribute]
+        children = [
+            m
+            for m in in_wire_order(shape_name, members)
+            if m.location is None and not m.xml_attribute
+        ]
         flat = [m for m in children if m.type == "list" and m.flattened]
         for member in children:
             if len(flat) > 1 and member is flat[0]:

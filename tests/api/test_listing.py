@@ -587,3 +587,31 @@ def test_a_marker_inside_a_common_prefix_skips_the_rest_of_it(s3: BaseClient, vb
     assert (listed["NextKeyMarker"], listed["NextUploadIdMarker"]) == ("folder/file1", uploads[2])
     for key, upload_id in zip(keys, uploads, strict=True):
         s3.abort_multipart_upload(Bucket=vbucket, Key=key, UploadId=upload_id)
+
+
+def test_listings_send_their_elements_in_s3_s_order(raw: Raw, s3: BaseClient, vbucket: str) -> None:
+    """Name, markers and counts first, entries last; Owner before Buckets: the order of S3's
+    answers, which streaming parsers (the AWS SDK for Java v1) rely on to put the bucket's
+    name or owner on each entry (fakes3/protocol/wire_order.py)."""
+    s3.put_object(Bucket=vbucket, Key="a/k", Body=b"x")
+    s3.put_object(Bucket=vbucket, Key="b", Body=b"x")
+
+    def children(path: str) -> list[str]:
+        return [child.tag.rpartition("}")[2] for child in xml_root(raw("GET", path))]
+
+    v1 = children(f"/{vbucket}?delimiter=/")
+    assert v1 == ["Name", "Prefix", "Marker", "MaxKeys", "Delimiter", "IsTruncated"] + [
+        "Contents",
+        "CommonPrefixes",
+    ]
+    v2 = children(f"/{vbucket}?list-type=2&max-keys=1")
+    assert v2 == ["Name", "Prefix", "NextContinuationToken", "KeyCount", "MaxKeys"] + [
+        "IsTruncated",
+        "Contents",
+    ]
+    versions = children(f"/{vbucket}?versions")
+    assert versions[:6] == ["Name", "Prefix", "KeyMarker", "VersionIdMarker", "MaxKeys"] + [
+        "IsTruncated"
+    ]
+    assert set(versions[6:]) == {"Version"}
+    assert children("/")[:2] == ["Owner", "Buckets"]

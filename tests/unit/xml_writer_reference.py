@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from fakes3.protocol.model import NAMESPACE, ServiceModel
+from fakes3.protocol.wire_order import in_wire_order
 from fakes3.protocol.xmlbody import INTERLEAVED, iso8601
 
 _SPECIAL = re.compile(r"[&<>\"\x00-\x08\x0b-\x1f\r\x7f]")
@@ -123,7 +124,7 @@ class XmlWriter:
         attributes = [m for m in members if m.xml_attribute]
         children: list[tuple[str, str, Writer]] = []
         flat_items: dict[str, tuple[str, Writer]] = {}
-        for member in members:
+        for member in in_wire_order(shape_name, members):  # (the order S3 sends: see there)
             if member.location is not None or member.xml_attribute:
                 continue
             if member.type == "list" and member.flattened:
