@@ -134,7 +134,9 @@ class InvalidDigest(S3Error):
 
     code = "InvalidDigest"
     status = 400
-    message = "The Content-MD5 you specified is not valid."
+    # AWS's answer (LocalStack's validated test_s3_invalid_content_md5), not the error table's
+    # "is not valid."; S3 echoes the value in a <Content-MD5> element
+    message = "The Content-MD5 you specified was invalid."
 
 
 class InvalidLocationConstraint(S3Error):
@@ -169,10 +171,9 @@ class InvalidPartOrder(S3Error):
 
     code = "InvalidPartOrder"
     status = 400
-    message = (
-        "The list of parts was not in ascending order. The parts list must be specified in order "
-        "by part number."
-    )
+    # AWS's answer (LocalStack's validated complete-multipart-unordered), with the UploadId;
+    # the error table words it "The parts list must be specified in order by part number."
+    message = "The list of parts was not in ascending order. Parts must be ordered by part number."
 
 
 class InvalidRange(S3Error):

@@ -166,9 +166,9 @@ def decode_md5(value: str) -> bytes:
     try:
         digest = base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidDigest() from None
+        digest = b""
     if len(digest) != 16:
-        raise InvalidDigest()
+        raise InvalidDigest(**{"Content-MD5": value})
     return digest
 
 

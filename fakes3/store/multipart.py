@@ -433,7 +433,7 @@ class Multipart:
             if item.part_number < 1:
                 raise InvalidArgument("PartNumber must be >= 1")
             if item.part_number <= previous:
-                raise InvalidPartOrder()
+                raise InvalidPartOrder(UploadId=upload.upload_id)
             previous = item.part_number
             part = stored.get(item.part_number)
             if part is None or part.etag.strip('"') != item.etag.strip().strip('"'):

@@ -77,7 +77,10 @@ def test_malformed_content_md5_is_invalid_digest(
     raw: Raw, s3: BaseClient, guarded: str, value: str
 ) -> None:
     response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers={"Content-MD5": value})
-    assert_s3_error(response, "InvalidDigest", 400)
+    fields = assert_s3_error(response, "InvalidDigest", 400)
+    # AWS's words, echoing the value (LocalStack's validated test_s3_invalid_content_md5)
+    assert fields["Message"] == "The Content-MD5 you specified was invalid."
+    assert fields["Content-MD5"] == value
     _unchanged(s3, guarded)
 
 

@@ -182,10 +182,11 @@ def test_parts_out_of_order_or_repeated_are_invalid_part_order(
         data=f"<CompleteMultipartUpload>{body}</CompleteMultipartUpload>".encode(),
     )
     fields = assert_s3_error(response, "InvalidPartOrder", 400)
+    # AWS's words and fields (LocalStack's validated complete-multipart-unordered)
     assert fields["Message"] == (
-        "The list of parts was not in ascending order. The parts list must be specified in "
-        "order by part number."
+        "The list of parts was not in ascending order. Parts must be ordered by part number."
     )
+    assert fields["UploadId"] == upload_id
     assert s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)["Parts"]
 
 
