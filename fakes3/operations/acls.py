@@ -28,6 +28,7 @@ from fakes3.errors import (
 )
 from fakes3.operations.config.ownership import ENFORCED, PREFERRED
 from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.operations.markers import refused_on_markers
 from fakes3.settings import LEGACY
 from fakes3.store import Store
 from fakes3.store.records import ObjectRecord
@@ -114,7 +115,8 @@ def get_object_acl(ctx: Context, params: Params) -> Output:
 def put_object_acl(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObjectAcl.html"""
     bucket, key, version = params["Bucket"], params["Key"], params.get("VersionId")
-    record = ctx.store.head_object(bucket, key, version)
+    with refused_on_markers():  # a current delete marker: 405, as S3 answers
+        record = ctx.store.head_object(bucket, key, version)
     owners_id = bucket_owner(ctx, bucket)
     enforced = object_ownership(ctx.store, bucket) == ENFORCED
     owner = owners_id if enforced else object_acl(ctx, bucket, record)["Owner"]

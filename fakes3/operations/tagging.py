@@ -7,12 +7,10 @@ tags (``operations/config/tagging.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from fakes3.errors import MalformedXML, MethodNotAllowed, NoSuchKey
+from fakes3.errors import MalformedXML
 from fakes3.operations.config.tagging import (
     MAX_OBJECT_TAGS,
     OBJECT_SYSTEM_TAGS,
@@ -20,21 +18,8 @@ from fakes3.operations.config.tagging import (
     tag_pairs,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
+from fakes3.operations.markers import refused_on_markers
 from fakes3.store.records import ObjectRecord
-
-
-@contextmanager
-def _markers_refused() -> Iterator[None]:
-    """Tags of a key whose current version is a delete marker: S3 refuses the method on the
-    marker (405, as with a marker's version id) where GET says NoSuchKey (LocalStack's
-    validated test_object_tagging_versioned, *-object-tags-delete-marker-latest)."""
-    try:
-        yield
-    except NoSuchKey as error:
-        if not error.members.get("DeleteMarker"):
-            raise
-        refusal = MethodNotAllowed(Method="GET", ResourceType="DeleteMarker")
-        raise refusal.with_members(**error.members) from None
 
 
 def _answer(record: ObjectRecord, output: Output) -> Output:
@@ -45,7 +30,7 @@ def _answer(record: ObjectRecord, output: Output) -> Output:
 
 def get_object_tagging(ctx: Context, params: Params) -> Output:
     """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html"""
-    with _markers_refused():
+    with refused_on_markers():
         record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
     tag_set = [{"Key": key, "Value": value} for key, value in record.tags]
     return _answer(record, {"TagSet": tag_set})
@@ -55,7 +40,7 @@ def _set_tags(ctx: Context, params: Params, tags: tuple[tuple[str, str], ...]) -
     def change(record: ObjectRecord) -> ObjectRecord:
         return replace(record, tags=tags)
 
-    with _markers_refused():
+    with refused_on_markers():
         return ctx.store.rewrite_object(
             params["Bucket"], params["Key"], params.get("VersionId"), change
         )

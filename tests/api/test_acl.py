@@ -490,3 +490,18 @@ def test_uploads_name_their_initiator(site: Site, alice: BaseClient, bob: BaseCl
         alice = site.client("alice", "alice-secret")
         check(alice)
     alice.abort_multipart_upload(Bucket=name, Key="a", UploadId=mine)
+
+
+def test_put_object_acl_on_a_current_delete_marker_is_405(alice: BaseClient) -> None:
+    """S3 refuses the ACL of a marker (AWS: LocalStack's validated
+    test_put_object_acl_on_delete_marker), where GetObjectAcl says NoSuchKey."""
+    name = _acl_bucket(alice)
+    alice.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+    alice.put_object(Bucket=name, Key="k", Body=b"x")
+    alice.delete_object(Bucket=name, Key="k")
+    with raises_client_error("MethodNotAllowed", 405) as caught:
+        alice.put_object_acl(Bucket=name, Key="k", ACL="public-read")
+    error = caught.value.response["Error"]
+    assert (error["Method"], error["ResourceType"]) == ("PUT", "DeleteMarker")
+    with raises_client_error("NoSuchKey", 404):
+        alice.get_object_acl(Bucket=name, Key="k")
