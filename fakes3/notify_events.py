@@ -112,6 +112,9 @@ class Sequencer:
             return f"{next(self._next):018X}"
 
 
+TAGGING_EVENTS = "s3:ObjectTagging:"
+
+
 def record(
     happened: Happened,
     target: Target,
@@ -120,17 +123,21 @@ def record(
     when: float,
     sequencer: str,
 ) -> dict[str, Any]:
-    """One ``Records[]`` element (event structure version 2.1)."""
+    """One ``Records[]`` element (event structure version 2.1; 2.3 for tagging, whose object
+    names only its key, ETag and version, as AWS delivers them: LocalStack's validated
+    test_object_tagging_put_event and test_object_tagging_delete_event)."""
+    tagging = happened.name.startswith(TAGGING_EVENTS)
     obj: dict[str, Any] = {"key": encode_key(happened.key)}
-    if happened.size is not None:
+    if happened.size is not None and not tagging:
         obj["size"] = happened.size
     if happened.etag is not None:
         obj["eTag"] = happened.etag.strip('"')
     if happened.version_id is not None:
         obj["versionId"] = happened.version_id
-    obj["sequencer"] = sequencer
+    if not tagging:
+        obj["sequencer"] = sequencer
     document: dict[str, Any] = {
-        "eventVersion": "2.1",
+        "eventVersion": "2.3" if tagging else "2.1",
         "eventSource": "aws:s3",
         "awsRegion": region,
         "eventTime": iso_time(when),

@@ -257,6 +257,12 @@ def test_tagging_restore_and_post_events(
         ("ObjectCreated:Post", "posted/f.txt"),
     ]
     assert records[3]["s3"]["object"]["size"] == 5
+    # tagging events: structure 2.3, the object's key and ETag only (AWS: LocalStack's
+    # validated test_object_tagging_put_event)
+    for tagged in records[:2]:
+        assert tagged["eventVersion"] == "2.3"
+        assert set(tagged["s3"]["object"]) == {"key", "eTag"}
+    assert records[2]["eventVersion"] == "2.1" and "sequencer" in records[2]["s3"]["object"]
     with pytest.raises(ClientError, match="RestoreAlreadyInProgress"):  # no event for an error
         s3.restore_object(Bucket=bucket, Key="cold", RestoreRequest={"Days": 1})
     app.notifications.assert_emitted("s3:ObjectRestore:Post", key="cold", times=1)
