@@ -158,6 +158,15 @@ def test_bad_notifications_keep_the_old_configuration(
     assert got == NOTIFICATIONS
 
 
+def test_an_unparseable_queue_arn_names_the_queue(s3: BaseClient, bucket: str) -> None:
+    """AWS: ArgumentName "Queue" (LocalStack's validated test_invalid_sqs_arn)."""
+    config = {"QueueConfigurations": [queue_config(["s3:ObjectCreated:*"], arn="invalid-queue")]}
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.put_bucket_notification_configuration(Bucket=bucket, NotificationConfiguration=config)
+    error = caught.value.response["Error"]
+    assert (error["ArgumentName"], error["ArgumentValue"]) == ("Queue", "invalid-queue")
+
+
 def test_an_overlap_names_the_two_events(s3: BaseClient, bucket: str) -> None:
     document = {
         "TopicConfigurations": [{"TopicArn": TOPIC, "Events": ["s3:ObjectRemoved:Delete"]}],

@@ -35,6 +35,9 @@ DESTINATIONS = {
     "QueueConfigurations": ("QueueArn", "sqs"),
     "LambdaFunctionConfigurations": ("LambdaFunctionArn", "lambda"),
 }
+# The ArgumentName of an ARN S3 cannot parse: the destination's element in S3's older
+# notification document (AWS answered "Queue": LocalStack's validated test_invalid_sqs_arn)
+_ARGUMENT_NAMES = {"TopicArn": "Topic", "QueueArn": "Queue", "LambdaFunctionArn": "CloudFunction"}
 _ARN = re.compile(r"arn:aws[a-z-]*:(?P<service>[a-z0-9-]+):[a-z0-9-]*:\d*:\S+")
 _OVERLAP = (
     "Configurations overlap. Configurations on the same bucket cannot share a common event type."
@@ -44,7 +47,9 @@ _OVERLAP = (
 def _check_arn(arn: Any, member: str, service: str) -> None:
     match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
     if match is None or match["service"] != service:
-        raise InvalidArgument("The ARN could not be parsed", ArgumentName=member, ArgumentValue=arn)
+        raise InvalidArgument(
+            "The ARN could not be parsed", ArgumentName=_ARGUMENT_NAMES[member], ArgumentValue=arn
+        )
 
 
 def _check_events(events: Any) -> None:
