@@ -117,8 +117,10 @@ def preflight(
 def response_headers(exchange: Exchange, response: WireResponse) -> WireResponse:
     """The CORS headers an actual request with ``Origin`` gets when a rule matches (on errors
     too). The rule is chosen by the request's method, or by its
-    ``Access-Control-Request-Method`` when it sends one, as S3 does; its other headers are
-    not checked. Without ``Origin`` this costs one dict lookup."""
+    ``Access-Control-Request-Method`` when it sends one, and by the headers its
+    ``Access-Control-Request-Headers`` names, as S3 does (LocalStack's validated
+    test_cors_match_headers); its other headers are not checked. Without ``Origin`` this
+    costs one dict lookup."""
     request = exchange.request
     origin = request.headers.get("origin")
     if origin is None or request.method == "OPTIONS" or request.bucket is None:
@@ -130,7 +132,8 @@ def response_headers(exchange: Exchange, response: WireResponse) -> WireResponse
     if not document:
         return response
     method = request.headers.get("access-control-request-method") or request.method
-    found = first_match(document["CORSRules"], origin, method, [])
+    requested = _requested_headers(request.headers.get("access-control-request-headers"))
+    found = first_match(document["CORSRules"], origin, method, requested)
     if found is None:
         return response
     rule, pattern = found
