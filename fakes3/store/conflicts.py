@@ -43,18 +43,18 @@ class ConflictWatch:
                     del self._watches[watch.place]
 
     def deleted(self, bucket: str, key: str) -> None:
-        if not self._watches:
-            return
-        with self._lock:
-            for watch in self._watches.get((bucket, key), ()):
-                watch.deleted = True
+        self._mark(bucket, key, "deleted")
 
     def written(self, bucket: str, key: str) -> None:
+        self._mark(bucket, key, "written")
+
+    def _mark(self, bucket: str, key: str, what: str) -> None:
+        """Set ``what`` on every watch of the key: one test while nothing watches."""
         if not self._watches:
             return
         with self._lock:
             for watch in self._watches.get((bucket, key), ()):
-                watch.written = True
+                setattr(watch, what, True)
 
     def deleted_keys(self, bucket: str, keys: list[str]) -> None:
         """``deleted`` for each of ``keys`` (DeleteObjects): one test while nothing watches."""
