@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fakes3.errors.base import S3Error
+
+if TYPE_CHECKING:
+    from fakes3.store.records import BucketRecord
 
 
 class AccessDenied(S3Error):
@@ -46,6 +51,15 @@ class BucketNotEmpty(S3Error):
     code = "BucketNotEmpty"
     status = 409
     message = "The bucket you tried to delete is not empty"
+
+    @classmethod
+    def of(cls, bucket: BucketRecord) -> BucketNotEmpty:
+        """For ``bucket``: one with a versioning state is told to delete its
+        versions, in AWS's words (LocalStack's test_delete_versioned_bucket_with_objects)."""
+        if bucket.versioning is None:
+            return cls(BucketName=bucket.name)
+        versions = "You must delete all versions in the bucket."
+        return cls(f"{cls.message}. {versions}", BucketName=bucket.name)
 
 
 class ConditionalRequestConflict(S3Error):

@@ -171,7 +171,7 @@ class Multipart:
                 initiator,
             )
             self.uploads.add(upload)
-            self._changes[upload.upload_id] = self.store.watch_changes(bucket, key)
+            self._changes[upload.upload_id] = self.store.conflicts.watch(bucket, key)
         return upload
 
     def get(self, bucket: str, key: str, upload_id: str) -> UploadRecord:
@@ -209,7 +209,7 @@ class Multipart:
             self._deferred.clear()
             self._completed.clear()
             for watch in self._changes.values():
-                self.store.unwatch(watch)
+                self.store.conflicts.forget(watch)
             self._changes.clear()
 
     def close(self) -> None:
@@ -405,7 +405,7 @@ class Multipart:
         """An upload completed or aborted: its watch goes (lock held)."""
         watch = self._changes.pop(upload_id, None)
         if watch is not None:
-            self.store.unwatch(watch)
+            self.store.conflicts.forget(watch)
 
     def _replay(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
         """A CompleteMultipartUpload retried after it succeeded (its answer lost on the way):

@@ -52,11 +52,6 @@ from fakes3.store.versioning import Deletion
 
 Precondition = Callable[["ObjectRecord | None"], None]
 _NEVER = datetime.fromtimestamp(0, timezone.utc)  # a date no unversioned delete records
-# DeleteBucket of a versioned bucket with versions left (LocalStack's validated
-# test_delete_versioned_bucket_with_objects)
-BUCKET_NOT_EMPTY_VERSIONED = (
-    "The bucket you tried to delete is not empty. You must delete all versions in the bucket."
-)
 # One key of a DeleteObjects request: (key, version id or None, precondition or None).
 Doomed = tuple[str, "str | None", "Precondition | None"]
 
@@ -110,7 +105,7 @@ class Store:
         self.lock = threading.RLock()
         self._freed: list[str] | None = None  # inside change(): blobs to delete once committed
         self._change = Change(self)
-        self._conflicts = ConflictWatch()
+        self.conflicts = ConflictWatch()  # conditional writes and uploads watch keys
         self.multipart = Multipart(self, uploads or MemoryUploads())
         self.configs = BucketConfigs(self)  # every bucket configuration (bucket_configs.py)
         # The consistency view (fakes3.store.consistency); None in strong mode, the default,
@@ -123,13 +118,6 @@ class Store:
         (an exception inside undoes them all), and the blobs it frees (``discard``) are
         deleted only once that commit is made. Nested, it is part of the outer change."""
         return self._change
-
-    def watch_changes(self, bucket: str, key: str) -> Watch:
-        """Marks that a delete or a write of ``key`` sets, until ``unwatch``."""
-        return self._conflicts.watch(bucket, key)
-
-    def unwatch(self, watch: Watch) -> None:
-        self._conflicts.forget(watch)
 
     def discard(self, blob_ids: list[str]) -> None:
         """Delete blobs nothing refers to any more: once the current change commits."""
@@ -179,9 +167,7 @@ class Store:
         with self.change():
             before = self.bucket_now(name)
             if not self.index.is_empty(name):
-                if before.versioning is not None:  # AWS's words then (LocalStack's recording)
-                    raise BucketNotEmpty(BUCKET_NOT_EMPTY_VERSIONED, BucketName=name)
-                raise BucketNotEmpty(BucketName=name)
+                raise BucketNotEmpty.of(before)
             self.index.remove_bucket(name)
             self.multipart.forget_bucket(name)
             self.configs.forget_bucket(name)
@@ -213,13 +199,13 @@ class Store:
         """
         self.bucket_now(bucket)  # fail before reading a body that cannot be stored
         algorithm = new.checksum_algorithm
-        watch = self._conflicts.watch(bucket, key) if precondition is not None else None
+        watch = self.conflicts.watch(bucket, key) if precondition is not None else None
         blobs = self.blobs if new.seal is None else SealedBlobs(self.blobs, new.seal)
         try:
             written = write_stream(blobs, source, [algorithm] if algorithm else [])
         except BaseException:
             if watch is not None:
-                self._conflicts.forget(watch)
+                self.conflicts.forget(watch)
             raise
         record = ObjectRecord(
             key=key,
@@ -246,14 +232,14 @@ class Store:
         Every write path ends here (PutObject, CopyObject, CompleteMultipartUpload), which
         gives the record its version id. If the bucket is gone or ``precondition(current)``
         raises, the record's blob is deleted and nothing changes. ``watch`` (from
-        ``self._conflicts.watch`` when the write began) turns a delete that raced the write
+        ``self.conflicts.watch`` when the write began) turns a delete that raced the write
         into ConditionalRequestConflict.
         """
         blob_id = record.blob_id
         try:
             with self.change():  # the checks too: they see what another process committed
                 if watch is not None:
-                    self._conflicts.check(watch)
+                    self.conflicts.check(watch)
                 bucket_record = self.bucket_now(bucket)
                 if precondition is not None:
                     precondition(self.index.get(bucket, record.key))
@@ -261,7 +247,7 @@ class Store:
                 view = self.view
                 before = self.index.get(bucket, record.key) if view is not None else None
                 garbage = versioning.commit(self.index, bucket_record, record)
-                self._conflicts.written(bucket, record.key)
+                self.conflicts.written(bucket, record.key)
                 if view is not None:
                     view.committed(bucket, record.key, before, record, record.version_id)
                 self._drop(garbage)
@@ -379,7 +365,7 @@ class Store:
     def _delete_keys(self, bucket: str, keys: list[str]) -> list[Deletion | S3Error]:
         """Plain deletes in a never-versioned bucket, in one index call (inside a change)."""
         blob_ids = self.index.remove_many(bucket, keys)
-        self._conflicts.deleted_keys(bucket, keys)
+        self.conflicts.deleted_keys(bucket, keys)
         self.discard(blob_ids)
         return [Deletion()] * len(keys)
 
@@ -408,7 +394,7 @@ class Store:
             deletion, garbage = versioning.delete_version(
                 self.index, bucket_record, key, version_id
             )
-        self._conflicts.deleted(bucket, key)
+        self.conflicts.deleted(bucket, key)
         if self.view is not None:
             after = self.index.get(bucket, key)
             added = deletion.version_id if version_id is None else None

@@ -90,12 +90,12 @@ def test_a_batch_delete_fails_the_conditional_writes_it_races(store: Store) -> N
     DeleteObject does); one on a key the batch did not name is unaffected."""
     store.create_bucket("b", "us-east-1")
     keys = _fill(store, "b", 50)
-    raced = store._conflicts.watch("b", keys[10])
-    spared = store._conflicts.watch("b", "not-in-the-batch")
+    raced = store.conflicts.watch("b", keys[10])
+    spared = store.conflicts.watch("b", "not-in-the-batch")
     store.delete_objects("b", [(key, None, None) for key in keys])
     with pytest.raises(ConditionalRequestConflict):
-        store._conflicts.check(raced)
-    store._conflicts.check(spared)
+        store.conflicts.check(raced)
+    store.conflicts.check(spared)
 
 
 def test_usage_follows_every_change_and_every_undo(store: Store) -> None:

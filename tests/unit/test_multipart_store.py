@@ -289,7 +289,7 @@ def test_a_key_changed_since_the_upload_began_fails_a_conditional_completion() -
             "bkt", "written", upload.upload_id, Completion(chosen, lambda _: None)
         )
     store.multipart.abort("bkt", "written", upload.upload_id)
-    assert store.multipart._changes == {} and store._conflicts._watches == {}
+    assert store.multipart._changes == {} and store.conflicts._watches == {}
 
 
 def test_a_condition_false_on_arrival_is_a_412_and_assembles_nothing() -> None:
