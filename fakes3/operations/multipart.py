@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from fakes3.errors import (
     EntityTooLarge,
@@ -438,14 +438,14 @@ def _upload_entry(ctx: Context, upload: UploadRecord, encode: Any) -> dict[str, 
 
 
 def _check_upload_marker(ctx: Context, bucket: str, key: str, upload_id: str) -> None:
-    """An upload-id-marker must name an upload of the key-marker's key (AWS: LocalStack's
-    validated list-multiparts-wrong-id-for-key)."""
-    try:
-        ctx.store.multipart.get(bucket, key, upload_id)
-    except NoSuchUpload:
+    """An upload-id-marker that names a live upload of another key than the key-marker's is
+    refused (AWS: LocalStack's validated list-multiparts-wrong-id-for-key); any other id is a
+    place in the listing, so a paginator whose last upload was just aborted goes on."""
+    upload = ctx.store.multipart.uploads.get(bucket, upload_id)
+    if upload is not None and upload.key not in (key, unquote(key)):
         raise InvalidArgument(
             "Invalid uploadId marker", ArgumentName="upload-id-marker", ArgumentValue=upload_id
-        ) from None
+        )
 
 
 def list_multipart_uploads(ctx: Context, params: Params) -> Output:

@@ -123,6 +123,7 @@ class RequestBody:
         # (hasher, expected digest, the error to raise if they differ: built only then)
         self._checks: list[tuple[Any, bytes, Callable[[], Exception]]] = []
         self._trailer: str | None = None  # verified by the aws-chunked reader itself
+        self._empty_hashed = False  # the signed hash of an announced empty body
         self._header_check: tuple[Any, bytes, Callable[[], Exception]] | None = None
         self._done = False
         self._digests: Digests | None = None  # made at the first read, once checks are final
@@ -176,8 +177,11 @@ class RequestBody:
             for name in trailer_names:
                 self._trailer = checksums.algorithm_from_header(name)
                 self.checksum_algorithm = self._trailer
-        elif hashed and not (length == 0 and content_sha.lower() == _EMPTY_SHA256):
-            # (no body, and the hash of none: nothing to check, as on every GET and HEAD)
+        elif hashed and length == 0 and content_sha.lower() == _EMPTY_SHA256:
+            # No body, and the hash of none: nothing to compute (every GET and HEAD), but a
+            # proof of the (empty) body all the same.
+            self._empty_hashed = True
+        elif hashed:
             self._checks.append(
                 (hashlib.sha256(), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch)
             )
@@ -270,7 +274,7 @@ class RequestBody:
     @property
     def has_integrity_check(self) -> bool:
         """Whether the client sent a digest S3 accepts as proof of the body (DeleteObjects)."""
-        return bool(self._checks) or self._trailer is not None
+        return bool(self._checks) or self._empty_hashed or self._trailer is not None
 
     def read(self, size: int = -1) -> bytes:
         if self._done:

@@ -1,10 +1,12 @@
-"""Conditional writes in flight, so that a delete racing one can fail it as S3 does.
+"""Keys watched for writes and deletes: conditional writes in flight, and uploads in progress.
 
 S3 answers a conditional write (``If-None-Match`` / ``If-Match``) with 409
 ``ConditionalRequestConflict`` when the key is deleted while the write is under way; the client
 should retry. A write registers a ``Watch`` when it starts streaming its body; a delete marks
-every watch on its key; the commit checks its watch. Unconditional writes never register, and a
-delete costs one empty-dict test while no conditional write is in flight.
+every watch on its key; the commit checks its watch. Each multipart upload in progress watches
+its key too, for writes as well (a conditional completion after either is a 409:
+``multipart.py``). Unconditional writes never register; a write or delete costs one empty-dict
+test while nothing is watched, and a lock and a dict lookup while something is.
 """
 
 from __future__ import annotations

@@ -112,14 +112,17 @@ def _mismatch(expected: str | None, actual: str | None) -> InvalidRequest:
     )
 
 
-def _racing(precondition: Precondition, key: str) -> Precondition:
-    """At commit, a condition that held when the request arrived but fails now lost a race."""
+def _racing(precondition: Precondition, key: str, watch: Watch | None) -> Precondition:
+    """At commit, a condition that held when the request arrived but fails now lost a race,
+    and so did one whose key was written or deleted while the parts were joined."""
 
     def check(current: ObjectRecord | None) -> None:
         try:
             precondition(current)
         except (PreconditionFailed, NoSuchKey):
             raise ConditionalRequestConflict(Key=key) from None
+        if watch is not None and (watch.deleted or watch.written):
+            raise ConditionalRequestConflict(CHANGED_SINCE_CREATED, Key=key)
 
     return check
 
@@ -171,6 +174,7 @@ class Multipart:
                 initiator,
             )
             self.uploads.add(upload)
+        with self.store.lock:  # once the upload is committed (a failed one leaves no watch)
             self._changes[upload.upload_id] = self.store.conflicts.watch(bucket, key)
         return upload
 
@@ -374,7 +378,11 @@ class Multipart:
                     self.store.blobs.delete(record.blob_id)
                     return self._replay(bucket, key, upload_id, request)
                 precondition = request.precondition
-                racing = _racing(precondition, key) if precondition is not None else None
+                racing = (
+                    _racing(precondition, key, self._changes.get(upload_id))
+                    if precondition is not None
+                    else None
+                )
                 with self.store.change():  # the object and the upload's end: one commit
                     record = self.store.commit_object(bucket, record, racing)
                     leftovers = self.uploads.remove(bucket, upload_id)

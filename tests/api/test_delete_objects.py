@@ -152,3 +152,14 @@ def test_delete_objects_quiet_raw_body_is_empty_result(raw: Raw, filled: str) ->
     assert root.tag.endswith("DeleteResult")
     assert find_text(root, "Deleted") is None
     assert len(root) == 0
+
+
+def test_an_empty_body_with_the_hash_of_nothing_is_malformed_xml(
+    raw: Raw, s3: BaseClient, filled: str
+) -> None:
+    """The payload hash of an empty body is proof enough of it, as any payload hash is: the
+    empty document is what is wrong (MalformedXML), not a missing Content-MD5."""
+    empty = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    response = raw("POST", f"/{filled}?delete", headers={"x-amz-content-sha256": empty})
+    assert_s3_error(response, "MalformedXML", 400)
+    assert "one" in _keys(s3, filled)

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from stored_blobs import stored_blobs
 
-from fakes3.errors import ConditionalRequestConflict, NoSuchUpload, PreconditionFailed
+from fakes3.errors import ConditionalRequestConflict, NoSuchKey, NoSuchUpload, PreconditionFailed
 from fakes3.protocol.checksums import compute, encode
 from fakes3.store import Store, open_store
 from fakes3.store.blobs import BlobStore, FileBlobs, MemoryBlobs
@@ -369,3 +369,21 @@ def test_upload_listing_pages_add_up_to_the_model(
         marker = (page.last, page.last_version)
     expected = model_uploads(made, prefix, delimiter)
     assert sorted(listed, key=lambda e: (e[0], e[1] or "")) == expected
+
+
+def test_a_change_of_the_key_while_the_parts_are_joined_fails_a_conditional_completion() -> None:
+    """A put and a delete of the key while the object is assembled leave the condition true
+    (the key is free again) but the key changed since the upload began: 409 at commit."""
+    store, blobs = racing_store()
+    upload, chosen = start(store, "k", {1: b"mine"})
+
+    def put_then_delete() -> None:
+        store.put_object("bkt", "k", io.BytesIO(b"theirs"), NewObject())
+        store.delete_object("bkt", "k")
+
+    blobs.during_concat = put_then_delete
+    with pytest.raises(ConditionalRequestConflict):
+        store.multipart.complete("bkt", "k", upload.upload_id, Completion(chosen, if_none_match))
+    blobs.during_concat = None
+    with pytest.raises(NoSuchKey):
+        body(store, "k")
