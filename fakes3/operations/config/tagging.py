@@ -76,8 +76,11 @@ def check_filter_tags(found: dict[str, Any]) -> None:
 
 def tag_pairs(tagging: dict[str, Any]) -> list[tuple[str, str]]:
     """``{"TagSet": [{"Key": .., "Value": ..}]}`` as pairs; a tag without Key or Value is
-    refused. A document without its TagSet (``<Tagging/>``) is an empty set, as AWS takes it
-    (LocalStack's validated test_put_bucket_tagging_none_value: the tags are gone after)."""
+    refused, and so is a document without its TagSet. (AWS takes an empty ``<Tagging/>`` as an
+    empty set, LocalStack's test_put_bucket_tagging_none_value; the XML reader cannot yet tell
+    it from a document of unknown elements, which must not wipe the tags, so both are refused.)"""
+    if "TagSet" not in tagging:
+        raise MalformedXML()
     pairs = []
     for tag in tagging.get("TagSet") or []:
         if "Key" not in tag or "Value" not in tag:
