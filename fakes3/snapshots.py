@@ -20,7 +20,7 @@ from fakes3.faults import finite
 from fakes3.operations.buckets import validate_bucket_name
 from fakes3.protocol.serializing import WireResponse
 from fakes3.realism import LAST_SECOND
-from fakes3.store import snapshot
+from fakes3.store import bucket_configs, snapshot
 from fakes3.store.blobs import Readable
 from fakes3.store.consistency_rules import make_rules
 from fakes3.store.versioning import ENABLED, SUSPENDED
@@ -60,6 +60,17 @@ def _apply(app: FakeS3, extra: dict[str, Any]) -> None:
         consistency.manual_clock().set(float(clock["time"]))
 
 
+def _check_config(bucket: str, name: Any, document: Any) -> None:
+    """Every stored configuration is a JSON object (a restored ``[1,2]`` lifecycle made every
+    GET of the bucket a 500, a website of broken JSON the console)."""
+    try:
+        value = bucket_configs.loads(document) if isinstance(document, str) else None
+    except ValueError:
+        value = None
+    if not isinstance(name, str) or not isinstance(value, dict):
+        raise ValueError(f"bucket {bucket}: configuration {name!r} is not a JSON object")
+
+
 def _check(manifest: dict[str, Any]) -> None:
     """What the store does not judge: bucket names and versioning states as S3 has them, and
     an ``extra`` that ``_apply`` can apply whole (ValueError if not), before anything is reset."""
@@ -71,6 +82,8 @@ def _check(manifest: dict[str, Any]) -> None:
             raise ValueError(f"not a bucket name: {record['name']!r}") from None
         if record.get("versioning") not in (None, ENABLED, SUSPENDED):
             raise ValueError(f"not a versioning state: {record['versioning']!r}")
+        for name, document in bucket.get("configs") or []:
+            _check_config(record["name"], name, document)
     extra = manifest.get("extra") or {}
     mode, clock = extra.get("consistency") or {}, extra.get("clock") or {}
     if not isinstance(mode, dict) or not isinstance(clock, dict):

@@ -239,6 +239,9 @@ EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     "clock-time-text": lambda m: m.update(extra={"clock": {"manual": True, "time": "abc"}}),
     "extra-a-list": lambda m: m.update(extra=[1]),
     "consistency-unknown": lambda m: m.update(extra={"consistency": {"rules": {"preset": "nope"}}}),
+    # a lifecycle of [1,2] made every GET in the bucket a 500; broken JSON, the console
+    "config-a-list": lambda m: _first(m)["configs"].append(["lifecycle", "[1,2]"]),
+    "config-not-json": lambda m: _first(m)["configs"].append(["website", "{not json"]),
 }
 
 
