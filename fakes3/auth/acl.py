@@ -126,13 +126,21 @@ def canned(name: str, owner: str, bucket_owner: str) -> dict[str, Any]:
     return {"Owner": owner, "Grants": grants}
 
 
-def _resolve(kind: str, value: str, accounts: Accounts, argument: str) -> dict[str, str]:
-    """One grantee named by ``id``, ``emailAddress`` or ``uri``, as S3 resolves it."""
+# The ArgumentName of an unknown id or group, as S3 names it in a header (``id="…"``) and in
+# a body (LocalStack's validated test_s3_bucket_acl_exceptions: put-bucket-grant-acl-wrong-id,
+# put-bucket-acp-acl-3, put-bucket-acp-acl-4)
+_HEADER_ARGUMENTS = ("id", "uri")
+_BODY_ARGUMENTS = ("CanonicalUser/ID", "Group/URI")
+
+
+def _resolve(
+    kind: str, value: str, accounts: Accounts, argument: str, names: tuple[str, str], item: str
+) -> dict[str, str]:
+    """One grantee named by ``id``, ``emailAddress`` or ``uri``, as S3 resolves it; ``item``
+    is the whole ``kind=value`` as sent, named when the kind is unknown."""
     if kind == "id":
         if accounts.by_canonical_id(value) is None:
-            raise InvalidArgument(
-                "Invalid id", ArgumentName="CanonicalUser/ID", ArgumentValue=value
-            )
+            raise InvalidArgument("Invalid id", ArgumentName=names[0], ArgumentValue=value)
         return user(value)
     if kind == "emailaddress":
         for account in accounts:
@@ -141,10 +149,10 @@ def _resolve(kind: str, value: str, accounts: Accounts, argument: str) -> dict[s
         raise UnresolvableGrantByEmailAddress(EmailAddress=value)
     if kind == "uri":
         if value not in _KNOWN_GROUPS:
-            raise InvalidArgument("Invalid group uri", ArgumentName="uri", ArgumentValue=value)
+            raise InvalidArgument("Invalid group uri", ArgumentName=names[1], ArgumentValue=value)
         return group(value)
     raise InvalidArgument(
-        "Argument format not recognized", ArgumentName=argument, ArgumentValue=kind
+        "Argument format not recognized", ArgumentName=argument, ArgumentValue=item
     )
 
 
@@ -169,7 +177,12 @@ def from_headers(params: Mapping[str, Any], owner: str, accounts: Accounts) -> d
                     ArgumentValue=item.strip(),
                 )
             grantee = _resolve(
-                kind.strip().lower(), who.strip().strip('"'), accounts, _HEADER_NAMES[member]
+                kind.strip().lower(),
+                who.strip().strip('"'),
+                accounts,
+                _HEADER_NAMES[member],
+                _HEADER_ARGUMENTS,
+                item.strip(),
             )
             grants.append(_grant(grantee, permission))
     return {"Owner": owner, "Grants": grants}
@@ -187,7 +200,7 @@ def from_body(policy: Any, owner: str, accounts: Accounts) -> dict[str, Any]:
         if accounts.by_canonical_id(stated["ID"]) is None:  # no such id at all (AWS:
             # LocalStack's validated put-bucket-acp-acl-3); another account's is AccessDenied
             raise InvalidArgument(
-                "Invalid id", ArgumentName="CanonicalUser/ID", ArgumentValue=stated["ID"]
+                "Invalid id", ArgumentName=_BODY_ARGUMENTS[0], ArgumentValue=stated["ID"]
             )
         raise AccessDenied()
     stated_grants = policy.get("Grants") or []
@@ -201,11 +214,13 @@ def from_body(policy: Any, owner: str, accounts: Accounts) -> dict[str, Any]:
             raise MalformedACLError()
         kind = grantee.get("Type")
         if kind == "CanonicalUser" and grantee.get("ID"):
-            resolved = _resolve("id", grantee["ID"], accounts, "Grantee")
+            resolved = _resolve("id", grantee["ID"], accounts, "Grantee", _BODY_ARGUMENTS, "")
         elif kind == "AmazonCustomerByEmail" and grantee.get("EmailAddress"):
-            resolved = _resolve("emailaddress", grantee["EmailAddress"], accounts, "Grantee")
+            resolved = _resolve(
+                "emailaddress", grantee["EmailAddress"], accounts, "Grantee", _BODY_ARGUMENTS, ""
+            )
         elif kind == "Group" and grantee.get("URI"):
-            resolved = _resolve("uri", grantee["URI"], accounts, "Grantee")
+            resolved = _resolve("uri", grantee["URI"], accounts, "Grantee", _BODY_ARGUMENTS, "")
         else:
             raise MalformedACLError()
         grants.append(_grant(resolved, permission))

@@ -505,3 +505,21 @@ def test_put_object_acl_on_a_current_delete_marker_is_405(alice: BaseClient) -> 
     assert (error["Method"], error["ResourceType"]) == ("PUT", "DeleteMarker")
     with raises_client_error("NoSuchKey", 404):
         alice.get_object_acl(Bucket=name, Key="k")
+
+
+def test_bad_grantees_are_named_as_s3_names_them(alice: BaseClient) -> None:
+    """In a header the grantee's kind names the argument, in a body its element (AWS:
+    LocalStack's validated test_s3_bucket_acl_exceptions)."""
+    name = _acl_bucket(alice)
+
+    def refused(**acl: Any) -> dict[str, str]:
+        with raises_client_error("InvalidArgument", 400) as caught:
+            alice.put_bucket_acl(Bucket=name, **acl)
+        return caught.value.response["Error"]  # type: ignore[no-any-return]
+
+    assert refused(GrantWrite='id="wrong-id"')["ArgumentName"] == "id"
+    assert refused(GrantWrite='fakekey="1234"')["ArgumentValue"] == 'fakekey="1234"'
+    owner = {"ID": ALICE.canonical_id}
+    bad_group = {"Type": "Group", "URI": "http://acs.amazonaws.com/groups/s3/Nope"}
+    body = {"Owner": owner, "Grants": [{"Grantee": bad_group, "Permission": "READ"}]}
+    assert refused(AccessControlPolicy=body)["ArgumentName"] == "Group/URI"
