@@ -115,6 +115,14 @@ class Sequencer:
 TAGGING_EVENTS = "s3:ObjectTagging:"
 
 
+def _principal(happened: Happened, owner: str) -> str:
+    """Who caused it; a completed restore names the bucket's owner, as AWS delivers it
+    (``AmazonCustomer:<owner>``: LocalStack's validated test_restore_object)."""
+    if happened.name == "s3:ObjectRestore:Completed":
+        return f"AmazonCustomer:{owner}"
+    return happened.principal
+
+
 def record(
     happened: Happened,
     target: Target,
@@ -142,7 +150,7 @@ def record(
         "awsRegion": region,
         "eventTime": iso_time(when),
         "eventName": happened.name.removeprefix("s3:"),
-        "userIdentity": {"principalId": happened.principal},
+        "userIdentity": {"principalId": _principal(happened, owner)},
         "requestParameters": {"sourceIPAddress": happened.source_ip},
         "responseElements": {
             "x-amz-request-id": happened.request_id,

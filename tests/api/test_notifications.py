@@ -390,6 +390,9 @@ def test_restore_completed_on_the_clock(
         app.consistency.reset()
     assert completed["eventName"] == "ObjectRestore:Completed"
     assert completed["s3"]["object"]["size"] == 4
+    # the bucket's owner caused it (AWS: LocalStack's validated test_restore_object)
+    owner = completed["s3"]["bucket"]["ownerIdentity"]["principalId"]
+    assert completed["userIdentity"]["principalId"] == f"AmazonCustomer:{owner}"
     restored = completed["glacierEventData"]["restoreEventData"]
     assert restored["lifecycleRestoreStorageClass"] == "GLACIER"
     assert 'ongoing-request="false"' in head["Restore"]
