@@ -198,7 +198,7 @@ class _Request:
             "IfModifiedSince": _date(self.headers.get("if-modified-since")),
             "IfUnmodifiedSince": _date(self.headers.get("if-unmodified-since")),
         }
-        check_read_conditions(params, record, self.store.clock.now())
+        check_read_conditions(params, record, self.store.clock.now)
         chosen = (
             parse_range(self.headers["range"], record.size) if "range" in self.headers else None
         )

@@ -14,9 +14,7 @@ from fakes3.errors import (
     MetadataTooLarge,
 )
 from fakes3.operations.config.tagging import (
-    MAX_OBJECT_TAGS,
-    OBJECT_SYSTEM_TAGS,
-    check_tags,
+    check_object_tags,
     is_tag_text,
 )
 from fakes3.operations.encryption import DEFAULT_ENCRYPTION as DEFAULT_ENCRYPTION
@@ -94,7 +92,7 @@ def parse_tagging(value: str | None) -> tuple[tuple[str, str], ...]:
             ArgumentName="x-amz-tagging",
             ArgumentValue=value,
         )
-    return check_tags(pairs, MAX_OBJECT_TAGS, "Object", OBJECT_SYSTEM_TAGS)
+    return check_object_tags(pairs)
 
 
 def check_redirect(location: str | None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,11 +36,20 @@ def modified_since(record: ObjectRecord, since: datetime) -> bool:
     return record.last_modified > _utc(since)
 
 
-def check_read_conditions(params: dict[str, Any], record: ObjectRecord, now: datetime) -> None:
+Now = Callable[[], datetime]  # the store's clock, asked only when a date condition needs it
+
+
+def _not_modified_since(record: ObjectRecord, since: datetime, now: Now) -> bool:
+    """If-Modified-Since fails: the object is not newer than ``since``, a date not in the
+    future (S3 ignores one in the future: LocalStack's validated
+    obj-ignore-future-modified-since and copy-ignore-future-modified-since)."""
+    return not modified_since(record, since) and _utc(since) <= now()
+
+
+def check_read_conditions(params: dict[str, Any], record: ObjectRecord, now: Now) -> None:
     """GET/HEAD preconditions with S3's precedence (If-Match over If-Unmodified-Since,
-    If-None-Match over If-Modified-Since): 412 PreconditionFailed or 304 NotModified. An
-    If-Modified-Since in the future is ignored (AWS: LocalStack's validated
-    obj-ignore-future-modified-since).
+    If-None-Match over If-Modified-Since): 412 PreconditionFailed or 304 NotModified; an
+    If-Modified-Since in the future is ignored.
 
     https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObject.html#API_GetObject_RequestSyntax
     """
@@ -55,8 +65,7 @@ def check_read_conditions(params: dict[str, Any], record: ObjectRecord, now: dat
         if etag_matches(if_none_match, record.etag):
             raise _not_modified(record)
     elif params.get("IfModifiedSince") is not None:
-        since = params["IfModifiedSince"]
-        if _utc(since) <= now and not modified_since(record, since):
+        if _not_modified_since(record, params["IfModifiedSince"], now):
             raise _not_modified(record)
 
 
@@ -65,12 +74,9 @@ def _not_modified(record: ObjectRecord) -> NotModified:
     return error.with_members(ETag=record.etag, LastModified=record.last_modified)  # type: ignore[return-value]
 
 
-def check_copy_source_conditions(
-    params: dict[str, Any], record: ObjectRecord, now: datetime
-) -> None:
-    """``x-amz-copy-source-if-*``: every failure is 412, with the same precedence as GET;
-    an If-Modified-Since in the future is ignored (AWS, as LocalStack's validated
-    copy-ignore-future-modified-since recorded it)."""
+def check_copy_source_conditions(params: dict[str, Any], record: ObjectRecord, now: Now) -> None:
+    """``x-amz-copy-source-if-*``: every failure is 412, with the same precedence as GET (an
+    If-Modified-Since in the future is ignored)."""
     if_match = params.get("CopySourceIfMatch")
     if if_match is not None:
         if not etag_matches(if_match, record.etag):
@@ -83,8 +89,7 @@ def check_copy_source_conditions(
         if etag_matches(if_none_match, record.etag):
             raise PreconditionFailed(Condition="x-amz-copy-source-If-None-Match")
     elif params.get("CopySourceIfModifiedSince") is not None:
-        since = params["CopySourceIfModifiedSince"]
-        if _utc(since) <= now and not modified_since(record, since):
+        if _not_modified_since(record, params["CopySourceIfModifiedSince"], now):
             raise PreconditionFailed(Condition="x-amz-copy-source-If-Modified-Since")
 
 

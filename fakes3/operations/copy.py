@@ -96,7 +96,7 @@ def copy_object(ctx: Context, params: Params) -> Output:
 
     def describe(src: ObjectRecord) -> NewObject:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
-        check_copy_source_conditions(params, src, ctx.store.clock.now())
+        check_copy_source_conditions(params, src, ctx.store.clock.now)
         restore.check_copy_source(src, ctx.store.clock)
         unchanged = not (
             metadata_directive == "REPLACE"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -26,7 +25,7 @@ from fakes3.operations.attributes import (
     new_object,
     validate_key,
 )
-from fakes3.operations.conditions import check_copy_source_conditions
+from fakes3.operations.conditions import Now, check_copy_source_conditions
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.copy import parse_copy_source
 from fakes3.operations.listing import _encoder
@@ -171,7 +170,7 @@ def _digits_order(digits: str) -> tuple[int, str]:
     return len(significant), significant
 
 
-def _copy_span(params: Params, src: ObjectRecord, now: datetime) -> tuple[int, int]:
+def _copy_span(params: Params, src: ObjectRecord, now: Now) -> tuple[int, int]:
     """Copy-source conditions, then ``x-amz-copy-source-range`` as ``[start, end)``."""
     check_copy_source_conditions(params, src, now)
     header = params.get("CopySourceRange")
@@ -226,7 +225,7 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
     def pick(src: ObjectRecord) -> tuple[int, int, Seal | None]:
         source_key = encryption.check_read(params, src.encryption, transport, copy_source=True)
         restore.check_copy_source(src, ctx.store.clock)
-        start, end = _copy_span(params, src, ctx.store.clock.now())
+        start, end = _copy_span(params, src, ctx.store.clock.now)
         return start, end, encryption.opened(src.encryption, source_key)
 
     def span(src: ObjectRecord) -> tuple[int, int]:

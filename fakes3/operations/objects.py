@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
 from typing import Any
 
 from fakes3.errors import (
@@ -29,7 +28,12 @@ from fakes3.operations.attributes import (
     representation,
     validate_key,
 )
-from fakes3.operations.conditions import check_read_conditions, etag_matches, parse_range
+from fakes3.operations.conditions import (
+    Now,
+    check_read_conditions,
+    etag_matches,
+    parse_range,
+)
 from fakes3.operations.context import Context, Handler, Output, Params, anyone_may
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.serializing import STATUS
@@ -112,9 +116,7 @@ def written_version(record: ObjectRecord) -> Output:
     return {"VersionId": record.version_id}
 
 
-def _span(
-    params: Params, record: ObjectRecord, state: dict[str, Any], now: datetime
-) -> tuple[int, int]:
+def _span(params: Params, record: ObjectRecord, state: dict[str, Any], now: Now) -> tuple[int, int]:
     """Check preconditions and choose the bytes to send; remembers a partial answer in state."""
     check_read_conditions(params, record, now)
     chosen: tuple[int, int] | None = None
@@ -185,7 +187,7 @@ def get_object(ctx: Context, params: Params) -> Output:
     def span(rec: ObjectRecord) -> tuple[int, int]:
         restore.check_readable(rec, ctx.store.clock)
         state["customer"] = encryption.check_read(params, rec.encryption, transport)
-        return _span(params, rec, state, ctx.store.clock.now())
+        return _span(params, rec, state, ctx.store.clock.now)
 
     record, reader = ctx.store.read_object(
         params["Bucket"], params["Key"], span, params.get("VersionId")
@@ -211,7 +213,7 @@ def head_object(ctx: Context, params: Params) -> Output:
     record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
     encryption.check_read(params, record.encryption, encryption.transport_of(ctx))
     state: dict[str, Any] = {}
-    _span(params, record, state, ctx.store.clock.now())
+    _span(params, record, state, ctx.store.clock.now)
     output = _read_output(params, record, state)
     output.update(restore.restore_output(record, ctx.store.clock))
     output.update(_expiration(ctx, params, record))

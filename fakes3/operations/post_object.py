@@ -33,9 +33,7 @@ from fakes3.errors import (
 from fakes3.operations import acls, encryption
 from fakes3.operations.attributes import new_object, validate_key
 from fakes3.operations.config.tagging import (
-    MAX_OBJECT_TAGS,
-    OBJECT_SYSTEM_TAGS,
-    check_tags,
+    check_object_tags,
     tag_pairs,
 )
 from fakes3.operations.object_lock import for_write
@@ -260,7 +258,7 @@ def post_object(request: PostRequest) -> WireResponse:
     new.acl = acls.for_write(request.store, request.auth.accounts, writer, request.bucket, form_acl)
     if "tagging" in fields:  # an XML Tagging document, not the header's query form
         document = read_document("Tagging", fields["tagging"].encode("utf-8"), "Tagging")
-        new.tags = check_tags(tag_pairs(document), MAX_OBJECT_TAGS, "Object", OBJECT_SYSTEM_TAGS)
+        new.tags = check_object_tags(tag_pairs(document))
     _encrypt(new, request, fields, key, account)
     redirect = _redirect(fields.get("success_action_redirect") or fields.get("redirect"))
     stored = request.store.put_object(request.bucket, key, body, new)

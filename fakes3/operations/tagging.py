@@ -12,9 +12,7 @@ from typing import Any
 
 from fakes3.errors import MalformedXML
 from fakes3.operations.config.tagging import (
-    MAX_OBJECT_TAGS,
-    OBJECT_SYSTEM_TAGS,
-    check_tags,
+    check_object_tags,
     tag_pairs,
 )
 from fakes3.operations.context import Context, Handler, Output, Params
@@ -54,7 +52,7 @@ def put_object_tagging(ctx: Context, params: Params) -> Output:
     tagging: dict[str, Any] | None = params.get("Tagging")
     if tagging is None:
         raise MalformedXML()
-    tags = check_tags(tag_pairs(tagging), MAX_OBJECT_TAGS, "Object", OBJECT_SYSTEM_TAGS)
+    tags = check_object_tags(tag_pairs(tagging))
     return _answer(_set_tags(ctx, params, tags), {})
 
 

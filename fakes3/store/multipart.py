@@ -112,7 +112,9 @@ def _mismatch(expected: str | None, actual: str | None) -> InvalidRequest:
     )
 
 
-def _racing(precondition: Precondition, key: str, watch: Watch | None) -> Precondition:
+def _racing(
+    precondition: Precondition, key: str, condition: str, watch: Watch | None
+) -> Precondition:
     """At commit, a condition that held when the request arrived but fails now lost a race,
     and so did one whose key was written or deleted while the parts were joined."""
 
@@ -122,7 +124,7 @@ def _racing(precondition: Precondition, key: str, watch: Watch | None) -> Precon
         except (PreconditionFailed, NoSuchKey):
             raise ConditionalRequestConflict(Key=key) from None
         if watch is not None and (watch.deleted or watch.written):
-            raise ConditionalRequestConflict(CHANGED_SINCE_CREATED, Key=key)
+            raise ConditionalRequestConflict(CHANGED_SINCE_CREATED, Condition=condition, Key=key)
 
     return check
 
@@ -379,7 +381,9 @@ class Multipart:
                     return self._replay(bucket, key, upload_id, request)
                 precondition = request.precondition
                 racing = (
-                    _racing(precondition, key, self._changes.get(upload_id))
+                    _racing(
+                        precondition, key, request.condition or "", self._changes.get(upload_id)
+                    )
                     if precondition is not None
                     else None
                 )

@@ -49,19 +49,21 @@ def check_tags(
         seen.add(key)
         if key.lower().startswith("aws:"):
             raise InvalidTag(system, TagKey=key)
-        if not key or not _ALLOWED.fullmatch(key):
+        if not key or not is_tag_text(key):
             raise InvalidTag("The TagKey you have provided is invalid", TagKey=key)
         if len(key) > 128:
             raise InvalidTag("The TagKey you have provided is too long, max 128", TagKey=key)
-        if not _ALLOWED.fullmatch(
-            value
-        ):  # (AWS names the value too: put-bucket-tags-invalid-value)
-            raise InvalidTag(
-                "The TagValue you have provided is invalid", TagKey=key, TagValue=value
-            )
+        if not is_tag_text(value):  # AWS names the value too (put-bucket-tags-invalid-value)
+            invalid = "The TagValue you have provided is invalid"
+            raise InvalidTag(invalid, TagKey=key, TagValue=value)
         if len(value) > 256:
             raise InvalidTag("The TagValue you have provided is too long, max 256", TagKey=key)
     return tags
+
+
+def check_object_tags(pairs: Iterable[tuple[str, str]]) -> tuple[tuple[str, str], ...]:
+    """An object's tags (PutObjectTagging, x-amz-tagging, a POST form's tagging document)."""
+    return check_tags(pairs, MAX_OBJECT_TAGS, "Object", OBJECT_SYSTEM_TAGS)
 
 
 def check_filter_tags(found: dict[str, Any]) -> None:
