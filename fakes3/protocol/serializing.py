@@ -81,9 +81,8 @@ def _header_value(member: Member, value: Any) -> str:
 @dataclass(frozen=True)
 class _Plan:
     status: int
-    headers: tuple[Member, ...]
-    # name -> (model position, member): an output names a handful of an operation's header
-    # members (GetObject has 45), so its keys are looked up rather than every member tried.
+    # header member name -> (model position, member): an output names a handful of an
+    # operation's header members (GetObject has 45), so its keys are looked up, not each member.
     header_names: dict[str, tuple[int, Member]]
     prefix_maps: tuple[Member, ...]
     payload: Member | None
@@ -126,7 +125,6 @@ class ResponseSerializer:
         root = ROOT_ELEMENTS.get(operation, operation + "Result")
         plan = _Plan(
             status,
-            tuple(headers),
             {member.name: (position, member) for position, member in enumerate(headers)},
             tuple(prefix_maps),
             payload,
