@@ -49,6 +49,7 @@ _COLUMNS = COLUMNS
 _INSERT_OBJECT = f"INSERT OR REPLACE INTO objects (bucket, {COLUMNS}) VALUES (?, {PLACEHOLDERS})"
 _DELETE_OBJECT = "DELETE FROM objects WHERE bucket = ? AND key = ?"
 _RETURNING = sqlite3.sqlite_version_info >= (3, 35)  # DELETE … RETURNING
+_RANGE_FROM = 64  # keys in a batch removal from which a run of neighbours goes as one range
 _INSERT_VERSION = f"INSERT INTO versions (bucket, seq, {COLUMNS}) VALUES (?, ?, {PLACEHOLDERS})"
 
 
@@ -265,7 +266,11 @@ class SqliteIndex:
 
     def remove_many(self, bucket: str, keys: list[str]) -> list[str]:
         self._cache.drop_many(bucket, keys)
-        blob_ids: list[str] = []
+        if len(keys) >= _RANGE_FROM:
+            blob_ids = self._remove_run(bucket, keys)
+            if blob_ids is not None:
+                return blob_ids
+        blob_ids = []
         for start in range(0, len(keys), 500):  # under SQLite's 999-variable floor
             chunk = keys[start : start + 500]
             marks = ", ".join("?" * len(chunk))
@@ -276,6 +281,24 @@ class SqliteIndex:
             blob_ids.extend(blob_id for (blob_id,) in rows.fetchall())  # no record decoded
             self._db.execute(f"DELETE FROM objects {where}", (bucket, *chunk))
         return blob_ids
+
+    def _remove_run(self, bucket: str, keys: list[str]) -> list[str] | None:
+        """The keys as one range, when nothing else lies between the least and the greatest:
+        the usual batch (a listed page deleted, ``aws s3 rm --recursive``) is a run of
+        neighbours, and one range scan and one range DELETE cost about half the per-key
+        lookups of two IN lists. None (nothing done) when the range holds another key; the
+        scan stops after ``len(wanted) + 1`` rows, so a scattered batch wastes little."""
+        wanted = set(keys)
+        where = "WHERE bucket = ? AND key >= ? AND key <= ?"
+        bounds = (bucket, min(wanted), max(wanted))
+        rows = self._db.execute(
+            f"SELECT key, blob_id FROM objects {where} LIMIT ?", (*bounds, len(wanted) + 1)
+        ).fetchall()
+        if len(rows) > len(wanted) or not all(key in wanted for key, _ in rows):
+            return None
+        # In this transaction the range holds exactly ``rows``: the DELETE removes those.
+        self._db.execute(f"DELETE FROM objects {where}", bounds)
+        return [blob_id for _, blob_id in rows]
 
     def scan(self, bucket: str, start: str, inclusive: bool, limit: int) -> list[ObjectRecord]:
         op = ">=" if inclusive else ">"

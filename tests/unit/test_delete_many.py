@@ -69,6 +69,53 @@ def test_many_keys_go_as_one_by_one(store: Store, count: int, doomed: list[int])
     assert _keys(store, "b") == sorted([*left, keys[doomed[0]]])
 
 
+@pytest.mark.parametrize(
+    "asked, spared",
+    [
+        # A run of neighbours with keys the bucket lacks inside and around it, and repeats.
+        ([*range(100, 400), 100, 399], [*range(100), *range(400, 500)]),
+        (list(range(500)), []),  # the whole bucket
+        ([*range(100, 200), *range(201, 300)], [*range(100), 200, *range(300, 500)]),
+    ],
+)
+def test_a_run_of_neighbours_goes_as_one_by_one(
+    store: Store, asked: list[int], spared: list[int]
+) -> None:
+    """A batch whose range holds only its own keys is removed as a range on the directory
+    backend; one key it did not name inside the range (200 above) must stay, whole."""
+    store.create_bucket("b", "us-east-1")
+    keys = _fill(store, "b", 500)
+    names = [keys[i] for i in asked] + ["k/00150x", "k/00099x"]  # absent: inside, at the start
+    answers = store.delete_objects("b", [(key, None, None) for key in names])
+    assert answers == [Deletion()] * len(names)
+    assert _keys(store, "b") == [keys[i] for i in spared]
+    for i in spared[:3] + spared[-3:]:
+        _record, reader = store.read_object("b", keys[i], lambda record: (0, record.size))
+        assert b"".join(reader) == keys[i].encode()
+    assert store.index.usage("b") == (len(spared), sum(len(keys[i]) for i in spared))
+
+
+def test_a_range_removal_stops_at_a_key_it_did_not_name(tmp_path: Path) -> None:
+    """The SQLite index's range path reads at most one row more than it was asked to remove
+    and deletes by range only when the range holds nothing else (white box: the statements)."""
+    store = open_store(str(tmp_path / "data"))
+    try:
+        store.create_bucket("b", "us-east-1")
+        keys = _fill(store, "b", 300)
+        statements: list[str] = []
+        store.index._db.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+        store.delete_objects("b", [(key, None, None) for key in keys[:100]])
+        ranged = "DELETE FROM objects WHERE bucket = 'b' AND key >= 'k/00000' AND key <= 'k/00099'"
+        assert ranged in statements  # the trace shows the statements with their values
+        statements.clear()
+        scattered = keys[100:300:2]  # the range holds the odd ones: key by key
+        store.delete_objects("b", [(key, None, None) for key in scattered])
+        assert not any(s.startswith("DELETE FROM objects") and "key >= " in s for s in statements)
+        assert _keys(store, "b") == keys[101:300:2]
+    finally:
+        store.close()
+
+
 class Boom(Exception):
     pass
 
