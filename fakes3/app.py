@@ -37,7 +37,7 @@ from fakes3.journal import Journal, record, system_entry
 from fakes3.metrics import Metrics
 from fakes3.notifications import Notifications
 from fakes3.operations import HANDLERS, Context, request_rules
-from fakes3.protocol.addressing import climbs_out, decode_path, raw_path_of, resolve
+from fakes3.protocol.addressing import Addressed, climbs_out, raw_path_of
 from fakes3.protocol.body import RequestBody
 from fakes3.protocol.dates import http_date
 from fakes3.protocol.field_names import HEADER_SECTION_MAX
@@ -230,13 +230,14 @@ class FakeS3:
                 presigned = presigned_kind(query)  # its x-amz-* parameters act as headers
                 if presigned == "v2":  # signed as headers
                     headers = with_query_headers(headers, query)
-                identity = self.gate.authenticate(environ, method, raw_path, headers)
+                addressed = Addressed(headers.get("host", ""), raw_path, self.settings.base_domain)
+                identity = self.gate.authenticate(environ, method, raw_path, headers, addressed)
                 if presigned == "v4":  # signed as query parameters
                     headers = with_query_headers(headers, query)
                 if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
                     self.access_logs.arrived()
                 body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
-                exchange = self._exchange(environ, method, raw_path, headers, body, length)
+                exchange = self._exchange(environ, method, addressed, headers, body, length)
                 exchange.request_id, exchange.host_id = request_id, host_id
                 exchange.started, exchange.account = started, identity.account
                 response = self._dispatch(exchange, identity)
@@ -298,7 +299,12 @@ class FakeS3:
         start_response: StartResponse,
     ) -> Iterable[bytes]:
         """Add the headers every S3 response has, then hand status, headers and body over."""
-        headers_out = [(name, _header_safe(value)) for name, value in response.headers]
+        headers_out = response.headers
+        joined = "".join([value for _, value in headers_out])  # one check for the usual case
+        if joined.isascii() and joined.isprintable():
+            headers_out = headers_out.copy()
+        else:
+            headers_out = [(name, _header_safe(value)) for name, value in headers_out]
         headers_out.append(("x-amz-request-id", request_id))
         headers_out.append(("x-amz-id-2", host_id))
         headers_out.append(("Date", self._date()))
@@ -326,14 +332,13 @@ class FakeS3:
         self,
         environ: dict[str, Any],
         method: str,
-        raw_path: str,
+        addressed: Addressed,
         headers: dict[str, str],
         body: RequestBody,
         length: int | None,
     ) -> Exchange:
         """Addressing: the bucket and key a request names, as the layers below see it."""
-        path = decode_path(raw_path)
-        bucket, key = resolve(headers.get("host", ""), path, self.settings.base_domain)
+        bucket, key = addressed.names()
         environ["fakes3.bucket"], environ["fakes3.key"] = bucket, key
         if key is not None and climbs_out(key):
             raise KeyClimbsOut()

@@ -91,13 +91,14 @@ class Authenticator:
         query_string: str,
         headers: Mapping[str, str],
         region_of: Callable[[], str | None],
-        host_bucket: str | None = None,
+        host_bucket: Callable[[], str | None] | None = None,
     ) -> Identity:
         """The request's identity, or the S3 error that refuses it.
 
         ``region_of()`` is the region of the bucket the request names (None if it names none
-        or it does not exist): a SigV4 credential scope must name it. ``host_bucket`` is the
-        bucket named by a virtual-host-style Host (SigV2 signs it as part of the path).
+        or it does not exist): a SigV4 credential scope must name it. ``host_bucket()`` is the
+        bucket named by a virtual-host-style Host (SigV2 signs it as part of the path); both
+        are asked only when needed.
         """
         if self.mode == OFF:
             return self._default
@@ -184,14 +185,16 @@ class Authenticator:
         raw_path: str,
         query_string: str,
         headers: Mapping[str, str],
-        host_bucket: str | None,
+        host_bucket: Callable[[], str | None] | None,
     ) -> Identity:
         access_key, signature = sigv2.parse_authorization(authorization)
         account = self.account_for(access_key)
         if account is None:
             return self._default
         sigv2.check_date(headers, self.wall())
-        resource = sigv2.canonical_resource(raw_path, query_string, host_bucket)
+        resource = sigv2.canonical_resource(
+            raw_path, query_string, host_bucket() if host_bucket is not None else None
+        )
         to_sign = sigv2.string_to_sign(method, headers, resource, expires=None)
         sigv2.verify(account, to_sign, signature)
         return Identity(account, verified=True)
@@ -203,14 +206,16 @@ class Authenticator:
         query_string: str,
         query: Mapping[str, str],
         headers: Mapping[str, str],
-        host_bucket: str | None,
+        host_bucket: Callable[[], str | None] | None,
     ) -> Identity:
         access_key, signature, expires = sigv2.parse_presigned(query)
         account = self.account_for(access_key)
         sigv2.check_expires(expires, self.now())
         if account is None:
             return self._default
-        resource = sigv2.canonical_resource(raw_path, query_string, host_bucket)
+        resource = sigv2.canonical_resource(
+            raw_path, query_string, host_bucket() if host_bucket is not None else None
+        )
         to_sign = sigv2.string_to_sign(method, headers, resource, expires=query["Expires"])
         sigv2.verify(account, to_sign, signature)
         return Identity(account, verified=True)

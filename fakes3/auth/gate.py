@@ -15,7 +15,7 @@ from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
 from fakes3.auth.authorize import Authorizer, KeyCheck
 from fakes3.errors import AccessDenied, NoSuchBucket
 from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
-from fakes3.protocol.addressing import bucket_from_host, decode_path, hostname, resolve
+from fakes3.protocol.addressing import Addressed, bucket_from_host, hostname
 from fakes3.protocol.formdata import Readable
 from fakes3.protocol.routing import parse_query
 from fakes3.protocol.serializing import WireResponse
@@ -46,16 +46,19 @@ class Gate:
             return None
 
     def authenticate(
-        self, environ: Mapping[str, Any], method: str, raw_path: str, headers: Mapping[str, str]
+        self,
+        environ: Mapping[str, Any],
+        method: str,
+        raw_path: str,
+        headers: Mapping[str, str],
+        addressed: Addressed,
     ) -> Identity:
         """The caller's identity by the auth mode (docs/auth.md), or the S3 error refusing it."""
         if method == "OPTIONS":  # CORS preflights are never signed
             return Identity(None)
-        host = headers.get("host", "")
-        base_domain = self.settings.base_domain
 
         def region_of() -> str | None:
-            record = self._bucket(resolve(host, decode_path(raw_path), base_domain)[0])
+            record = self._bucket(addressed.names()[0])
             return record.region if record is not None else None
 
         return self.auth.authenticate(
@@ -64,7 +67,7 @@ class Gate:
             environ.get("QUERY_STRING", ""),
             headers,
             region_of,
-            bucket_from_host(hostname(host), base_domain),
+            addressed.host_bucket,
         )
 
     def authorize(

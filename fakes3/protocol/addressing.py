@@ -91,7 +91,34 @@ def raw_path_of(request_uri: str) -> str:
 
 def resolve(host: str, path: str, base_domain: str) -> tuple[str | None, str | None]:
     """``(bucket, key)`` named by a Host header and a decoded path; either may be None."""
-    bucket = bucket_from_host(hostname(host), base_domain)
+    return _split(bucket_from_host(hostname(host), base_domain), path)
+
+
+class Addressed:
+    """One request's addressing, worked out once when first asked (authentication asks for
+    the bucket's region and SigV2 for the Host's bucket; the app then for both names)."""
+
+    __slots__ = ("_host", "_raw_path", "_base_domain", "_host_bucket", "_names")
+
+    def __init__(self, host: str, raw_path: str, base_domain: str) -> None:
+        self._host, self._raw_path, self._base_domain = host, raw_path, base_domain
+        self._host_bucket: tuple[str | None] | None = None
+        self._names: tuple[str | None, str | None] | None = None
+
+    def host_bucket(self) -> str | None:
+        """The bucket a virtual-host-style Host names (None for path style)."""
+        if self._host_bucket is None:
+            self._host_bucket = (bucket_from_host(hostname(self._host), self._base_domain),)
+        return self._host_bucket[0]
+
+    def names(self) -> tuple[str | None, str | None]:
+        """``(bucket, key)``, as ``resolve``; InvalidURI if the path is not UTF-8."""
+        if self._names is None:
+            self._names = _split(self.host_bucket(), decode_path(self._raw_path))
+        return self._names
+
+
+def _split(bucket: str | None, path: str) -> tuple[str | None, str | None]:
     if bucket is not None:
         key = path[1:] if path.startswith("/") else path
         return bucket, key or None

@@ -38,6 +38,7 @@ from typing import Protocol
 from fakes3 import errors
 from fakes3.errors import IncompleteBody, InvalidChunkSizeError, InvalidRequest, S3Error
 from fakes3.protocol import checksums
+from fakes3.protocol.hashes import Hash, sha256_for
 from fakes3.protocol.numbers import decimal
 
 STREAMING_UNSIGNED_PAYLOAD_TRAILER = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
@@ -187,7 +188,7 @@ class AwsChunkedReader:
             if algorithm is not None:
                 self._running[algorithm] = checksums.new_checksum(algorithm)
         self._updates = [c.update for c in self._running.values()]
-        self._chunk_hash: hashlib._Hash | None = None
+        self._chunk_hash: Hash | None = None
         self._chunk_signature: str | None = None
         self._started = False
         self._done = False
@@ -290,7 +291,7 @@ class AwsChunkedReader:
             self._remaining = size
             self._chunk_signature = signature
             if self._on_chunk is not None:
-                self._chunk_hash = hashlib.sha256()
+                self._chunk_hash = sha256_for(size)
             return
         if expected is not None and self._declared != expected:
             raise _length_mismatch(expected, self._declared)

@@ -66,6 +66,10 @@ class WireResponse:
     body: Body
 
 
+# Header member types whose value is written as ``str(value)``.
+_PLAIN = frozenset({"string", "integer", "long"})
+
+
 def _header_value(member: Member, value: Any) -> str:
     if member.type == "timestamp" and isinstance(value, datetime):
         if member.timestamp_format == "iso8601":
@@ -81,9 +85,11 @@ def _header_value(member: Member, value: Any) -> str:
 @dataclass(frozen=True)
 class _Plan:
     status: int
-    # header member name -> (model position, member): an output names a handful of an
-    # operation's header members (GetObject has 45), so its keys are looked up, not each member.
-    header_names: dict[str, tuple[int, Member]]
+    # header member name -> (header name, the member if its value needs more than ``str``):
+    # an output names a handful of an operation's header members (GetObject has 45), so its
+    # keys are looked up, not each member. Headers go in the output's order (HTTP gives the
+    # order of different header names no meaning).
+    header_names: dict[str, tuple[str, Member | None]]
     prefix_maps: tuple[Member, ...]
     payload: Member | None
     payload_root: str | None
@@ -125,7 +131,10 @@ class ResponseSerializer:
         root = ROOT_ELEMENTS.get(operation, operation + "Result")
         plan = _Plan(
             status,
-            {member.name: (position, member) for position, member in enumerate(headers)},
+            {
+                member.name: (member.wire_name, None if member.type in _PLAIN else member)
+                for member in headers
+            },
             tuple(prefix_maps),
             payload,
             payload_root,
@@ -168,12 +177,20 @@ class ResponseSerializer:
 
 
 def _header_members(plan: _Plan, output: dict[str, Any]) -> list[tuple[str, str]]:
-    """The output's header members, in model order, ``None`` values left out."""
+    """The output's header members, ``None`` values left out."""
     names = plan.header_names
-    found = sorted(
-        names[name] for name, value in output.items() if value is not None and name in names
-    )
-    return [(member.wire_name, _header_value(member, output[member.name])) for _, member in found]
+    headers = []
+    for name, value in output.items():
+        found = names.get(name)
+        if found is None or value is None:
+            continue
+        wire_name, member = found
+        if member is not None:
+            value = _header_value(member, value)
+        elif value.__class__ is not str:
+            value = str(value)
+        headers.append((wire_name, value))
+    return headers
 
 
 @functools.cache

@@ -28,6 +28,7 @@ from typing import BinaryIO, Protocol
 
 from fakes3.protocol.checksums import Checksum, encode, new_checksum
 from fakes3.protocol.digests import Digests
+from fakes3.protocol.hashes import md5_for
 
 CHUNK = 256 * 1024
 _BLOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -428,7 +429,7 @@ def write_stream(
     verified: Callable[[], str | None] | None = getattr(source, "verified_checksum", None)
     known: str | None = getattr(source, "checksum_algorithm", None) if verified else None
     hashers = {algorithm: new_checksum(algorithm) for algorithm in wanted if algorithm != known}
-    md5 = hashlib.md5(usedforsecurity=False)
+    md5 = md5_for(getattr(source, "size_hint", None))  # a RequestBody knows its size
     digests = Digests([md5, *hashers.values()])
     writer = blobs.create(part=part)
     size = 0
