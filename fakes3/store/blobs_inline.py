@@ -52,7 +52,7 @@ RECENT_BYTES = 4 * 1024 * 1024
 # Blob ids joined by newlines (or none): a batch checked in one pass.
 _BLOB_IDS = re.compile(f"{_BLOB_ID.pattern}(?:\n{_BLOB_ID.pattern})*|")
 _BATCH = 500  # ids per DELETE … IN (…): well under SQLite's variable limit (999 before 3.32)
-BACKGROUND_MIN = 64  # freed blobs in one batch from which the reaper thread deletes them
+BACKGROUND_MIN = 64  # freed blobs gathered before the reaper thread deletes them
 # A rowid table, not WITHOUT ROWID: rows of up to 64 KiB are far past the size at which SQLite
 # advises one (a twentieth of a page).
 _SCHEMA = """CREATE TABLE IF NOT EXISTS blobs (
@@ -86,6 +86,8 @@ class InlineBlobs:
         self._db.execute("PRAGMA synchronous=OFF")
         self._db.execute(_SCHEMA)
         self._reaper = Reaper(self._delete_now)
+        self._gathering = threading.Lock()  # over ``_gathered``: freed, not yet handed over
+        self._gathered: list[str] = []
 
     # Statements, each under the lock and committed on its own --------------------------------
 
@@ -148,24 +150,31 @@ class InlineBlobs:
             self.files.delete(blob_id)
 
     def delete_many(self, blob_ids: Iterable[str]) -> None:
-        """A batch (the blobs one change freed). A big one is handed to the reaper thread, so
-        the request that freed it answers first (a DeleteObjects of 1,000 small keys spends
-        half its store time here); a small one is deleted now."""
+        """The blobs a change freed: gathered, and handed to the reaper thread
+        ``BACKGROUND_MIN`` at a time, so no request waits for them (a DeleteObject's own row
+        delete was a third of its store time; a 1,000-key DeleteObjects' half). Nothing refers
+        to them any more, so nothing can ask for them meanwhile; ``flush()`` and ``close()``
+        delete what is gathered, and a crash leaves it to the next open (``reconcile``)."""
         ids = list(blob_ids)
         if not _BLOB_IDS.fullmatch("\n".join(ids)):  # one pass for the batch, not one a blob
             raise ValueError(f"not all blob ids: {ids!r:.200}")
-        if len(ids) == 1:
-            self.delete(ids[0])
-            return
-        # Not forgotten from the recent rows here: nothing refers to these blobs any more, so
-        # nothing asks for them; the delete forgets them.
-        if len(ids) >= BACKGROUND_MIN:
-            self._reaper.submit(ids)
-            return
-        self._delete_now(ids)
+        with self._gathering:
+            self._gathered.extend(ids)
+            if len(self._gathered) < BACKGROUND_MIN:
+                return
+            batch, self._gathered = self._gathered, []
+        self._reaper.submit(batch)
+
+    def _hand_over(self) -> None:
+        """Give the reaper what is gathered, however little."""
+        with self._gathering:
+            batch, self._gathered = self._gathered, []
+        if batch:
+            self._reaper.submit(batch)
 
     def flush(self) -> None:
-        """Wait until every batch handed to the reaper is deleted."""
+        """Wait until every freed blob is deleted."""
+        self._hand_over()
         self._reaper.flush()
 
     def _delete_now(self, ids: list[str]) -> None:
@@ -237,6 +246,7 @@ class InlineBlobs:
             return [row[0] for row in rows]
 
     def close(self) -> None:
+        self._hand_over()
         self._reaper.stop()  # its batches deleted first
         with self._lock:
             self._db.close()

@@ -46,6 +46,7 @@ def reconcile(store: Store) -> int:
     if inline is not None:
         orphans = [blob_id for blob_id in inline.inline_ids(started) if blob_id not in used]
         inline.delete_many(orphans)
+        inline.flush()  # now, not gathered for later: the count reported is what is gone
         removed += len(orphans)
     with os.scandir(stored.blob_dir) as fans:
         for fan in fans:

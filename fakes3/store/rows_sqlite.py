@@ -37,6 +37,8 @@ _COLUMN_FIELDS = frozenset(COLUMNS.split(", ")) - {"attrs"}
 # Every other field of ObjectRecord travels in the JSON: a field added to the record is stored
 # without a change here (the lock and restore fields, and whatever comes next).
 _LAZY = tuple(name for name in _DEFAULTS if name not in _COLUMN_FIELDS)
+# One encoder for every write: ``json.dumps`` with any option builds a new one per call.
+_to_json = json.JSONEncoder(separators=(",", ":")).encode
 
 
 def row(record: ObjectRecord) -> tuple[Any, ...]:
@@ -54,7 +56,7 @@ def row(record: ObjectRecord) -> tuple[Any, ...]:
         record.checksum_type,
         record.version_id,
         1 if record.delete_marker else 0,
-        json.dumps(attrs, separators=(",", ":")),
+        _to_json(attrs),
     )
 
 

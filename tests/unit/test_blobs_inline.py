@@ -84,15 +84,27 @@ def test_delete_many_mixes_rows_and_files_in_batches(tmp_path: Path) -> None:
     assert stored_blobs(tmp_path) == {kept: b"kept"}
 
 
-def test_big_batches_are_deleted_by_the_reaper_and_close_finishes_them(tmp_path: Path) -> None:
+def test_freed_blobs_are_gathered_for_the_reaper_and_close_finishes_them(tmp_path: Path) -> None:
+    """No request waits for its freed blobs: they are gathered (one at a time, as single
+    deletes free them) and handed to the reaper thread ``BACKGROUND_MIN`` at a time."""
     blobs = InlineBlobs(str(tmp_path))
-    small = [write(blobs, b"small %d" % number) for number in range(BACKGROUND_MIN - 1)]
-    blobs.delete_many(small)  # below the threshold: deleted before the call returns
+    small = [write(blobs, b"small %d" % number) for number in range(BACKGROUND_MIN)]
+    for blob_id in small[:-1]:
+        blobs.delete_many([blob_id])  # gathered, not deleted yet: no one waits for it
+    assert set(stored_blobs(tmp_path)) == set(small)
+    blobs.delete_many(small[-1:])  # the batch is full: handed over
+    blobs._reaper.flush()
+    assert stored_blobs(tmp_path) == {}
+    lone = write(blobs, b"lone")
+    blobs.delete_many([lone])
+    blobs.flush()  # flush hands over what is gathered, however little
     assert stored_blobs(tmp_path) == {}
     batches = [[write(blobs, b"%d-%d" % (n, m)) for m in range(BACKGROUND_MIN)] for n in range(5)]
     for batch in batches:
         blobs.delete_many(batch)
-    blobs.close()  # what was handed over is deleted before the database closes
+    last = write(blobs, b"last")
+    blobs.delete_many([last])
+    blobs.close()  # what was handed over or gathered is deleted before the database closes
     assert stored_blobs(tmp_path) == {}
     assert blobs._reaper.errors == []
 
@@ -148,6 +160,7 @@ def test_a_data_dir_of_files_only_still_reads(tmp_path: Path) -> None:
     store.put_object("bkt", "a", io.BytesIO(b"new"), NewObject())  # overwrite: file -> row
     store.copy_object(("bkt", "b", None), ("bkt", "b2"), lambda src: NewObject())
     store.delete_objects("bkt", [("c", None, None)])
+    store.blobs.flush()  # freed blobs are deleted by the reaper thread
     assert sorted(stored_blobs(tmp_path).values()) == [b"b" * 10, b"b" * 10, b"new"]
     assert len(blob_files(tmp_path)) == 2  # b, and its copy (a hard link)
     store.close()
@@ -206,6 +219,7 @@ def test_concurrent_writes_reads_and_deletes_keep_table_and_index_consistent(
                 assert b"".join(reader) == bodies[record.size]  # whole, never cut short
 
     assert in_threads(worker, 6) == []
+    store.blobs.flush()  # freed blobs are deleted by the reaper thread
     referenced = set(store.index.blob_ids())
     assert set(stored_blobs(tmp_path)) == referenced
     for record in store.list_objects("bkt").objects:
@@ -229,6 +243,7 @@ def test_new_tables_get_8k_pages_and_an_old_table_keeps_its_own(tmp_path: Path) 
     assert read(old, "a" * 32) == b"old row"
     added = write(old, b"new row")
     old.delete_many(["a" * 32, added])
+    old.flush()
     assert stored_blobs(old_dir) == {}
 
 
@@ -248,6 +263,7 @@ def test_recent_rows_are_served_from_memory_within_a_byte_bound(
         blobs.open(kept)  # a deleted blob is not served from memory
     rest = list(blobs._recent)
     blobs.delete_many([*rest, write(blobs, b"x")])
+    blobs.flush()
     assert (
         not blobs._recent
         and blobs._recent_size == 0

@@ -161,6 +161,7 @@ def test_a_write_never_lands_in_a_bucket_another_store_deleted(tmp_path: Path) -
             second.configs.put("bkt", "tagging", {"TagSet": []})
         rows = first.index.connection.execute("SELECT count(*) FROM objects").fetchone()
         assert rows == (0,)
+        first.blobs.flush()  # the deleted object's blob: by the reaper thread
         assert stored_blobs(tmp_path) == {}  # the refused write's blob went with it
     finally:
         first.close()
