@@ -53,6 +53,10 @@ class Route:
     required_query: frozenset[str]
     required_headers: frozenset[str]  # lower-case
     rank: tuple[int, int]  # larger sorts first: (specificity, preference)
+    # A query name the route cannot match without (None: it needs none), checked before
+    # ``matches``: a GET of an object tries a dozen routes (?acl, ?tagging…) and most requests
+    # name none of their sub-resources.
+    first_need: str | None = None
 
     def matches(self, query: Mapping[str, str], headers: Container[str]) -> bool:
         for name, value in self.literals:  # literals_match, inline: it runs on every route
@@ -115,6 +119,7 @@ def _compile_route(model: ServiceModel, name: str) -> Route | None:
         required_query=frozenset(required_query),
         required_headers=frozenset(required_headers),
         rank=(specificity, preference),
+        first_need=literals[0][0] if literals else min(required_query, default=None),
     )
 
 
@@ -160,6 +165,9 @@ class Router:
             _refuse_conflicts(selected)
         found: Route | None = None
         for route in self._table.get((method, target), ()):
+            need = route.first_need
+            if need is not None and need not in query:
+                continue  # cannot match: ``matches`` would say so at the cost of a call
             if route.matches(query, headers):
                 if route.operation not in _EXPRESS_ONLY:
                     if found is None:

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
+import random
+
 import pytest
 
 from fakes3.errors import InvalidArgument, InvalidURI
 from fakes3.protocol.model import load_model
-from fakes3.protocol.routing import BUCKET, OBJECT, SERVICE, default_router, parse_query
+from fakes3.protocol.routing import (
+    BUCKET,
+    OBJECT,
+    SERVICE,
+    Router,
+    default_router,
+    parse_query,
+)
 
 
 @pytest.mark.parametrize(
@@ -201,3 +211,47 @@ def test_query_that_is_not_utf8_is_invalid_uri(query: str) -> None:
     with pytest.raises(InvalidURI):
         parse_query(query)
     assert parse_query("prefix=%E2%82%AC") == {"prefix": "€"}
+
+
+def test_the_quick_rejection_never_changes_the_route_chosen() -> None:
+    """``Route.first_need`` lets the router skip a route without calling ``matches``; over
+    random queries and headers the router must choose (or refuse) exactly as it does when
+    every route is tried in full."""
+    router = Router(load_model())
+    full = Router(load_model())
+    full._table = {
+        where: [dataclasses.replace(route, first_need=None) for route in routes]
+        for where, routes in full._table.items()
+    }
+    routes = [route for listed in router._table.values() for route in listed]
+    assert all(
+        route.first_need is None
+        or route.first_need in route.required_query
+        or route.first_need in dict(route.literals)
+        for route in routes
+    )
+    literal_values = {name: value for route in routes for name, value in route.literals if value}
+    names = sorted(
+        {name for route in routes for name, _ in route.literals}
+        | {name for route in routes for name in route.required_query}
+        | {"x-id", "versionId"}
+    )
+    header_names = sorted({name for route in routes for name in route.required_headers})
+    rng = random.Random(11)
+
+    def outcome(chosen: Router, *args: object) -> str:
+        try:
+            found = chosen.match(*args)  # type: ignore[arg-type]
+        except InvalidArgument as error:
+            return f"error: {error.text}"
+        return found.operation if found is not None else "none"
+
+    for _ in range(4000):
+        method, target = rng.choice(sorted(router._table))
+        picked = rng.sample(names, rng.choice((0, 0, 1, 1, 2, 3)))
+        query = {
+            name: literal_values.get(name, "v") if rng.random() < 0.8 else "" for name in picked
+        }
+        headers = set(rng.sample(header_names, rng.choice((0, 0, 1))))
+        args = (method, target, query, headers)
+        assert outcome(router, *args) == outcome(full, *args), args
