@@ -19,12 +19,15 @@ import xmltodict
 
 from fakes3.errors import MalformedXML
 from fakes3.protocol.dates import parse_http_date, parse_iso8601, utc
-from fakes3.protocol.model import ServiceModel
+from fakes3.protocol.model import NAMESPACE, ServiceModel
 from fakes3.protocol.numbers import HUGE, MAX_LONG, signed_decimal
 
 _SPECIAL = re.compile(r"[&<>\"\x00-\x08\x0b-\x1f\r\x7f]")
 _NOT_QUOTE = re.compile(r"[&<>\x00-\x08\x0b-\x1f\r\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\r\x7f]")
+# Prefixes resolved as namespaces (an unbound one is not well-formed): S3's elements keep their
+# bare names, an ACL grantee's type is ``xsi:type`` whatever prefix the document binds it to.
+_NAMESPACES = {NAMESPACE: None, "http://www.w3.org/2001/XMLSchema-instance": "xsi"}
 find_special = _SPECIAL.search  # None: the text goes out as it is
 
 
@@ -60,7 +63,13 @@ def iso8601(value: datetime) -> str:
 def parse_document(body: bytes, root: str) -> Any:
     """Parse an XML body whose root element must be ``root``; MalformedXML otherwise."""
     try:
-        doc = xmltodict.parse(body, disable_entities=True, strip_whitespace=False)
+        doc = xmltodict.parse(
+            body,
+            disable_entities=True,
+            strip_whitespace=False,
+            process_namespaces=True,
+            namespaces=_NAMESPACES,
+        )
     except Exception as exc:  # expat raises several types; all mean the same to a client
         raise MalformedXML() from exc
     if not isinstance(doc, dict) or len(doc) != 1:
@@ -72,10 +81,16 @@ def parse_document(body: bytes, root: str) -> Any:
 
 
 class XmlReader:
-    """Turns xmltodict output into model-shaped dicts (member names, typed scalars)."""
+    """Turns xmltodict output into model-shaped dicts (member names, typed scalars).
+
+    An element the shape has no member for is MalformedXML, as S3 validates every body against
+    its schema (its error list: "XML that doesn't conform to the published XSD"; a TagSet
+    holding an unknown element is refused, ceph/ceph#23486 quotes the answer). Elements are
+    known by their local names, whatever namespace they are in (as ``xmltree`` reads them)."""
 
     def __init__(self, model: ServiceModel) -> None:
         self.model = model
+        self._known: dict[str, frozenset[str]] = {}  # shape -> its members' element names
 
     def read(self, shape_name: str, node: Any) -> Any:
         shape = self.model.shape(shape_name)
@@ -85,13 +100,20 @@ class XmlReader:
         if kind == "list":
             member = shape["member"]
             child = member.get("locationName", "member")
-            items = _children(node, child) if _container(node) else []
-            return [self.read(member["shape"], item) for item in items]
+            if not _container(node):
+                return []
+            elements = _elements(node)
+            if any(name != child for name in elements):
+                raise MalformedXML()
+            return [self.read(member["shape"], item) for item in _children(elements, child)]
         return scalar(kind, _text(node))
 
     def _structure(self, shape_name: str, node: Any) -> dict[str, Any]:
         if not _container(node):
             return {}
+        elements = _elements(node)
+        if not self._known_names(shape_name).issuperset(elements):
+            raise MalformedXML()
         result: dict[str, Any] = {}
         for member in self.model.members(shape_name):
             if member.xml_attribute:
@@ -100,14 +122,36 @@ class XmlReader:
                     result[member.name] = attr
                 continue
             if member.type == "list" and member.flattened:
-                items = _children(node, member.wire_name)
+                items = _children(elements, member.wire_name)
                 if items:
                     item_shape = self.model.shape(member.shape_name)["member"]["shape"]
                     result[member.name] = [self.read(item_shape, item) for item in items]
                 continue
-            if member.wire_name in node:
-                result[member.name] = self.read(member.shape_name, node[member.wire_name])
+            if member.wire_name in elements:
+                result[member.name] = self.read(member.shape_name, elements[member.wire_name])
         return result
+
+    def _known_names(self, shape_name: str) -> frozenset[str]:
+        known = self._known.get(shape_name)
+        if known is None:
+            members = self.model.members(shape_name)
+            known = frozenset(m.wire_name for m in members if not m.xml_attribute)
+            self._known[shape_name] = known
+        return known
+
+
+def _elements(node: dict[str, Any]) -> dict[str, Any]:
+    """A container's child elements by local name (no attributes, no text); MalformedXML if
+    two of them share one (``<Key>`` next to ``<s3:Key>``: a member given twice)."""
+    elements: dict[str, Any] = {}
+    for name, value in node.items():
+        if name[:1] in ("@", "#"):
+            continue
+        local = name.rpartition(":")[2]
+        if local in elements:
+            raise MalformedXML()
+        elements[local] = value
+    return elements
 
 
 def _container(node: Any) -> bool:

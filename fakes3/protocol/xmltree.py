@@ -17,9 +17,9 @@ the two parsers cannot disagree on, and hands everything else to the generic pat
   generic path, which decides: MalformedXML, or the value it reads.
 
 Whatever else is irregular (a member element repeated, which xmltodict turns into a list;
-elements where text belongs; text the model's type refuses; XML attributes) also goes to the
-generic path, so its quirks and its MalformedXML decide. DeleteObjects' usual body does not even
-need the tree (``xmldelete.py``).
+elements where text belongs; an element the shape has no member for; text the model's type
+refuses; XML attributes) also goes to the generic path, so its quirks and its MalformedXML
+decide. DeleteObjects' usual body does not even need the tree (``xmldelete.py``).
 """
 
 from __future__ import annotations
@@ -122,7 +122,9 @@ class TreeReader:
 
             def read_list(element: Element) -> list[Any]:
                 _no_text(element)
-                return [item(each) for each in element if _local(each.tag) == child]
+                if any(_local(each.tag) != child for each in element):
+                    raise _Irregular()  # an element the schema has not here: MalformedXML
+                return [item(each) for each in element]
 
             return read_list
         return _scalar_reader(kind)
@@ -156,11 +158,9 @@ class TreeReader:
                 tag = child.tag
                 spec = table.get(tag)
                 if spec is None:
-                    if tag[:1] != "{":
-                        continue
-                    spec = table.get(tag.rpartition("}")[2])
+                    spec = table.get(tag.rpartition("}")[2]) if tag[:1] == "{" else None
                     if spec is None:
-                        continue
+                        raise _Irregular()  # no such member: MalformedXML
                 name, position, how, read = spec
                 if how == _FLAT:
                     items = result.get(name)

@@ -16,6 +16,8 @@ from bad_input import (
     _md5,
 )
 
+DELETE_UNKNOWN = b"<Delete><Object><Key>existing</Key><Versionid>null</Versionid></Object></Delete>"
+
 
 def _xml_case(name: str, target: str, body: bytes) -> Case:
     """A PUT of an XML body S3's schema refuses: MalformedXML."""
@@ -136,7 +138,57 @@ BODY_CASES: list[Case] = [
                 b"<NotificationConfiguration><EventBridgeConfiguration>x"
                 b"</EventBridgeConfiguration></NotificationConfiguration>",
             ),
+            # An element the schema has not is refused, not skipped (ceph/ceph#23486 quotes
+            # S3's answer to a TagSet holding <Abc>): skipped, a typo is a silent no-op.
+            (
+                "xml-tagging-unknown-in-tagset",
+                "/{b}?tagging",
+                b"<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value></Tag><Abc>abc</Abc>"
+                b"</TagSet></Tagging>",
+            ),
+            (
+                "xml-object-tagging-unknown-in-tag",
+                "/{b}/existing?tagging",
+                b"<Tagging><TagSet><Tag><Key>a</Key><Value>1</Value><Colour>red</Colour></Tag>"
+                b"</TagSet></Tagging>",
+            ),
+            (
+                "xml-versioning-misspelt-member",
+                "/{b}?versioning",
+                b"<VersioningConfiguration><Status>Enabled</Status><MFADelete>Disabled"
+                b"</MFADelete></VersioningConfiguration>",
+            ),
+            (
+                "xml-lifecycle-misspelt-action",
+                "/{b}?lifecycle",
+                b"<LifecycleConfiguration><Rule><ID>r</ID><Filter><Prefix>x</Prefix></Filter>"
+                b"<Status>Enabled</Status><Expire><Days>1</Days></Expire></Rule>"
+                b"</LifecycleConfiguration>",
+            ),
+            (
+                "xml-cors-unknown-member",
+                "/{b}?cors",
+                b"<CORSConfiguration><CORSRule><AllowedMethod>GET</AllowedMethod>"
+                b"<AllowedOrigin>*</AllowedOrigin><AllowedOrigins>x</AllowedOrigins></CORSRule>"
+                b"</CORSConfiguration>",
+            ),
         )
+    ),
+    Case(  # a misspelt VersionId would delete the current version instead of the one named
+        "xml-delete-unknown-in-object",
+        "POST",
+        "/{b}?delete",
+        (_md5(DELETE_UNKNOWN),),
+        DELETE_UNKNOWN,
+        "MalformedXML",
+    ),
+    Case(
+        "xml-complete-unknown-element",
+        "POST",
+        "/{b}/existing?uploadId=nope",
+        body=b"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>x</ETag>"
+        b"<Size>5</Size></Part></CompleteMultipartUpload>",
+        code="MalformedXML",
     ),
     Case(  # two sub-resources: S3 runs neither (fakes3 stored the tags)
         "subresources-conflict",

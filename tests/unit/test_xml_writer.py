@@ -14,6 +14,7 @@ from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
 from in_threads import in_threads
+from xml_payloads import structure_payloads
 from xml_writer_reference import XmlWriter as ReferenceWriter
 from xml_writer_reference import escape as reference_escape
 
@@ -31,18 +32,10 @@ OLD = ReferenceWriter(MODEL)
 
 def _documents() -> list[tuple[str, str]]:
     """(root element, shape) of every XML response body: output shapes and payloads."""
-    found: set[tuple[str, str]] = set()
+    found = {(root, shape) for shape, root in structure_payloads("output")}
     for operation in MODEL.operations:
         shape_name = MODEL.output_shape(operation)
-        if not shape_name:
-            continue
-        shape = MODEL.shape(shape_name)
-        payload = shape.get("payload")
-        for member in MODEL.members(shape_name):
-            if member.name == payload and member.type == "structure":
-                root = shape["members"][member.name].get("locationName", member.name)
-                found.add((root, member.shape_name))
-        if payload is None:
+        if shape_name and MODEL.shape(shape_name).get("payload") is None:
             found.add((ROOT_ELEMENTS.get(operation, operation + "Result"), shape_name))
     return sorted(found)
 
