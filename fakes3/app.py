@@ -229,7 +229,7 @@ class FakeS3:
                 routed = True  # an S3 request (for the access log file)
                 presigned = presigned_kind(query)  # its x-amz-* parameters act as headers
                 if presigned == "v2":  # signed as headers
-                    headers = with_query_headers(headers, query)
+                    headers = with_query_headers(headers, query, "v2")
                 addressed = Addressed(headers.get("host", ""), raw_path, self.settings.base_domain)
                 identity = self.gate.authenticate(environ, method, raw_path, headers, addressed)
                 if presigned == "v4":  # signed as query parameters

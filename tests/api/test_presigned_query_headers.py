@@ -68,3 +68,63 @@ def _check_uploaded(site: Site, name: str, url: str) -> None:
     tampered = url.replace("colour=blue", "colour=red")
     assert_s3_error(requests.put(tampered, data=b"x", timeout=10), "SignatureDoesNotMatch", 403)
     assert alice.head_object(Bucket=name, Key="k")["Metadata"] == {"colour": "blue"}
+
+
+# What the AWS SDK for JavaScript v3 signs into every presigned PutObject / UploadPart URL: the
+# CRC32 of the empty body it had when presigning (fakes3/auth/query_headers.py).
+JS_CHECKSUM_QUERY = "x-amz-checksum-crc32=AAAAAA%3D%3D&x-amz-sdk-checksum-algorithm=CRC32"
+
+
+def _presigned(site: Site, method: str, url: str, headers: dict[str, str] | None = None) -> str:
+    request = AWSRequest(method, url, headers=headers or {})
+    S3SigV4QueryAuth(Credentials("alice", "alice-secret"), "s3", "us-east-1", 60).add_auth(request)
+    return str(request.url)
+
+
+def test_sigv4_checksum_parameters_are_signed_but_not_checked(site: Site) -> None:
+    """S3 ignores a presigned URL's query-string checksum (the JS SDK signs the empty body's
+    into every presigned upload): the upload stores the body it carries. The parameters stay
+    signed: changing one is SignatureDoesNotMatch."""
+    alice = site.client("alice", "alice-secret")
+    name = unique_bucket_name("presign")
+    alice.create_bucket(Bucket=name)
+    url = _presigned(site, "PUT", f"{site.url}/{name}/k?{JS_CHECKSUM_QUERY}")
+    assert "x-amz-checksum-crc32=AAAAAA" in url and "X-Amz-SignedHeaders=host" in url
+    answer = requests.put(url, data=b"hello", timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert "x-amz-checksum-crc32" not in answer.headers  # not the URL's checksum, nor CRC32
+    got = alice.get_object(Bucket=name, Key="k", ChecksumMode="ENABLED")
+    assert got["Body"].read() == b"hello"
+    assert "ChecksumCRC32" not in got
+    tampered = url.replace("AAAAAA%3D%3D", "AAAAAQ%3D%3D")
+    assert_s3_error(requests.put(tampered, data=b"x", timeout=10), "SignatureDoesNotMatch", 403)
+    assert alice.get_object(Bucket=name, Key="k")["Body"].read() == b"hello"
+
+
+def test_sigv4_presigned_upload_part_with_the_js_checksum_parameters(site: Site) -> None:
+    alice = site.client("alice", "alice-secret")
+    name = unique_bucket_name("presign")
+    alice.create_bucket(Bucket=name)
+    upload = alice.create_multipart_upload(Bucket=name, Key="mp")["UploadId"]
+    query = f"partNumber=1&uploadId={upload}&{JS_CHECKSUM_QUERY}"
+    answer = requests.put(_presigned(site, "PUT", f"{site.url}/{name}/mp?{query}"), data=b"part")
+    assert answer.status_code == 200, answer.text
+    parts = [{"PartNumber": 1, "ETag": answer.headers["ETag"]}]
+    alice.complete_multipart_upload(
+        Bucket=name, Key="mp", UploadId=upload, MultipartUpload={"Parts": parts}
+    )
+    assert alice.get_object(Bucket=name, Key="mp")["Body"].read() == b"part"
+
+
+def test_a_checksum_signed_as_a_header_of_a_presigned_url_is_checked(site: Site) -> None:
+    """Sent as a header (in X-Amz-SignedHeaders), a checksum is the request's: a body that does
+    not match it is BadDigest, and nothing is stored."""
+    alice = site.client("alice", "alice-secret")
+    name = unique_bucket_name("presign")
+    alice.create_bucket(Bucket=name)
+    header = {"x-amz-checksum-crc32": "AAAAAA=="}
+    url = _presigned(site, "PUT", f"{site.url}/{name}/k", header)
+    assert "x-amz-checksum-crc32" in url.split("X-Amz-SignedHeaders=")[1].split("&")[0]
+    answer = requests.put(url, data=b"hello", headers=header, timeout=10)
+    assert_s3_error(answer, "BadDigest", 400)
+    assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 0
