@@ -21,7 +21,7 @@ from fakes3.errors import (
     NotImplementedByFakeS3,
 )
 from fakes3.operations import acls, object_lock
-from fakes3.operations.config.ownership import controls
+from fakes3.operations.config.ownership import at_creation, controls
 from fakes3.operations.config.tagging import MAX_BUCKET_TAGS, TAGGING, check_tags, tag_pairs
 from fakes3.operations.context import Context, Handler, Output, Params
 from fakes3.operations.tokens import decode_token, encode_token
@@ -193,13 +193,15 @@ def create_bucket(ctx: Context, params: Params) -> Output:
             ctx.store.configs.put(name, TAGGING.name, tagging)
         if params.get("ObjectLockEnabledForBucket"):
             object_lock.enable(ctx, name)
-        if params.get("ObjectOwnership"):
-            ctx.store.configs.put(name, OWNERSHIP, controls(params["ObjectOwnership"]))
-        elif ctx.settings.bucket_defaults == LEGACY:
+        legacy = ctx.settings.bucket_defaults == LEGACY
+        ownership = at_creation(params, legacy)
+        if ownership:
+            ctx.store.configs.put(name, OWNERSHIP, controls(ownership))
+        elif legacy:
             ctx.store.configs.put(name, OWNERSHIP, {})  # no controls: ACLs act, as ObjectWriter
-        if ctx.settings.bucket_defaults == LEGACY:
+        if legacy:
             ctx.store.configs.put(name, PUBLIC_ACCESS_BLOCK, {})  # nothing blocked
-        if params.get("ObjectOwnership") or ctx.settings.bucket_defaults == LEGACY:
+        if ownership or legacy:
             acls.for_new_bucket(ctx, name, params)
     if region == "us-east-1":
         return {"Location": f"/{name}"}

@@ -10,7 +10,8 @@ request, after parsing, before the handler; a refusal therefore stores nothing).
   2023. Object writes to such a bucket accept no ACL or only
   ``bucket-owner-full-control`` (or the same grant spelled ``x-amz-grant-full-control:
   id=<bucket owner>``), else 400 ``AccessControlListNotSupported``; CreateBucket accepts only a
-  private bucket ACL, else 400 ``InvalidBucketAclWithObjectOwnership``.
+  private bucket ACL, else 400 ``InvalidBucketAclWithObjectOwnership`` (the ``private`` canned
+  ACL alone makes the bucket ``BucketOwnerPreferred``: ``config/ownership.at_creation``).
   https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-ownership-error-responses.html
   Under ObjectWriter / BucketOwnerPreferred the writes honour them (``operations/acls.py``).
 - Object Lock event holds (``x-amz-object-lock-event-hold*``): NotImplemented. The other lock
@@ -36,6 +37,7 @@ from fakes3.errors import (
     NotImplementedByFakeS3,
 )
 from fakes3.operations import acls
+from fakes3.operations.config.ownership import at_creation as ownership_at_creation
 from fakes3.operations.context import Context, Params
 from fakes3.settings import LEGACY
 from fakes3.store import Store
@@ -136,8 +138,9 @@ def _bucket_acl(ctx: Context, params: Params) -> None:
     """CreateBucket: a known Object Ownership; under BucketOwnerEnforced (the default) only a
     private bucket ACL; under the others the handler stores the ACL (``operations/acls.py``),
     and a public one is refused as the new bucket's BlockPublicAcls refuses it."""
-    ownership = params.get("ObjectOwnership")
-    if ownership is None and ctx.settings.bucket_defaults == LEGACY:
+    legacy = ctx.settings.bucket_defaults == LEGACY
+    ownership = ownership_at_creation(params, legacy)
+    if ownership is None and legacy:
         ownership = "ObjectWriter"  # a bucket as S3 made them before April 2023
     if ownership is not None and ownership != "BucketOwnerEnforced":
         if ownership in ("ObjectWriter", "BucketOwnerPreferred"):

@@ -63,6 +63,30 @@ def test_fresh_bucket_is_bucket_owner_enforced_and_refuses_acls(alice: BaseClien
     }
 
 
+def test_a_bucket_created_private_keeps_acls_on(alice: BaseClient) -> None:
+    """CreateBucket with the ``private`` canned ACL and no Object Ownership makes a
+    BucketOwnerPreferred bucket, as S3 does (versitygw#1869): rclone creates buckets so, then
+    sends ``x-amz-acl: private`` with every object. With the ownership named, it is that."""
+    name = unique_bucket_name("acl")
+    alice.create_bucket(Bucket=name, ACL="private")
+    controls = alice.get_bucket_ownership_controls(Bucket=name)["OwnershipControls"]
+    assert controls == {"Rules": [{"ObjectOwnership": "BucketOwnerPreferred"}]}
+    assert _grants(alice.get_bucket_acl(Bucket=name)) == {(ALICE.canonical_id, "FULL_CONTROL")}
+    alice.put_object(Bucket=name, Key="k", Body=b"x", ACL="private")
+    with raises_client_error("AccessDenied", 403):
+        alice.put_bucket_acl(Bucket=name, ACL="public-read")  # ACLs act; public ones blocked
+    enforced = unique_bucket_name("acl")
+    alice.create_bucket(Bucket=enforced, ACL="private", ObjectOwnership="BucketOwnerEnforced")
+    controls = alice.get_bucket_ownership_controls(Bucket=enforced)["OwnershipControls"]
+    assert controls == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    with raises_client_error("AccessControlListNotSupported", 400):
+        alice.put_object(Bucket=enforced, Key="k", Body=b"x", ACL="private")
+    plain = unique_bucket_name("acl")
+    alice.create_bucket(Bucket=plain, GrantFullControl=f"id={ALICE.canonical_id}")
+    controls = alice.get_bucket_ownership_controls(Bucket=plain)["OwnershipControls"]
+    assert controls == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+
+
 def test_ownership_controls_put_get_delete(alice: BaseClient) -> None:
     name = unique_bucket_name("acl")
     alice.create_bucket(Bucket=name)

@@ -35,6 +35,10 @@ def test_new_bucket_has_no_controls_and_blocks_nothing(alice: BaseClient) -> Non
         alice.get_bucket_ownership_controls(Bucket=name)
     with raises_client_error("NoSuchPublicAccessBlockConfiguration", 404):
         alice.get_public_access_block(Bucket=name)
+    private = unique_bucket_name("legacy")
+    alice.create_bucket(Bucket=private, ACL="private")  # no controls either (not Preferred)
+    with raises_client_error("OwnershipControlsNotFoundError", 404):
+        alice.get_bucket_ownership_controls(Bucket=private)
 
 
 def test_public_acls_act_for_anonymous_callers(site: Site, alice: BaseClient) -> None:

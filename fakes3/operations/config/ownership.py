@@ -1,7 +1,9 @@
 """Object Ownership: Put/Get/DeleteBucketOwnershipControls and ``x-amz-object-ownership``.
 
 - ``BucketOwnerEnforced`` (what a new bucket has since April 2023, so GetBucketOwnershipControls
-  of a fresh bucket answers it): ACLs disabled, the bucket owner owns every object.
+  of a fresh bucket answers it): ACLs disabled, the bucket owner owns every object. A bucket
+  created with ``x-amz-acl: private`` and no ``x-amz-object-ownership`` is ``BucketOwnerPreferred``
+  instead (``at_creation``).
 - ``BucketOwnerPreferred``: ACLs act; an object written with ``bucket-owner-full-control``
   belongs to the bucket owner, any other to its writer.
 - ``ObjectWriter``: ACLs act; the writer owns what it writes.
@@ -35,6 +37,18 @@ OWNERSHIPS = (ENFORCED, PREFERRED, WRITER)
 
 def controls(ownership: str) -> dict[str, Any]:
     return {"Rules": [{"ObjectOwnership": ownership}]}
+
+
+def at_creation(params: Params, legacy: bool) -> str | None:
+    """CreateBucket's Object Ownership: its ``x-amz-object-ownership``; with none, a bucket
+    created with the ``private`` canned ACL keeps ACLs on as ``BucketOwnerPreferred``, as S3
+    does (versitygw#1869, checked against S3: rclone creates every bucket so, then writes each
+    object with ``x-amz-acl: private``); None for the default (``BucketOwnerEnforced``, or no
+    controls at all with ``legacy`` bucket defaults, as before April 2023)."""
+    ownership = params.get("ObjectOwnership")
+    if ownership is None and not legacy and params.get("ACL") == "private":
+        return PREFERRED
+    return str(ownership) if ownership is not None else None
 
 
 def acls_enabled(store: Store, bucket: str) -> bool:
