@@ -1,6 +1,7 @@
 """The AWS SDK for JavaScript v3, with its default configuration, against a real server on both
 backends: tests/js/s3_flow.mjs runs a user's flow (default CRC32 uploads, lib-storage
-multipart, presigned URLs fetched as a browser would, errors by name) and asserts each answer.
+multipart, presigned URLs and a presigned POST form fetched as a browser would, errors by name)
+and asserts each answer.
 
 The SDK comes from npm, pinned, installed once into a cache directory shared by the test
 workers (a lock file keeps two from installing at once). Node.js and npm come from the
@@ -10,6 +11,7 @@ machine: .ci/run installs Debian's where they are missing, as it does chromium.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -20,7 +22,7 @@ import pytest
 from api_helpers import unique_bucket_name
 
 SDK_VERSION = "3.1178.0"
-PACKAGES = ("client-s3", "lib-storage", "s3-request-presigner")
+PACKAGES = ("client-s3", "lib-storage", "s3-request-presigner", "s3-presigned-post")
 FLOW = Path(__file__).resolve().parents[1] / "js" / "s3_flow.mjs"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "fakes3-tests"
 
@@ -30,12 +32,12 @@ def js_sdk() -> Path:
     """A directory whose node_modules holds the pinned SDK (installed on first use)."""
     npm, node = shutil.which("npm"), shutil.which("node")
     assert npm and node, "Node.js and npm are needed (.ci/run installs Debian's)"
-    home = CACHE / f"js-sdk-{SDK_VERSION}"
+    wanted = [f"@aws-sdk/{name}@{SDK_VERSION}" for name in PACKAGES]
+    home = CACHE / ("js-sdk-" + hashlib.sha256(" ".join(wanted).encode()).hexdigest()[:16])
     home.mkdir(parents=True, exist_ok=True)
     with open(home / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (home / "installed").exists():
-            wanted = [f"@aws-sdk/{name}@{SDK_VERSION}" for name in PACKAGES]
             done = subprocess.run(
                 [npm, "install", "--no-audit", "--no-fund", "--prefix", str(home), *wanted],
                 capture_output=True,
@@ -61,4 +63,4 @@ def test_a_js_sdk_flow(js_sdk: Path, endpoint: str) -> None:
     script.unlink()
     assert done.returncode == 0, done.stderr[-4000:]
     steps = json.loads(done.stdout.strip().splitlines()[-1])
-    assert len(steps) == FLOW.read_text().count("\nawait step(") == 14, steps
+    assert len(steps) == FLOW.read_text().count("\nawait step(") == 15, steps

@@ -1,5 +1,5 @@
 // A user's S3 flow through the AWS SDK for JavaScript v3 with its default configuration (CRC32
-// checksums on every upload, lib-storage multipart, presigned URLs used by fetch), against the
+// checksums on every upload, lib-storage multipart, presigned URLs and POST forms used by fetch), against the
 // endpoint given as argv[2]. Each step asserts what S3 answers; a failure exits non-zero with
 // the step's name. tests/api/test_js_sdk.py runs it against both backends.
 import assert from "node:assert/strict";
@@ -12,6 +12,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 
 const s3 = new S3Client({
   endpoint: process.argv[2], region: "us-east-1", forcePathStyle: true,
@@ -104,6 +105,25 @@ await step("presigned UploadPart", async () => {
   const parts = [{ PartNumber: 1, ETag: answer.headers.get("etag") }];
   await s3.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: "parts.bin", UploadId, MultipartUpload: { Parts: parts } }));
   assert.equal(await text(await s3.send(new GetObjectCommand({ Bucket: bucket, Key: "parts.bin" }))), "one part");
+});
+await step("presigned POST form, as a browser sends it", async () => {
+  const { url, fields } = await createPresignedPost(s3, {
+    Bucket: bucket, Key: "uploads/${filename}", Expires: 60, Fields: { "Content-Type": "image/png" },
+    Conditions: [["content-length-range", 0, 1024], ["starts-with", "$Content-Type", "image/"]],
+  });
+  const form = (type) => {
+    const data = new FormData();
+    for (const [name, value] of Object.entries(fields)) data.append(name, name === "Content-Type" ? type : value);
+    data.append("file", new Blob([Buffer.from("PNGDATA")], { type }), "pic.png");
+    return data;
+  };
+  const answer = await fetch(url, { method: "POST", body: form("image/png") });
+  assert.equal(answer.status, 204, await answer.text());
+  const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: "uploads/pic.png" }));
+  assert.equal(head.ContentType, "image/png");
+  const refused = await fetch(url, { method: "POST", body: form("text/html") });
+  assert.equal(refused.status, 403);
+  assert.match(await refused.text(), /<Code>AccessDenied<\/Code>.*starts-with/s);
 });
 await step("errors by name", async () => {
   await assert.rejects(s3.send(new GetObjectCommand({ Bucket: bucket, Key: "missing" })), { name: "NoSuchKey" });
