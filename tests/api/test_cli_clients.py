@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 from api_helpers import unique_bucket_name
+from botocore.client import BaseClient
 
 
 def _tree(root: Path) -> dict[str, bytes]:
@@ -32,6 +33,10 @@ def _run(argv: list[str], env: dict[str, str], ok: bool = True) -> str:
     return done.stdout if ok else done.stderr
 
 
+def _etag(s3: BaseClient, bucket: str, key: str) -> str:
+    return str(s3.head_object(Bucket=bucket, Key=key)["ETag"])
+
+
 def _clean_env(home: Path) -> dict[str, str]:
     """No AWS_* of the machine's (a CA bundle, a profile) reaches the client."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RCLONE_"))}
@@ -39,7 +44,7 @@ def _clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def test_rclone(endpoint: str, tmp_path: Path) -> None:
+def test_rclone(endpoint: str, s3: BaseClient, tmp_path: Path) -> None:
     rclone = shutil.which("rclone")
     assert rclone, "rclone is needed (.ci/run installs Debian's)"
     files = _tree(tmp_path / "src")
@@ -57,7 +62,9 @@ def test_rclone(endpoint: str, tmp_path: Path) -> None:
 
     remote = f"fake:{unique_bucket_name('rclone')}"
     rc("mkdir", remote)
-    rc("copy", str(tmp_path / "src"), f"{remote}/data")
+    multipart = ("--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M")  # big.bin in 2 parts
+    rc("copy", *multipart, str(tmp_path / "src"), f"{remote}/data")
+    assert _etag(s3, remote.split(":")[1], "data/big.bin").endswith('-2"')
     rc("check", str(tmp_path / "src"), f"{remote}/data")  # sizes and MD5s against the ETags
     sums = dict(line.split("  ")[::-1] for line in rc("md5sum", f"{remote}/data").splitlines())
     assert sums == {name: hashlib.md5(data).hexdigest() for name, data in files.items()}
@@ -71,7 +78,7 @@ def test_rclone(endpoint: str, tmp_path: Path) -> None:
     assert remote.split(":")[1] + "/" not in rc("lsf", "fake:").split()
 
 
-def test_s3cmd(endpoint: str, tmp_path: Path) -> None:
+def test_s3cmd(endpoint: str, s3: BaseClient, tmp_path: Path) -> None:
     s3cmd = shutil.which("s3cmd")
     assert s3cmd, "s3cmd is needed (.ci/run installs Debian's)"
     files = _tree(tmp_path / "src")
@@ -83,23 +90,25 @@ def test_s3cmd(endpoint: str, tmp_path: Path) -> None:
     )
     env = _clean_env(tmp_path)
 
-    def s3(*args: str, ok: bool = True) -> str:
+    def cmd(*args: str, ok: bool = True) -> str:
         return _run([s3cmd, "-c", str(config), *args], env, ok)
 
     bucket = f"s3://{unique_bucket_name('s3cmd')}"
-    s3("mb", bucket)
-    s3("put", "--recursive", f"{tmp_path / 'src'}/", f"{bucket}/dir/")  # big.bin: multipart
-    listed = {line.split()[-1] for line in s3("ls", "-r", bucket).splitlines()}
+    cmd("mb", bucket)
+    src = f"{tmp_path / 'src'}/"
+    cmd("put", "--recursive", "--multipart-chunk-size-mb=5", src, f"{bucket}/dir/")  # 2 parts
+    assert _etag(s3, bucket[5:], "dir/big.bin").endswith('-2"')
+    listed = {line.split()[-1] for line in cmd("ls", "-r", bucket).splitlines()}
     assert listed == {f"{bucket}/dir/{name}" for name in files}
-    s3("get", f"{bucket}/dir/big.bin", str(tmp_path / "big.back"))
+    cmd("get", f"{bucket}/dir/big.bin", str(tmp_path / "big.back"))
     assert (tmp_path / "big.back").read_bytes() == files["big.bin"]
-    s3("cp", f"{bucket}/dir/a.txt", f"{bucket}/copy.txt")
-    s3("get", f"{bucket}/copy.txt", str(tmp_path / "copy.back"))
+    cmd("cp", f"{bucket}/dir/a.txt", f"{bucket}/copy.txt")
+    cmd("get", f"{bucket}/copy.txt", str(tmp_path / "copy.back"))
     assert (tmp_path / "copy.back").read_bytes() == files["a.txt"]
     (tmp_path / "src" / "new.txt").write_bytes(b"new\n")
-    synced = s3("sync", f"{tmp_path / 'src'}/", f"{bucket}/dir/")  # only what changed goes up
+    synced = cmd("sync", f"{tmp_path / 'src'}/", f"{bucket}/dir/")  # only what changed goes up
     uploads = [line.split(" -> ")[1].split("'")[1] for line in synced.splitlines() if "->" in line]
     assert uploads == [f"{bucket}/dir/new.txt"]
-    s3("del", "--recursive", "--force", bucket)
-    s3("rb", bucket)
-    assert "NoSuchBucket" in s3("ls", bucket, ok=False)
+    cmd("del", "--recursive", "--force", bucket)
+    cmd("rb", bucket)
+    assert "NoSuchBucket" in cmd("ls", bucket, ok=False)
