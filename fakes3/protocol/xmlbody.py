@@ -142,7 +142,8 @@ class XmlReader:
 
 def _elements(node: dict[str, Any]) -> dict[str, Any]:
     """A container's child elements by local name (no attributes, no text); MalformedXML if
-    two of them share one (``<Key>`` next to ``<s3:Key>``: a member given twice)."""
+    two of them share one (``<Key>`` next to ``<x:Key>`` of another namespace: a member given
+    twice; the same name twice in one namespace is xmltodict's list, refused by the reader)."""
     elements: dict[str, Any] = {}
     for name, value in node.items():
         if name[:1] in ("@", "#"):
