@@ -44,6 +44,22 @@ _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 DRAIN_LIMIT = 1 << 20
 
 
+def _sha256_mismatch(sent: str) -> Callable[[bytes], Exception]:
+    """S3 names both hashes: the header as sent and its own, in hex (Swift's s3api tests,
+    written against AWS, pin the two elements)."""
+    return lambda computed: XAmzContentSHA256Mismatch(
+        ClientComputedContentSHA256=sent, S3ComputedContentSHA256=computed.hex()
+    )
+
+
+def _md5_mismatch(expected: bytes) -> Callable[[bytes], Exception]:
+    """S3 reflects the ``Content-MD5`` sent in hex and its own in base64 (Swift's s3api tests:
+    "AWS needs b64 in headers, but reflects back hex"; captured AWS answers agree)."""
+    return lambda computed: BadDigest(
+        ExpectedDigest=expected.hex(), CalculatedDigest=checksums.encode(computed)
+    )
+
+
 class ChunkVerifier(Protocol):
     """Checks aws-chunked chunk and trailer signatures (``fakes3.auth.sigv4.ChunkSigner``)."""
 
@@ -149,11 +165,12 @@ class RequestBody:
         self.input = LimitedInput(raw, length)
         self._signer = signer  # verifies STREAMING-AWS4-HMAC-SHA256-PAYLOAD* chunk signatures
         self._source: Any = self.input
-        # (hasher, expected digest, the error to raise if they differ: built only then)
-        self._checks: list[tuple[Any, bytes, Callable[[], Exception]]] = []
+        # (hasher, expected digest, the error to raise if they differ: built only then, from
+        # the digest computed)
+        self._checks: list[tuple[Any, bytes, Callable[[bytes], Exception]]] = []
         self._trailer: str | None = None  # verified by the aws-chunked reader itself
         self._empty_hashed = False  # the signed hash of an announced empty body
-        self._header_check: tuple[Any, bytes, Callable[[], Exception]] | None = None
+        self._header_check: tuple[Any, bytes, Callable[[bytes], Exception]] | None = None
         self._done = False
         self._digests: Digests | None = None  # made at the first read, once checks are final
         self.checksum_algorithm: str | None = None
@@ -214,7 +231,7 @@ class RequestBody:
             self._empty_hashed = True
         elif hashed:
             self._checks.append(
-                (sha256_for(length), bytes.fromhex(content_sha), XAmzContentSHA256Mismatch)
+                (sha256_for(length), bytes.fromhex(content_sha), _sha256_mismatch(content_sha))
             )
         self._setup_md5(headers.get("content-md5"), length)
         self._setup_checksum_headers(headers)
@@ -223,7 +240,7 @@ class RequestBody:
         if value is None:
             return
         expected = checksums.decode_md5(value)
-        self._checks.append((md5_for(length), expected, lambda: BadDigest(ExpectedDigest=value)))
+        self._checks.append((md5_for(length), expected, _md5_mismatch(expected)))
 
     def _setup_checksum_headers(self, headers: Mapping[str, str]) -> None:
         found = []
@@ -246,7 +263,7 @@ class RequestBody:
             algorithm, value = found[0]
             expected = checksums.decode_value(algorithm, value)
 
-            def mismatch() -> Exception:
+            def mismatch(_computed: bytes) -> Exception:
                 return BadDigest(
                     f"The {algorithm} you specified did not match the calculated checksum."
                 )
@@ -326,8 +343,9 @@ class RequestBody:
         if self._digests is not None:
             self._digests.finish()
         for hasher, expected, error in self._checks:
-            if hasher.digest() != expected:
-                raise error()
+            computed = hasher.digest()
+            if computed != expected:
+                raise error(computed)
 
     def drain(self) -> bool:
         """After the answer: stop hashing (a body left half read) and discard what is left."""

@@ -64,7 +64,11 @@ def test_boto3_content_md5_is_accepted(s3: BaseClient, guarded: str) -> None:
 
 def test_wrong_content_md5_is_bad_digest(raw: Raw, s3: BaseClient, guarded: str) -> None:
     response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers={"Content-MD5": md5_b64(b"x")})
-    assert_s3_error(response, "BadDigest", 400)
+    fields = assert_s3_error(response, "BadDigest", 400)
+    # S3 reflects the digest sent in hex and names its own in base64 (Swift's s3api tests,
+    # written against AWS: "AWS needs b64 in headers, but reflects back hex").
+    assert fields["ExpectedDigest"] == hashlib.md5(b"x").hexdigest()
+    assert fields["CalculatedDigest"] == md5_b64(NEW)
     _unchanged(s3, guarded)
 
 
@@ -85,9 +89,12 @@ def test_malformed_content_md5_is_invalid_digest(
 
 
 def test_content_sha256_mismatch(raw: Raw, s3: BaseClient, guarded: str) -> None:
-    wrong = hashlib.sha256(b"something else").hexdigest()
+    wrong = hashlib.sha256(b"something else").hexdigest().upper()  # echoed as sent
     response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers={"x-amz-content-sha256": wrong})
-    assert_s3_error(response, "XAmzContentSHA256Mismatch", 400)
+    fields = assert_s3_error(response, "XAmzContentSHA256Mismatch", 400)
+    # Both hashes, as AWS names them (Swift's s3api tests, written against AWS).
+    assert fields["ClientComputedContentSHA256"] == wrong
+    assert fields["S3ComputedContentSHA256"] == hashlib.sha256(NEW).hexdigest()
     _unchanged(s3, guarded)
 
 
