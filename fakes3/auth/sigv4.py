@@ -198,7 +198,7 @@ def _header_malformed(detail: str) -> AuthorizationHeaderMalformed:
 @functools.lru_cache(maxsize=256)  # the same few credentials sign every request
 def parse_credential(text: str, query: bool) -> Credential:
     parts = text.split("/")
-    if len(parts) != 5 or not all(parts):
+    if len(parts) != 5 or not all(parts[:2] + parts[3:]):
         if query:
             raise AuthorizationQueryParametersError(
                 f"Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
@@ -207,9 +207,13 @@ def parse_credential(text: str, query: bool) -> Credential:
         raise _header_malformed(f"the Credential is mal-formed; expecting {_CREDENTIAL_FORM}.")
     credential = Credential(*parts)
     problem = None
-    # fakes3 answers on one port what S3 splits over two endpoints: the general one ("s3")
-    # and the S3 Express control endpoint ("s3express", ListDirectoryBuckets).
-    if credential.service not in ("s3", "s3express"):
+    # An empty region (libcloud's MinIO driver signs one) in AWS's words: the AWS CLI's output
+    # with AWS_REGION set empty, quoted in siderolabs/omni#98. fakes3 answers on one port what
+    # S3 splits over two endpoints: the general one ("s3") and the S3 Express control
+    # endpoint ("s3express", ListDirectoryBuckets).
+    if not credential.region:
+        problem = "a non-empty region must be provided in the credential."
+    elif credential.service not in ("s3", "s3express"):
         problem = f'incorrect service "{credential.service}". This endpoint belongs to "s3".'
     elif credential.terminator != "aws4_request":
         problem = (

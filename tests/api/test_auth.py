@@ -168,6 +168,20 @@ def test_wrong_region(auth_server: Running, alice_bucket: str, auth_http: reques
     assert "the region 'eu-west-1' is wrong; expecting 'us-east-1'" in fields["Message"]
 
 
+def test_empty_region(auth_server: Running, alice_bucket: str, auth_http: requests.Session) -> None:
+    """A scope with no region (libcloud's MinIO driver signs one) is refused in AWS's words."""
+    url = f"{auth_server.url}/{alice_bucket}/k"
+    response = send(auth_http, "GET", url, sign("GET", url, key="alice", secret="x", region=""))
+    if mode_of(auth_server) == "off":
+        assert response.status_code == 200
+        return
+    fields = assert_s3_error(response, "AuthorizationHeaderMalformed", 400)
+    assert fields["Message"] == (
+        "The authorization header is malformed; a non-empty region must be provided in the "
+        "credential."
+    )
+
+
 def test_sdk_retries_in_the_bucket_region(auth_server: Running) -> None:
     """boto3 reads the expected region from the error (body, or header for HEAD) and re-signs."""
     name = unique_bucket_name("eu")

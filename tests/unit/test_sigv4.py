@@ -224,6 +224,11 @@ def test_time_and_scope_checks() -> None:
             'incorrect service "ec2"',
         ),
         ({"X-Amz-SignedHeaders": None}, "requires the X-Amz-Algorithm"),
+        (
+            {"X-Amz-Credential": "AKID/20130524//s3/aws4_request"},
+            "parameter; a non-empty region must be provided in the credential.",
+        ),
+        ({"X-Amz-Credential": "AKID/20130524/us-east-1//aws4_request"}, "mal-formed"),
     ],
 )
 def test_presigned_parameter_errors(change: dict[str, str | None], message: str) -> None:
@@ -401,3 +406,21 @@ def test_sign_is_hmac_sha256_for_any_key_and_text(key: bytes, text: str) -> None
     """sign() keys its hashes once and copies them; it must equal the one-shot HMAC, keys
     longer than SHA-256's 64-byte block (hashed first) and empty ones included."""
     assert sigv4.sign(key, text) == hmac.digest(key, text.encode("utf-8"), "sha256").hex()
+
+
+@pytest.mark.parametrize(
+    ("credential", "detail"),
+    [
+        # AWS's words for an empty region (the AWS CLI with AWS_REGION set empty,
+        # siderolabs/omni#98); libcloud's MinIO driver signs such a scope.
+        ("AKID/20130524//s3/aws4_request", "a non-empty region must be provided"),
+        ("AKID//us-east-1/s3/aws4_request", "the Credential is mal-formed;"),
+        ("/20130524/us-east-1/s3/aws4_request", "the Credential is mal-formed;"),
+        ("AKID/20130524/us-east-1/s3/", "the Credential is mal-formed;"),
+    ],
+)
+def test_empty_credential_parts(credential: str, detail: str) -> None:
+    value = f"AWS4-HMAC-SHA256 Credential={credential}, SignedHeaders=host, Signature={'0' * 64}"
+    with pytest.raises(AuthorizationHeaderMalformed) as caught:
+        sigv4.parse_authorization(value, {"host": "h", "x-amz-date": WHEN})
+    assert caught.value.text.startswith(f"The authorization header is malformed; {detail}")
