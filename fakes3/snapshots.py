@@ -12,7 +12,7 @@ manifest's ``extra``, and answers the control endpoints:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from fakes3.errors import S3Error
@@ -20,6 +20,7 @@ from fakes3.faults import finite
 from fakes3.operations.buckets import validate_bucket_name
 from fakes3.protocol.serializing import WireResponse
 from fakes3.realism import LAST_SECOND
+from fakes3.snapshot_rehearsal import rehearse
 from fakes3.store import bucket_configs, snapshot
 from fakes3.store.blobs import Readable
 from fakes3.store.consistency_rules import make_rules
@@ -71,6 +72,17 @@ def _check_config(bucket: str, name: Any, document: Any) -> None:
         raise ValueError(f"bucket {bucket}: configuration {name!r} is not a JSON object")
 
 
+def _checker(app: FakeS3) -> Callable[[dict[str, Any], snapshot.Configured], None]:
+    """``_check``, then the buckets' configurations rehearsed on a scratch app
+    (``fakes3.snapshot_rehearsal``): a document that would make requests fail is refused."""
+
+    def check(manifest: dict[str, Any], buckets: snapshot.Configured) -> None:
+        _check(manifest)
+        rehearse(app.settings, buckets)
+
+    return check
+
+
 def _check(manifest: dict[str, Any]) -> None:
     """What the store does not judge: bucket names and versioning states as S3 has them, and
     an ``extra`` that ``_apply`` can apply whole (ValueError if not), before anything is reset."""
@@ -120,7 +132,7 @@ def dump(app: FakeS3, fileobj: IO[bytes]) -> None:
 def load(app: FakeS3, fileobj: Readable) -> None:
     """Replace the app's whole state (store, clock, consistency mode) with the archive's."""
     app.consistency.settle()
-    extra = snapshot.restore(app.store, fileobj, _check)
+    extra = snapshot.restore(app.store, fileobj, _checker(app))
     app.access_logs.reset()  # records buffered for the old buckets go with them
     app.access_logs.rescan()
     _apply(app, extra)

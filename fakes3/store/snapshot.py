@@ -330,15 +330,22 @@ def _apply(store: Store, plan: _Plan) -> None:
             store.multipart.uploads.put_part(name, upload.upload_id, part)
 
 
+Configured = list[tuple[BucketRecord, list[tuple[str, str]]]]
+"""Each bucket of an archive with its configuration documents (name, JSON text)."""
+
+
 def restore(
-    store: Store, fileobj: Readable, check: Callable[[dict[str, Any]], None] | None = None
+    store: Store,
+    fileobj: Readable,
+    check: Callable[[dict[str, Any], Configured], None] | None = None,
 ) -> dict[str, Any]:
     """Replace everything in ``store`` with the archive read from ``fileobj``; returns the
     manifest's ``extra``. The archive is read once, front to back (a pipe or socket will do).
 
     The store is reset only once the archive has been read whole and every record checked
-    (and ``check``, the caller's, passed the manifest: ValueError if not), so a damaged
-    archive leaves the state it found (the blobs it wrote are removed).
+    (and ``check``, the caller's, passed the manifest and the buckets' records and
+    configurations: ValueError if not), so a damaged archive leaves the state it found (the
+    blobs it wrote are removed).
     """
     try:
         archive = tarfile.open(fileobj=cast(IO[bytes], fileobj), mode="r|")
@@ -355,7 +362,7 @@ def restore(
         if len({plan.bucket.name for plan in plans}) != len(plans):
             raise ManifestError("a bucket is in the manifest twice")
         if check is not None:
-            check(manifest)
+            check(manifest, [(plan.bucket, plan.configs) for plan in plans])
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         for blob_id in ids.values():
             store.blobs.delete(blob_id)

@@ -242,6 +242,23 @@ EDITS: dict[str, Callable[[dict[str, Any]], None]] = {
     # a lifecycle of [1,2] made every GET in the bucket a 500; broken JSON, the console
     "config-a-list": lambda m: _first(m)["configs"].append(["lifecycle", "[1,2]"]),
     "config-not-json": lambda m: _first(m)["configs"].append(["website", "{not json"]),
+    # JSON objects of the wrong shape: each made the requests reading them 500 (a policy or a
+    # logging status every request to the bucket) until refused by the rehearsal
+    "policy-wrong-shape": lambda m: _first(m)["configs"].append(["policy", '{"Statement":3}']),
+    "logging-wrong-shape": lambda m: _first(m)["configs"].append(
+        ["logging", '{"LoggingEnabled":5}']
+    ),
+    "cors-wrong-shape": lambda m: _first(m)["configs"].append(["cors", '{"CORSRules":5}']),
+    "website-empty": lambda m: _first(m)["configs"].append(["website", "{}"]),
+    "encryption-wrong-shape": lambda m: _first(m)["configs"].append(
+        ["encryption", '{"Rules":"x"}']
+    ),
+    "object-lock-wrong-shape": lambda m: _first(m)["configs"].append(
+        ["object-lock", '{"ObjectLockEnabled":"Enabled","Rule":5}']
+    ),
+    "notification-wrong-shape": lambda m: _first(m)["configs"].append(
+        ["notification", '{"QueueConfigurations":5}']
+    ),
 }
 
 
@@ -396,3 +413,143 @@ def test_handle_snapshot_and_load_on_an_external_endpoint(
     s3.delete_object(Bucket="far-away", Key="k")
     handle.load(path)
     assert s3.get_object(Bucket="far-away", Key="k")["Body"].read() == b"v1"
+
+
+def _configure_everything(s3: BaseClient) -> None:
+    """A bucket with a document of every configuration family, set as users set them; a
+    public policy put before the public access block that now blocks such policies."""
+    s3.create_bucket(Bucket="logs-to")
+    s3.create_bucket(Bucket="replica")
+    s3.put_bucket_versioning(Bucket="replica", VersioningConfiguration={"Status": "Enabled"})
+    s3.create_bucket(
+        Bucket="every", ObjectLockEnabledForBucket=True, ObjectOwnership="BucketOwnerPreferred"
+    )
+    public = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": "s3:GetObject",
+                "Resource": "arn:aws:s3:::every/*",
+            }
+        ],
+    }
+    s3.delete_public_access_block(Bucket="every")
+    s3.put_bucket_policy(Bucket="every", Policy=json.dumps(public))
+    s3.put_public_access_block(
+        Bucket="every",
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": False,
+            "IgnorePublicAcls": False,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": False,
+        },
+    )
+    s3.put_bucket_acl(Bucket="every", ACL="public-read")
+    s3.put_bucket_tagging(Bucket="every", Tagging={"TagSet": [{"Key": "a", "Value": "b"}]})
+    rule = {"AllowedMethods": ["GET", "PUT"], "AllowedOrigins": ["*"], "ExposeHeaders": ["ETag"]}
+    s3.put_bucket_cors(Bucket="every", CORSConfiguration={"CORSRules": [rule]})
+    sse = {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}
+    s3.put_bucket_encryption(Bucket="every", ServerSideEncryptionConfiguration={"Rules": [sse]})
+    expire = {
+        "ID": "r",
+        "Status": "Enabled",
+        "Filter": {"Prefix": "tmp/"},
+        "Expiration": {"Days": 3},
+    }
+    s3.put_bucket_lifecycle_configuration(
+        Bucket="every", LifecycleConfiguration={"Rules": [expire]}
+    )
+    website = {"IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "404.html"}}
+    s3.put_bucket_website(Bucket="every", WebsiteConfiguration=website)
+    s3.put_bucket_logging(
+        Bucket="every",
+        BucketLoggingStatus={"LoggingEnabled": {"TargetBucket": "logs-to", "TargetPrefix": "l/"}},
+    )
+    queue = {"QueueArn": "arn:aws:sqs:us-east-1:123456789012:q", "Events": ["s3:ObjectCreated:*"]}
+    s3.put_bucket_notification_configuration(
+        Bucket="every", NotificationConfiguration={"QueueConfigurations": [queue]}
+    )
+    retention = {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}
+    s3.put_object_lock_configuration(
+        Bucket="every",
+        ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": retention},
+    )
+    s3.put_bucket_replication(
+        Bucket="every",
+        ReplicationConfiguration={
+            "Role": "arn:aws:iam::123456789012:role/replicate",
+            "Rules": [
+                {
+                    "ID": "all",
+                    "Priority": 1,
+                    "Status": "Enabled",
+                    "Filter": {},
+                    "DeleteMarkerReplication": {"Status": "Disabled"},
+                    "Destination": {"Bucket": "arn:aws:s3:::replica"},
+                }
+            ],
+        },
+    )
+    s3.put_bucket_accelerate_configuration(
+        Bucket="every", AccelerateConfiguration={"Status": "Enabled"}
+    )
+    s3.put_bucket_request_payment(
+        Bucket="every", RequestPaymentConfiguration={"Payer": "Requester"}
+    )
+    s3.put_bucket_metrics_configuration(
+        Bucket="every", Id="all", MetricsConfiguration={"Id": "all"}
+    )
+    s3.put_bucket_inventory_configuration(
+        Bucket="every",
+        Id="daily",
+        InventoryConfiguration={
+            "Id": "daily",
+            "IsEnabled": True,
+            "IncludedObjectVersions": "Current",
+            "Schedule": {"Frequency": "Daily"},
+            "Destination": {
+                "S3BucketDestination": {"Bucket": "arn:aws:s3:::logs-to", "Format": "CSV"}
+            },
+        },
+    )
+
+
+def test_every_configuration_family_survives_the_rehearsal(memory_server: Server) -> None:
+    """The rehearsal refuses only what breaks requests: a bucket configured in every family
+    (the blocked public policy included) restores, and answers as before."""
+    s3 = client_for(memory_server.endpoint_url)
+    _configure_everything(s3)
+    with urllib.request.urlopen(memory_server.endpoint_url + "/_fakes3/snapshot") as answer:
+        archive = answer.read()
+    getters = [
+        ("get_bucket_policy", "Policy"),
+        ("get_public_access_block", "PublicAccessBlockConfiguration"),
+        ("get_bucket_cors", "CORSRules"),
+        ("get_bucket_encryption", "ServerSideEncryptionConfiguration"),
+        ("get_bucket_lifecycle_configuration", "Rules"),
+        ("get_bucket_website", "IndexDocument"),
+        ("get_bucket_logging", "LoggingEnabled"),
+        ("get_bucket_notification_configuration", "QueueConfigurations"),
+        ("get_object_lock_configuration", "ObjectLockConfiguration"),
+        ("get_bucket_replication", "ReplicationConfiguration"),
+        ("get_bucket_accelerate_configuration", "Status"),
+        ("get_bucket_request_payment", "Payer"),
+        ("get_bucket_ownership_controls", "OwnershipControls"),
+        ("get_bucket_acl", "Grants"),
+    ]
+    before = {name: getattr(s3, name)(Bucket="every")[member] for name, member in getters}
+    with _serve(None) as target:
+        request = urllib.request.Request(
+            target.endpoint_url + "/_fakes3/snapshot", data=archive, method="PUT"
+        )
+        with urllib.request.urlopen(request) as answer:
+            assert json.loads(answer.read())["buckets"] == 3
+        restored = client_for(target.endpoint_url)
+        after = {name: getattr(restored, name)(Bucket="every")[member] for name, member in getters}
+        assert after == before
+        inventory = restored.get_bucket_inventory_configuration(Bucket="every", Id="daily")
+        assert inventory["InventoryConfiguration"]["Id"] == "daily"
+        assert restored.get_bucket_metrics_configuration(Bucket="every", Id="all")
+        assert not target.app.errors  # type: ignore[union-attr]
