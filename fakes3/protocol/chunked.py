@@ -17,7 +17,9 @@ messages and the ``Chunk``/``NumberBytes*`` fields as recorded from AWS by S3-co
 servers that probe it, e.g. versitygw's issue tracker):
 
 * broken framing, EOF, a bad size or signature, stray data: ``IncompleteBody``
-  "The request body terminated unexpectedly";
+  "The request body terminated unexpectedly" (in the trailer modes, S3 takes a trailer
+  section cut at the body's end without its final CRLF, ignores what follows its empty line
+  and keeps the last of a repeated trailer: Swift's s3api tests, written against AWS);
 * decoded length differs from ``x-amz-decoded-content-length``: ``IncompleteBody`` with the
   Content-Length message and ``NumberBytesExpected``/``NumberBytesProvided``;
 * a data chunk under 8192 bytes followed by another: ``InvalidChunkSizeError`` (403), with
@@ -109,8 +111,18 @@ def parse_decoded_length(value: str | None) -> int:
 
 
 def parse_trailer_header(value: str | None) -> tuple[str, ...]:
-    """The lower-cased names in ``x-amz-trailer``; S3 only accepts checksum headers there."""
-    names = tuple(n.strip().lower() for n in (value or "").split(",") if n.strip())
+    """The lower-cased names in ``x-amz-trailer``; S3 only accepts checksum headers there.
+
+    Split as S3 splits it (Swift's s3api tests, written against AWS): empty items at the end
+    are dropped (``crc32,,`` and ``crc32, `` pass), any other empty item is unsupported
+    (``, crc32``, ``crc32, ,``).
+    """
+    if not value or not value.strip():
+        return ()
+    items = value.strip().split(",")
+    while items and not items[-1]:
+        items.pop()
+    names = tuple(item.strip().lower() for item in items)
     for name in names:
         if checksums.algorithm_from_header(name) is None:
             raise InvalidRequest(UNSUPPORTED_TRAILER)
@@ -297,9 +309,16 @@ class AwsChunkedReader:
             raise _length_mismatch(expected, self._declared)
         if self._on_chunk is not None:
             self._on_chunk(_EMPTY_SHA256, signature)
-        self._read_trailers()
-        if self._raw.read(1):  # bytes after the body's end, inside its length: stray data
-            raise _terminated()
+        if self._trailer_mode:
+            self._read_trailers()
+            self._discard_rest()
+        else:
+            if self._read_line():
+                raise _terminated()  # S3: trailing data in a mode without trailers
+            if self._trailer_names:  # x-amz-trailer names one this mode cannot carry
+                raise _malformed_trailer()
+            if self._raw.read(1):  # bytes after the body's end, inside its length: stray data
+                raise _terminated()
         self._verify_checksums()
         self._done = True
 
@@ -325,17 +344,15 @@ class AwsChunkedReader:
     # -- trailers ------------------------------------------------------------------------------
 
     def _read_trailers(self) -> None:
-        if not self._trailer_mode:
-            if self._read_line():
-                raise _terminated()  # S3: trailing data in a mode without trailers
-            if self._trailer_names:  # x-amz-trailer names one this mode cannot carry
-                raise _malformed_trailer()
-            return
+        """Trailer lines up to an empty line or the body's end: S3 takes a section that ends
+        without its final CRLF (Swift's s3api tests, written against AWS)."""
         for _ in range(MAX_TRAILERS + 1):
-            line = self._read_line()
-            if not line:
+            line = self._raw.readline(MAX_LINE + 2)
+            if not line or line == b"\r\n":
                 break
-            self._add_trailer(line)
+            if not line.endswith(b"\r\n"):
+                raise _terminated()  # a bare LF or CR, a line cut short or too long
+            self._add_trailer(line[:-2])
         else:
             raise _malformed_trailer()
         missing = any(name not in self.trailers for name in self._trailer_names)
@@ -361,9 +378,14 @@ class AwsChunkedReader:
                 raise _terminated()
             self.trailer_signature = value
             return
-        if name not in self._trailer_names or name in self.trailers:
+        if name not in self._trailer_names:
             raise _malformed_trailer()
-        self.trailers[name] = value
+        self.trailers[name] = value  # a repeated trailer: S3 takes the last (Swift's tests)
+
+    def _discard_rest(self) -> None:
+        """What follows the trailer section's empty line: S3 ignores it (Swift's tests)."""
+        while self._raw.read(_READ_ALL):
+            pass
 
     def _verify_checksums(self) -> None:
         for algorithm, running in self._running.items():

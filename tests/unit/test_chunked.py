@@ -321,8 +321,9 @@ def test_every_truncation_is_incomplete_body(data: bytes, cut: int, signed: bool
         chunks = [data[:8192], data[8192:]] if len(data) > 8192 else [data]
         body = signed_body([c for c in chunks if c])
         mode, names = SIGNED, []
-    else:
+    else:  # cut before the trailer section (its cuts: test_trailer_section_cut_short)
         body, mode, names = botocore_body(data, "CRC32", 8192), UNSIGNED_TRAILER, [CRC32]
+        body = body[: body.rindex(b"0\r\n" + CRC32.encode()) + 2]
     truncated = body[: cut % len(body)]
     assert_terminated(
         fails(truncated, decoded_length=len(data), trailer_names=names, content_sha256=mode)
@@ -345,11 +346,36 @@ def test_every_truncation_is_incomplete_body(data: bytes, cut: int, signed: bool
         b"5\r\nhello\r\n0\r\nX\r\n",  # garbage where the trailer section ends
         b"5\r\nhello\r\n0\r\n\r",  # last CRLF cut
         b"5;foo=bar\r\nhello\r\n0\r\n\r\n",  # an extension in an unsigned stream
-        b"5\r\nhello\r\n0\r\n\r\nstray",  # bytes after the end, inside the length
     ],
 )
 def test_garbage_framing(body: bytes) -> None:
     assert_terminated(fails(body, decoded_length=5, content_sha256=UNSIGNED_TRAILER))
+
+
+def test_stray_bytes_after_the_end() -> None:
+    """After the trailer section's empty line S3 ignores what is left (Swift's s3api tests,
+    written against AWS: junk, more empty lines, another trailer); in a mode without
+    trailers they are still stray data."""
+    for tail in [b"stray", b"\r\n\r\n", b"\xff\xde\xad", CRC32.encode() + b":AAAAAA==\r\n"]:
+        decoded, _ = decode(
+            unsigned_body([b"hello"]) + tail, decoded_length=5, content_sha256=UNSIGNED_TRAILER
+        )
+        assert decoded == b"hello"
+    assert_terminated(fails(signed_body([b"hello"]) + b"stray", content_sha256=SIGNED))
+
+
+def test_trailer_section_cut_short() -> None:
+    """S3 takes a trailer section that ends at the body's end without its final CRLF (Swift's
+    s3api tests: with a trailer, and with none), not one cut inside a line."""
+    body = botocore_body(b"hello")
+    decoded, reader = decode(body[:-2], decoded_length=5, trailer_names=[CRC32])
+    assert decoded == b"hello" and reader.checksums == {"CRC32": reader.trailers[CRC32]}
+    no_trailer = unsigned_body([b"hello"])[:-2]
+    assert decode(no_trailer, decoded_length=5, content_sha256=UNSIGNED_TRAILER)[0] == b"hello"
+    for cut in (1, 3, 10):  # "\r" left, a line without its LF, a line cut in two
+        assert_terminated(fails(body[:-cut], decoded_length=5, trailer_names=[CRC32]))
+    cut_before = body[: body.rindex(b"0\r\n") + 3]  # the final chunk, then nothing
+    assert_malformed_trailer(fails(cut_before, decoded_length=5, trailer_names=[CRC32]))
 
 
 @pytest.mark.parametrize(
@@ -483,9 +509,13 @@ def test_trailer_not_the_declared_one(line: str) -> None:
     assert_malformed_trailer(error)
 
 
-def test_duplicate_trailer() -> None:
-    body = unsigned_body([b"hello"], [crc32_trailer(b"hello")] * 2)
-    assert_malformed_trailer(fails(body, decoded_length=5, trailer_names=[CRC32]))
+def test_repeated_trailer_the_last_counts() -> None:
+    """S3 keeps the last of a repeated trailer (Swift's s3api tests, written against AWS)."""
+    good, bad = crc32_trailer(b"hello"), crc32_trailer(b"hell")
+    body = unsigned_body([b"hello"], [bad, good])
+    assert decode(body, decoded_length=5, trailer_names=[CRC32])[0] == b"hello"
+    error = fails(unsigned_body([b"hello"], [good, bad]), decoded_length=5, trailer_names=[CRC32])
+    assert error.code == "BadDigest"
 
 
 def test_too_many_trailer_lines() -> None:
@@ -512,11 +542,6 @@ def test_a_declared_trailer_in_a_mode_without_trailers() -> None:
     body = signed_body([b"abc"])
     error = fails(body, decoded_length=3, trailer_names=[CRC32], content_sha256=SIGNED)
     assert_malformed_trailer(error)
-
-
-def test_botocore_body_missing_its_final_crlf() -> None:
-    body = botocore_body(b"hello")[:-2]
-    assert_terminated(fails(body, decoded_length=5, trailer_names=[CRC32]))
 
 
 @pytest.mark.parametrize(
