@@ -172,7 +172,11 @@ class Authenticator:
         key = sigv4.verify(signed, account.secret_key, method, raw_path, query_string, headers)
         signer = None
         if signed.payload_hash in (STREAMING_HMAC, STREAMING_HMAC_TRAILER):
-            signer = sigv4.ChunkSigner(key, signed)
+            signer = sigv4.ChunkSigner(
+                key,
+                signed,
+                lambda: sigv4.canonical_request(method, raw_path, query_string, headers, signed),
+            )
         elif signed.payload_hash in (STREAMING_ECDSA, STREAMING_ECDSA_TRAILER):
             # SigV4a chunk signatures: verifying none would accept any body
             raise NotImplementedByFakeS3("fakes3 does not verify SigV4a chunk signatures yet.")

@@ -21,7 +21,7 @@ import functools
 import hashlib
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from urllib.parse import quote, unquote_plus, unquote_to_bytes
@@ -467,11 +467,14 @@ class ChunkSigner:
     chunk), so chunks cannot be dropped, reordered or replaced.
     """
 
-    def __init__(self, key: bytes, signed: SignedRequest) -> None:
+    def __init__(
+        self, key: bytes, signed: SignedRequest, canonical: Callable[[], str] | None = None
+    ) -> None:
         self._key = key
         self._prefix = f"{signed.amz_date}\n{signed.credential.scope}\n"
         self._previous = signed.signature
         self._access_key = signed.credential.access_key
+        self._canonical = canonical  # the request's canonical request, made for an error only
 
     def on_chunk(self, digest: bytes, signature: str | None) -> None:
         to_sign = (
@@ -487,10 +490,14 @@ class ChunkSigner:
     def _check(self, to_sign: str, signature: str | None) -> None:
         expected = sign(self._key, to_sign)
         if signature is None or not same_signature(expected, signature):
+            # AWS names the request's canonical request here too (Swift's s3api tests)
+            canonical = self._canonical() if self._canonical is not None else None
             raise SignatureDoesNotMatch(
                 AWSAccessKeyId=self._access_key,
                 StringToSign=to_sign,
                 SignatureProvided=signature or "",
                 StringToSignBytes=spaced_hex(to_sign),
+                CanonicalRequest=canonical,
+                CanonicalRequestBytes=None if canonical is None else spaced_hex(canonical),
             )
         self._previous = expected

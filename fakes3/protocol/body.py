@@ -255,7 +255,9 @@ class RequestBody:
                     raise InvalidRequest(
                         "The algorithm type you specified in x-amz-checksum- header is invalid."
                     )
-        if len(found) + trailers > 1:  # a header and a trailer too (Swift's tests, vs AWS)
+        if len(found) == trailers == 1:  # a header and a trailer (Swift's tests, vs AWS)
+            raise InvalidRequest("Expecting a single x-amz-checksum- header")
+        if len(found) + trailers > 1:
             raise InvalidRequest(
                 "Expecting a single x-amz-checksum- header. Multiple checksum Types are not "
                 "allowed."

@@ -12,6 +12,7 @@ import hashlib
 import os
 import socket
 import subprocess
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -332,7 +333,51 @@ def test_bad_chunk_signature_mid_stream_stores_nothing(
         return
     fields = assert_s3_error(response, "SignatureDoesNotMatch", 403)
     assert fields["StringToSign"].startswith("AWS4-HMAC-SHA256-PAYLOAD\n")
+    # and the request's canonical request, as AWS names it (Swift's s3api tests)
+    assert fields["CanonicalRequest"].startswith(f"PUT\n/{alice_bucket}/bad-chunk-{corrupt}\n")
+    assert fields["CanonicalRequestBytes"].startswith("50 55 54 0a")
     assert head.status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("rewrite", "answer"),
+    [
+        (lambda line: line.replace(b";", b" ; "), 200),  # spaced out
+        (lambda line: line.replace(b"=", b" = ") + b" ", 200),
+        (lambda line: line.split(b"=")[0] + b"=invalid", 403),  # no signature: no match
+        (lambda line: line.replace(b";", b";extra=param;"), 403),  # a parameter before it
+        (lambda line: line + b";extra=param", 400),  # a parameter after it: broken framing
+    ],
+    ids=["spaced", "spaced-value", "invalid", "param-before", "param-after"],
+)
+def test_chunk_signature_parameters_as_s3_reads_them(
+    auth_server: Running,
+    alice_bucket: str,
+    auth_http: requests.Session,
+    rewrite: Callable[[bytes], bytes],
+    answer: int,
+) -> None:
+    """Swift's s3api tests, written against AWS, pin how S3 reads the first chunk's header."""
+    data = os.urandom(100)
+    url = f"{auth_server.url}/{alice_bucket}/params"
+    headers = {
+        "Content-Encoding": "aws-chunked",
+        "x-amz-decoded-content-length": str(len(data)),
+    }
+    payload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+    headers = sign("PUT", url, key="alice", secret="alice-secret", payload=payload, headers=headers)
+    body = chunked_body(data, 8192, headers, "alice-secret")
+    first, _, rest = body.partition(b"\r\n")
+    body = rewrite(first) + b"\r\n" + rest
+    headers["Content-Length"] = str(len(body))
+    response = send(auth_http, "PUT", url, headers, body)
+    if not verifies(auth_server) and answer == 403:
+        answer = 400  # nothing verifies the signature, so its form is checked
+    assert response.status_code == answer, response.text
+    if answer == 403:
+        assert error_fields(response)["Code"] == "SignatureDoesNotMatch"
+    elif answer == 400:
+        assert error_fields(response)["Code"] == "IncompleteBody"
 
 
 def test_a_signed_payload_hash_is_checked_whatever_the_framing_says(
