@@ -347,8 +347,9 @@ def test_bad_chunk_signature_mid_stream_stores_nothing(
         (lambda line: line.split(b"=")[0] + b"=invalid", 403),  # no signature: no match
         (lambda line: line.replace(b";", b";extra=param;"), 403),  # a parameter before it
         (lambda line: line + b";extra=param", 400),  # a parameter after it: broken framing
+        (lambda line: line.split(b"=")[0] + b"=", 400),  # blank
     ],
-    ids=["spaced", "spaced-value", "invalid", "param-before", "param-after"],
+    ids=["spaced", "spaced-value", "invalid", "param-before", "param-after", "blank"],
 )
 def test_chunk_signature_parameters_as_s3_reads_them(
     auth_server: Running,

@@ -649,3 +649,13 @@ def test_payload_mode() -> None:
 )
 def test_strip_aws_chunked(sent: str | None, stored: str | None) -> None:
     assert strip_aws_chunked(sent) == stored
+
+
+def test_a_signed_stream_shorter_than_declared_is_cut_short() -> None:
+    """Signed framing that ends before x-amz-decoded-content-length: S3 answers the plain
+    "terminated unexpectedly", without the byte counts it gives unsigned framing (Swift's s3api
+    tests, written against AWS); longer than declared keeps the counts."""
+    short = fails(signed_body([b"hello"]), decoded_length=205, content_sha256=SIGNED)
+    assert_terminated(short)
+    long = fails(signed_body([b"hello"]), decoded_length=3, content_sha256=SIGNED)
+    assert long.fields == {"NumberBytesExpected": "3", "NumberBytesProvided": "5"}
