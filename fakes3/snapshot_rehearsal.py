@@ -19,8 +19,6 @@ import hashlib
 from collections.abc import Iterator
 from functools import lru_cache
 
-from werkzeug.test import Client
-
 from fakes3.settings import Settings
 from fakes3.store.records import BucketRecord
 
@@ -71,6 +69,7 @@ def rehearse(settings: Settings, buckets: list[tuple[BucketRecord, list[tuple[st
     """ValueError, naming the bucket and the request, if the buckets' configurations make
     fakes3 fail; the scratch app shares nothing with the caller's (no webhooks, no files)."""
     from fakes3.app import FakeS3  # the app imports this module's caller
+    from fakes3.mock import call_app  # the in-process bridge: a request without a socket
 
     scratch = FakeS3(
         dataclasses.replace(
@@ -90,12 +89,17 @@ def rehearse(settings: Settings, buckets: list[tuple[BucketRecord, list[tuple[st
                 index.add_bucket(record)
                 for name, document in configs:
                     index.put_config(record.name, name, document)
-        client = Client(scratch)
         base_domain = scratch.settings.base_domain
         for record, configs in buckets:
             names = [name for name, _ in configs]
             for method, target, headers, body in _requests(record.name, names, base_domain):
-                client.open(target, method=method, headers=headers, data=body).close()
+                url = f"http://{headers.get('Host', 'localhost')}{target}"
+                _, _, answer = call_app(scratch, method, url, headers, body)
+                for _chunk in answer:  # the body too: a website page is made as it is sent
+                    pass
+                close = getattr(answer, "close", None)
+                if close is not None:
+                    close()
                 if scratch.errors:
                     raise ValueError(
                         f"bucket {record.name}: its configurations make {method} {target} "
