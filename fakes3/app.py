@@ -237,7 +237,14 @@ class FakeS3:
                     headers = with_query_headers(headers, query)
                 if self.access_logs.due is not None:  # access logs waiting (docs/logging.md)
                     self.access_logs.arrived()
-                body = RequestBody(environ["wsgi.input"], headers, length, identity.chunk_signer)
+                body = RequestBody(
+                    environ["wsgi.input"],
+                    headers,
+                    length,
+                    identity.chunk_signer,
+                    claimed_hash=presigned is not None
+                    or headers.get("authorization", "").startswith("AWS "),
+                )
                 exchange = self._exchange(environ, method, addressed, headers, body, length)
                 exchange.request_id, exchange.host_id = request_id, host_id
                 exchange.started, exchange.account = started, identity.account

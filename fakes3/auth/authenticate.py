@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fakes3.auth import sigv2, sigv4
 from fakes3.auth.accounts import Account, Accounts
@@ -133,6 +133,11 @@ class Authenticator:
             )
         if presigned == "v4":
             signed = sigv4.parse_presigned(query)
+            sent = headers.get("x-amz-content-sha256")
+            if sent is not None and "x-amz-content-sha256" in signed.signed_headers:
+                # the payload hash the header claims, not UNSIGNED-PAYLOAD, is what S3 puts in
+                # the canonical request (Swift's s3api tests, written against AWS)
+                signed = replace(signed, payload_hash=sent)
             if query["X-Amz-Algorithm"] == sigv4.ECDSA_ALGORITHM:
                 raise NotImplementedByFakeS3("fakes3 does not verify SigV4a signatures yet.")
             return self._v4(signed, method, raw_path, query_string, headers, region_of)

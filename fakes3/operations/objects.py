@@ -89,7 +89,7 @@ def put_object(ctx: Context, params: Params) -> Output:
         raise EntityTooLarge(ProposedSize=ctx.request.content_length, MaxSizeAllowed=MAX_PUT_SIZE)
     body: RequestBody = params["Body"]
     algorithm = body.checksum_algorithm or params.get("ChecksumAlgorithm") or DEFAULT_CHECKSUM
-    new = new_object(params, algorithm.upper())
+    new = new_object(params, algorithm.upper(), framed=body.framed)
     scope, transport = encryption.scope_of(ctx, params["Bucket"], key), encryption.transport_of(ctx)
     new.encryption = encryption.resolve_write(params, scope, transport)
     new.seal = encryption.seal(params, transport, new.encryption)

@@ -162,8 +162,12 @@ class RequestBody:
         headers: Mapping[str, str],
         length: int | None,
         signer: ChunkVerifier | None = None,
+        *,
+        claimed_hash: bool = False,
     ) -> None:
         self.input = LimitedInput(raw, length)
+        # SigV2 and presigned requests: x-amz-content-sha256 only claims the body's hash
+        self._claimed_hash = claimed_hash
         self._signer = signer  # verifies STREAMING-AWS4-HMAC-SHA256-PAYLOAD* chunk signatures
         self._source: Any = self.input
         # (hasher, expected digest, the error to raise if they differ: built only then, from
@@ -175,12 +179,34 @@ class RequestBody:
         self._done = False
         self._digests: Digests | None = None  # made at the first read, once checks are final
         self.checksum_algorithm: str | None = None
+        self.framed = False  # aws-chunked framing decoded: "aws-chunked" is then no encoding
         self._sdk_error: Exception | None = None  # see check_sdk_algorithm
         self.size_hint = length  # the decoded size when known (hashers are chosen by it)
         self._setup(headers, length)
 
     def _setup(self, headers: Mapping[str, str], length: int | None) -> None:
         sent_sha = headers.get("x-amz-content-sha256")
+        # x-amz-trailer is judged on a request with a body (S3's answers are known for those)
+        trailer_names = parse_trailer_header(headers.get("x-amz-trailer")) if length != 0 else ()
+        if self._claimed_hash and sent_sha is not None and sent_sha != _UNSIGNED:
+            self._setup_claim(headers, sent_sha, length)
+            streaming = False
+        else:
+            streaming = self._setup_payload(headers, sent_sha, length, trailer_names)
+        self._setup_md5(headers.get("content-md5"), length)
+        self._setup_checksum_headers(headers, len(trailer_names))
+        if trailer_names and not streaming:  # a trailer declared, but no framing to carry it
+            raise MalformedTrailerError()
+
+    def _setup_payload(
+        self,
+        headers: Mapping[str, str],
+        sent_sha: str | None,
+        length: int | None,
+        trailer_names: tuple[str, ...],
+    ) -> bool:
+        """x-amz-content-sha256 as SigV4 defines it: a payload hash or mode; True when the
+        body is aws-chunked framing, decoded as it is read."""
         content_sha = sent_sha or ""
         encoding = headers.get("content-encoding", "")
         # Framing is announced by a STREAMING-* payload hash (or, unsigned, by a decoded length);
@@ -205,8 +231,6 @@ class RequestBody:
             and "aws-chunked" in encoding.lower()
             and "x-amz-decoded-content-length" in headers
         )
-        # x-amz-trailer is judged on a request with a body (S3's answers are known for those)
-        trailer_names = parse_trailer_header(headers.get("x-amz-trailer")) if length != 0 else ()
         if streaming:
             # S3 insists on the decoded length, whatever the HTTP framing (411 without it,
             # even inside Transfer-Encoding: chunked: Swift's s3api tests, against AWS)
@@ -214,6 +238,7 @@ class RequestBody:
             self.size_hint = decoded_length
             mode = payload_mode(content_sha)
             signer = self._signer if mode is not None and mode[0] else None
+            self.framed = True
             self._source = AwsChunkedReader(
                 self.input,
                 decoded_length=decoded_length,
@@ -233,10 +258,20 @@ class RequestBody:
             self._checks.append(
                 (sha256_for(length), bytes.fromhex(content_sha), _sha256_mismatch(content_sha))
             )
-        self._setup_md5(headers.get("content-md5"), length)
-        self._setup_checksum_headers(headers, len(trailer_names))
-        if trailer_names and not streaming:  # a trailer declared, but no framing to carry it
-            raise MalformedTrailerError()
+        return streaming
+
+    def _setup_claim(self, headers: Mapping[str, str], sent: str, length: int | None) -> None:
+        """Outside a SigV4 Authorization header the value names no framing and no payload
+        mode: S3 compares it, whatever it is, with the hash of the body as sent, and checks a
+        STREAMING-* value's ``x-amz-decoded-content-length`` against the Content-Length (Swift's
+        s3api tests, written against AWS; a GET or HEAD, whose body is never read, is not
+        judged)."""
+        if sent in PAYLOAD_MODES:  # a STREAMING-* value still wants its decoded length
+            declared = parse_decoded_length(headers.get("x-amz-decoded-content-length"))
+            if length is not None and declared != length:
+                raise IncompleteBody(NumberBytesExpected=declared, NumberBytesProvided=length)
+        expected = bytes.fromhex(sent) if _SHA256_HEX.fullmatch(sent) else b""  # b"": no match
+        self._checks.append((sha256_for(length), expected, _sha256_mismatch(sent)))
 
     def _setup_md5(self, value: str | None, length: int | None) -> None:
         if value is None:
