@@ -439,6 +439,7 @@ class MockS3:
                 return self
             if not any(other.app is self.app for other in _active):
                 self.reset()  # the outermost block on this app starts empty, as in moto
+                self.app.errors.clear()  # an earlier block's (another test's) are not its own
             if not _active:
                 _install()
             _active.append(self)

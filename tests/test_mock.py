@@ -368,3 +368,16 @@ def test_a_header_name_the_server_refuses_is_refused_in_process_too() -> None:
         kelvin = requests.put(url, data=b"x", headers={"x-amz-meta-\u212a": "v"}, timeout=10)
         assert kelvin.status_code == 400 and b"<Code>BadRequest</Code>" in kelvin.content
         assert s3.list_objects_v2(Bucket="names")["KeyCount"] == 1
+
+
+def test_each_outermost_block_starts_without_the_last_ones_errors() -> None:
+    """The shared app outlives its blocks: an exception raised inside one (another test's)
+    was still in the next block's ``errors``, failing a test that checked them."""
+    with mock_s3() as first:
+        first.errors.append(RuntimeError("raised in an earlier block"))
+    with mock_s3() as second:
+        assert second.app is first.app
+        assert second.errors == []
+        with mock_s3() as inner:  # a nested block keeps what its outer block has seen
+            inner.errors.append(RuntimeError("seen"))
+        assert len(second.errors) == 1
