@@ -36,6 +36,8 @@ from fakes3.protocol.digests import Digests
 from fakes3.protocol.hashes import md5_for, sha256_for
 
 _SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+# "<base64>-<parts>": a composite multipart checksum, as CompleteMultipartUpload may name it
+_PART_COUNT = re.compile(r"(.+)-([1-9][0-9]{0,4})")
 _UNSIGNED = "UNSIGNED-PAYLOAD"
 _EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 
@@ -300,12 +302,21 @@ class RequestBody:
         sdk_algorithm = headers.get("x-amz-sdk-checksum-algorithm", "").upper()
         if found:
             algorithm, value = found[0]
-            expected = checksums.decode_value(algorithm, value)
+            composite = _PART_COUNT.fullmatch(value)
+            parts = composite is not None
+            expected = checksums.decode_value(algorithm, composite[1] if composite else value)
 
             def mismatch(_computed: bytes) -> Exception:
+                if parts:  # a multipart object's checksum: CompleteMultipartUpload's alone
+                    return InvalidRequest(
+                        f"Value for {checksums.header_name(algorithm)} header is invalid."
+                    )
                 return BadDigest(
                     f"The {algorithm} you specified did not match the calculated checksum."
                 )
+
+            if parts:
+                expected = b""  # no body has it (ignore_checksum_headers takes it off first)
 
             self._header_check = (checksums.new_checksum(algorithm), expected, mismatch)
             self._checks.append(self._header_check)

@@ -175,15 +175,18 @@ def decode_md5(value: str) -> bytes:
 def decode_value(algorithm: str, value: str, *, trailing: bool = False) -> bytes:
     """The digest a client sent, or S3's ``InvalidRequest`` if it is not one.
 
-    S3 wants padded standard base64 of exactly the algorithm's digest size; hex, unpadded or
-    truncated values are refused with the same message. ``trailing`` picks the wording S3 uses
-    for a value that arrived in an aws-chunked trailer rather than a header.
+    S3 wants padded standard base64 of exactly the algorithm's digest size, in its canonical
+    form; hex, unpadded, truncated or non-canonical values are refused with the same message.
+    ``trailing`` picks the wording S3 uses for a value that arrived in an aws-chunked trailer
+    rather than a header.
     """
     try:
         digest = base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
         digest = b""
-    if len(digest) != DIGEST_SIZES[algorithm]:
+    # Only the canonical text: "y/Q5Jh==" decodes (its last digit's spare bits ignored) to the
+    # digest "y/Q5Jg==" is, and S3 refuses it (Swift's s3api tests, written against AWS).
+    if len(digest) != DIGEST_SIZES[algorithm] or encode(digest) != value:
         where = "trailing header" if trailing else "header"
         raise InvalidRequest(f"Value for {header_name(algorithm)} {where} is invalid.")
     return digest

@@ -312,6 +312,24 @@ def test_truncated_aws_chunked_body_is_refused(
     _unchanged(s3, guarded)
 
 
+@pytest.mark.parametrize("algorithm", ["CRC32", "CRC32C", "SHA1", "SHA256"])
+def test_a_checksum_in_non_canonical_base64_is_invalid(
+    raw: Raw, s3: BaseClient, guarded: str, algorithm: str
+) -> None:
+    """The right digest with its last digit's spare bits set ("y/Q5Jh==" for "y/Q5Jg=="):
+    S3 refuses the text (Swift's s3api tests, written against AWS); it was stored."""
+    right = checksum_b64(algorithm, NEW)
+    digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+    last = right.rstrip("=")[-1]
+    wrong = right.rstrip("=")[:-1] + digits[digits.index(last) + 1] + "=" * right.count("=")
+    assert base64.b64decode(wrong) == base64.b64decode(right) and wrong != right
+    name = f"x-amz-checksum-{algorithm.lower()}"
+    response = raw("PUT", f"/{guarded}/{KEY}", data=NEW, headers={name: wrong})
+    fields = assert_s3_error(response, "InvalidRequest", 400)
+    assert fields["Message"] == f"Value for {name} header is invalid."
+    _unchanged(s3, guarded)
+
+
 # What S3 answers, as Swift's s3api tests (test/s3api/test_input_errors.py, written against
 # AWS) pin it; before, the first three stored the object.
 _MULTI = "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."

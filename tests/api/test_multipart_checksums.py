@@ -296,3 +296,29 @@ def test_full_object_completion_checks_the_claimed_whole_object_checksum_and_siz
         )
     assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
     s3.complete_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id, MultipartUpload=spec)
+
+
+def test_completion_may_name_the_composite_checksum_with_its_part_count(
+    s3: BaseClient, bucket: str
+) -> None:
+    """``<base64>-<parts>``, the form S3 itself answers, is taken in CompleteMultipartUpload's
+    x-amz-checksum-* header (Swift's s3api tests, written against AWS); in a PutObject it is
+    no checksum of a body."""
+    parts = [os.urandom(5 * MiB), b"last part"]
+    upload_id, done = run_upload(s3, bucket, "counted", parts, "CRC32")
+    claimed = composite("CRC32", parts)
+    assert claimed.endswith("-2")
+    result = s3.complete_multipart_upload(
+        Bucket=bucket,
+        Key="counted",
+        UploadId=upload_id,
+        MultipartUpload={"Parts": done},
+        ChecksumCRC32=claimed,
+    )
+    assert result["ChecksumCRC32"] == claimed
+    with raises_client_error("InvalidRequest", 400) as caught:
+        s3.put_object(Bucket=bucket, Key="counted", Body=b"x", ChecksumCRC32=claimed)
+    assert caught.value.response["Error"]["Message"] == (
+        "Value for x-amz-checksum-crc32 header is invalid."
+    )
+    assert s3.head_object(Bucket=bucket, Key="counted")["ContentLength"] == 5 * MiB + 9
