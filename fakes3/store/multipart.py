@@ -142,6 +142,8 @@ class Multipart:
         self._id_lock = threading.Lock()
         # (bucket, upload id) -> its completion, oldest first; in memory only (see ``_replay``)
         self._completed: OrderedDict[tuple[str, str], _Completed] = OrderedDict()
+        # (bucket, upload id) -> its key, for uploads aborted lately (an abort again is done)
+        self._aborted: OrderedDict[tuple[str, str], str] = OrderedDict()
         # upload id -> marks its key's writes and deletes set: a conditional completion fails
         # after one (in memory: after a restart only the record's dates tell, to the second)
         self._changes: dict[str, Watch] = {}
@@ -190,11 +192,24 @@ class Multipart:
         return upload
 
     def abort(self, bucket: str, key: str, upload_id: str) -> None:
+        """An upload S3 lately finished (completed or aborted) aborts again without error, 204
+        (Swift's s3api tests, written against AWS); an id it never issued is NoSuchUpload."""
         with self.store.change():
-            self.get(bucket, key, upload_id)
+            try:
+                self.get(bucket, key, upload_id)
+            except NoSuchUpload:
+                done = self._completed.get((bucket, upload_id))
+                if (done is not None and done.key == key) or self._aborted.get(
+                    (bucket, upload_id)
+                ) == key:
+                    return
+                raise
             parts = self.uploads.remove(bucket, upload_id)
             self._discard(upload_id, [part.blob_id for part in parts])
             self._ended(upload_id)
+            self._aborted[(bucket, upload_id)] = key
+            while len(self._aborted) > COMPLETED_KEPT:
+                self._aborted.popitem(last=False)
 
     def forget_bucket(self, bucket: str) -> None:
         """A deleted bucket's uploads in progress go with it (S3 deletes a bucket that has some)."""
@@ -206,6 +221,8 @@ class Multipart:
                     self._ended(upload.upload_id)
             for done in [done for done in self._completed if done[0] == bucket]:
                 del self._completed[done]
+            for aborted in [aborted for aborted in self._aborted if aborted[0] == bucket]:
+                del self._aborted[aborted]
 
     def clear(self) -> None:
         """Forget every upload (the store's reset clears the blobs)."""
@@ -214,6 +231,7 @@ class Multipart:
             self._pins.clear()
             self._deferred.clear()
             self._completed.clear()
+            self._aborted.clear()
             for watch in self._changes.values():
                 self.store.conflicts.forget(watch)
             self._changes.clear()
@@ -421,11 +439,16 @@ class Multipart:
 
     def _replay(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
         """A CompleteMultipartUpload retried after it succeeded (its answer lost on the way):
-        S3 answers it again, 200 with the same ETag, while it still knows the upload; any
-        other request for a finished upload is NoSuchUpload. fakes3 remembers the last
+        S3 answers it again, 200 with the same ETag, while it still knows the upload and its
+        object is still there; any other request for a finished upload is NoSuchUpload (an
+        abort excepted, see ``abort``). fakes3 remembers the last
         ``COMPLETED_KEPT`` completions in memory (not across a restart). Lock held."""
         done = self._completed.get((bucket, upload_id))
         if done is None or done.key != key or done.parts != _part_list(request.parts):
+            raise NoSuchUpload(UploadId=upload_id)
+        current = self.store.index.get(bucket, key)
+        if current is None or current.etag != done.record.etag:
+            # the object it made is gone (deleted since): S3 no longer answers for the upload
             raise NoSuchUpload(UploadId=upload_id)
         return done.record
 

@@ -315,8 +315,14 @@ def test_abort_leaves_nothing_behind(s3: BaseClient, bucket: str, server: Server
     assert "Contents" not in s3.list_objects_v2(Bucket=bucket)
     with raises_client_error("NoSuchUpload", 404):
         complete(s3, bucket, "gone", upload_id, parts)
+    # aborting again is done, 204 (Swift's s3api tests, written against AWS); an id never
+    # issued, or the upload under another key, is still NoSuchUpload
+    again = s3.abort_multipart_upload(Bucket=bucket, Key="gone", UploadId=upload_id)
+    assert again["ResponseMetadata"]["HTTPStatusCode"] == 204
     with raises_client_error("NoSuchUpload", 404):
-        s3.abort_multipart_upload(Bucket=bucket, Key="gone", UploadId=upload_id)
+        s3.abort_multipart_upload(Bucket=bucket, Key="other", UploadId=upload_id)
+    with raises_client_error("NoSuchUpload", 404):
+        s3.abort_multipart_upload(Bucket=bucket, Key="gone", UploadId=upload_id[::-1])
 
 
 def test_reset_forgets_uploads_and_their_parts(s3: BaseClient, server: Server) -> None:

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from api_helpers import Raw, assert_s3_error, etag_of, raises_client_error
 from botocore.client import BaseClient
+from botocore.exceptions import ClientError
 from s3clients import client_for
 
 from fakes3.app import FakeS3
@@ -59,12 +60,20 @@ def test_a_retried_completion_gets_the_first_answer_again(s3: BaseClient, bucket
     # If-None-Match: * does not fail the retry: the object there is the one it wrote
     assert _complete(s3, bucket, "k", upload_id, done, IfNoneMatch="*") == first
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"".join(parts)
-    # the upload itself is finished: no parts, no listing entry, no abort
+    # the upload itself is finished: no parts, no listing entry; an abort is done, 204
+    # (Swift's s3api tests, written against AWS)
     with raises_client_error("NoSuchUpload", 404):
         s3.list_parts(Bucket=bucket, Key="k", UploadId=upload_id)
-    with raises_client_error("NoSuchUpload", 404):
-        s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id)
+    aborted = s3.abort_multipart_upload(Bucket=bucket, Key="k", UploadId=upload_id)
+    assert aborted["ResponseMetadata"]["HTTPStatusCode"] == 204
     assert s3.list_multipart_uploads(Bucket=bucket).get("Uploads", []) == []
+    assert _complete(s3, bucket, "k", upload_id, done) == first  # still the same answer
+    # once the object it made is deleted, S3 no longer answers for the upload
+    s3.delete_object(Bucket=bucket, Key="k")
+    with raises_client_error("NoSuchUpload", 404):
+        _complete(s3, bucket, "k", upload_id, done)
+    with pytest.raises(ClientError):
+        s3.head_object(Bucket=bucket, Key="k")
 
 
 def test_a_completion_of_a_finished_upload_with_other_parts_is_no_such_upload(
