@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from s3clients import client_for
 from fakes3.app import FakeS3
 from fakes3.server import Server
 from fakes3.settings import Settings
+from fakes3.store.clock import ManualClock
 
 MiB = 1024 * 1024
 
@@ -256,3 +258,48 @@ def test_part_numbers_an_object_does_not_have(s3: BaseClient, bucket: str, raw: 
     assert (fields["PartNumberRequested"], fields["ActualPartCount"]) == ("3", "2")
     assert raw("HEAD", f"/{bucket}/mp?partNumber=3").status_code == 416
     assert s3.head_object(Bucket=bucket, Key="mp", PartNumber=2)["PartsCount"] == 2
+
+
+# S3 orders writes by when they began, and dates a multipart object by its upload's start
+# (Swift's s3api tests, test/s3api/test_mpu.py, written against AWS).
+
+
+@pytest.fixture
+def bucket_on_clock(cs3: BaseClient) -> str:
+    name = f"dated-{uuid.uuid4().hex[:16]}"
+    cs3.create_bucket(Bucket=name)
+    return name
+
+
+def test_a_multipart_object_is_dated_by_its_upload_s_start(
+    cs3: BaseClient, store_clock: ManualClock, bucket_on_clock: str
+) -> None:
+    upload_id, done = _upload(cs3, bucket_on_clock, "dated", [b"part"])
+    initiated = cs3.list_multipart_uploads(Bucket=bucket_on_clock)["Uploads"][0]["Initiated"]
+    store_clock.advance(3600)
+    _complete(cs3, bucket_on_clock, "dated", upload_id, done)
+    head = cs3.head_object(Bucket=bucket_on_clock, Key="dated")
+    assert head["LastModified"] == initiated
+    listed = cs3.list_objects_v2(Bucket=bucket_on_clock)["Contents"][0]
+    assert listed["LastModified"] == initiated
+
+
+def test_a_write_or_delete_since_the_upload_began_outlives_its_completion(
+    s3: BaseClient, bucket: str
+) -> None:
+    """Without versioning: the completion answers 200, the newer state stays."""
+    upload_id, done = _upload(s3, bucket, "put-after", [b"older upload"])
+    newer = s3.put_object(Bucket=bucket, Key="put-after", Body=b"")["ETag"]
+    _complete(s3, bucket, "put-after", upload_id, done)
+    head = s3.head_object(Bucket=bucket, Key="put-after")
+    assert (head["ETag"], head["ContentLength"]) == (newer, 0)
+    upload_id, done = _upload(s3, bucket, "deleted-after", [b"older upload"])
+    s3.delete_object(Bucket=bucket, Key="deleted-after")
+    _complete(s3, bucket, "deleted-after", upload_id, done)
+    with raises_client_error("404", 404):
+        s3.head_object(Bucket=bucket, Key="deleted-after")
+    older_id, older_parts = _upload(s3, bucket, "two-uploads", [b"older"])
+    newer_id, newer_parts = _upload(s3, bucket, "two-uploads", [os.urandom(5 * MiB), b"newer"])
+    newer_done = _complete(s3, bucket, "two-uploads", newer_id, newer_parts)
+    _complete(s3, bucket, "two-uploads", older_id, older_parts)
+    assert s3.head_object(Bucket=bucket, Key="two-uploads")["ETag"] == newer_done["ETag"]
