@@ -322,3 +322,22 @@ def test_boto3_resource_empties_a_versioned_bucket(endpoint: str) -> None:
     bucket.object_versions.delete()
     assert list(bucket.object_versions.all()) == []
     bucket.delete()
+
+
+def test_a_version_id_marker_is_judged_before_the_key_marker(s3: BaseClient, bucket: str) -> None:
+    """Not shaped like a version id: "Invalid version id specified", even with no key marker;
+    shaped like one but without a key marker: the marker rule (Swift's s3api tests, written
+    against AWS)."""
+    s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.list_object_versions(Bucket=bucket, KeyMarker="", VersionIdMarker="bogus")
+    assert caught.value.response["Error"]["Message"] == "Invalid version id specified"
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.list_object_versions(Bucket=bucket, VersionIdMarker="a" * 32)
+    assert caught.value.response["Error"]["Message"] == (
+        "A version-id marker cannot be specified without a key marker."
+    )
+    with raises_client_error("InvalidArgument", 400) as caught:
+        s3.list_object_versions(Bucket=bucket, KeyMarker="k", VersionIdMarker="bogus")
+    assert caught.value.response["Error"]["Message"] == "Invalid version id specified"
+    assert s3.list_object_versions(Bucket=bucket, KeyMarker="k", VersionIdMarker="null")
