@@ -145,6 +145,21 @@ class _Request(cheroot_server.HTTPRequest):
     bad_name = False
     expects_continue = False
 
+    def __init__(self, server: Any, conn: Any, proxy_mode: bool = False, strict_mode: bool = True):
+        # A request-target in absolute form (GET http://host/key) is taken, as RFC 9112 3.2.2
+        # asks of every server and as S3 answers it (Swift's s3api tests, written against
+        # AWS; botocore sends it with proxy_use_forwarding_for_https): cheroot only takes it
+        # in proxy mode. fakes3 reads the path from it (protocol/addressing.raw_path_of).
+        super().__init__(server, conn, proxy_mode=True, strict_mode=strict_mode)
+
+    def read_request_line(self) -> bool:
+        if not super().read_request_line():  # type: ignore[no-untyped-call]
+            return False
+        if self.method == b"CONNECT":  # proxy mode lets it through: fakes3 is no proxy
+            self.simple_response("405 Method Not Allowed")
+            return False
+        return True
+
     def simple_response(self, status: Any, msg: Any = "") -> None:
         """S3's error document where cheroot would answer in plain text."""
         error = _S3_ANSWERS.get(str(status)[:3])
