@@ -16,7 +16,7 @@ from fakes3.operations.tokens import decode_token, encode_token
 from fakes3.protocol.xmlbody import INTERLEAVED
 from fakes3.store import ListPage
 from fakes3.store.records import ObjectRecord
-from fakes3.store.versioning import shaped_like_an_id
+from fakes3.store.versioning import invalid_version_id, shaped_like_an_id
 
 Encode = Callable[[str], str]
 
@@ -206,11 +206,7 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
     key_marker = params.get("KeyMarker", "")
     version_marker = params.get("VersionIdMarker") or None
     if version_marker is not None and not shaped_like_an_id(version_marker):
-        raise InvalidArgument(
-            "Invalid version id specified",
-            ArgumentName="version-id-marker",
-            ArgumentValue=version_marker,
-        )
+        raise invalid_version_id(version_marker, "version-id-marker")
     if version_marker is not None and not key_marker:
         raise InvalidArgument(
             "A version-id marker cannot be specified without a key marker.",

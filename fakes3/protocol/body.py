@@ -303,11 +303,11 @@ class RequestBody:
         if found:
             algorithm, value = found[0]
             composite = _PART_COUNT.fullmatch(value)
-            parts = composite is not None
+            counted = composite is not None
             expected = checksums.decode_value(algorithm, composite[1] if composite else value)
 
             def mismatch(_computed: bytes) -> Exception:
-                if parts:  # a multipart object's checksum: CompleteMultipartUpload's alone
+                if counted:  # a multipart object's checksum: CompleteMultipartUpload's alone
                     return InvalidRequest(
                         f"Value for {checksums.header_name(algorithm)} header is invalid."
                     )
@@ -315,7 +315,7 @@ class RequestBody:
                     f"The {algorithm} you specified did not match the calculated checksum."
                 )
 
-            if parts:
+            if counted:
                 expected = b""  # no body has it (ignore_checksum_headers takes it off first)
 
             self._header_check = (checksums.new_checksum(algorithm), expected, mismatch)

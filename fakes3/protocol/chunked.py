@@ -294,11 +294,9 @@ class AwsChunkedReader:
         signature that does not match (403 from the verifier); a parameter after it, or a
         parameter that is not it, is broken framing."""
         name, _, value = extension.partition(b"=")
-        value = value.strip(b" \t")
-        if not value or (name.strip(b" \t") != _CHUNK_SIGNATURE and b";" not in value):
-            raise _terminated()  # no '=', a blank value, or another parameter alone
-        if name.strip(b" \t") == _CHUNK_SIGNATURE and b";" in value:
-            raise _terminated()
+        named, value = name.strip(b" \t") == _CHUNK_SIGNATURE, value.strip(b" \t")
+        if not value or named == (b";" in value):
+            raise _terminated()  # blank, another parameter alone, or one after the signature
         signature = value.decode("latin-1")
         if self._on_chunk is None and not self._signature_re.fullmatch(signature):
             raise _terminated()  # nothing will verify it: at least its form

@@ -198,10 +198,7 @@ class Multipart:
             try:
                 self.get(bucket, key, upload_id)
             except NoSuchUpload:
-                done = self._completed.get((bucket, upload_id))
-                if (done is not None and done.key == key) or self._aborted.get(
-                    (bucket, upload_id)
-                ) == key:
+                if self._finished_key(bucket, upload_id) == key:
                     return
                 raise
             parts = self.uploads.remove(bucket, upload_id)
@@ -447,6 +444,11 @@ class Multipart:
         watch = self._changes.pop(upload_id, None)
         if watch is not None:
             self.store.conflicts.forget(watch)
+
+    def _finished_key(self, bucket: str, upload_id: str) -> str | None:
+        """The key of an upload lately completed or aborted, as remembered (lock held)."""
+        done = self._completed.get((bucket, upload_id))
+        return done.key if done is not None else self._aborted.get((bucket, upload_id))
 
     def _replay(self, bucket: str, key: str, upload_id: str, request: Completion) -> ObjectRecord:
         """A CompleteMultipartUpload retried after it succeeded (its answer lost on the way):

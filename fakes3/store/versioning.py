@@ -64,9 +64,9 @@ def shaped_like_an_id(version_id: str) -> bool:
     return version_id == NULL or _VERSION_ID.fullmatch(version_id) is not None
 
 
-def invalid_version_id(version_id: str) -> InvalidArgument:
+def invalid_version_id(version_id: str, argument: str = "versionId") -> InvalidArgument:
     return InvalidArgument(
-        "Invalid version id specified", ArgumentName="versionId", ArgumentValue=version_id
+        "Invalid version id specified", ArgumentName=argument, ArgumentValue=version_id
     )
 
 
