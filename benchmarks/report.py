@@ -72,6 +72,10 @@ def make_metrics(big: int) -> dict[str, Metric]:
         ("direct_list", f"app only: list page, {big_label}", "µs", False),
         ("direct_list_delim", f"app only: prefix page, {big_label}", "µs", False),
         ("direct_delete_objects", "app only: DeleteObjects 1000 keys", "µs", False),
+        ("direct_cold_put", "app only, cold: PUT 1 KiB", "µs", False),
+        ("direct_cold_get", "app only, cold: GET 1 KiB", "µs", False),
+        ("direct_cold_head", "app only, cold: HEAD", "µs", False),
+        ("direct_cold_copy", "app only, cold: CopyObject 1 KiB", "µs", False),
     ]
     return {name: Metric(name, label, unit, better) for name, label, unit, better in specs}
 
