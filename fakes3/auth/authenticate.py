@@ -92,11 +92,14 @@ class Authenticator:
         headers: Mapping[str, str],
         region_of: Callable[[], str | None],
         host_bucket: Callable[[], str | None] | None = None,
+        *,
+        us_east_1_too: bool = False,
     ) -> Identity:
         """The request's identity, or the S3 error that refuses it.
 
         ``region_of()`` is the region of the bucket the request names (None if it names none
-        or it does not exist): a SigV4 credential scope must name it. ``host_bucket()`` is the
+        or it does not exist): a SigV4 credential scope must name it, or us-east-1 when
+        ``us_east_1_too`` (``sigv4.check_scope``). ``host_bucket()`` is the
         bucket named by a virtual-host-style Host (SigV2 signs it as part of the path); both
         are asked only when needed.
         """
@@ -119,7 +122,9 @@ class Authenticator:
         if authorization is not None:
             if authorization.startswith(sigv4.ALGORITHM + " "):
                 signed = sigv4.parse_authorization(authorization, headers)
-                return self._v4(signed, method, raw_path, query_string, headers, region_of)
+                return self._v4(
+                    signed, method, raw_path, query_string, headers, region_of, us_east_1_too
+                )
             if authorization.startswith("AWS "):
                 return self._v2_header(
                     authorization, method, raw_path, query_string, headers, host_bucket
@@ -140,7 +145,9 @@ class Authenticator:
                 signed = replace(signed, payload_hash=sent)
             if query["X-Amz-Algorithm"] == sigv4.ECDSA_ALGORITHM:
                 raise NotImplementedByFakeS3("fakes3 does not verify SigV4a signatures yet.")
-            return self._v4(signed, method, raw_path, query_string, headers, region_of)
+            return self._v4(
+                signed, method, raw_path, query_string, headers, region_of, us_east_1_too
+            )
         if presigned == "v2":
             return self._v2_query(method, raw_path, query_string, query, headers, host_bucket)
         return Identity(None) if self.mode == STRICT else self._default
@@ -164,6 +171,7 @@ class Authenticator:
         query_string: str,
         headers: Mapping[str, str],
         region_of: Callable[[], str | None],
+        us_east_1_too: bool,
     ) -> Identity:
         account = self.account_for(signed.credential.access_key)
         now, wall = self.now(), self.wall()
@@ -172,7 +180,7 @@ class Authenticator:
                 sigv4.check_time(signed, now, wall)  # expiry is enforced whoever signed
             return self._default
         sigv4.check_time(signed, now, wall)
-        sigv4.check_scope(signed, region_of())
+        sigv4.check_scope(signed, region_of(), us_east_1_too=us_east_1_too)
         _refuse_unsigned(sigv4.unsigned_amz_headers(signed, headers))
         key = sigv4.verify(signed, account.secret_key, method, raw_path, query_string, headers)
         signer = None

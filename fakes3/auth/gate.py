@@ -61,13 +61,15 @@ class Gate:
             record = self._bucket(addressed.names()[0])
             return record.region if record is not None else None
 
+        query = environ.get("QUERY_STRING", "")
         return self.auth.authenticate(
             method,
             raw_path,
-            environ.get("QUERY_STRING", ""),
+            query,
             headers,
             region_of,
             addressed.host_bucket,
+            us_east_1_too=method == "GET" and _asks_location(query, addressed),
         )
 
     def authorize(
@@ -172,3 +174,11 @@ class Gate:
             decide,
         )
         return post_object(request)
+
+
+def _asks_location(query: str, addressed: Addressed) -> bool:
+    """A GetBucketLocation: ``?location`` on a bucket, no key."""
+    if "location" not in query:
+        return False
+    names = addressed.names()
+    return names[0] is not None and not names[1] and "location" in parse_query(query)

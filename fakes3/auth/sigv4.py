@@ -403,8 +403,12 @@ def check_time(signed: SignedRequest, now: float, wall: float | None = None) -> 
         )
 
 
-def check_scope(signed: SignedRequest, expected_region: str | None) -> None:
-    """The credential's date must be the request's; its region the bucket's, if it has one."""
+def check_scope(
+    signed: SignedRequest, expected_region: str | None, *, us_east_1_too: bool = False
+) -> None:
+    """The credential's date must be the request's; its region the bucket's, if it has one
+    (or us-east-1 when ``us_east_1_too``: GetBucketLocation, which clients sign for
+    us-east-1 to learn a bucket's region and S3's global endpoint answers for any bucket)."""
     credential = signed.credential
     query = signed.presigned
     if credential.date != signed.amz_date[:8]:
@@ -414,6 +418,8 @@ def check_scope(signed: SignedRequest, expected_region: str | None) -> None:
                 f"Error parsing the X-Amz-Credential parameter; {problem}"
             )
         raise _header_malformed(problem)
+    if us_east_1_too and credential.region == "us-east-1":
+        return
     if expected_region is not None and credential.region != expected_region:
         problem = f"the region '{credential.region}' is wrong; expecting '{expected_region}'"
         error: S3Error

@@ -183,6 +183,35 @@ def test_empty_region(auth_server: Running, alice_bucket: str, auth_http: reques
     )
 
 
+@pytest.mark.parametrize("scope", ["us-east-1", "eu-west-1", "ap-south-1"])
+def test_get_bucket_location_may_be_signed_for_us_east_1(
+    auth_server: Running, auth_http: requests.Session, scope: str
+) -> None:
+    """Clients learn a bucket's region by a GetBucketLocation signed for us-east-1 (minio-go
+    always signs it so), which S3's global endpoint answers for a bucket of any region; any
+    other wrong region, and any other request, is still refused with the bucket's."""
+    name = unique_bucket_name("loc")
+    config = {"LocationConstraint": "eu-west-1"}
+    alice = auth_server.client("alice", "alice-secret")
+    alice.create_bucket(Bucket=name, CreateBucketConfiguration=config)
+    url = f"{auth_server.url}/{name}"
+    signed = sign("GET", url + "?location", key="alice", secret="alice-secret", region=scope)
+    response = send(auth_http, "GET", url + "?location", signed)
+    if scope != "ap-south-1" or not verifies(auth_server):
+        assert response.status_code == 200, response.text
+        assert "<LocationConstraint" in response.text and "eu-west-1" in response.text
+    else:
+        fields = assert_s3_error(response, "AuthorizationHeaderMalformed", 400)
+        assert fields["Region"] == "eu-west-1"
+    listing = send(
+        auth_http, "GET", url, sign("GET", url, key="alice", secret="alice-secret", region=scope)
+    )
+    if scope == "eu-west-1" or not verifies(auth_server):
+        assert listing.status_code == 200
+    else:
+        assert_s3_error(listing, "AuthorizationHeaderMalformed", 400)
+
+
 def test_sdk_retries_in_the_bucket_region(auth_server: Running) -> None:
     """boto3 reads the expected region from the error (body, or header for HEAD) and re-signs."""
     name = unique_bucket_name("eu")
