@@ -62,7 +62,12 @@ _original_emit: Callable[..., Any] | None = None
 
 
 def _header_text(value: Any) -> str:
-    return value.decode("latin-1") if isinstance(value, bytes) else str(value)
+    """A header value as a WSGI server hands it over: its bytes as ISO-8859-1, where botocore
+    sends a ``str`` as UTF-8."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    text = str(value)
+    return text if text.isascii() else text.encode("utf-8", "surrogateescape").decode("latin-1")
 
 
 def call_app(
@@ -85,7 +90,7 @@ def call_app(
     names = [str(name) for name, _ in pairs]
     named_badly = not are_field_names(names)
     fields = {
-        name.lower(): value if value.__class__ is str else _header_text(value)
+        name.lower(): value if value.__class__ is str and value.isascii() else _header_text(value)
         for name, (_, value) in zip(names, pairs, strict=True)
     }
     fields.setdefault("host", netloc)

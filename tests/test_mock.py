@@ -381,3 +381,22 @@ def test_each_outermost_block_starts_without_the_last_ones_errors() -> None:
         with mock_s3() as inner:  # a nested block keeps what its outer block has seen
             inner.errors.append(RuntimeError("seen"))
         assert len(second.errors) == 1
+
+
+@pytest.mark.parametrize("signature_version", ["s3v4", "s3"])
+def test_non_ascii_header_values_reach_the_app_as_over_a_network(signature_version: str) -> None:
+    """botocore sends a ``str`` header as UTF-8 bytes, which a WSGI server hands over as
+    ISO-8859-1: in process the same, so a strict signature check passes and the stored bytes
+    are what a server would have stored (they once reached the app as text, ``é`` failed)."""
+    disposition = 'attachment; filename="café 小時.txt"'
+    with mock_s3(settings=fakes3.Settings(auth="strict")):
+        s3 = boto3.client(
+            "s3",
+            aws_access_key_id="test",
+            aws_secret_access_key="test",
+            config=Config(signature_version=signature_version),
+        )
+        s3.create_bucket(Bucket="utf8-headers")
+        s3.put_object(Bucket="utf8-headers", Key="k", Body=b"x", ContentDisposition=disposition)
+        sent = s3.head_object(Bucket="utf8-headers", Key="k")["ContentDisposition"]
+    assert sent.encode("latin-1").decode() == disposition

@@ -21,7 +21,15 @@ from datetime import datetime, timezone
 from urllib.parse import unquote, unquote_plus
 
 from fakes3.auth.accounts import Account
-from fakes3.auth.sigv4 import MAX_SKEW_SECONDS, iso, same_signature, spaced_hex
+from fakes3.auth.sigv4 import (
+    MAX_SKEW_SECONDS,
+    TEXT_ENCODING,
+    TEXT_ERRORS,
+    header_text,
+    iso,
+    same_signature,
+    spaced_hex,
+)
 from fakes3.errors import AccessDenied, InvalidArgument, RequestTimeTooSkewed, SignatureDoesNotMatch
 from fakes3.protocol.dates import parse_http_date
 from fakes3.protocol.numbers import MAX_LONG, decimal
@@ -91,18 +99,22 @@ def string_to_sign(
     lines = [
         method,
         headers.get("content-md5", "").strip(),
-        headers.get("content-type", "").strip(),
+        header_text(headers.get("content-type", "")).strip(),
         date,
     ]
     lines.extend(
-        f"{name}:{headers[name].strip()}" for name in sorted(headers) if name.startswith("x-amz-")
+        f"{name}:{header_text(headers[name]).strip()}"
+        for name in sorted(headers)
+        if name.startswith("x-amz-")
     )
     lines.append(resource)
     return "\n".join(lines)
 
 
 def sign(secret: str, text: str) -> str:
-    digest = hmac.digest(secret.encode("utf-8"), text.encode("utf-8"), hashlib.sha1)
+    digest = hmac.digest(
+        secret.encode("utf-8"), text.encode(TEXT_ENCODING, TEXT_ERRORS), hashlib.sha1
+    )
     return base64.b64encode(digest).decode("ascii")
 
 

@@ -111,9 +111,28 @@ def canonical_query(query_string: str, exclude: str | None = None) -> str:
     return "&".join(f"{name}={value}" for name, value in pairs)
 
 
+TEXT_ENCODING = "utf-8"
+TEXT_ERRORS = "surrogateescape"
+"""How signed text becomes the bytes hashed: UTF-8, and bytes that were no UTF-8 as sent."""
+
+
+def header_text(value: str) -> str:
+    """A header value as the client signed it. The HTTP server hands its bytes over as
+    ISO-8859-1 (PEP 3333); SDKs sign the UTF-8 text those bytes spell (a ``filename=`` in
+    Chinese), so it is decoded back; bytes that are not UTF-8 ride along as surrogates and
+    are hashed as they came. A value already beyond ISO-8859-1 is text as it is."""
+    if value.isascii():
+        return value
+    try:
+        sent = value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value
+    return sent.decode(TEXT_ENCODING, TEXT_ERRORS)
+
+
 def fold(value: str) -> str:
     """A header value as signed: trimmed, runs of whitespace folded to one space."""
-    return " ".join(value.split())
+    return " ".join(header_text(value).split())
 
 
 def canonical_request(
@@ -139,7 +158,7 @@ def canonical_request(
 
 
 def string_to_sign(amz_date: str, scope: str, canonical: str) -> str:
-    digest = small_sha256(canonical.encode("utf-8")).hexdigest()
+    digest = small_sha256(canonical.encode(TEXT_ENCODING, TEXT_ERRORS)).hexdigest()
     return f"{ALGORITHM}\n{amz_date}\n{scope}\n{digest}"
 
 
@@ -185,7 +204,7 @@ def same_signature(expected: str, provided: str) -> bool:
 
 def spaced_hex(text: str) -> str:
     """``"AB"`` -> ``"41 42"``: the ``*Bytes`` fields of S3's SignatureDoesNotMatch."""
-    return " ".join(f"{byte:02x}" for byte in text.encode("utf-8"))
+    return " ".join(f"{byte:02x}" for byte in text.encode(TEXT_ENCODING, TEXT_ERRORS))
 
 
 # -- parsing -----------------------------------------------------------------------------------

@@ -212,6 +212,32 @@ def test_get_bucket_location_may_be_signed_for_us_east_1(
         assert_s3_error(listing, "AuthorizationHeaderMalformed", 400)
 
 
+@pytest.mark.parametrize("signature_version", ["s3v4", "s3"])
+def test_non_ascii_header_values_verify(
+    auth_server: Running, alice_bucket: str, signature_version: str
+) -> None:
+    """SDKs sign a header's text and send it as UTF-8 (botocore's test_can_set_utf_8_headers,
+    run against AWS); the server hands the bytes over as ISO-8859-1, so they were signed
+    twice encoded and every such request failed SignatureDoesNotMatch. A non-breaking space
+    (bytes c3 a0) is no whitespace to fold either."""
+    alice = auth_server.client(
+        "alice", "alice-secret", config=Config(signature_version=signature_version)
+    )
+    disposition = 'attachment; filename="5小時接力起跑 à.jpg";'
+    alice.put_object(
+        Bucket=alice_bucket,
+        Key="utf8",
+        Body=b"hi",
+        ContentDisposition=disposition,
+        ContentType="text/plain; name=é",
+        Metadata={"note": "plain"},
+    )
+    head = alice.head_object(Bucket=alice_bucket, Key="utf8")
+    # http.client reads response headers as ISO-8859-1 against S3 too: the bytes came back
+    assert head["ContentDisposition"].encode("latin-1").decode() == disposition
+    assert head["ContentType"].encode("latin-1").decode() == "text/plain; name=é"
+
+
 def test_sdk_retries_in_the_bucket_region(auth_server: Running) -> None:
     """boto3 reads the expected region from the error (body, or header for HEAD) and re-signs."""
     name = unique_bucket_name("eu")
