@@ -127,7 +127,7 @@ class Authenticator:
                 )
             if authorization.startswith("AWS "):
                 return self._v2_header(
-                    authorization, method, raw_path, query_string, headers, host_bucket
+                    authorization, method, raw_path, query_string, headers, region_of, host_bucket
                 )
             if authorization.startswith(sigv4.ECDSA_ALGORITHM):
                 raise NotImplementedByFakeS3("fakes3 does not verify SigV4a signatures yet.")
@@ -149,7 +149,9 @@ class Authenticator:
                 signed, method, raw_path, query_string, headers, region_of, us_east_1_too
             )
         if presigned == "v2":
-            return self._v2_query(method, raw_path, query_string, query, headers, host_bucket)
+            return self._v2_query(
+                method, raw_path, query_string, query, headers, region_of, host_bucket
+            )
         return Identity(None) if self.mode == STRICT else self._default
 
     def account_for(self, access_key: str) -> Account | None:
@@ -202,12 +204,14 @@ class Authenticator:
         raw_path: str,
         query_string: str,
         headers: Mapping[str, str],
+        region_of: Callable[[], str | None],
         host_bucket: Callable[[], str | None] | None,
     ) -> Identity:
         access_key, signature = sigv2.parse_authorization(authorization)
         account = self.account_for(access_key)
         if account is None:
             return self._default
+        sigv2.check_region(region_of())
         sigv2.check_date(headers, self.wall())
         resource = sigv2.canonical_resource(
             raw_path, query_string, host_bucket() if host_bucket is not None else None
@@ -223,6 +227,7 @@ class Authenticator:
         query_string: str,
         query: Mapping[str, str],
         headers: Mapping[str, str],
+        region_of: Callable[[], str | None],
         host_bucket: Callable[[], str | None] | None,
     ) -> Identity:
         access_key, signature, expires = sigv2.parse_presigned(query)
@@ -230,6 +235,7 @@ class Authenticator:
         sigv2.check_expires(expires, self.now())
         if account is None:
             return self._default
+        sigv2.check_region(region_of())
         resource = sigv2.canonical_resource(
             raw_path, query_string, host_bucket() if host_bucket is not None else None
         )

@@ -202,8 +202,10 @@ class PolicySignature:
 
     def check_region(self, region: str | None) -> None:
         """A SigV4 credential's region must be the bucket's, and its date x-amz-date's, as
-        for presigned URLs."""
-        if self.credential is not None and region is not None:
+        for presigned URLs; SigV2 is taken only in the regions that take it."""
+        if self.version == 2:
+            sigv2.check_region(region)
+        elif self.credential is not None and region is not None:
             scoped = sigv4.SignedRequest(self.credential, self.amz_date, (), "", "", presigned=True)
             sigv4.check_scope(scoped, region)
 

@@ -30,7 +30,13 @@ from fakes3.auth.sigv4 import (
     same_signature,
     spaced_hex,
 )
-from fakes3.errors import AccessDenied, InvalidArgument, RequestTimeTooSkewed, SignatureDoesNotMatch
+from fakes3.errors import (
+    AccessDenied,
+    InvalidArgument,
+    InvalidRequest,
+    RequestTimeTooSkewed,
+    SignatureDoesNotMatch,
+)
 from fakes3.protocol.dates import parse_http_date
 from fakes3.protocol.numbers import MAX_LONG, decimal
 
@@ -68,6 +74,32 @@ def parse_presigned(query: Mapping[str, str]) -> tuple[str, str, int]:
     if expires is None or expires > MAX_LONG:  # S3 reads a 64-bit number of seconds
         raise AccessDenied(f"Invalid date (should be seconds since epoch): {text}")
     return query["AWSAccessKeyId"], query["Signature"], expires
+
+
+SIGV2_REGIONS = frozenset(
+    (
+        "us-east-1",
+        "us-west-1",
+        "us-west-2",
+        "eu-west-1",
+        "ap-northeast-1",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "sa-east-1",
+        "us-gov-west-1",
+    )
+)
+"""The regions launched before 30 January 2014, the only ones whose S3 takes SigV2."""
+
+
+def check_region(region: str | None) -> None:
+    """A bucket in a later region takes SigV4 only, as S3 answers (botocore's
+    test_region_redirect_sigv2_to_sigv4_raises_error, run against AWS, pins it)."""
+    if region is not None and region not in SIGV2_REGIONS:
+        raise InvalidRequest(
+            "The authorization mechanism you have provided is not supported. "
+            "Please use AWS4-HMAC-SHA256."
+        )
 
 
 def canonical_resource(raw_path: str, query_string: str, host_bucket: str | None) -> str:

@@ -717,6 +717,40 @@ def test_sigv2_bucket_requests_path_style(auth_server: Running) -> None:
         assert error["StringToSign"].endswith(f"\n/{name}/")
 
 
+@pytest.mark.parametrize("region", ["eu-central-1", "eu-west-1"])
+def test_sigv2_only_in_the_regions_that_take_it(
+    auth_server: Running, auth_http: requests.Session, region: str
+) -> None:
+    """S3 takes SigV2 only in regions launched before 2014: elsewhere a SigV2 header,
+    presigned URL or POST form is InvalidRequest (botocore's
+    test_region_redirect_sigv2_to_sigv4_raises_error, run against AWS)."""
+    name = unique_bucket_name("v2r")
+    alice = auth_server.client("alice", "alice-secret", region_name=region)
+    alice.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+    alice.put_object(Bucket=name, Key="k", Body=b"v2")
+    v2 = auth_server.client("alice", "alice-secret", config=Config(signature_version="s3"))
+    url = v2.generate_presigned_url("get_object", Params={"Bucket": name, "Key": "k"})
+    form = v2.generate_presigned_post(name, "posted")
+    posted = auth_http.post(form["url"], data=form["fields"], files={"file": ("f", b"p")})
+    refused = region == "eu-central-1" and verifies(auth_server)
+    if not refused:
+        assert v2.get_object(Bucket=name, Key="k")["Body"].read() == b"v2"
+        assert auth_http.get(url).content == b"v2"
+        assert posted.status_code == 204, posted.text
+        return
+    with pytest.raises(ClientError) as caught:
+        v2.list_objects(Bucket=name)
+    error = caught.value.response["Error"]
+    assert (error["Code"], error["Message"]) == (
+        "InvalidRequest",
+        "The authorization mechanism you have provided is not supported. "
+        "Please use AWS4-HMAC-SHA256.",
+    )
+    assert_s3_error(auth_http.get(url), "InvalidRequest", 400)
+    assert_s3_error(posted, "InvalidRequest", 400)
+    assert alice.list_objects_v2(Bucket=name)["KeyCount"] == 1
+
+
 def test_expect_continue_refused_before_the_body(auth_server: Running, alice_bucket: str) -> None:
     """An unsigned PUT with ``Expect: 100-continue`` to a private bucket is refused at once,
     without "100 Continue": the client never sends the body (ceph s3-tests'
