@@ -176,21 +176,6 @@ def apply_overrides(params: dict[str, Any], output: dict[str, Any]) -> None:
         output["Expires"] = http_date(params["ResponseExpires"])
 
 
-def metadata_header(value: str) -> str:
-    """A metadata value as S3 returns it: sent as UTF-8, returned as ISO-8859-1 when it fits.
-
-    Values arrive as the bytes sent (WSGI's latin-1 strings); ASCII passes through untouched.
-    """
-    if value.isascii():
-        return value
-    try:
-        text = value.encode("latin-1").decode("utf-8")
-        text.encode("latin-1")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return value
-    return text
-
-
 def representation(record: ObjectRecord) -> dict[str, Any]:
     """What GET and HEAD say about an object, before ranges and overrides."""
     output: dict[str, Any] = {
@@ -199,7 +184,7 @@ def representation(record: ObjectRecord) -> dict[str, Any]:
         "ContentLength": record.size,
         "ETag": record.etag,
         "LastModified": record.last_modified,
-        "Metadata": {name: metadata_header(value) for name, value in record.metadata.items()},
+        "Metadata": dict(record.metadata),  # the serializer makes non-ASCII values mail-safe
         **encryption_echo(record.encryption),
         **record.headers,
         **lock_output(record),

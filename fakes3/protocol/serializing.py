@@ -8,6 +8,7 @@ they are listed here from the S3 API reference).
 
 from __future__ import annotations
 
+import base64
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -154,7 +155,7 @@ class ResponseSerializer:
         headers = _header_members(plan, output)
         for member in plan.prefix_maps:
             for name, value in (output.get(member.name) or {}).items():
-                headers.append((member.wire_name + name, value))
+                headers.append((member.wire_name + name, mail_safe(value)))
         body: Body = b""
         payload = plan.payload
         if payload is not None:
@@ -174,6 +175,17 @@ class ResponseSerializer:
                 body = self.xml.document(plan.root, plan.shape_name, output)
             headers.append(("Content-Type", "application/xml"))
         return WireResponse(output.get(STATUS, plan.status), headers, body)
+
+
+def mail_safe(value: str) -> str:
+    """A user metadata value as S3 returns it: as is if US-ASCII, else one RFC 2047
+    encoded-word of its UTF-8 (S3's UsingMetadata page). A REST header's bytes reach S3 as
+    ISO-8859-1 text, so ``ö`` sent as UTF-8 comes back as the UTF-8 of ``Ã¶``,
+    ``=?UTF-8?B?w4PCtg==?=``, as minio#21282 saw S3 answer; a POST form's field is UTF-8."""
+    if value.isascii():
+        return value
+    encoded = base64.b64encode(value.encode("utf-8", "surrogateescape")).decode("ascii")
+    return f"=?UTF-8?B?{encoded}?="
 
 
 def _header_members(plan: _Plan, output: dict[str, Any]) -> list[tuple[str, str]]:
