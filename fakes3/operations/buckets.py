@@ -17,7 +17,6 @@ from fakes3.errors import (
     InvalidArgument,
     InvalidBucketName,
     InvalidLocationConstraint,
-    MalformedXML,
     NotImplementedByFakeS3,
 )
 from fakes3.operations import acls, object_lock
@@ -174,10 +173,6 @@ def create_bucket(ctx: Context, params: Params) -> Output:
     if name.endswith(_ACCOUNT_REGIONAL_SUFFIX):
         # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
         raise InvalidBucketName(BucketName=name)
-    if params.get("CreateBucketConfiguration") == {}:
-        # an empty <CreateBucketConfiguration/> (AWS: LocalStack's validated
-        # create-bucket-constraint-us-east-1-with-None)
-        raise MalformedXML()
     region = _bucket_region(ctx, params)
     tagging = _creation_tags(params.get("CreateBucketConfiguration") or {})
     try:

@@ -368,12 +368,32 @@ def test_list_buckets_by_an_unknown_region_is_invalid_argument(s3: BaseClient, r
     assert s3.list_buckets(BucketRegion="us-isob-east-1")["Buckets"] == []
 
 
-def test_an_empty_create_bucket_configuration_is_malformed(raw: Raw, s3: BaseClient) -> None:
-    """AWS: MalformedXML (LocalStack's validated create-bucket-constraint-us-east-1-with-None),
-    and no bucket."""
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>',
+        b"",
+    ],
+    ids=["empty-configuration", "no-body"],
+)
+def test_an_empty_create_bucket_configuration_is_no_constraint(
+    raw: Raw, s3: BaseClient, body: bytes
+) -> None:
+    """Since the configuration gained optional members (S3 Express's ``Location`` and
+    ``Bucket``, ``Tags``), an empty one is no constraint: us-east-1 from that endpoint, the
+    "unspecified" IllegalLocationConstraintException from a regional one (moto's
+    test_bucket_create_empty_location_constraint_*, verified against AWS). Was
+    MalformedXML."""
     name = unique_bucket_name("empty-config")
-    body = b'<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/"/>'
-    assert_s3_error(raw("PUT", f"/{name}", data=body), "MalformedXML", 400)
+    assert raw("PUT", f"/{name}", data=body).status_code == 200
+    assert s3.get_bucket_location(Bucket=name)["LocationConstraint"] is None
+    s3.delete_bucket(Bucket=name)
+    response = raw("PUT", f"/{name}", headers={"Host": "s3.us-east-2.amazonaws.com"}, data=body)
+    fields = assert_s3_error(response, "IllegalLocationConstraintException", 400)
+    assert fields["Message"] == (
+        "The unspecified location constraint is incompatible for the region specific endpoint "
+        "this request was sent to."
+    )
     with raises_client_error("404", 404):
         s3.head_bucket(Bucket=name)
 
