@@ -365,6 +365,8 @@ class _LoggedBody:
             for chunk in self.body:
                 self.sent = (self.sent or 0) + len(chunk)
                 yield chunk
+        except GeneratorExit:  # the server stopped reading it: the client hung up mid-body,
+            raise  # after the status was sent (logged as sent, with the bytes handed over)
         except BaseException:
             self.status[0], self.sent = "500", None
             raise

@@ -7,6 +7,7 @@ import importlib.util
 import re
 import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -434,6 +435,27 @@ def test_access_log_notes_an_unknown_operation_as_dash() -> None:
     with Server(plain, quiet=False, log=lines.append) as server:
         requests.delete(server.endpoint_url + "/b", timeout=10)
     assert re.match(r"^127\.0\.0\.1 DELETE /b 404 - 3 \d+\.\dms$", lines[0]), lines
+
+
+def test_a_client_hanging_up_mid_body_is_logged_with_the_status_sent() -> None:
+    """Not as a 500: the answer was 200 and the client left (moto's test_get_object of
+    10 MB, which never reads the body, was logged ``500 GetObject``)."""
+
+    def big(environ: Environ, start_response: Callable[..., Any]) -> Iterator[bytes]:
+        start_response("200 OK", [("Content-Length", str(64 * 1024 * 1024))])
+        for _ in range(1024):
+            yield b"x" * 65536
+
+    lines: list[str] = []
+    with Server(big, quiet=False, log=lines.append) as server:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+            sock.sendall(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 OK")
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    assert len(lines) == 1, lines
+    assert re.match(r"^127\.0\.0\.1 GET /big 200 - \d+ \d+\.\dms$", lines[0]), lines
+    assert int(lines[0].split()[5]) < 64 * 1024 * 1024
+    assert server.errors == []
 
 
 def test_quiet_writes_nothing() -> None:
