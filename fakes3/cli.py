@@ -87,8 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
         dest="accounts",
         action="append",
         metavar="SPEC",
-        help="ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]], repeatable; the "
-        "default account test:test always exists [FAKES3_ACCOUNTS, ';'-separated]",
+        help="ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL[:SESSION_TOKEN]]]], "
+        "repeatable; the default account test:test always exists [FAKES3_ACCOUNTS, "
+        "';'-separated]",
     )
     option(
         "--consistency",

@@ -27,8 +27,8 @@ class Settings:
     quiet: bool = False
     threads: int = 16
     auth: str = "lenient"  # off | lenient | unverified | strict (docs/auth.md)
-    # Account specs "ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]" or Account
-    # objects (fakes3.auth.Account); FAKES3_ACCOUNTS separates specs with ";".
+    # Account specs (fakes3.auth.accounts.SPEC_FORM) or Account objects (fakes3.auth.Account);
+    # FAKES3_ACCOUNTS separates specs with ";".
     accounts: Sequence[str | Account] = ()
     journal_size: int = 1000  # requests the journal keeps (the oldest are dropped)
     consistency: str = "strong"  # a preset of docs/consistency.md

@@ -16,7 +16,7 @@ BLOCKS = re.findall(r"```python\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
 
 @pytest.mark.parametrize("index", range(len(BLOCKS)))
 def test_example_runs(index: int) -> None:
-    assert len(BLOCKS) == 4
+    assert len(BLOCKS) == 5
     with Server(FakeS3(), port=0) as server:
         code = BLOCKS[index].replace("http://127.0.0.1:9000", server.endpoint_url)
         exec(compile(code, f"{DOC}:block{index}", "exec"), {"print": lambda *a: None})

@@ -2,8 +2,10 @@
 
 An account is what S3 calls a principal with credentials: an access key id and secret, plus the
 canonical user id and display name S3 shows as an owner, an email and a 12-digit account id.
-Accounts come from specs ``ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]``; the
-parts left out (or left empty) are derived from a hash of the access key, so the same spec
+Accounts come from specs
+``ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL[:SESSION_TOKEN]]]]``; the parts left
+out (or left empty) are derived from a hash of the access key (an account with no session
+token has long-term keys, as an IAM user's), so the same spec
 gives the same ids on every run. The registry always holds the default account ``test`` /
 ``test`` (unless a spec redefines the key ``test``): zero configuration works, and the default
 account's canonical id is the owner fakes3 has always shown.
@@ -36,6 +38,9 @@ class Account:
     display_name: str
     email: str
     account_id: str
+    session_token: str = ""
+    """Temporary credentials' token (as STS hands out), which requests must carry; ``""``
+    for long-term keys, whose requests must carry none."""
 
     @property
     def owner(self) -> dict[str, str]:
@@ -53,6 +58,7 @@ def make_account(
     canonical_id: str = "",
     display_name: str = "",
     email: str = "",
+    session_token: str = "",
 ) -> Account:
     """An account, with every part not given derived from ``access_key``."""
     if not _ACCESS_KEY.fullmatch(access_key):
@@ -77,16 +83,18 @@ def make_account(
         display_name=display_name or access_key,
         email=email or f"{access_key.lower()}@example.com",
         account_id=account_id,
+        session_token=session_token,
     )
 
 
+SPEC_FORM = "ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL[:SESSION_TOKEN]]]]"
+
+
 def parse_account(spec: str) -> Account:
-    """``ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]`` -> Account."""
-    parts = spec.strip().split(":", 4)
+    """``SPEC_FORM`` -> Account."""
+    parts = spec.strip().split(":", 5)
     if len(parts) < 2:
-        raise ValueError(
-            f"account {spec!r} must be ACCESS_KEY:SECRET_KEY[:CANONICAL_ID[:DISPLAY_NAME[:EMAIL]]]"
-        )
+        raise ValueError(f"account {spec!r} must be {SPEC_FORM}")
     return make_account(*parts)
 
 

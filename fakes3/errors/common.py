@@ -486,6 +486,14 @@ class InvalidAccessKeyId(S3Error):
     message = "The AWS Access Key Id you provided does not exist in our records."
 
 
+class InvalidToken(S3Error):
+    """A session token the signing account was not given (or not this one)."""
+
+    code = "InvalidToken"
+    status = 400
+    message = "The provided token is malformed or otherwise invalid."
+
+
 class RequestTimeTooSkewed(S3Error):
     """The request's date is more than 15 minutes from the server's clock."""
 

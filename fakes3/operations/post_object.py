@@ -167,6 +167,7 @@ def _account(
     policy = Policy.decode(policy_text)
     account = auth.account_for(signature.access_key)  # InvalidAccessKeyId when strict
     if account is not None:
+        auth.check_token(account, fields.get("x-amz-security-token"))
         signature.check_region(region)
         signature.verify(account.secret_key, policy_text)
     policy.check_time(auth.now())

@@ -20,7 +20,12 @@ from fakes3.settings import Settings
 from fakes3.store.clock import Clock
 
 BOB_ID = "b0b" + "0" * 61
-ACCOUNTS = ["alice:alice-secret", f"bob:bob-secret:{BOB_ID}:Bob:bob@example.com"]
+TEMP_TOKEN = "FwoGZXIvYXdzEXAMPLE/session+token=="  # temporary credentials, as STS hands out
+ACCOUNTS = [
+    "alice:alice-secret",
+    f"bob:bob-secret:{BOB_ID}:Bob:bob@example.com",
+    f"ASIATEMP:temp-secret::::{TEMP_TOKEN}",
+]
 ALICE = make_account("alice", "alice-secret")
 V4 = Config(signature_version="s3v4")  # boto3 presigns with SigV2 by default for us-east-1
 
