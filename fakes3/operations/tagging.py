@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from fakes3.errors import MalformedXML
+from fakes3.errors import MalformedXML, NoSuchKey
 from fakes3.operations.config.tagging import (
     check_object_tags,
     tag_pairs,
@@ -27,9 +27,17 @@ def _answer(record: ObjectRecord, output: Output) -> Output:
 
 
 def get_object_tagging(ctx: Context, params: Params) -> Output:
-    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html"""
-    with refused_on_markers():
-        record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
+    """https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetObjectTagging.html
+
+    A missing key's ``NoSuchKey`` names it as ``bucket/key``, as AWS's does here (LocalStack's
+    validated test_object_tagging_exc; PutObjectTagging and DeleteObjectTagging name the key
+    alone)."""
+    try:
+        with refused_on_markers():
+            record = ctx.store.head_object(params["Bucket"], params["Key"], params.get("VersionId"))
+    except NoSuchKey as missing:
+        missing.fields["Key"] = f"{params['Bucket']}/{params['Key']}"
+        raise
     tag_set = [{"Key": key, "Value": value} for key, value in record.tags]
     return _answer(record, {"TagSet": tag_set})
 

@@ -164,8 +164,28 @@ def test_copy_with_an_unusable_redirect_location_is_refused(
 
 @pytest.mark.parametrize(
     "body",
+    [b"<Tagging/>", b'<Tagging xmlns="http://s3.amazonaws.com/doc/2006-03-01/"></Tagging>'],
+)
+def test_an_empty_tagging_document_is_an_empty_tag_set(
+    endpoint: str, s3: BaseClient, bucket: str, body: bytes
+) -> None:
+    """What botocore sends for ``TagSet=None``, which AWS answers 200, emptying the tags
+    (LocalStack's validated test_put_object_tagging_none_value and
+    test_put_bucket_tagging_none_value). Was MalformedXML."""
+    s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="a=1")
+    s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": [{"Key": "b", "Value": "2"}]})
+    headers = [_md5(body), ("Content-Length", str(len(body)))]
+    for target in (f"/{bucket}/k?tagging", f"/{bucket}?tagging"):
+        reply = exchange(endpoint, request("PUT", target, headers, body))
+        assert reply.status in (200, 204), reply.raw[:300]
+    assert s3.get_object_tagging(Bucket=bucket, Key="k")["TagSet"] == []
+    with raises_client_error("NoSuchTagSet", 404):
+        s3.get_bucket_tagging(Bucket=bucket)
+
+
+@pytest.mark.parametrize(
+    "body",
     [
-        b"<Tagging/>",
         b"<Tagging>text</Tagging>",
         b"<Tagging>a<TagSet/></Tagging>",
         b"<Tagging><Tag><Key>a</Key><Value>1</Value></Tag></Tagging>",

@@ -111,6 +111,23 @@ def test_missing_object_and_version(s3: BaseClient, vbucket: str) -> None:
         s3.put_object_tagging(Bucket=vbucket, Key="k", VersionId="A" * 32, Tagging={"TagSet": ONE})
 
 
+def test_a_missing_key_is_named_with_its_bucket_by_get_object_tagging(
+    s3: BaseClient, bucket: str
+) -> None:
+    """AWS's NoSuchKey from GetObjectTagging names ``bucket/key``; Put and Delete name the key
+    (LocalStack's validated test_object_tagging_exc recorded all three)."""
+    with raises_client_error("NoSuchKey", 404) as caught:
+        s3.get_object_tagging(Bucket=bucket, Key="fake-key")
+    assert caught.value.response["Error"]["Key"] == f"{bucket}/fake-key"
+    for call in (
+        lambda: s3.put_object_tagging(Bucket=bucket, Key="fake-key", Tagging={"TagSet": ONE}),
+        lambda: s3.delete_object_tagging(Bucket=bucket, Key="fake-key"),
+    ):
+        with raises_client_error("NoSuchKey", 404) as caught:
+            call()
+        assert caught.value.response["Error"]["Key"] == "fake-key"
+
+
 def test_post_form_tagging_document_becomes_tags(
     auth_server: Running, alice_bucket: str, auth_http: requests.Session
 ) -> None:

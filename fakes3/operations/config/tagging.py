@@ -78,11 +78,9 @@ def check_filter_tags(found: dict[str, Any]) -> None:
 
 def tag_pairs(tagging: dict[str, Any]) -> list[tuple[str, str]]:
     """``{"TagSet": [{"Key": .., "Value": ..}]}`` as pairs; a tag without Key or Value is
-    refused, and so is a document without its TagSet. (AWS takes an empty ``<Tagging/>`` as an
-    empty set, LocalStack's test_put_bucket_tagging_none_value; the XML reader cannot yet tell
-    it from a document of unknown elements, which must not wipe the tags, so both are refused.)"""
-    if "TagSet" not in tagging:
-        raise MalformedXML()
+    refused. An empty ``<Tagging/>`` is an empty set, as AWS takes it (LocalStack's validated
+    test_put_bucket_tagging_none_value and test_put_object_tagging_none_value); a document of
+    unknown elements never gets here (the XML reader refuses it)."""
     pairs = []
     for tag in tagging.get("TagSet") or []:
         if "Key" not in tag or "Value" not in tag:
