@@ -92,6 +92,22 @@ def test_tags_given_at_creation_are_the_bucket_s(s3: BaseClient, bucket: str) ->
     s3.delete_bucket(Bucket=name)
 
 
+def test_recreating_with_tags_is_refused_in_us_east_1(s3: BaseClient, bucket: str) -> None:
+    """us-east-1 answers 200 to re-creating one's own bucket, but not with tags, the same or
+    others (LocalStack's validated test_create_bucket_with_tags_us_east_1_idempotency); the
+    tags stay as they were, and a re-creation with none (or ``Tags: []``) is still 200."""
+    name = bucket + "-again"
+    first = [{"Key": "tag1", "Value": "value1"}]
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": first})
+    for tags in ([{"Key": "tag2", "Value": "value2"}], first):
+        with raises_client_error("BucketAlreadyOwnedByYou", 409):
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": tags})
+    s3.create_bucket(Bucket=name)
+    s3.create_bucket(Bucket=name, CreateBucketConfiguration={"Tags": []})
+    assert s3.get_bucket_tagging(Bucket=name)["TagSet"] == first
+    s3.delete_bucket(Bucket=name)
+
+
 @pytest.mark.parametrize(
     "tags",
     [
