@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+import boto3
 import pytest
 
 from fakes3.app import FakeS3
@@ -38,7 +39,7 @@ def run_block(block: str, endpoint: str, namespace: dict[str, object]) -> list[s
 
 
 def test_versioning_examples_print_what_they_say(endpoint: str) -> None:
-    first, append_example = python_blocks("versioning.md")
+    first, cleanup, append_example = python_blocks("versioning.md")
     namespace: dict[str, object] = {}
     printed = run_block(first, endpoint, namespace)
     assert printed == _PRINT_COMMENT.findall(first)
@@ -48,3 +49,20 @@ def test_versioning_examples_print_what_they_say(endpoint: str) -> None:
     namespace["append_line"](s3, "docs", "log", b"b\n")  # type: ignore[operator]
     body = s3.get_object(Bucket="docs", Key="log")["Body"].read()  # type: ignore[attr-defined]
     assert body == b"a\nb\n"
+
+
+def test_the_cleanup_loop_empties_a_versioned_bucket(endpoint: str) -> None:
+    _, cleanup, _ = python_blocks("versioning.md")
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="test",
+        aws_secret_access_key="test",
+    )
+    s3.create_bucket(Bucket="my-bucket")
+    s3.put_bucket_versioning(Bucket="my-bucket", VersioningConfiguration={"Status": "Enabled"})
+    for number in range(1500):  # two pages of a thousand
+        s3.put_object(Bucket="my-bucket", Key=f"k{number % 7}", Body=b"x")
+    run_block(cleanup, endpoint, {})
+    assert "my-bucket" not in [b["Name"] for b in s3.list_buckets()["Buckets"]]

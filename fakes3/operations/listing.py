@@ -225,6 +225,10 @@ def list_object_versions(ctx: Context, params: Params) -> Output:
     owner, now = _owner(ctx, params), _restore_clock(ctx, params)
     entries: list[tuple[str, dict[str, Any]]] = []
     previous = key_marker if version_marker is not None else None
+    if previous is not None and page.objects and page.objects[0].key == previous:
+        first = page.objects[0]  # after a marker whose version is gone, it may be the newest
+        if ctx.store.newest_version_id(bucket, previous) == first.version_id:
+            previous = None
     for record in page.objects:
         entry = {
             "Key": encode(record.key),

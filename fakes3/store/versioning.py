@@ -20,6 +20,8 @@ import base64
 import hashlib
 import re
 import secrets
+import threading
+import time
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -34,28 +36,75 @@ _VERSION_ID = re.compile(r"[A-Za-z0-9._-]{32}")
 _CHECK = 4  # trailing characters that check the rest, so an id S3 never issued is "invalid"
 
 
-def _check_of(body: str) -> str:
-    digest = hashlib.sha256(b"fakes3-version-id:" + body.encode()).digest()
+_STAMP = 11  # leading characters of an id that hold when it was issued (66 bits, ns)
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+_DIGIT = {char: value for value, char in enumerate(_ALPHABET)}
+_stamp_lock = threading.Lock()
+_last_stamp = 0
+
+
+def _check_of(body: str, salt: bytes = b"fakes3-version-id:") -> str:
+    digest = hashlib.sha256(salt + body.encode()).digest()
     return base64.urlsafe_b64encode(digest).decode()[:_CHECK]
 
 
+def _stamped_check(body: str) -> str:
+    return _check_of(body, b"fakes3-version-id/stamped:")
+
+
+def _next_stamp() -> int:
+    """Nanoseconds of the wall clock, strictly increasing within the process."""
+    global _last_stamp
+    with _stamp_lock:
+        _last_stamp = max(time.time_ns(), _last_stamp + 1)
+        return _last_stamp
+
+
 def new_version_id() -> str:
-    """32 URL-safe characters whose last 4 check the first 28.
+    """32 URL-safe characters: when it was issued, a random part, and 4 that check the rest.
 
     S3's version ids carry structure: an id it never issued (made up, or an issued one with
     characters changed) is ``InvalidArgument: Invalid version id specified`` (400), while
-    one it issued whose version is gone is ``NoSuchVersion`` (404). The check lets fakes3 tell
-    the two apart the same way.
+    one it issued whose version is gone is ``NoSuchVersion`` (404); and a version-id marker
+    whose version is gone still says where a listing resumes (``issued_at``). The check lets
+    fakes3 tell the two apart the same way, and the stamp keeps the place.
     """
-    body = secrets.token_urlsafe(21)
-    return body + _check_of(body)
+    stamp = _next_stamp()
+    body = "".join(_ALPHABET[(stamp >> shift) & 63] for shift in range(60, -6, -6))
+    body += secrets.token_urlsafe(13)[: 28 - _STAMP]
+    return body + _stamped_check(body)
 
 
 def issued(version_id: str) -> bool:
     """Could fakes3 have issued this id? (Ids from before the check are found in the index
     instead: callers treat an id found there as issued.)"""
+    if _VERSION_ID.fullmatch(version_id) is None:
+        return False
     body, check = version_id[:-_CHECK], version_id[-_CHECK:]
-    return _VERSION_ID.fullmatch(version_id) is not None and _check_of(body) == check
+    return check in (_stamped_check(body), _check_of(body))
+
+
+def issued_at(version_id: str) -> int | None:
+    """When fakes3 issued this id (ns since the epoch); None for ``null`` and for ids issued
+    before ids carried the time."""
+    if _VERSION_ID.fullmatch(version_id) is None:
+        return None
+    body = version_id[:-_CHECK]
+    if version_id[-_CHECK:] != _stamped_check(body):
+        return None
+    stamp = 0
+    for char in body[:_STAMP]:
+        stamp = stamp << 6 | _DIGIT[char]
+    return stamp
+
+
+def older_than(record: ObjectRecord, stamp: int) -> bool:
+    """Was ``record`` written before the version issued at ``stamp``? By its id's stamp, or
+    for a ``null`` version (and ids from before stamps) by its Last-Modified."""
+    issued_then = issued_at(record.version_id or NULL)
+    if issued_then is not None:
+        return issued_then < stamp
+    return record.last_modified.timestamp() * 1e9 < stamp
 
 
 def shaped_like_an_id(version_id: str) -> bool:
