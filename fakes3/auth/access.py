@@ -8,7 +8,7 @@ The action table is ``actions.py``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from urllib.parse import unquote
+from urllib.parse import unquote_plus
 
 from fakes3.auth.accounts import Account
 from fakes3.auth.actions import OBJECT, action_of
@@ -30,7 +30,7 @@ def copy_source(headers: Mapping[str, str]) -> tuple[str, str] | None:
     source = headers.get("x-amz-copy-source")
     if not source:
         return None
-    bucket, _, key = unquote(source.partition("?")[0]).lstrip("/").partition("/")
+    bucket, _, key = unquote_plus(source.partition("?")[0]).lstrip("/").partition("/")
     return (bucket, key) if bucket else None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+from urllib.parse import unquote, unquote_plus
 
 from fakes3.errors import (
     InvalidArgument,
@@ -30,15 +30,23 @@ _DIRECTIVES = ("COPY", "REPLACE")
 
 
 def parse_copy_source(value: str) -> tuple[str, str, str | None]:
-    """``x-amz-copy-source``: URL-encoded ``[/]bucket/key[?versionId=id]``."""
+    """``x-amz-copy-source``: URL-encoded ``[/]bucket/key[?versionId=id]``, a ``+`` read as a
+    space (AWS: LocalStack's validated test_copy_object_special_character_plus_for_space;
+    SDKs send a ``+`` of a key as ``%2B``)."""
     if value.startswith("arn:"):
         raise NotImplementedByFakeS3("fakes3 does not implement access point copy sources yet.")
     path, _, query = value.partition("?")
     version = None
     if query.startswith("versionId="):
         version = unquote(query[len("versionId=") :])
-    bucket, _, key = unquote(path).lstrip("/").partition("/")
-    if not bucket or not key:
+    bucket, _, key = unquote_plus(path).lstrip("/").partition("/")
+    if bucket and not key:  # AWS: LocalStack's validated test_s3_copy_object_wrong_format
+        raise InvalidArgument(
+            "Invalid copy source object key",
+            ArgumentName="x-amz-copy-source",
+            ArgumentValue="x-amz-copy-source",
+        )
+    if not bucket:
         raise InvalidArgument(
             "Copy Source must mention the source bucket and key: sourcebucket/sourcekey",
             ArgumentName="x-amz-copy-source",
@@ -146,8 +154,8 @@ def copy_object(ctx: Context, params: Params) -> Output:
         checksum.pop("ChecksumType", None)
     result = {"ETag": record.etag, "LastModified": record.last_modified, **checksum}
     output: Output = {"CopyObjectResult": result, **encryption.echo(record.encryption)}
-    if src.version_id is not None:
-        output["CopySourceVersionId"] = src.version_id
+    if src.version_id not in (None, "null"):  # AWS names no null source version (LocalStack's
+        output["CopySourceVersionId"] = src.version_id  # validated in-place suspended copies)
     if record.version_id is not None:
         # "null" too, in a suspended bucket, where PutObject sends none (AWS: LocalStack's
         # validated test_s3_copy_object_in_place_versioned, copy-in-place-versioned-suspended)

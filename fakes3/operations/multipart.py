@@ -246,7 +246,7 @@ def upload_part_copy(ctx: Context, params: Params) -> Output:
         ) from None
     result = {"ETag": part.etag, "LastModified": part.last_modified, **_part_output(upload, part)}
     output: Output = {"CopyPartResult": result, **encryption.echo(sse)}
-    if src.version_id is not None:
+    if src.version_id not in (None, "null"):  # as CopyObject
         output["CopySourceVersionId"] = src.version_id
     return output
 
@@ -318,6 +318,9 @@ def complete_multipart_upload(ctx: Context, params: Params) -> Output:
     sent again after it succeeded (an SDK retry after a lost answer) gets the same answer.
     """
     kind = params.get("ChecksumType")
+    if params.get("MultipartUpload") is None:  # no body at all: the upload is looked up first
+        ctx.store.multipart.get(params["Bucket"], params["Key"], params["UploadId"])
+        raise InvalidRequest("You must specify at least one part")
     completion = Completion(
         parts=_chosen_parts(params),
         precondition=write_condition(params),

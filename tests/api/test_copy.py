@@ -174,6 +174,51 @@ def test_raw_copy_source_header_is_url_decoded(
     assert s3.get_object(Bucket=bucket, Key="dest")["Body"].read() == b"raw copy"
 
 
+def test_a_plus_in_the_copy_source_is_a_space(raw: Raw, s3: BaseClient, bucket: str) -> None:
+    """As a form-encoded ``+`` (AWS: LocalStack's validated
+    test_copy_object_special_character_plus_for_space); SDKs send a key's ``+`` as ``%2B``."""
+    s3.put_object(Bucket=bucket, Key="test key.txt", Body=b"spaced")
+    response = raw(
+        "PUT", f"/{bucket}/dest", headers={"x-amz-copy-source": f"{bucket}%2Ftest+key.txt"}
+    )
+    assert response.status_code == 200, response.text
+    assert s3.get_object(Bucket=bucket, Key="dest")["Body"].read() == b"spaced"
+
+
+@pytest.mark.parametrize("source", ["wrongformat", "/wrongformat", "wrongformat/"])
+def test_a_copy_source_without_a_key_is_an_invalid_object_key(
+    raw: Raw, bucket: str, source: str
+) -> None:
+    """In AWS's words (LocalStack's validated test_s3_copy_object_wrong_format)."""
+    response = raw("PUT", f"/{bucket}/dest", headers={"x-amz-copy-source": source})
+    fields = assert_s3_error(response, "InvalidArgument", 400)
+    assert fields["Message"] == "Invalid copy source object key"
+    assert (fields["ArgumentName"], fields["ArgumentValue"]) == (
+        "x-amz-copy-source",
+        "x-amz-copy-source",
+    )
+
+
+def test_a_null_source_version_is_not_named(s3: BaseClient, vbucket: str) -> None:
+    """AWS sends no CopySourceVersionId for a source's null version (LocalStack's validated
+    test_s3_copy_object_in_place_suspended_only), for a copy or a part copy; a real one it
+    names."""
+    s3.put_bucket_versioning(Bucket=vbucket, VersioningConfiguration={"Status": "Suspended"})
+    s3.put_object(Bucket=vbucket, Key="src", Body=b"x" * 10)  # the null version
+    copied = s3.copy_object(Bucket=vbucket, Key="dst", CopySource=f"{vbucket}/src")
+    assert "CopySourceVersionId" not in copied
+    upload = s3.create_multipart_upload(Bucket=vbucket, Key="mpu")["UploadId"]
+    part = s3.upload_part_copy(
+        Bucket=vbucket, Key="mpu", UploadId=upload, PartNumber=1, CopySource=f"{vbucket}/src"
+    )
+    assert "CopySourceVersionId" not in part
+    s3.abort_multipart_upload(Bucket=vbucket, Key="mpu", UploadId=upload)
+    s3.put_bucket_versioning(Bucket=vbucket, VersioningConfiguration={"Status": "Enabled"})
+    real = s3.put_object(Bucket=vbucket, Key="src", Body=b"y")["VersionId"]
+    copied = s3.copy_object(Bucket=vbucket, Key="dst", CopySource=f"{vbucket}/src")
+    assert copied["CopySourceVersionId"] == real
+
+
 def _copy_conditions(source: dict[str, Any], spec: dict[str, str]) -> dict[str, Any]:
     modified = source["LastModified"]
     values = {

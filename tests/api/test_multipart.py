@@ -278,13 +278,26 @@ def test_small_parts_are_accepted_and_refused_only_at_completion(
         b"<CompleteMultipartUpload><Part><PartNumber>one</PartNumber><ETag>x</ETag></Part>"
         b"</CompleteMultipartUpload>",
         b"<Wrong><Part><PartNumber>1</PartNumber><ETag>x</ETag></Part></Wrong>",
-        b"",
     ],
 )
 def test_malformed_completion_xml(s3: BaseClient, bucket: str, raw: Raw, body: bytes) -> None:
     upload_id, _ = upload_parts(s3, bucket, "x", {1: b"data"})
     response = raw("POST", f"/{bucket}/x?uploadId={upload_id}", data=body)
     assert_s3_error(response, "MalformedXML", 400)
+    assert len(s3.list_parts(Bucket=bucket, Key="x", UploadId=upload_id)["Parts"]) == 1
+
+
+def test_a_completion_without_a_body_names_what_is_missing(s3: BaseClient, bucket: str) -> None:
+    """No body: the upload is looked up first (NoSuchUpload), then "You must specify at least
+    one part" (LocalStack's validated test_multipart_no_such_upload and
+    test_multipart_complete_multipart_too_small recorded both). Was MalformedXML."""
+    with raises_client_error("NoSuchUpload", 404) as caught:
+        s3.complete_multipart_upload(Bucket=bucket, Key="x", UploadId="fakeid")
+    assert caught.value.response["Error"]["UploadId"] == "fakeid"
+    upload_id, _ = upload_parts(s3, bucket, "x", {1: b"data"})
+    with raises_client_error("InvalidRequest", 400) as caught:
+        s3.complete_multipart_upload(Bucket=bucket, Key="x", UploadId=upload_id)
+    assert caught.value.response["Error"]["Message"] == "You must specify at least one part"
     assert len(s3.list_parts(Bucket=bucket, Key="x", UploadId=upload_id)["Parts"]) == 1
 
 
