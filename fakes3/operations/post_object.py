@@ -57,6 +57,7 @@ _ATTRIBUTES = {
     "content-disposition": "ContentDisposition",
     "content-encoding": "ContentEncoding",
     "content-language": "ContentLanguage",
+    "expires": "Expires",  # AWS stores it (LocalStack's validated TestS3PresignedPost)
     "x-amz-website-redirect-location": "WebsiteRedirectLocation",
     "x-amz-storage-class": "StorageClass",
     "x-amz-object-lock-mode": "ObjectLockMode",
@@ -164,12 +165,12 @@ def _account(
         )
     if auth.mode == OFF:
         return auth.accounts.default, None, False
-    policy = Policy.decode(policy_text)
     account = auth.account_for(signature.access_key)  # InvalidAccessKeyId when strict
-    if account is not None:
+    if account is not None:  # the signature first: a tampered policy is SignatureDoesNotMatch
         auth.check_token(account, fields.get("x-amz-security-token"))
         signature.check_region(region)
         signature.verify(account.secret_key, policy_text)
+    policy = Policy.decode(policy_text)
     policy.check_time(auth.now())
     policy.check_fields(fields)
     return account or auth.accounts.default, policy, account is not None
@@ -220,8 +221,11 @@ def post_object(request: PostRequest) -> WireResponse:
             ArgumentValue="",
         )
     # The file's name stands in for ${filename} before anything reads the key: the policy's
-    # conditions and the bucket policy see the key the object gets (as MinIO and Ceph RGW do).
-    fields["key"] = fields["key"].replace("${filename}", form.filename or "")
+    # conditions and the bucket policy see the key the object gets (as MinIO and Ceph RGW do);
+    # a file part without a name leaves it as written (AWS: LocalStack's validated
+    # TestS3PresignedPost).
+    if form.filename:
+        fields["key"] = fields["key"].replace("${filename}", form.filename)
     try:
         record = request.store.get_bucket(request.bucket)
     except NoSuchBucket:

@@ -586,6 +586,23 @@ def test_presigned_request_with_a_payload_hash_header(
     assert got.content == body
 
 
+def test_presigned_request_with_an_unsigned_payload_hash_header(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """A presigned URL may carry x-amz-content-sha256 without signing it (LocalStack's
+    validated test_s3_ignored_special_headers: 200); another unsigned x-amz-* is still
+    refused."""
+    alice = auth_server.client("alice", "alice-secret", config=V4)
+    url = alice.generate_presigned_url("put_object", Params={"Bucket": alice_bucket, "Key": "p"})
+    put = auth_http.put(url, data=b"x", headers={"x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+    assert put.status_code == 200, put.text
+    assert alice.get_object(Bucket=alice_bucket, Key="p")["Body"].read() == b"x"
+    other = auth_http.put(url, data=b"y", headers={"x-amz-meta-extra": "1"})
+    if verifies(auth_server):
+        fields = assert_s3_error(other, "AccessDenied", 403)
+        assert fields["HeadersNotSigned"] == "x-amz-meta-extra"
+
+
 @pytest.mark.parametrize("value", ["invalid", "unsigned-payload", "STREAMING-UNSIGNED-PAYLOAD"])
 def test_sigv2_payload_hash_is_a_claim_on_the_body(
     auth_server: Running, alice_bucket: str, auth_http: requests.Session, value: str

@@ -56,11 +56,13 @@ def test_post_fields_become_attributes(
         "Content-Type": "image/png",
         "x-amz-meta-colour": "blue",
         "success_action_status": "201",
+        "Expires": "Wed, 21 Oct 2037 07:28:00 GMT",
     }
     conditions = [
         {"Content-Type": "image/png"},
         {"x-amz-meta-colour": "blue"},
         {"success_action_status": "201"},
+        {"Expires": "Wed, 21 Oct 2037 07:28:00 GMT"},
         ["starts-with", "$key", "uploads/"],
     ]
     presigned = _presign(
@@ -77,6 +79,8 @@ def test_post_fields_become_attributes(
     )
     assert head["ContentType"] == "image/png"
     assert head["Metadata"] == {"colour": "blue"}
+    # stored as S3 stores it (LocalStack's validated TestS3PresignedPost; was dropped)
+    assert head["ResponseMetadata"]["HTTPHeaders"]["expires"] == "Wed, 21 Oct 2037 07:28:00 GMT"
 
 
 def test_post_redirect_and_status_200(
@@ -343,3 +347,33 @@ def test_policy_conditions_see_the_key_with_the_file_name(
     assert (filename in keys) == (status == 204)
     if status == 403:
         assert b"Policy Condition failed" in response.content
+
+
+def test_a_nameless_file_part_leaves_the_filename_variable(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """AWS keeps a literal ``${filename}`` when the file part names no file (LocalStack's
+    validated TestS3PresignedPost); fakes3 put an empty name there."""
+    presigned = _presign(auth_server, alice_bucket, "file-as-field-${filename}")
+    response = _post(auth_http, presigned, b"content", filename="")
+    assert response.status_code == 204, response.text
+    alice = auth_server.client("alice", "alice-secret")
+    keys = [o["Key"] for o in alice.list_objects_v2(Bucket=alice_bucket).get("Contents", [])]
+    assert "file-as-field-${filename}" in keys
+
+
+def test_a_tampered_policy_is_a_signature_mismatch(
+    auth_server: Running, alice_bucket: str, auth_http: requests.Session
+) -> None:
+    """The signature is checked before the policy is read: a policy changed after signing is
+    SignatureDoesNotMatch (403), even when it is no longer a policy (AWS: LocalStack's
+    validated TestS3PresignedPost; was InvalidPolicyDocument)."""
+    presigned = _presign(auth_server, alice_bucket, "tampered")
+    forged = base64.b64encode(b"not a policy").decode()
+    response = _post(auth_http, presigned, b"x", policy=forged)
+    if mode_of(auth_server) == "off":  # no policy is read at all
+        assert response.status_code == 204
+    elif not verifies(auth_server):  # no signature is checked: the policy is read
+        assert_s3_error(response, "InvalidPolicyDocument", 400)
+    else:
+        assert_s3_error(response, "SignatureDoesNotMatch", 403)
