@@ -7,6 +7,8 @@ does and, where it is refused, leaves the store as it was.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import time
 from urllib.parse import quote
@@ -277,13 +279,12 @@ def test_post_with_unusable_redirect_stores_and_answers_204(
     assert status.status == 201, status.raw[:400]
 
 
-@pytest.mark.parametrize("key", ["", "${filename}"])
-def test_post_with_an_empty_key_is_refused(
-    endpoint: str, s3: BaseClient, bucket: str, key: str
-) -> None:
+def test_post_with_an_empty_key_is_refused(endpoint: str, s3: BaseClient, bucket: str) -> None:
+    """(``${filename}`` with a nameless file part is kept as written, as on AWS:
+    test_post_object.py.)"""
     before = snapshot(s3, bucket)
-    content_type, body = _form({"key": key}, b"hello")
-    body = body.replace(b'filename="f.txt"', b'filename=""')  # ${filename} of no name is ""
+    content_type, body = _form({"key": ""}, b"hello")
+    body = body.replace(b'filename="f.txt"', b'filename=""')
     headers = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
     reply = exchange(endpoint, request("POST", f"/{bucket}", headers, body))
     _error(reply, "InvalidArgument", 400)
@@ -295,7 +296,9 @@ def test_post_policy_nested_too_deep(endpoint: str, s3: BaseClient, bucket: str)
     before = snapshot(s3, bucket)
     for document in (b"[" * 6000, b'{"expiration": ' + b"[" * 100 + b"]" * 100 + b"}"):
         policy = base64.b64encode(document).decode()
-        fields = {"key": "deep", "AWSAccessKeyId": "test", "policy": policy, "signature": "AAAA"}
+        # signed, so the policy is read (a signature is checked first)
+        signature = base64.b64encode(hmac.digest(b"test", policy.encode(), hashlib.sha1)).decode()
+        fields = {"key": "deep", "AWSAccessKeyId": "test", "policy": policy, "signature": signature}
         _error(_post(endpoint, bucket, fields), "InvalidPolicyDocument", 400)
     assert snapshot(s3, bucket) == before
 
