@@ -13,7 +13,7 @@ from fakes3.auth.access import copy_source, owner_id
 from fakes3.auth.accounts import Account, Accounts
 from fakes3.auth.authenticate import OFF, STRICT, Authenticator, Identity
 from fakes3.auth.authorize import Authorizer, KeyCheck
-from fakes3.errors import AccessDenied, NoSuchBucket
+from fakes3.errors import AccessDenied, NoSuchBucket, PreconditionFailed
 from fakes3.operations.post_object import PostRequest, is_form_upload, post_object
 from fakes3.protocol.addressing import Addressed, bucket_from_host, hostname
 from fakes3.protocol.formdata import Readable
@@ -140,10 +140,17 @@ class Gate:
         body: Readable,
         identity: Identity,
     ) -> WireResponse | None:
-        """A browser POST upload's answer, or None if this is not one."""
+        """A browser POST upload's answer, or None if this is not one. A POST to a bucket
+        with no sub-resource that is not a form is refused as S3 refuses it (LocalStack's
+        validated test_post_object_with_wrong_content_type)."""
         if bucket is None or not is_form_upload(
             method, bucket, key, headers.get("content-type", "")
         ):
+            if method == "POST" and bucket is not None and not key:
+                if not environ.get("QUERY_STRING"):
+                    raise PreconditionFailed(
+                        Condition="Bucket POST must be of the enclosure-type multipart/form-data"
+                    )
             return None
         host = headers.get("host", "")
         path_style = bucket_from_host(hostname(host), self.settings.base_domain) is None

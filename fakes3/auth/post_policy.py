@@ -225,17 +225,34 @@ class PolicySignature:
             )
 
 
+# How S3 names a signature field it misses (LocalStack's validated TestS3PresignedPost):
+# its documented spelling, whatever case the form used.
+_FIELD_NAMES = {
+    "awsaccesskeyid": "AWSAccessKeyId",
+    "signature": "Signature",
+    "x-amz-algorithm": "X-Amz-Algorithm",
+    "x-amz-credential": "X-Amz-Credential",
+    "x-amz-date": "X-Amz-Date",
+    "x-amz-signature": "X-Amz-Signature",
+}
+
+
+def _missing_field(name: str) -> InvalidArgument:
+    named = _FIELD_NAMES[name]
+    return InvalidArgument(
+        f"Bucket POST must contain a field named '{named}'.  If it is specified, please check "
+        "the order of the fields.",
+        ArgumentName=named,
+        ArgumentValue="",
+    )
+
+
 def policy_signature(fields: Mapping[str, str]) -> PolicySignature | None:
     """The signature fields of a form (lower-case names); None if it carries none."""
     if "x-amz-signature" in fields or "x-amz-credential" in fields:
         for name in ("x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-signature"):
             if name not in fields:
-                raise InvalidArgument(
-                    f"Bucket POST must contain a field named '{name}'.  If it is specified, "
-                    "please check the order of the fields.",
-                    ArgumentName=name,
-                    ArgumentValue="",
-                )
+                raise _missing_field(name)
         if fields["x-amz-algorithm"] != sigv4.ALGORITHM:
             raise InvalidArgument(
                 "Unsupported algorithm",
@@ -253,11 +270,6 @@ def policy_signature(fields: Mapping[str, str]) -> PolicySignature | None:
     if "awsaccesskeyid" in fields or "signature" in fields:
         for name in ("awsaccesskeyid", "signature"):
             if name not in fields:
-                raise InvalidArgument(
-                    f"Bucket POST must contain a field named '{name}'.  If it is specified, "
-                    "please check the order of the fields.",
-                    ArgumentName=name,
-                    ArgumentValue="",
-                )
+                raise _missing_field(name)
         return PolicySignature(fields["awsaccesskeyid"], 2, fields["signature"])
     return None
