@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from fakes3.auth.acl import CANNED
 from fakes3.auth.authorize import object_ownership
 from fakes3.errors import (
     AccessControlListNotSupported,
@@ -116,10 +117,14 @@ def _object_acl(ctx: Context, params: Params) -> None:
     ACLs enabled the write honours them (``operations/acls.py::for_write``)."""
     bucket = ctx.store.get_bucket(params["Bucket"])  # NoSuchBucket comes first
     _canned_and_grants(params, _OBJECT_GRANTS)
+    acl = params.get("ACL")
+    if acl is not None and acl not in CANNED:
+        # an unknown canned ACL is refused as such, ownership or not (AWS: LocalStack's
+        # validated test_s3_object_acl_exceptions)
+        raise InvalidArgument(ArgumentName="x-amz-acl", ArgumentValue=acl)
     if object_ownership(ctx.store, bucket.name) != "BucketOwnerEnforced":
         return
     owner = bucket.owner or ctx.accounts.default.canonical_id
-    acl = params.get("ACL")
     if acl is not None and acl != "bucket-owner-full-control":
         raise AccessControlListNotSupported()
     if not _only_full_control_to(params, _OBJECT_GRANTS, owner):

@@ -63,6 +63,19 @@ def test_fresh_bucket_is_bucket_owner_enforced_and_refuses_acls(alice: BaseClien
     }
 
 
+def test_an_unknown_canned_acl_is_invalid_before_ownership_is_asked(alice: BaseClient) -> None:
+    """AWS: InvalidArgument naming x-amz-acl and the value, on any bucket (LocalStack's
+    validated test_s3_object_acl_exceptions); was AccessControlListNotSupported here."""
+    name = unique_bucket_name("acl")
+    alice.create_bucket(Bucket=name)
+    with raises_client_error("InvalidArgument", 400) as caught:
+        alice.put_object(Bucket=name, Key="k", Body=b"x", ACL="fake-acl")
+    error = caught.value.response["Error"]
+    assert (error["ArgumentName"], error["ArgumentValue"]) == ("x-amz-acl", "fake-acl")
+    with raises_client_error("404", 404):
+        alice.head_object(Bucket=name, Key="k")
+
+
 def test_a_bucket_created_private_keeps_acls_on(alice: BaseClient) -> None:
     """CreateBucket with the ``private`` canned ACL and no Object Ownership makes a
     BucketOwnerPreferred bucket, as S3 does (versitygw#1869): rclone creates buckets so, then
