@@ -109,7 +109,7 @@ def test_replication_needs_versioning_on_the_source(
     assert error["Message"] == (
         "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
     )
-    assert error["BucketName"] == bucket
+    assert "BucketName" not in error  # LocalStack's validated test_replication_config
 
 
 BAD_RULES: list[tuple[str, Callable[[str, str], list[dict[str, Any]]], str, str]] = [
@@ -186,10 +186,10 @@ BAD_RULES: list[tuple[str, Callable[[str, str], list[dict[str, Any]]], str, str]
         "Destination bucket cannot be the same as the source bucket.",
     ),
     (
-        "a missing destination",
+        "a missing destination",  # as AWS says it (LocalStack's validated recording)
         lambda src, dst: [rule("no-such-destination-bucket")],
         "InvalidRequest",
-        "Destination bucket must exist.",
+        "Destination bucket must have versioning enabled.",
     ),
     (
         "two rules with one ID",

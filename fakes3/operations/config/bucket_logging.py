@@ -95,7 +95,10 @@ def _validate(ctx: Context, params: Params, status: Any) -> dict[str, Any]:
             TargetBucket=target_name,
         )
     if target.region != source.region:
-        raise CrossLocationLoggingProhibitted(TargetBucketLocation=target.region)
+        # the source's region is named unless it is us-east-1 (LocalStack's validated
+        # test_put_bucket_logging_cross_locations)
+        located = {} if source.region == "us-east-1" else {"SourceBucketLocation": source.region}
+        raise CrossLocationLoggingProhibitted(**located, TargetBucketLocation=target.region)
     if grants:
         if object_ownership(ctx.store, target_name) == "BucketOwnerEnforced":
             raise AccessControlListNotSupported(

@@ -130,8 +130,8 @@ def _check_destination(ctx: Context, source: str, destination: Any) -> None:
     try:
         target = ctx.store.get_bucket(name)
     except NoSuchBucket:
-        raise InvalidRequest("Destination bucket must exist.") from None
-    if target.versioning != "Enabled":
+        target = None  # AWS says the same of a missing one (LocalStack's validated
+    if target is None or target.versioning != "Enabled":  # replication_config_without_filter)
         raise InvalidRequest("Destination bucket must have versioning enabled.")
 
 
@@ -164,8 +164,7 @@ def _validate(ctx: Context, params: Params, config: dict[str, Any]) -> dict[str,
     source = params["Bucket"]
     if ctx.store.get_bucket(source).versioning != "Enabled":
         raise InvalidRequest(
-            "Versioning must be 'Enabled' on the bucket to apply a replication configuration",
-            BucketName=source,
+            "Versioning must be 'Enabled' on the bucket to apply a replication configuration"
         )
     rules = config.get("Rules") or []
     if not config.get("Role") or not rules:
