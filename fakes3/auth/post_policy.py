@@ -86,12 +86,22 @@ class Policy:
         length_range = None
         for condition in conditions:
             if isinstance(condition, list) and condition and condition[0] == "content-length-range":
-                # JSON numbers only: true and false are no lengths (bool is an int to Python)
-                if len(condition) != 3 or not all(type(v) is int for v in condition[1:]):
+                # numbers, or strings (a non-number fails the condition, as on AWS: LocalStack's
+                # validated test_post_object_policy_validation_size); true and false are no
+                # lengths (bool is an int to Python)
+                if len(condition) != 3 or not all(type(v) in (int, str) for v in condition[1:]):
                     raise InvalidPolicyDocument(
                         "Invalid Policy: Invalid content-length-range condition."
                     )
-                length_range = (condition[1], condition[2])
+                bounds = [_length(value) for value in condition[1:]]
+                if bounds[0] is None or bounds[1] is None:
+                    raise _condition_failed(condition)
+                length_range = (bounds[0], bounds[1])
+            elif isinstance(condition, dict) and len(condition) > 1:
+                raise InvalidPolicyDocument(
+                    "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have "
+                    "exactly one property specified."
+                )
             elif not _well_formed(condition):
                 raise InvalidPolicyDocument(
                     f"Invalid Policy: Invalid Condition: {json.dumps(condition)}"
@@ -116,6 +126,8 @@ class Policy:
             operator, name, expected = condition
             if operator == "content-length-range":
                 continue
+            if not name.startswith("$"):  # names no field: never holds (AWS: LocalStack's
+                raise _condition_failed(condition)  # validated ..._conditions_validation_eq)
             field = name[1:].lower()
             covered.add(field)
             value = fields.get(field)
@@ -185,9 +197,15 @@ def _well_formed(condition: Any) -> bool:
         isinstance(operator, str)
         and operator.lower() in ("eq", "starts-with")
         and isinstance(name, str)
-        and name.startswith("$")
         and isinstance(value, str)
     )
+
+
+def _length(value: int | str) -> int | None:
+    """A content-length-range bound: a JSON number or a string of digits."""
+    if isinstance(value, int):
+        return value
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else None
 
 
 @dataclass(frozen=True)

@@ -420,3 +420,59 @@ def test_a_bucket_post_that_is_no_form_is_a_failed_precondition(
     )
     fields = assert_s3_error(response, "PreconditionFailed", 412)
     assert fields["Condition"] == "Bucket POST must be of the enclosure-type multipart/form-data"
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "code", "message"),
+    [
+        (["content-length-range", "0", "10"], 204, None, None),
+        (
+            ["content-length-range", "test", "10"],
+            403,
+            "AccessDenied",
+            "Invalid according to Policy: Policy Condition failed: "
+            '["content-length-range", "test", "10"]',
+        ),
+        (
+            ["eq", "x-amz-meta-note", "n"],
+            403,
+            "AccessDenied",
+            'Invalid according to Policy: Policy Condition failed: ["eq", "x-amz-meta-note", "n"]',
+        ),
+        (
+            {"x-amz-meta-note": "n", "x-amz-meta-other": "o"},
+            400,
+            "InvalidPolicyDocument",
+            "Invalid Policy: Invalid Simple-Condition: Simple-Conditions must have exactly one "
+            "property specified.",
+        ),
+    ],
+    ids=["string-range", "word-range", "eq-without-dollar", "two-key-condition"],
+)
+def test_post_policy_conditions_as_s3_reads_them(
+    auth_server: Running,
+    alice_bucket: str,
+    auth_http: requests.Session,
+    extra: Any,
+    status: int,
+    code: str | None,
+    message: str | None,
+) -> None:
+    """LocalStack's validated TestS3PresignedPost recorded each answer: a range of digit
+    strings holds, a word does not; a condition naming no ``$field`` fails; a simple
+    condition has one property."""
+    conditions = [{"bucket": alice_bucket}, ["starts-with", "$key", "hand"], extra]
+    conditions.append(["starts-with", "$x-amz-meta-note", ""])
+    conditions.append(["starts-with", "$x-amz-meta-other", ""])
+    document = {"expiration": "2099-01-01T00:00:00.000Z", "conditions": conditions}
+    form = _v2_form(auth_server, alice_bucket, document)
+    form["fields"].update({"x-amz-meta-note": "n", "x-amz-meta-other": "o"})
+    response = _post(auth_http, form, b"x")
+    if mode_of(auth_server) == "off":  # off reads no policy
+        assert response.status_code == 204
+        return
+    if code is None:
+        assert response.status_code == status, response.text
+        return
+    fields = assert_s3_error(response, code, status)
+    assert fields["Message"] == message
