@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import boto3
 import pytest
+from s3clients import client_for
 
 from fakes3.app import FakeS3
 from fakes3.server import Server
@@ -53,13 +53,7 @@ def test_versioning_examples_print_what_they_say(endpoint: str) -> None:
 
 def test_the_cleanup_loop_empties_a_versioned_bucket(endpoint: str) -> None:
     _, cleanup, _ = python_blocks("versioning.md")
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="test",
-        aws_secret_access_key="test",
-    )
+    s3 = client_for(endpoint)
     s3.create_bucket(Bucket="my-bucket")
     s3.put_bucket_versioning(Bucket="my-bucket", VersioningConfiguration={"Status": "Enabled"})
     for number in range(1500):  # two pages of a thousand

@@ -172,18 +172,24 @@ def test_target_of_another_owner(s3: BaseClient, app: FakeS3, pair: tuple[str, s
     assert _logging(s3, source) == {"TargetBucket": target, "TargetPrefix": "logs/"}
 
 
-def test_target_in_another_region(s3: BaseClient, app: FakeS3, pair: tuple[str, str]) -> None:
-    source, target = pair
-    _enable(s3, source, target)
+def _cross_region_refusal(s3: BaseClient, app: FakeS3, source: str, region: str) -> dict[str, Any]:
+    """The error of logging ``source`` into a new bucket in ``region`` (then removed)."""
     far = unique_bucket_name("far")
-    app.store.create_bucket(far, "eu-west-1")
+    app.store.create_bucket(far, region)
     try:
         with raises_client_error("CrossLocationLoggingProhibitted", 403) as caught:
             _enable(s3, source, far, "other/")
     finally:
         app.store.delete_bucket(far)
-    error = caught.value.response["Error"]
+    error: dict[str, Any] = caught.value.response["Error"]
     assert error["Message"] == "Cross S3 location logging not allowed. "
+    return error
+
+
+def test_target_in_another_region(s3: BaseClient, app: FakeS3, pair: tuple[str, str]) -> None:
+    source, target = pair
+    _enable(s3, source, target)
+    error = _cross_region_refusal(s3, app, source, "eu-west-1")
     assert error["TargetBucketLocation"] == "eu-west-1"
     assert "SourceBucketLocation" not in error  # a us-east-1 source is not named
     assert _logging(s3, source) == {"TargetBucket": target, "TargetPrefix": "logs/"}
@@ -192,16 +198,12 @@ def test_target_in_another_region(s3: BaseClient, app: FakeS3, pair: tuple[str, 
 def test_a_source_outside_us_east_1_is_named(s3: BaseClient, app: FakeS3) -> None:
     """AWS names the source's region too, unless it is us-east-1 (LocalStack's validated
     test_put_bucket_logging_cross_locations)."""
-    source, far = unique_bucket_name("east2"), unique_bucket_name("far")
+    source = unique_bucket_name("east2")
     app.store.create_bucket(source, "us-east-2")
-    app.store.create_bucket(far, "us-west-2")
     try:
-        with raises_client_error("CrossLocationLoggingProhibitted", 403) as caught:
-            _enable(s3, source, far, "other/")
+        error = _cross_region_refusal(s3, app, source, "us-west-2")
     finally:
-        app.store.delete_bucket(far)
         app.store.delete_bucket(source)
-    error = caught.value.response["Error"]
     assert (error["SourceBucketLocation"], error["TargetBucketLocation"]) == (
         "us-east-2",
         "us-west-2",
