@@ -524,16 +524,7 @@ class Store:
         index = self.index
 
         def scan(start: str, inclusive: bool, after: str | None, limit: int) -> list[ObjectRecord]:
-            if after is not None and index.get_version(bucket, start, after) is None:
-                stamp = versioning.issued_at(after)
-                if stamp is not None:  # the marker's version is gone: resume where it was
-                    older = _first_older(index, bucket, start, stamp)
-                    if older is None:
-                        return index.scan_versions(bucket, start, False, None, limit)
-                    return [older] + index.scan_versions(
-                        bucket, start, False, older.version_id, limit - 1
-                    )
-            return index.scan_versions(bucket, start, inclusive, after, limit)
+            return versioning.scan_versions(index, bucket, start, inclusive, after, limit)
 
         def scan_current(
             start: str, inclusive: bool, _after: str | None, limit: int
@@ -595,24 +586,6 @@ class Store:
 
 def _version_of(record: ObjectRecord) -> str | None:
     return record.version_id
-
-
-def _first_older(index: MetadataIndex, bucket: str, key: str, stamp: int) -> ObjectRecord | None:
-    """The newest version of ``key`` written before the version issued at ``stamp``, which is
-    gone: S3 resumes a listing there after a deleted version-id marker (LocalStack's validated
-    test_list_objects_versions_with_prefix_only_and_pagination; what a loop deleting each page
-    of versions as it lists them relies on). Versions written after it are passed over."""
-    after: str | None = None
-    while True:
-        page = index.scan_versions(bucket, key, after is None, after, 100)
-        for record in page:
-            if record.key != key:
-                return None
-            if versioning.older_than(record, stamp):
-                return record
-        if len(page) < 100:
-            return None
-        after = page[-1].version_id
 
 
 def open_store(data_dir: str | None = None, clock: Clock | None = None) -> Store:
