@@ -191,7 +191,9 @@ class Authenticator:
                 raise InvalidToken()
         elif not token:
             raise InvalidAccessKeyId(AWSAccessKeyId=account.access_key)
-        elif not hmac.compare_digest(token.encode(), account.session_token.encode()):
+        elif not hmac.compare_digest(
+            token.encode("utf-8", "surrogateescape"), account.session_token.encode()
+        ):
             raise InvalidToken()
 
     def _v4(
