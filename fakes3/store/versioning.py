@@ -37,7 +37,9 @@ _CHECK = 4  # trailing characters that check the rest, so an id S3 never issued 
 
 
 _STAMP = 11  # leading characters of an id that hold when it was issued (66 bits, ns)
-_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+# S3's ids are letters, digits, "." and "_" (LocalStack's validated
+# test_object_version_id_format); ids fakes3 issued before that check may hold "-".
+_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._"
 _DIGIT = {char: value for value, char in enumerate(_ALPHABET)}
 _stamp_lock = threading.Lock()
 _last_stamp = 0
@@ -49,7 +51,7 @@ def _check_of(body: str, salt: bytes = b"fakes3-version-id:") -> str:
 
 
 def _stamped_check(body: str) -> str:
-    return _check_of(body, b"fakes3-version-id/stamped:")
+    return _check_of(body, b"fakes3-version-id/stamped:").replace("-", ".")
 
 
 def _next_stamp() -> int:
@@ -71,7 +73,7 @@ def new_version_id() -> str:
     """
     stamp = _next_stamp()
     body = "".join(_ALPHABET[(stamp >> shift) & 63] for shift in range(60, -6, -6))
-    body += secrets.token_urlsafe(13)[: 28 - _STAMP]
+    body += secrets.token_urlsafe(13)[: 28 - _STAMP].replace("-", ".")
     return body + _stamped_check(body)
 
 

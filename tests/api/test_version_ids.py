@@ -13,6 +13,7 @@ References:
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterator
 from typing import Any
 
@@ -264,3 +265,12 @@ def test_deleting_each_page_as_it_is_listed_empties_the_bucket(
     assert "Versions" not in after and "DeleteMarkers" not in after
     s3.delete_bucket(Bucket=vbucket)
     s3.create_bucket(Bucket=vbucket)  # for the fixture's own cleanup
+
+
+def test_version_ids_are_spelled_as_s3_spells_them(s3: BaseClient, vbucket: str) -> None:
+    """32 characters of letters, digits, ``.`` and ``_`` (LocalStack's validated
+    test_object_version_id_format); fakes3's held ``-`` too, one id in three."""
+    allowed = set(string.ascii_letters + string.digits + "._")
+    for _ in range(60):
+        version = s3.put_object(Bucket=vbucket, Key="k", Body=b"x")["VersionId"]
+        assert len(version) == 32 and set(version) <= allowed, version
