@@ -63,7 +63,7 @@ def _next_stamp() -> int:
 
 
 def new_version_id() -> str:
-    """32 URL-safe characters: when it was issued, a random part, and 4 that check the rest.
+    """32 letters, digits, "." and "_": its issue time, a random part, 4 that check the rest.
 
     S3's version ids carry structure: an id it never issued (made up, or an issued one with
     characters changed) is ``InvalidArgument: Invalid version id specified`` (400), while
