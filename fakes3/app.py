@@ -379,8 +379,10 @@ class FakeS3:
         per_key = self.gate.authorize(identity, operation, bucket, key, headers, environ)
         handler = HANDLERS.get(operation)
         if handler is None:
-            if bucket is not None:  # S3 names a missing bucket before an unknown feature
-                self.store.get_bucket(bucket)
+            if bucket is not None:  # S3 names a missing bucket before an unknown feature,
+                self.store.get_bucket(bucket)  # and a missing key to select from (moto's
+                if operation == "SelectObjectContent" and key is not None:  # aws_verified
+                    self.store.head_object(bucket, key)  # test_select_unknown_key)
             raise NotImplementedByFakeS3(f"fakes3 does not implement {operation} yet.")
         if operation == "CompleteMultipartUpload":
             request.body.ignore_checksum_headers()  # type: ignore[attr-defined]

@@ -90,11 +90,27 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
 def test_unimplemented_operation_is_not_implemented(
     s3: BaseClient, bucket: str, call: Callable[[BaseClient, str], object]
 ) -> None:
+    s3.put_object(Bucket=bucket, Key="k", Body=b"a,b\n")
     with raises_client_error("NotImplemented", 501):
         call(s3, bucket)
 
 
+def test_selecting_from_a_missing_key_is_no_such_key(s3: BaseClient, bucket: str) -> None:
+    """The key is looked up before the feature is refused (moto's aws_verified
+    test_select_unknown_key)."""
+    with raises_client_error("NoSuchKey", 404):
+        s3.select_object_content(
+            Bucket=bucket,
+            Key="missing",
+            Expression="select * from s3object",
+            ExpressionType="SQL",
+            InputSerialization={"CSV": {}},
+            OutputSerialization={"CSV": {}},
+        )
+
+
 def test_not_implemented_raw_body(raw: Raw, bucket: str) -> None:
+    raw("PUT", f"/{bucket}/k", data=b"a,b\n")
     fields = assert_s3_error(
         raw("POST", f"/{bucket}/k?select&select-type=2", data=b""), "NotImplemented", 501
     )
