@@ -72,17 +72,21 @@ def test_head_precondition_failure_has_no_body(raw: Raw, s3: BaseClient, bucket:
     assert response.content == b""
 
 
+def _select(s3: BaseClient, bucket: str, key: str) -> object:
+    return s3.select_object_content(
+        Bucket=bucket,
+        Key=key,
+        Expression="select * from s3object",
+        ExpressionType="SQL",
+        InputSerialization={"CSV": {}},
+        OutputSerialization={"CSV": {}},
+    )
+
+
 @pytest.mark.parametrize(
     "call",
     [
-        lambda s3, b: s3.select_object_content(
-            Bucket=b,
-            Key="k",
-            Expression="select * from s3object",
-            ExpressionType="SQL",
-            InputSerialization={"CSV": {}},
-            OutputSerialization={"CSV": {}},
-        ),
+        lambda s3, b: _select(s3, b, "k"),
         lambda s3, b: s3.rename_object(Bucket=b, Key="new", RenameSource=f"{b}/k"),
     ],
     ids=["select", "rename"],
@@ -99,14 +103,7 @@ def test_selecting_from_a_missing_key_is_no_such_key(s3: BaseClient, bucket: str
     """The key is looked up before the feature is refused (moto's aws_verified
     test_select_unknown_key)."""
     with raises_client_error("NoSuchKey", 404):
-        s3.select_object_content(
-            Bucket=bucket,
-            Key="missing",
-            Expression="select * from s3object",
-            ExpressionType="SQL",
-            InputSerialization={"CSV": {}},
-            OutputSerialization={"CSV": {}},
-        )
+        _select(s3, bucket, "missing")
 
 
 def test_not_implemented_raw_body(raw: Raw, bucket: str) -> None:
