@@ -17,9 +17,8 @@ from types import FrameType
 
 from fakes3 import __version__, data_dir_lock, snapshot_cli
 from fakes3.launch import Launch, add_launch_flags, launch_from_args
-from fakes3.settings import Settings
+from fakes3.settings import AUTH_MODES, Settings
 from fakes3.store.consistency_rules import PRESETS
-from fakes3.webhooks import parse_mapping
 
 __all__ = ["StartupError", "build_parser", "main", "settings_from_args"]
 
@@ -30,7 +29,6 @@ class StartupError(Exception):
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # fakes3.auth.MODES, spelled here so that --help does not load the S3 stack.
-AUTH_MODES = ("off", "lenient", "unverified", "strict")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -169,29 +167,7 @@ def settings_from_args(
         if getattr(args, field.name, None) is not None
     }
     settings = dataclasses.replace(settings, **given)
-    if (settings.tls_cert is None) != (settings.tls_key is None):
-        raise ValueError("--tls-cert and --tls-key go together (FAKES3_TLS_CERT, FAKES3_TLS_KEY)")
-    if not 0 <= settings.port <= 65535:
-        raise ValueError(f"port {settings.port} is not between 0 and 65535")
-    if settings.lifecycle_day < 1:
-        raise ValueError(f"lifecycle day must be at least 1 second, not {settings.lifecycle_day}")
-    parse_mapping(settings.notify_webhooks)  # ValueError names a malformed ARN=URL
-    if settings.notify_queue_size < 1:
-        raise ValueError(f"notify queue size must be at least 1, not {settings.notify_queue_size}")
-    if settings.threads < 1:
-        raise ValueError(f"threads must be at least 1, not {settings.threads}")
-    if settings.auth not in AUTH_MODES:
-        raise ValueError(f"auth must be {', '.join(AUTH_MODES)}, not {settings.auth!r}")
-    if settings.bucket_defaults not in ("aws", "legacy"):
-        raise ValueError(f"bucket defaults must be aws or legacy, not {settings.bucket_defaults!r}")
-    if settings.access_log_format not in ("s3", "json"):
-        raise ValueError(
-            f"access log format must be s3 or json, not {settings.access_log_format!r}"
-        )
-    if settings.consistency not in PRESETS:
-        raise ValueError(
-            f"consistency must be one of {', '.join(PRESETS)}, not {settings.consistency!r}"
-        )
+    settings.check()
     from fakes3.auth.accounts import Accounts
 
     Accounts(settings.accounts)  # a bad spec stops the server before it starts

@@ -35,7 +35,7 @@ from fakes3.faults import DropConnection, Faults
 from fakes3.journal import Journal
 from fakes3.protocol.field_names import HEADER_SECTION_MAX, are_field_names
 from fakes3.protocol.numbers import decimal
-from fakes3.settings import Settings
+from fakes3.settings import BEHAVIOUR_FIELDS, Settings
 from fakes3.store import Store
 from fakes3.store.consistency_control import Consistency
 
@@ -389,7 +389,10 @@ def _shared_app() -> FakeS3:
         if not _shared:
             # Like moto, any credentials; unlike "off", access is still decided (an explicit
             # Deny, a presigned URL's expiry, a POST policy), as for an unknown key on S3.
-            _shared.append(FakeS3(Settings(auth="unverified")))
+            # FAKES3_BUCKET_DEFAULTS, FAKES3_CONSISTENCY … run a whole suite another way.
+            settings = Settings.from_env(only=BEHAVIOUR_FIELDS, auth="unverified")
+            settings.check()
+            _shared.append(FakeS3(settings))
         return _shared[0]
 
 

@@ -129,10 +129,14 @@ def fakes3_settings() -> Settings:
 
     Signatures are checked strictly, as S3 checks them: the fixtures' clients sign with the
     default account (``test`` / ``test``); an unknown key is ``InvalidAccessKeyId``.
+    ``FAKES3_BUCKET_DEFAULTS``, ``FAKES3_CONSISTENCY``, ``FAKES3_SEED``,
+    ``FAKES3_LIFECYCLE_DAY`` and ``FAKES3_RESTORE_SECONDS`` apply (docs/pytest.md).
     """
-    from fakes3.settings import Settings
+    from fakes3.settings import BEHAVIOUR_FIELDS, Settings
 
-    return Settings(auth="strict")
+    settings = Settings.from_env(only=BEHAVIOUR_FIELDS, auth="strict")
+    settings.check()
+    return settings
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from fakes3.auth.accounts import Account
 
 LEGACY = "legacy"  # Settings.bucket_defaults: new buckets as S3 made them before April 2023
+AUTH_MODES = ("off", "lenient", "unverified", "strict")
+BEHAVIOUR_FIELDS = ("bucket_defaults", "consistency", "seed", "lifecycle_day", "restore_seconds")
+"""The fields the in-process mode and the pytest plugin's servers also read from ``FAKES3_*``
+variables: how S3 behaves, so a whole suite can be run another way without editing it; never
+where a server listens, who may call it or where data lives (those stay the code's choice)."""
 
 
 @dataclass
@@ -61,11 +66,19 @@ class Settings:
     bucket_defaults: str = "aws"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Read ``FAKES3_<FIELD>`` (upper case) for every field that is set."""
+    def from_env(
+        cls,
+        environ: Mapping[str, str] | None = None,
+        only: Collection[str] | None = None,
+        **given: object,
+    ) -> Settings:
+        """Read ``FAKES3_<FIELD>`` (upper case) for every field that is set (of ``only``, if
+        given); ``given`` fields are the defaults that a variable overrides."""
         environ = os.environ if environ is None else environ
-        values: dict[str, object] = {}
+        values: dict[str, object] = dict(given)
         for field in fields(cls):
+            if only is not None and field.name not in only:
+                continue
             raw = environ.get("FAKES3_" + field.name.upper())
             if raw is None or raw == "":
                 continue
@@ -83,3 +96,34 @@ class Settings:
             else:
                 values[field.name] = raw
         return cls(**values)  # type: ignore[arg-type]
+
+    def check(self) -> None:
+        """ValueError naming the first field whose value fakes3 cannot run with."""
+        from fakes3.store.consistency_rules import PRESETS
+        from fakes3.webhooks import parse_mapping
+
+        if (self.tls_cert is None) != (self.tls_key is None):
+            raise ValueError(
+                "--tls-cert and --tls-key go together (FAKES3_TLS_CERT, FAKES3_TLS_KEY)"
+            )
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port {self.port} is not between 0 and 65535")
+        if self.lifecycle_day < 1:
+            raise ValueError(f"lifecycle day must be at least 1 second, not {self.lifecycle_day}")
+        parse_mapping(self.notify_webhooks)  # ValueError names a malformed ARN=URL
+        if self.notify_queue_size < 1:
+            raise ValueError(f"notify queue size must be at least 1, not {self.notify_queue_size}")
+        if self.threads < 1:
+            raise ValueError(f"threads must be at least 1, not {self.threads}")
+        if self.auth not in AUTH_MODES:
+            raise ValueError(f"auth must be {', '.join(AUTH_MODES)}, not {self.auth!r}")
+        if self.bucket_defaults not in ("aws", LEGACY):
+            raise ValueError(f"bucket defaults must be aws or legacy, not {self.bucket_defaults!r}")
+        if self.access_log_format not in ("s3", "json"):
+            raise ValueError(
+                f"access log format must be s3 or json, not {self.access_log_format!r}"
+            )
+        if self.consistency not in PRESETS:
+            raise ValueError(
+                f"consistency must be one of {', '.join(PRESETS)}, not {self.consistency!r}"
+            )

@@ -149,3 +149,56 @@ def test_moto_server_mode_suite_against_a_fakes3_server(
     # moto resets around every mocked test (test_state_does_not_leak... depends on it); each
     # reset clears the journal, so it begins with the last one
     assert app.journal[0].path == "/moto-api/reset"
+
+
+PUBLIC_ACL_MODULE = """
+import boto3
+
+{import_line}
+
+
+@mock_aws
+def test_public_read_bucket_as_moto_makes_it():
+    s3 = boto3.client("s3", region_name="us-east-1")
+    s3.create_bucket(Bucket="old-style", ACL="public-read")
+    s3.put_object(Bucket="old-style", Key="k", Body=b"x", ACL="public-read")
+    grants = s3.get_object_acl(Bucket="old-style", Key="k")["Grants"]
+    assert {{g["Permission"] for g in grants}} == {{"READ", "FULL_CONTROL"}}
+"""
+
+
+def test_bucket_defaults_variable_runs_a_moto_module_with_old_style_buckets(
+    pytester: pytest.Pytester, run_subprocess: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """moto makes buckets with ACLs on; S3 and fakes3 refuse a public ACL since April 2023.
+    ``FAKES3_BUCKET_DEFAULTS=legacy`` switches a whole moto-style suite without editing it."""
+    pytester.makepyfile(
+        test_acl=PUBLIC_ACL_MODULE.format(import_line="from fakes3 import mock_aws")
+    )
+    monkeypatch.delenv("FAKES3_BUCKET_DEFAULTS", raising=False)
+    refused = run_subprocess("-p", "no:randomly")
+    refused.assert_outcomes(failed=1)
+    assert "InvalidBucketAclWithObjectOwnership" in refused.stdout.str()
+    monkeypatch.setenv("FAKES3_BUCKET_DEFAULTS", "legacy")
+    run_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+    monkeypatch.setenv("FAKES3_BUCKET_DEFAULTS", "old")
+    bad = run_subprocess("-p", "no:randomly")  # the decorator, at import: a collection error
+    bad.assert_outcomes(errors=1)
+    assert "bucket defaults must be aws or legacy, not 'old'" in bad.stdout.str()
+
+
+def test_bucket_defaults_variable_reaches_the_plugins_servers(
+    pytester: pytest.Pytester, run_subprocess: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytester.makepyfile(
+        test_plugin_acl="""
+        def test_public_bucket(s3_client):
+            s3_client.create_bucket(Bucket="old-style", ACL="public-read")
+            grants = s3_client.get_bucket_acl(Bucket="old-style")["Grants"]
+            assert any(g["Grantee"].get("URI", "").endswith("AllUsers") for g in grants)
+        """
+    )
+    monkeypatch.setenv("FAKES3_BUCKET_DEFAULTS", "legacy")
+    run_subprocess("-p", "no:randomly").assert_outcomes(passed=1)
+    monkeypatch.delenv("FAKES3_BUCKET_DEFAULTS")
+    run_subprocess("-p", "no:randomly").assert_outcomes(failed=1)
