@@ -114,8 +114,14 @@ def test_presigned_urls_through_requests_and_other_urls_pass_through() -> None:
         )
         assert get_url.startswith("https://presigned.s3.amazonaws.com/up.txt?")
         assert requests.get(get_url, timeout=10).content == b"via requests"
-        missing = requests.get("https://presigned.s3.amazonaws.com/nope", timeout=10)
+        missing_url = s3.generate_presigned_url(
+            "get_object", Params={"Bucket": "presigned", "Key": "nope"}
+        )
+        missing = requests.get(missing_url, timeout=10)
         assert missing.status_code == 404 and b"<Code>NoSuchKey</Code>" in missing.content
+        # unsigned: anonymous, as on S3 (and moto), so a private bucket hides even a key's absence
+        anonymous = requests.get("https://presigned.s3.amazonaws.com/up.txt", timeout=10)
+        assert anonymous.status_code == 403 and b"<Code>AccessDenied</Code>" in anonymous.content
         health = requests.get(real.endpoint_url + "/_fakes3/health", timeout=10)
         assert health.json()["status"] == "ok"  # a real socket, not the mock
 

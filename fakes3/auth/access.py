@@ -61,7 +61,7 @@ def check_access(
     operation then answers NoSuchBucket, as S3 does, even to strangers). Anonymous requests
     get S3's plain "Access Denied"; another account gets the reason.
     """
-    if mode != STRICT:
+    if mode != STRICT and account is not None:  # anonymous: refused in every mode
         return
     if account is None:
         if bucket is not None or operation in ("ListBuckets", "CreateBucket"):

@@ -7,8 +7,9 @@ Modes (``Settings.auth``):
   scope, signature, chunk signatures); an unknown key or no signature at all acts as the
   default account; a presigned URL's expiry is enforced whoever signed it.
 * ``unverified``: as ``lenient`` gives an unknown key, for every key: no signature is
-  checked and every request acts as the default account, but access is still decided (an
-  explicit Deny, a presigned URL's expiry, a POST policy). The in-process mode's default.
+  checked and every signed request acts as the default account, but access is still decided
+  (an explicit Deny, a presigned URL's expiry, a POST policy); an unsigned request is
+  anonymous, as on S3. The in-process mode's default.
 * ``strict``: as S3. Unknown keys are ``InvalidAccessKeyId``, anonymous requests are anonymous
   (and, with no ACLs or policies yet, every bucket is private to its owner: ``AccessDenied``).
 
@@ -166,7 +167,8 @@ class Authenticator:
             return self._v2_query(
                 method, raw_path, query_string, query, headers, region_of, host_bucket, token
             )
-        return Identity(None) if self.mode == STRICT else self._default
+        # Unsigned: anonymous, as on S3, unless lenient mode's zero-configuration default.
+        return self._default if self.mode == LENIENT else Identity(None)
 
     def account_for(self, access_key: str) -> Account | None:
         """The key's account, whose secret then verifies the signature; None (act as the

@@ -95,8 +95,8 @@ class Gate:
         mode = self.auth.mode
         if mode == OFF:
             return None
-        deny_only = mode != STRICT and not identity.verified
         account = identity.account
+        deny_only = mode != STRICT and not identity.verified and account is not None
         if record is None or operation == "CreateBucket":
             if account is None and (record is not None or operation in _ANONYMOUS_REFUSED):
                 raise AccessDenied()

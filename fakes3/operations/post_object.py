@@ -236,7 +236,7 @@ def post_object(request: PostRequest) -> WireResponse:
     # explicit Deny refuses it.
     mode = request.auth.mode
     if request.decide is not None and record is not None and mode != OFF:
-        deny_only = mode != STRICT and not verified
+        deny_only = mode != STRICT and not verified and account is not None
         request.decide(account, record, fields.get("key"), deny_only, _as_headers(fields))
     else:
         check_access(

@@ -1,7 +1,8 @@
-"""``--auth unverified`` (the in-process default): no signature is checked, every request acts
-as the default account, and access is still decided as S3 decides it for an unknown key: an
-explicit Deny, a presigned URL's expiry, a POST policy. Lenient mode's unknown keys likewise,
-POST uploads included."""
+"""``--auth unverified`` (the in-process default): no signature is checked, every signed request
+acts as the default account, and access is still decided as S3 decides it for an unknown key:
+an explicit Deny, a presigned URL's expiry, a POST policy. Lenient mode's unknown keys likewise,
+POST uploads included. An unsigned request is anonymous when unverified (as on S3 and in
+moto), the default account when lenient (its zero-configuration promise)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,37 @@ def test_no_signature_is_checked_but_the_owner_is_the_default_account() -> None:
         forged.put_object(Bucket=bucket, Key="k", Body=b"v")
         owner = forged.get_bucket_acl(Bucket=bucket)["Owner"]["ID"]
         assert owner == instance.app.gate.accounts.default.canonical_id
+
+
+def _public_read(bucket: str) -> str:
+    statement = {
+        "Effect": "Allow",
+        "Principal": "*",
+        "Action": "s3:GetObject",
+        "Resource": f"arn:aws:s3:::{bucket}/public/*",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_an_unsigned_request_is_anonymous_when_unverified(server: Running) -> None:
+    owner = server.client("someone-unknown", "whatever")
+    bucket = unique_bucket_name("anon")
+    owner.create_bucket(Bucket=bucket)
+    owner.put_object(Bucket=bucket, Key="private/k", Body=b"secret")
+    owner.put_object(Bucket=bucket, Key="public/k", Body=b"shared")
+    owner.delete_public_access_block(Bucket=bucket)
+    owner.put_bucket_policy(Bucket=bucket, Policy=_public_read(bucket))
+    private = requests.get(f"{server.url}/{bucket}/private/k", timeout=10)
+    missing = requests.get(f"{server.url}/{bucket}/private/none", timeout=10)
+    upload = requests.put(f"{server.url}/{bucket}/private/new", data=b"x", timeout=10)
+    public = requests.get(f"{server.url}/{bucket}/public/k", timeout=10)
+    assert public.status_code == 200 and public.content == b"shared"
+    if server.app.settings.auth == "lenient":  # the default account: the bucket's owner
+        assert (private.status_code, missing.status_code, upload.status_code) == (200, 404, 200)
+        return
+    for refused in (private, missing, upload):
+        assert refused.status_code == 403 and b"<Code>AccessDenied</Code>" in refused.content
+    assert "private/new" not in {o.key for o in server.app.store.list_objects(bucket).objects}
 
 
 def test_an_explicit_deny_binds_unverified_requests(server: Running) -> None:
