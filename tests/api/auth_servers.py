@@ -98,6 +98,12 @@ def mode_of(server: Running) -> str:
     return server.app.settings.auth
 
 
+def unsigned_is_anonymous(server: Running) -> bool:
+    """Whether an unsigned request is anonymous (strict, unverified) or acts as the default
+    account (lenient's zero configuration, off)."""
+    return mode_of(server) in ("strict", "unverified")
+
+
 def verifies(server: Running) -> bool:
     """Whether a known key's signature is checked and the request acts as its account (lenient,
     strict); off and unverified take every request as the default account, unchecked."""
