@@ -182,6 +182,21 @@ def for_new_bucket(ctx: Context, bucket: str, params: Params) -> None:
         ctx.store.configs.put(bucket, BUCKET_ACL, stated)
 
 
+def for_recreated_bucket(ctx: Context, bucket: str, params: Params) -> None:
+    """Re-creating one's own us-east-1 bucket answers 200 "and resets the bucket access
+    control lists" (S3's BucketAlreadyOwnedByYou documentation): to the ACL the request
+    states, private when it states none, as a new bucket's would be."""
+    owner = bucket_owner(ctx, bucket)
+    stated = _requested(ctx.accounts, params, owner, owner, body=False)
+    if stated is None or _is_private(stated, owner):
+        ctx.store.configs.delete(bucket, BUCKET_ACL)
+        return
+    if object_ownership(ctx.store, bucket) == ENFORCED:
+        raise AccessControlListNotSupported()
+    _check_public(ctx.store, bucket, stated)
+    ctx.store.configs.put(bucket, BUCKET_ACL, stated)
+
+
 HANDLERS: dict[str, Handler] = {
     "GetBucketAcl": get_bucket_acl,
     "PutBucketAcl": put_bucket_acl,

@@ -185,6 +185,7 @@ def create_bucket(ctx: Context, params: Params) -> Output:
             # us-east-1's legacy 200 has no tags to give: a re-creation naming tags is refused
             # (LocalStack's validated test_create_bucket_with_tags_us_east_1_idempotency)
             raise
+        acls.for_recreated_bucket(ctx, name, params)
     else:
         if tagging is not None:
             ctx.store.configs.put(name, TAGGING.name, tagging)

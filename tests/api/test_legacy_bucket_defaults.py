@@ -51,6 +51,24 @@ def test_public_acls_act_for_anonymous_callers(site: Site, alice: BaseClient) ->
     assert requests.get(f"{site.url}/{name}/closed", timeout=10).status_code == 403
 
 
+def test_recreating_ones_bucket_resets_its_acl(site: Site, alice: BaseClient) -> None:
+    """us-east-1's legacy 200 "resets the bucket access control lists" (S3's documentation of
+    BucketAlreadyOwnedByYou): to the ACL the re-creation states, private when it states none."""
+    name = unique_bucket_name("legacy")
+    alice.create_bucket(Bucket=name, ACL="public-read")
+    assert requests.get(f"{site.url}/{name}", timeout=10).status_code == 200
+    alice.create_bucket(Bucket=name)
+    grants = alice.get_bucket_acl(Bucket=name)["Grants"]
+    assert [(g["Grantee"].get("ID"), g["Permission"]) for g in grants] == [
+        (ALICE.canonical_id, "FULL_CONTROL")
+    ]
+    assert requests.get(f"{site.url}/{name}", timeout=10).status_code == 403
+    alice.create_bucket(
+        Bucket=name, GrantRead="uri=http://acs.amazonaws.com/groups/global/AllUsers"
+    )
+    assert requests.get(f"{site.url}/{name}", timeout=10).status_code == 200
+
+
 def test_the_writer_owns_its_object(alice: BaseClient, bob: BaseClient) -> None:
     """ObjectWriter, as every bucket was: bob writes into alice's public-read-write bucket
     and owns what he wrote; alice may list and delete it, not read it without a grant."""
