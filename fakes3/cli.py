@@ -142,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"docs/access-control.md [FAKES3_BUCKET_DEFAULTS, {defaults.bucket_defaults}]",
     )
     option(
+        "--ignore-stray-bypass-governance",
+        action=argparse.BooleanOptionalAction,
+        help="ignore x-amz-bypass-governance-retention on deletes in buckets without Object "
+        "Lock, which S3 refuses, for conformance suites whose cleanup sends it; see "
+        "docs/object-lock.md [FAKES3_IGNORE_STRAY_BYPASS_GOVERNANCE, off]",
+    )
+    option(
         "--console-actions",
         action=argparse.BooleanOptionalAction,
         help="let the web console at /_fakes3/console/ settle, advance the clock and change "

@@ -130,7 +130,8 @@ def fakes3_settings() -> Settings:
     Signatures are checked strictly, as S3 checks them: the fixtures' clients sign with the
     default account (``test`` / ``test``); an unknown key is ``InvalidAccessKeyId``.
     ``FAKES3_BUCKET_DEFAULTS``, ``FAKES3_CONSISTENCY``, ``FAKES3_SEED``,
-    ``FAKES3_LIFECYCLE_DAY`` and ``FAKES3_RESTORE_SECONDS`` apply (docs/pytest.md).
+    ``FAKES3_LIFECYCLE_DAY``, ``FAKES3_RESTORE_SECONDS`` and
+    ``FAKES3_IGNORE_STRAY_BYPASS_GOVERNANCE`` apply (docs/pytest.md).
     """
     from fakes3.settings import BEHAVIOUR_FIELDS, Settings
 

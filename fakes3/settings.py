@@ -12,7 +12,14 @@ if TYPE_CHECKING:
 
 LEGACY = "legacy"  # Settings.bucket_defaults: new buckets as S3 made them before April 2023
 AUTH_MODES = ("off", "lenient", "unverified", "strict")
-BEHAVIOUR_FIELDS = ("bucket_defaults", "consistency", "seed", "lifecycle_day", "restore_seconds")
+BEHAVIOUR_FIELDS = (
+    "bucket_defaults",
+    "consistency",
+    "seed",
+    "lifecycle_day",
+    "restore_seconds",
+    "ignore_stray_bypass_governance",
+)
 """The fields the in-process mode and the pytest plugin's servers also read from ``FAKES3_*``
 variables: how S3 behaves, so a whole suite can be run another way without editing it; never
 where a server listens, who may call it or where data lives (those stay the code's choice)."""
@@ -64,6 +71,10 @@ class Settings:
     # Access on); "legacy", as before (no ownership controls: ACLs enabled, the writer owns
     # its objects; no Block Public Access), for suites and code written for those buckets.
     bucket_defaults: str = "aws"
+    # x-amz-bypass-governance-retention on a delete in a bucket without Object Lock: S3 refuses
+    # it (InvalidArgument); True ignores it, for conformance suites whose cleanup sends it to
+    # every bucket (ceph's s3-tests since 2023; docs/object-lock.md).
+    ignore_stray_bypass_governance: bool = False
 
     @classmethod
     def from_env(

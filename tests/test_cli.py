@@ -286,3 +286,12 @@ def test_port_in_use_fails_cleanly() -> None:
         assert first.wait(timeout=20) == 0
     assert result.returncode == 1
     assert "cannot listen" in result.stderr
+
+
+def test_ignore_stray_bypass_governance_flag_and_variable() -> None:
+    assert settings([]).ignore_stray_bypass_governance is False
+    assert settings(["--ignore-stray-bypass-governance"]).ignore_stray_bypass_governance is True
+    variable = {"FAKES3_IGNORE_STRAY_BYPASS_GOVERNANCE": "1"}
+    assert settings([], variable).ignore_stray_bypass_governance is True
+    flag_wins = settings(["--no-ignore-stray-bypass-governance"], variable)
+    assert flag_wins.ignore_stray_bypass_governance is False

@@ -234,7 +234,7 @@ def delete_object(ctx: Context, params: Params) -> Output:
     Deleting a key that does not exist succeeds (204), as in S3; in a versioned bucket it
     adds a delete marker, and with ``versionId`` it removes that version for good.
     """
-    bypass = object_lock.bypass_of(ctx.store, params["Bucket"], params)
+    bypass = object_lock.bypass_of(ctx, params["Bucket"], params)
     if_match = params.get("IfMatch")
     condition = _etag_condition(if_match, params["Key"]) if if_match is not None else None
     deletion = ctx.store.delete_object(
@@ -272,7 +272,7 @@ def delete_objects(ctx: Context, params: Params) -> Output:
         raise MalformedXML()
     bucket = params["Bucket"]
     ctx.store.get_bucket(bucket)
-    bypass = object_lock.bypass_of(ctx.store, bucket, params)
+    bypass = object_lock.bypass_of(ctx, bucket, params)
     # A plain batch, unless a bucket policy decides key by key (auth/authorize.py).
     keys = _plain_keys(objects) if ctx.may_delete is anyone_may else None
     refused: dict[int, S3Error] = {}  # position -> its error; the store decides the others

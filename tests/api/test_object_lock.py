@@ -327,3 +327,51 @@ def test_bypass_governance_on_a_bucket_without_object_lock_is_invalid_argument(
         )
     assert s3.get_object(Bucket=bucket, Key="k")["Body"].read() == b"x"
     s3.delete_object(Bucket=bucket, Key="k")  # without the header: as ever
+
+
+@pytest.mark.parametrize("data_dir", [False, True], ids=["memory", "directory"])
+def test_a_suites_stray_bypass_header_may_be_ignored(tmp_path: Any, data_dir: bool) -> None:
+    """``--ignore-stray-bypass-governance``: ceph's s3-tests cleanup (DeleteObjects with
+    BypassGovernanceRetention=True on every bucket) works; where there is Object Lock the
+    header still bypasses GOVERNANCE and still does not bypass COMPLIANCE."""
+    from fakes3.app import FakeS3
+    from fakes3.settings import Settings
+
+    settings = Settings(
+        ignore_stray_bypass_governance=True, data_dir=str(tmp_path) if data_dir else None
+    )
+    app = FakeS3(settings)
+    with Server(app, port=0) as server:
+        s3 = client_for(server.endpoint_url)
+        plain, locked = _name("stray"), _name("stray-locked")
+        s3.create_bucket(Bucket=plain)
+        s3.put_object(Bucket=plain, Key="k", Body=b"x")
+        done = s3.delete_objects(
+            Bucket=plain, Delete={"Objects": [{"Key": "k"}]}, BypassGovernanceRetention=True
+        )
+        assert [d["Key"] for d in done["Deleted"]] == ["k"] and not done.get("Errors")
+        assert "Contents" not in s3.list_objects_v2(Bucket=plain)
+        s3.create_bucket(Bucket=locked, ObjectLockEnabledForBucket=True)
+        retain = {"Mode": "GOVERNANCE", "RetainUntilDate": "2099-01-01T00:00:00Z"}
+        gov = s3.put_object(Bucket=locked, Key="g", Body=b"g", ChecksumAlgorithm="SHA256")
+        s3.put_object_retention(
+            Bucket=locked, Key="g", VersionId=gov["VersionId"], Retention=retain
+        )
+        comp = s3.put_object(Bucket=locked, Key="c", Body=b"c", ChecksumAlgorithm="SHA256")
+        s3.put_object_retention(
+            Bucket=locked,
+            Key="c",
+            VersionId=comp["VersionId"],
+            Retention={**retain, "Mode": "COMPLIANCE"},
+        )
+        batch = [
+            {"Key": "g", "VersionId": gov["VersionId"]},
+            {"Key": "c", "VersionId": comp["VersionId"]},
+        ]
+        result = s3.delete_objects(
+            Bucket=locked, Delete={"Objects": batch}, BypassGovernanceRetention=True
+        )
+        assert [d["Key"] for d in result["Deleted"]] == ["g"]
+        assert [(e["Key"], e["Code"]) for e in result["Errors"]] == [("c", "AccessDenied")]
+    assert not app.errors
+    app.store.close()
