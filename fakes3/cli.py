@@ -28,7 +28,6 @@ class StartupError(Exception):
 
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
-# fakes3.auth.MODES, spelled here so that --help does not load the S3 stack.
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from fakes3.auth.accounts import Account
 
 LEGACY = "legacy"  # Settings.bucket_defaults: new buckets as S3 made them before April 2023
+# fakes3.auth.MODES, spelled here so that --help does not load the S3 stack.
 AUTH_MODES = ("off", "lenient", "unverified", "strict")
 BEHAVIOUR_FIELDS = (
     "bucket_defaults",
