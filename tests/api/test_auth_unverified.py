@@ -14,6 +14,7 @@ import requests
 from api_helpers import unique_bucket_name
 from auth_servers import V4, Running
 from botocore.exceptions import ClientError
+from test_bucket_policy import public_read
 
 
 @pytest.fixture(scope="module", params=["lenient", "unverified"])
@@ -42,16 +43,6 @@ def test_no_signature_is_checked_but_the_owner_is_the_default_account() -> None:
         assert owner == instance.app.gate.accounts.default.canonical_id
 
 
-def _public_read(bucket: str) -> str:
-    statement = {
-        "Effect": "Allow",
-        "Principal": "*",
-        "Action": "s3:GetObject",
-        "Resource": f"arn:aws:s3:::{bucket}/public/*",
-    }
-    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
-
-
 def test_an_unsigned_request_is_anonymous_when_unverified(server: Running) -> None:
     owner = server.client("someone-unknown", "whatever")
     bucket = unique_bucket_name("anon")
@@ -59,7 +50,7 @@ def test_an_unsigned_request_is_anonymous_when_unverified(server: Running) -> No
     owner.put_object(Bucket=bucket, Key="private/k", Body=b"secret")
     owner.put_object(Bucket=bucket, Key="public/k", Body=b"shared")
     owner.delete_public_access_block(Bucket=bucket)
-    owner.put_bucket_policy(Bucket=bucket, Policy=_public_read(bucket))
+    owner.put_bucket_policy(Bucket=bucket, Policy=public_read(bucket))
     private = requests.get(f"{server.url}/{bucket}/private/k", timeout=10)
     missing = requests.get(f"{server.url}/{bucket}/private/none", timeout=10)
     upload = requests.put(f"{server.url}/{bucket}/private/new", data=b"x", timeout=10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -330,7 +331,7 @@ def test_bypass_governance_on_a_bucket_without_object_lock_is_invalid_argument(
 
 
 @pytest.mark.parametrize("data_dir", [False, True], ids=["memory", "directory"])
-def test_a_suites_stray_bypass_header_may_be_ignored(tmp_path: Any, data_dir: bool) -> None:
+def test_a_suites_stray_bypass_header_may_be_ignored(tmp_path: Path, data_dir: bool) -> None:
     """``--ignore-stray-bypass-governance``: ceph's s3-tests cleanup (DeleteObjects with
     BypassGovernanceRetention=True on every bucket) works; where there is Object Lock the
     header still bypasses GOVERNANCE and still does not bypass COMPLIANCE."""
